@@ -1,0 +1,237 @@
+//! Registering, logging in and out, and knowing who is asking.
+
+use argon2::Argon2;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use kenning_domain::account::{Account, DisplayName, Email, Role, check_password_policy};
+use kenning_domain::catalog::Viewer;
+use kenning_domain::ids::AccountId;
+use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use sha2::{Digest, Sha256};
+
+use crate::ports::{NewAccount, StoreError};
+use crate::{AppError, Kenning};
+
+/// What a person types to register.
+#[derive(Clone, Debug)]
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+/// A bearer secret: sent once to the client, stored only as a SHA-256 hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    pub fn new(raw: String) -> Self {
+        SessionToken(raw)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn hash(&self) -> String {
+        let digest = Sha256::digest(self.0.as_bytes());
+        URL_SAFE_NO_PAD.encode(digest)
+    }
+}
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken(…)")
+    }
+}
+
+/// A signed-in person, as handlers see them.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub account: Account,
+}
+
+impl CurrentUser {
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            account_id: self.account.id,
+            role: self.account.role,
+        }
+    }
+}
+
+/// 32 random bytes, URL-safe.
+pub fn random_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("randomness: {e}")))?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Argon2id with the crate's recommended parameters (19 MiB, 2 passes).
+fn hash_password(password: &str) -> Result<String, AppError> {
+    let mut salt_bytes = [0u8; 16];
+    getrandom::fill(&mut salt_bytes).map_err(|e| AppError::Internal(format!("randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|e| AppError::Internal(format!("salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("hashing: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Hashing is deliberately slow; keep it off the async worker threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(format!("worker: {e}")))
+}
+
+/// A hash of a random password, verified against when the e-mail is unknown so that a
+/// login takes as long whether or not the account exists.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Ev8R5g3mQ5bC3YcNjyqAZ1m0yDkYQpE8YLj5v1W0aE";
+
+impl Kenning {
+    /// Registers a learner account.
+    pub async fn register(&self, form: Registration) -> Result<Account, AppError> {
+        self.create_account(form, Role::Learner).await
+    }
+
+    /// Creates an account with any role (operator tasks and the demo catalog).
+    pub async fn create_account(
+        &self,
+        form: Registration,
+        role: Role,
+    ) -> Result<Account, AppError> {
+        let email = Email::parse(&form.email)?;
+        let display_name = DisplayName::parse(&form.display_name)?;
+        check_password_policy(&form.password)?;
+        let password = form.password;
+        let password_hash = blocking(move || hash_password(&password)).await??;
+        let new = NewAccount {
+            id: AccountId::new(),
+            email: email.clone(),
+            display_name: display_name.as_str().to_owned(),
+            password_hash,
+            role,
+            created_at_ms: self.now_ms(),
+        };
+        match self.store.insert_account(&new).await {
+            Ok(()) => {}
+            Err(StoreError::Duplicate) => return Err(AppError::EmailTaken),
+            Err(e) => return Err(e.into()),
+        }
+        Ok(Account {
+            id: new.id,
+            email,
+            display_name,
+            role,
+            created_at_ms: new.created_at_ms,
+        })
+    }
+
+    /// Creates the account, or — when the e-mail exists — sets its role and password.
+    /// Used by `kenning admin create`.
+    pub async fn upsert_account(&self, form: Registration, role: Role) -> Result<Account, AppError> {
+        let email = Email::parse(&form.email)?;
+        match self.store.account_by_email(&email).await? {
+            None => self.create_account(form, role).await,
+            Some((mut account, _)) => {
+                check_password_policy(&form.password)?;
+                let password = form.password;
+                let hash = blocking(move || hash_password(&password)).await??;
+                self.store.set_password_hash(account.id, &hash).await?;
+                self.store.set_role(account.id, role).await?;
+                account.role = role;
+                Ok(account)
+            }
+        }
+    }
+
+    /// Checks the credentials and opens a session.
+    pub async fn log_in(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<(Account, SessionToken), AppError> {
+        // A malformed e-mail cannot belong to anyone: same answer as a wrong password.
+        let found = match Email::parse(email) {
+            Ok(email) => self.store.account_by_email(&email).await?,
+            Err(_) => None,
+        };
+        let password = password.to_owned();
+        let (account, hash) = match found {
+            Some((account, hash)) => (Some(account), hash),
+            None => (None, DUMMY_HASH.to_owned()),
+        };
+        let ok = blocking(move || verify_password(&password, &hash)).await?;
+        let account = match (account, ok) {
+            (Some(account), true) => account,
+            _ => return Err(AppError::InvalidCredentials),
+        };
+        let token = SessionToken(random_token()?);
+        let now = self.now_ms();
+        let expires = now + self.settings.session_days * 24 * 60 * 60 * 1000;
+        self.store
+            .insert_session(&token.hash(), account.id, now, expires)
+            .await?;
+        Ok((account, token))
+    }
+
+    pub async fn log_out(&self, token: &SessionToken) -> Result<(), AppError> {
+        self.store.delete_session(&token.hash()).await?;
+        Ok(())
+    }
+
+    /// The person behind a session token, if it is valid and unexpired.
+    pub async fn authenticate(&self, token: &SessionToken) -> Result<Option<CurrentUser>, AppError> {
+        let account = self
+            .store
+            .session_account(&token.hash(), self.now_ms())
+            .await?;
+        Ok(account.map(|account| CurrentUser { account }))
+    }
+
+    pub async fn account(&self, id: AccountId) -> Result<Account, AppError> {
+        self.store
+            .account_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound("account"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hashed_password_verifies_and_a_wrong_one_does_not() {
+        let hash = hash_password("correct horse battery").unwrap_or_default();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+    }
+
+    #[test]
+    fn the_dummy_hash_parses_so_unknown_emails_cost_a_verification() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn tokens_are_hashed_before_storage() {
+        let t = SessionToken("abc".into());
+        assert_ne!(t.hash(), "abc");
+        assert_eq!(format!("{t:?}"), "SessionToken(…)");
+    }
+}

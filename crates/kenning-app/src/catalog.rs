@@ -1,0 +1,362 @@
+//! Publishing and browsing the catalog.
+
+use bytes::Bytes;
+use kenning_domain::catalog::{
+    Chapter, Lesson, LessonAccess, MAX_LESSON_BODY_CHARS, MAX_TITLE_CHARS, Product, ProductDraft,
+    ProductKind, ProductStatus, can_edit_product, can_view_product, lesson_access,
+};
+use kenning_domain::ids::{ChapterId, LessonId, ProductId};
+use kenning_domain::locale::{Locale, LocalizedText};
+use kenning_domain::DomainError;
+
+use crate::accounts::CurrentUser;
+use crate::ports::ProductFilter;
+use crate::{AppError, Kenning};
+
+/// One page of the public catalog.
+#[derive(Clone, Debug, Default)]
+pub struct CatalogQuery {
+    pub kind: Option<ProductKind>,
+    pub language: Option<Locale>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct CatalogPage {
+    pub items: Vec<Product>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A product with everything its page shows.
+#[derive(Clone, Debug)]
+pub struct ProductDetail {
+    pub product: Product,
+    pub chapters: Vec<Chapter>,
+    pub lessons: Vec<Lesson>,
+    /// The viewer holds an entitlement.
+    pub owned: bool,
+    /// The viewer may edit it (its creator or an admin).
+    pub editable: bool,
+}
+
+/// A lesson together with its product, for a viewer allowed to read it.
+#[derive(Clone, Debug)]
+pub struct LessonView {
+    pub product: Product,
+    pub lesson: Lesson,
+    pub lessons: Vec<Lesson>,
+}
+
+/// What a creator types for a new lesson.
+#[derive(Clone, Debug)]
+pub struct NewLesson {
+    pub chapter_id: Option<ChapterId>,
+    pub title: LocalizedText,
+    pub body: LocalizedText,
+    pub preview: bool,
+}
+
+/// The file types accepted as cover images, recognised by their first bytes.
+pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+fn require_creator(user: &CurrentUser) -> Result<(), AppError> {
+    if user.account.role.can_create_products() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+impl Kenning {
+    /// Published products, filtered and paged.
+    pub async fn browse(&self, query: &CatalogQuery) -> Result<CatalogPage, AppError> {
+        let per_page = query.per_page.clamp(1, 100);
+        let page = query.page.max(1);
+        let filter = ProductFilter {
+            status: Some(ProductStatus::Published),
+            kind: query.kind,
+            language: query.language,
+            creator_id: None,
+            limit: per_page,
+            offset: (page - 1) * per_page,
+        };
+        let items = self.store.list_products(&filter).await?;
+        let total = self.store.count_products(&filter).await?;
+        Ok(CatalogPage {
+            items,
+            total,
+            page,
+            per_page,
+        })
+    }
+
+    /// A product page. Drafts exist only for their creator and admins: for everyone else
+    /// they are "not found", not "forbidden", so their existence does not leak.
+    pub async fn product_detail(
+        &self,
+        id: ProductId,
+        user: Option<&CurrentUser>,
+    ) -> Result<ProductDetail, AppError> {
+        let product = self.store.product(id).await?.ok_or(AppError::NotFound("product"))?;
+        let viewer = user.map(CurrentUser::viewer);
+        let owned = match viewer {
+            Some(v) => self.store.is_entitled(v.account_id, id).await?,
+            None => false,
+        };
+        // Buyers keep seeing what they bought after it is unpublished.
+        if !owned && !can_view_product(&product, viewer) {
+            return Err(AppError::NotFound("product"));
+        }
+        let editable = viewer.is_some_and(|v| can_edit_product(&product, v));
+        let chapters = self.store.chapters(id).await?;
+        let lessons = self.store.lessons(id).await?;
+        Ok(ProductDetail {
+            product,
+            chapters,
+            lessons,
+            owned,
+            editable,
+        })
+    }
+
+    /// A lesson, if this person may read it.
+    pub async fn read_lesson(
+        &self,
+        id: LessonId,
+        user: Option<&CurrentUser>,
+    ) -> Result<LessonView, AppError> {
+        let lesson = self.store.lesson(id).await?.ok_or(AppError::NotFound("lesson"))?;
+        let product = self
+            .store
+            .product(lesson.product_id)
+            .await?
+            .ok_or(AppError::NotFound("lesson"))?;
+        let viewer = user.map(CurrentUser::viewer);
+        let entitled = match viewer {
+            Some(v) => self.store.is_entitled(v.account_id, product.id).await?,
+            None => false,
+        };
+        if !entitled && !can_view_product(&product, viewer) {
+            return Err(AppError::NotFound("lesson"));
+        }
+        match lesson_access(&product, &lesson, viewer, entitled) {
+            LessonAccess::Open => {}
+            LessonAccess::NeedsLogin => return Err(AppError::Unauthenticated),
+            LessonAccess::NeedsPurchase => return Err(AppError::PurchaseRequired),
+        }
+        let lessons = self.store.lessons(product.id).await?;
+        Ok(LessonView {
+            product,
+            lesson,
+            lessons,
+        })
+    }
+
+    /// Products the creator made (all statuses); admins see everyone's.
+    pub async fn my_products(&self, user: &CurrentUser) -> Result<Vec<Product>, AppError> {
+        require_creator(user)?;
+        let filter = ProductFilter {
+            creator_id: Some(user.account.id),
+            limit: 500,
+            ..ProductFilter::default()
+        };
+        Ok(self.store.list_products(&filter).await?)
+    }
+
+    /// Creates a product as a draft.
+    pub async fn create_product(
+        &self,
+        user: &CurrentUser,
+        draft: ProductDraft,
+    ) -> Result<Product, AppError> {
+        require_creator(user)?;
+        let draft = draft.validate()?;
+        let product = Product {
+            id: ProductId::new(),
+            creator_id: user.account.id,
+            creator_name: user.account.display_name.as_str().to_owned(),
+            kind: draft.kind,
+            status: ProductStatus::Draft,
+            title: draft.title,
+            description: draft.description,
+            prices: draft.prices,
+            tags: draft.tags,
+            cover_key: None,
+            created_at_ms: self.now_ms(),
+            published_at_ms: None,
+        };
+        self.store.insert_product(&product).await?;
+        Ok(product)
+    }
+
+    /// Loads a product the person may edit.
+    async fn editable_product(
+        &self,
+        user: &CurrentUser,
+        id: ProductId,
+    ) -> Result<Product, AppError> {
+        let product = self.store.product(id).await?.ok_or(AppError::NotFound("product"))?;
+        if can_edit_product(&product, user.viewer()) {
+            Ok(product)
+        } else if product.is_published() {
+            Err(AppError::Forbidden)
+        } else {
+            Err(AppError::NotFound("product"))
+        }
+    }
+
+    pub async fn update_product(
+        &self,
+        user: &CurrentUser,
+        id: ProductId,
+        draft: ProductDraft,
+    ) -> Result<Product, AppError> {
+        let mut product = self.editable_product(user, id).await?;
+        let draft = draft.validate()?;
+        product.kind = draft.kind;
+        product.title = draft.title;
+        product.description = draft.description;
+        product.prices = draft.prices;
+        product.tags = draft.tags;
+        self.store.update_product(&product, self.now_ms()).await?;
+        Ok(product)
+    }
+
+    /// Stores a cover image after checking its size and real type.
+    pub async fn set_cover(
+        &self,
+        user: &CurrentUser,
+        id: ProductId,
+        bytes: Bytes,
+    ) -> Result<Product, AppError> {
+        let mut product = self.editable_product(user, id).await?;
+        let max_bytes = self.settings.max_cover_bytes;
+        if bytes.len() > max_bytes {
+            return Err(AppError::UploadTooLarge { max_bytes });
+        }
+        if sniff_image(&bytes).is_none() {
+            return Err(AppError::UnsupportedMedia);
+        }
+        let key = format!("covers/{}/{}", product.id, crate::accounts::random_token()?);
+        self.media.put(&key, bytes).await.map_err(AppError::Internal)?;
+        product.cover_key = Some(key);
+        self.store.update_product(&product, self.now_ms()).await?;
+        Ok(product)
+    }
+
+    /// The bytes and type of a stored cover image.
+    pub async fn cover(&self, key: &str) -> Result<(Bytes, &'static str), AppError> {
+        if !key.starts_with("covers/") || key.contains("..") {
+            return Err(AppError::NotFound("cover"));
+        }
+        let bytes = self
+            .media
+            .get(key)
+            .await
+            .map_err(AppError::Internal)?
+            .ok_or(AppError::NotFound("cover"))?;
+        let content_type = sniff_image(&bytes).ok_or(AppError::NotFound("cover"))?;
+        Ok((bytes, content_type))
+    }
+
+    pub async fn add_chapter(
+        &self,
+        user: &CurrentUser,
+        product_id: ProductId,
+        title: LocalizedText,
+    ) -> Result<Chapter, AppError> {
+        let product = self.editable_product(user, product_id).await?;
+        if title.is_empty() {
+            return Err(DomainError::TitleRequired.into());
+        }
+        title.check_len(MAX_TITLE_CHARS)?;
+        let position = i64::try_from(self.store.chapters(product.id).await?.len()).unwrap_or(0);
+        let chapter = Chapter {
+            id: ChapterId::new(),
+            product_id: product.id,
+            position,
+            title,
+        };
+        self.store.insert_chapter(&chapter).await?;
+        Ok(chapter)
+    }
+
+    pub async fn add_lesson(
+        &self,
+        user: &CurrentUser,
+        product_id: ProductId,
+        new: NewLesson,
+    ) -> Result<Lesson, AppError> {
+        let product = self.editable_product(user, product_id).await?;
+        if new.title.is_empty() {
+            return Err(DomainError::TitleRequired.into());
+        }
+        new.title.check_len(MAX_TITLE_CHARS)?;
+        new.body.check_len(MAX_LESSON_BODY_CHARS)?;
+        if let Some(chapter_id) = new.chapter_id {
+            let chapters = self.store.chapters(product.id).await?;
+            if !chapters.iter().any(|c| c.id == chapter_id) {
+                return Err(AppError::NotFound("chapter"));
+            }
+        }
+        let position = i64::try_from(self.store.lessons(product.id).await?.len()).unwrap_or(0);
+        let lesson = Lesson {
+            id: LessonId::new(),
+            product_id: product.id,
+            chapter_id: new.chapter_id,
+            position,
+            title: new.title,
+            body: new.body,
+            preview: new.preview,
+        };
+        self.store.insert_lesson(&lesson).await?;
+        Ok(lesson)
+    }
+
+    /// Publishes a product with at least one lesson.
+    pub async fn publish(&self, user: &CurrentUser, id: ProductId) -> Result<Product, AppError> {
+        let mut product = self.editable_product(user, id).await?;
+        if self.store.lessons(id).await?.is_empty() {
+            return Err(DomainError::NothingToPublish.into());
+        }
+        product.status = ProductStatus::Published;
+        product.published_at_ms = product.published_at_ms.or(Some(self.now_ms()));
+        self.store.update_product(&product, self.now_ms()).await?;
+        Ok(product)
+    }
+
+    /// Takes a product off sale. Those who bought it keep their access.
+    pub async fn unpublish(&self, user: &CurrentUser, id: ProductId) -> Result<Product, AppError> {
+        let mut product = self.editable_product(user, id).await?;
+        product.status = ProductStatus::Unpublished;
+        self.store.update_product(&product, self.now_ms()).await?;
+        Ok(product)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_recognised_by_their_bytes_not_their_names() {
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff_image(b"<svg onload=alert(1)>"), None);
+    }
+}

@@ -1,0 +1,195 @@
+//! Buying: idempotent orders, payment through the provider, settlement.
+
+use kenning_domain::catalog::Product;
+use kenning_domain::ids::{OrderId, PaymentId, ProductId};
+use kenning_domain::ledger;
+use kenning_domain::money::Currency;
+use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
+
+use crate::accounts::CurrentUser;
+use crate::ports::{ChargeOutcome, ChargeRequest, Claim, PaymentRecord, Settlement};
+use crate::{AppError, Kenning};
+
+/// A processing claim older than this is considered abandoned (the process died while
+/// charging) and may be taken again. Providers receive the order id as idempotency key,
+/// so a retry after such a crash does not charge twice.
+const STALE_CLAIM_MS: i64 = 5 * 60 * 1000;
+
+/// An order with the product it buys.
+#[derive(Clone, Debug)]
+pub struct OrderView {
+    pub order: Order,
+    pub product: Product,
+}
+
+impl Kenning {
+    /// Creates an order for one product, priced in the buyer's currency when the product
+    /// has a price in it. The same idempotency key from the same buyer returns the same
+    /// order; the same key for another product is refused.
+    pub async fn create_order(
+        &self,
+        user: &CurrentUser,
+        product_id: ProductId,
+        currency: Option<Currency>,
+        idempotency_key: &str,
+    ) -> Result<(Order, bool), AppError> {
+        let key = IdempotencyKey::parse(idempotency_key)?;
+        let product = self
+            .store
+            .product(product_id)
+            .await?
+            .ok_or(AppError::NotFound("product"))?;
+        if !product.is_published() {
+            return Err(AppError::NotFound("product"));
+        }
+        if product.is_free() {
+            return Err(AppError::ProductIsFree);
+        }
+        let total = match currency {
+            Some(c) => product
+                .prices
+                .in_currency(c)
+                .ok_or(kenning_domain::DomainError::NotPricedInCurrency)?,
+            None => product
+                .prices
+                .preferred(Currency::USD)
+                .ok_or(AppError::NotForSale)?,
+        };
+        let candidate = Order {
+            id: OrderId::new(),
+            buyer_id: user.account.id,
+            product_id,
+            total,
+            status: OrderStatus::Pending,
+            idempotency_key: key.as_str().to_owned(),
+            created_at_ms: self.now_ms(),
+            paid_at_ms: None,
+        };
+        let (order, created) = self.store.create_order(&candidate).await?;
+        if order.product_id != product_id || order.total.currency != total.currency {
+            return Err(AppError::IdempotencyKeyReused);
+        }
+        if created && self.store.is_entitled(user.account.id, product_id).await? {
+            // The order row is harmless (pending, never payable twice); refuse the sale.
+            return Err(AppError::AlreadyOwned);
+        }
+        Ok((order, created))
+    }
+
+    /// An order of this person's. Someone else's order is "not found".
+    pub async fn my_order(&self, user: &CurrentUser, id: OrderId) -> Result<OrderView, AppError> {
+        let order = self.store.order(id).await?.ok_or(AppError::NotFound("order"))?;
+        if order.buyer_id != user.account.id {
+            return Err(AppError::NotFound("order"));
+        }
+        let product = self
+            .store
+            .product(order.product_id)
+            .await?
+            .ok_or(AppError::NotFound("product"))?;
+        Ok(OrderView { order, product })
+    }
+
+    pub async fn my_orders(&self, user: &CurrentUser) -> Result<Vec<Order>, AppError> {
+        Ok(self.store.orders_of(user.account.id).await?)
+    }
+
+    /// Pays an order with a card. Paying a paid order returns it unchanged and charges
+    /// nothing; a concurrent second attempt is refused while the first runs.
+    pub async fn pay(
+        &self,
+        user: &CurrentUser,
+        id: OrderId,
+        card_number: &str,
+    ) -> Result<Order, AppError> {
+        let view = self.my_order(user, id).await?;
+        if view.order.status == OrderStatus::Paid {
+            return Ok(view.order);
+        }
+        let card = CardNumber::parse(card_number)?;
+        let now = self.now_ms();
+        match self.store.claim_order(id, now, now - STALE_CLAIM_MS).await? {
+            Claim::Claimed => {}
+            Claim::InProgress => return Err(AppError::PaymentInProgress),
+            Claim::AlreadyPaid => return self.my_order(user, id).await.map(|v| v.order),
+        }
+        let order = view.order;
+        let last4 = card.last4().to_owned();
+        let outcome = self
+            .payments
+            .charge(ChargeRequest {
+                order_id: order.id,
+                amount: order.total,
+                card,
+                idempotency_key: order.id.to_string(),
+            })
+            .await;
+        let mut payment = PaymentRecord {
+            id: PaymentId::new(),
+            order_id: order.id,
+            provider: self.payments.name().to_owned(),
+            provider_reference: None,
+            amount: order.total,
+            succeeded: false,
+            failure_code: None,
+            card_last4: last4,
+            created_at_ms: self.now_ms(),
+        };
+        match outcome {
+            Ok(ChargeOutcome::Succeeded { reference }) => {
+                payment.succeeded = true;
+                payment.provider_reference = Some(reference);
+                let ledger = ledger::sale(
+                    order.id,
+                    self.payments.name(),
+                    view.product.creator_id,
+                    order.total,
+                    self.settings.platform_fee_bps,
+                )?;
+                let paid_at_ms = self.now_ms();
+                self.store
+                    .settle_order(&Settlement {
+                        order_id: order.id,
+                        buyer_id: order.buyer_id,
+                        product_id: order.product_id,
+                        payment,
+                        ledger,
+                        paid_at_ms,
+                    })
+                    .await?;
+                tracing::info!(order = %order.id, "order paid");
+                Ok(Order {
+                    status: OrderStatus::Paid,
+                    paid_at_ms: Some(paid_at_ms),
+                    ..order
+                })
+            }
+            Ok(ChargeOutcome::Declined(reason)) => {
+                let error = AppError::PaymentDeclined(reason);
+                payment.failure_code = Some(error.code().to_owned());
+                self.store.fail_payment(&payment).await?;
+                Err(error)
+            }
+            Err(provider_error) => {
+                payment.failure_code = Some("provider_error".to_owned());
+                self.store.fail_payment(&payment).await?;
+                Err(AppError::Internal(format!("payment provider: {provider_error}")))
+            }
+        }
+    }
+
+    /// Adds a free product to the person's library.
+    pub async fn claim_free(&self, user: &CurrentUser, id: ProductId) -> Result<(), AppError> {
+        let product = self.store.product(id).await?.ok_or(AppError::NotFound("product"))?;
+        if !product.is_published() {
+            return Err(AppError::NotFound("product"));
+        }
+        if !product.is_free() {
+            return Err(AppError::NotForSale);
+        }
+        self.store
+            .grant_entitlement(user.account.id, id, "free", self.now_ms())
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,115 @@
+//! Errors of the use cases. Each has a stable code (the Fluent id `error-<code>`) and a
+//! kind that the web layer maps to an HTTP status.
+
+use kenning_domain::DomainError;
+
+use crate::ports::{DeclineReason, StoreError};
+
+/// How an error should be reported; the web layer maps it to a status code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Invalid,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    PaymentRequired,
+    TooLarge,
+    UnsupportedMedia,
+    Internal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Invalid(#[from] DomainError),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("wrong e-mail or password")]
+    InvalidCredentials,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("this lesson requires purchase")]
+    PurchaseRequired,
+    #[error("e-mail already registered")]
+    EmailTaken,
+    #[error("product is not for sale")]
+    NotForSale,
+    #[error("product is free")]
+    ProductIsFree,
+    #[error("already owned")]
+    AlreadyOwned,
+    #[error("idempotency key reused for a different request")]
+    IdempotencyKeyReused,
+    #[error("payment declined: {0:?}")]
+    PaymentDeclined(DeclineReason),
+    #[error("a payment for this order is in progress")]
+    PaymentInProgress,
+    #[error("upload larger than {max_bytes} bytes")]
+    UploadTooLarge { max_bytes: usize },
+    #[error("unsupported file type")]
+    UnsupportedMedia,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(e) => e.code(),
+            AppError::NotFound(_) => "not_found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::InvalidCredentials => "invalid_credentials",
+            AppError::Forbidden => "forbidden",
+            AppError::PurchaseRequired => "purchase_required",
+            AppError::EmailTaken => "email_taken",
+            AppError::NotForSale => "not_for_sale",
+            AppError::ProductIsFree => "product_is_free",
+            AppError::AlreadyOwned => "already_owned",
+            AppError::IdempotencyKeyReused => "idempotency_key_reused",
+            AppError::PaymentDeclined(DeclineReason::CardDeclined) => "card_declined",
+            AppError::PaymentDeclined(DeclineReason::InsufficientFunds) => "insufficient_funds",
+            AppError::PaymentInProgress => "payment_in_progress",
+            AppError::UploadTooLarge { .. } => "upload_too_large",
+            AppError::UnsupportedMedia => "unsupported_media",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::Invalid(_) => ErrorKind::Invalid,
+            AppError::NotFound(_) => ErrorKind::NotFound,
+            AppError::Unauthenticated | AppError::InvalidCredentials => {
+                ErrorKind::Unauthenticated
+            }
+            AppError::Forbidden | AppError::PurchaseRequired => ErrorKind::Forbidden,
+            AppError::EmailTaken
+            | AppError::NotForSale
+            | AppError::ProductIsFree
+            | AppError::AlreadyOwned
+            | AppError::IdempotencyKeyReused
+            | AppError::PaymentInProgress => ErrorKind::Conflict,
+            AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
+            AppError::UploadTooLarge { .. } => ErrorKind::TooLarge,
+            AppError::UnsupportedMedia => ErrorKind::UnsupportedMedia,
+            AppError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+/// Storage failures become application errors here, exhaustively: a new variant forces a
+/// decision.
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound("record"),
+            StoreError::Duplicate => AppError::Internal("unexpected duplicate".into()),
+            StoreError::Conflict => AppError::Internal("concurrent update".into()),
+            StoreError::Corrupt(msg) => AppError::Internal(format!("corrupt row: {msg}")),
+            StoreError::Backend(msg) => AppError::Internal(msg),
+        }
+    }
+}

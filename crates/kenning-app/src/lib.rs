@@ -1,0 +1,75 @@
+//! Kenning's use cases.
+//!
+//! Each use case is a method on [`Kenning`], which holds the adapters behind ports
+//! (traits in [`ports`]): storage, payments, media and the clock. The binary wires real
+//! adapters in; tests may wire others. Handlers call these methods and render the result;
+//! business rules live here and in `kenning-domain`, never in a handler or in SQL.
+
+pub mod accounts;
+pub mod catalog;
+pub mod checkout;
+pub mod error;
+pub mod library;
+pub mod ports;
+
+use std::sync::Arc;
+
+pub use error::AppError;
+use ports::{Clock, MediaStore, PaymentProvider, Store};
+
+/// Operator settings the use cases need.
+#[derive(Clone, Debug)]
+pub struct AppSettings {
+    /// The platform's share of every sale, in basis points.
+    pub platform_fee_bps: u16,
+    /// How long a login lasts.
+    pub session_days: i64,
+    /// Largest cover image accepted, in bytes.
+    pub max_cover_bytes: usize,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings {
+            platform_fee_bps: kenning_domain::ledger::DEFAULT_PLATFORM_FEE_BPS,
+            session_days: 30,
+            max_cover_bytes: 5 * 1024 * 1024,
+        }
+    }
+}
+
+/// The application: every use case, over its ports.
+#[derive(Clone)]
+pub struct Kenning {
+    store: Arc<dyn Store>,
+    payments: Arc<dyn PaymentProvider>,
+    media: Arc<dyn MediaStore>,
+    clock: Arc<dyn Clock>,
+    settings: AppSettings,
+}
+
+impl Kenning {
+    pub fn new(
+        store: Arc<dyn Store>,
+        payments: Arc<dyn PaymentProvider>,
+        media: Arc<dyn MediaStore>,
+        clock: Arc<dyn Clock>,
+        settings: AppSettings,
+    ) -> Kenning {
+        Kenning {
+            store,
+            payments,
+            media,
+            clock,
+            settings,
+        }
+    }
+
+    pub fn settings(&self) -> &AppSettings {
+        &self.settings
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}

@@ -1,0 +1,216 @@
+//! Ports: what the use cases need from the outside world. Adapters implement them
+//! (`kenning-store`, `kenning-payments`, `kenning-media`).
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use kenning_domain::account::{Account, Email, Role};
+use kenning_domain::catalog::{Chapter, Lesson, Product, ProductKind, ProductStatus};
+use kenning_domain::ids::{AccountId, LessonId, OrderId, PaymentId, ProductId};
+use kenning_domain::ledger::LedgerTransaction;
+use kenning_domain::locale::Locale;
+use kenning_domain::money::Money;
+use kenning_domain::order::{CardNumber, Order};
+
+/// Why storage failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("duplicate")]
+    Duplicate,
+    #[error("the row changed underneath")]
+    Conflict,
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    #[error("database: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A new account to insert.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub id: AccountId,
+    pub email: Email,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub created_at_ms: i64,
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Fails with [`StoreError::Duplicate`] when the e-mail is taken.
+    async fn insert_account(&self, account: &NewAccount) -> StoreResult<()>;
+    /// The account and its password hash.
+    async fn account_by_email(&self, email: &Email) -> StoreResult<Option<(Account, String)>>;
+    async fn account_by_id(&self, id: AccountId) -> StoreResult<Option<Account>>;
+    async fn set_role(&self, id: AccountId, role: Role) -> StoreResult<()>;
+    async fn set_password_hash(&self, id: AccountId, hash: &str) -> StoreResult<()>;
+
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        account_id: AccountId,
+        created_at_ms: i64,
+        expires_at_ms: i64,
+    ) -> StoreResult<()>;
+    /// The account behind an unexpired session.
+    async fn session_account(&self, token_hash: &str, now_ms: i64)
+    -> StoreResult<Option<Account>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+}
+
+/// Which products to list.
+#[derive(Clone, Debug, Default)]
+pub struct ProductFilter {
+    pub status: Option<ProductStatus>,
+    pub kind: Option<ProductKind>,
+    pub language: Option<Locale>,
+    pub creator_id: Option<AccountId>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    async fn insert_product(&self, product: &Product) -> StoreResult<()>;
+    /// Replaces the product's text, prices, tags, cover and status.
+    async fn update_product(&self, product: &Product, now_ms: i64) -> StoreResult<()>;
+    async fn product(&self, id: ProductId) -> StoreResult<Option<Product>>;
+    async fn list_products(&self, filter: &ProductFilter) -> StoreResult<Vec<Product>>;
+    async fn count_products(&self, filter: &ProductFilter) -> StoreResult<i64>;
+
+    async fn insert_chapter(&self, chapter: &Chapter) -> StoreResult<()>;
+    async fn chapters(&self, product: ProductId) -> StoreResult<Vec<Chapter>>;
+    async fn insert_lesson(&self, lesson: &Lesson) -> StoreResult<()>;
+    async fn lessons(&self, product: ProductId) -> StoreResult<Vec<Lesson>>;
+    async fn lesson(&self, id: LessonId) -> StoreResult<Option<Lesson>>;
+}
+
+/// A payment attempt as recorded.
+#[derive(Clone, Debug)]
+pub struct PaymentRecord {
+    pub id: PaymentId,
+    pub order_id: OrderId,
+    pub provider: String,
+    pub provider_reference: Option<String>,
+    pub amount: Money,
+    pub succeeded: bool,
+    pub failure_code: Option<String>,
+    pub card_last4: String,
+    pub created_at_ms: i64,
+}
+
+/// Everything a successful payment writes, in one transaction.
+#[derive(Clone, Debug)]
+pub struct Settlement {
+    pub order_id: OrderId,
+    pub buyer_id: AccountId,
+    pub product_id: ProductId,
+    pub payment: PaymentRecord,
+    pub ledger: LedgerTransaction,
+    pub paid_at_ms: i64,
+}
+
+/// The result of trying to take an order for payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// This caller may charge now.
+    Claimed,
+    /// Another request is charging it.
+    InProgress,
+    /// Already paid.
+    AlreadyPaid,
+}
+
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    /// Inserts the order, or returns the existing one with the same buyer and
+    /// idempotency key (the flag says whether it was created now).
+    async fn create_order(&self, order: &Order) -> StoreResult<(Order, bool)>;
+    async fn order(&self, id: OrderId) -> StoreResult<Option<Order>>;
+    async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>>;
+    /// Moves a pending order (or one whose processing went stale before `stale_before_ms`)
+    /// to processing.
+    async fn claim_order(&self, id: OrderId, now_ms: i64, stale_before_ms: i64)
+    -> StoreResult<Claim>;
+    /// Records the payment, marks the order paid, grants the entitlement and writes the
+    /// ledger transaction — all or nothing.
+    async fn settle_order(&self, settlement: &Settlement) -> StoreResult<()>;
+    /// Records a failed attempt and returns the order to pending.
+    async fn fail_payment(&self, payment: &PaymentRecord) -> StoreResult<()>;
+
+    async fn is_entitled(&self, account: AccountId, product: ProductId) -> StoreResult<bool>;
+    /// Grants a product without payment (free products, gifts, admin grants).
+    async fn grant_entitlement(
+        &self,
+        account: AccountId,
+        product: ProductId,
+        source: &str,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+    /// Products the person is entitled to, newest first, with the time of the grant.
+    async fn library(&self, account: AccountId) -> StoreResult<Vec<(Product, i64)>>;
+    /// Sum of all postings per currency; every value is zero in a healthy ledger.
+    async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>>;
+}
+
+/// All storage, as one object.
+pub trait Store: AccountStore + CatalogStore + OrderStore {}
+impl<T: AccountStore + CatalogStore + OrderStore> Store for T {}
+
+/// Why a provider refused a charge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeclineReason {
+    CardDeclined,
+    InsufficientFunds,
+}
+
+/// What the use case asks a payment provider to do.
+#[derive(Debug)]
+pub struct ChargeRequest {
+    pub order_id: OrderId,
+    pub amount: Money,
+    pub card: CardNumber,
+    /// Providers must not charge twice for the same key.
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChargeOutcome {
+    Succeeded { reference: String },
+    Declined(DeclineReason),
+}
+
+#[async_trait]
+pub trait PaymentProvider: Send + Sync {
+    /// The name recorded on payments and ledger accounts.
+    fn name(&self) -> &'static str;
+    async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String>;
+}
+
+/// Object storage for uploaded files.
+#[async_trait]
+pub trait MediaStore: Send + Sync {
+    async fn put(&self, key: &str, bytes: Bytes) -> Result<(), String>;
+    async fn get(&self, key: &str) -> Result<Option<Bytes>, String>;
+}
+
+/// The time, so tests can move it.
+pub trait Clock: Send + Sync {
+    fn now_ms(&self) -> i64;
+}
+
+/// The real clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
+    }
+}

@@ -1,0 +1,78 @@
+//! Domain errors. Each has a stable, machine-readable code that doubles as the id of
+//! its translated message in `locales/*/errors.ftl`.
+
+/// A rule of the business was broken by the input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("malformed identifier")]
+    InvalidId,
+    #[error("malformed e-mail address")]
+    InvalidEmail,
+    #[error("password shorter than {min} characters")]
+    WeakPassword { min: usize },
+    #[error("password too long")]
+    PasswordTooLong,
+    #[error("display name must be 1 to 80 characters")]
+    InvalidDisplayName,
+    #[error("unknown role")]
+    UnknownRole,
+    #[error("unknown or unsupported currency")]
+    UnknownCurrency,
+    #[error("amount out of range")]
+    InvalidAmount,
+    #[error("currencies differ")]
+    CurrencyMismatch,
+    #[error("unsupported locale")]
+    UnknownLocale,
+    #[error("unknown product kind")]
+    UnknownProductKind,
+    #[error("a title is required")]
+    TitleRequired,
+    #[error("text too long")]
+    TextTooLong,
+    #[error("invalid tag")]
+    InvalidTag,
+    #[error("a product needs a price or must be free")]
+    PriceRequired,
+    #[error("the same currency is priced twice")]
+    DuplicatePrice,
+    #[error("product is not for sale in this currency")]
+    NotPricedInCurrency,
+    #[error("invalid idempotency key")]
+    InvalidIdempotencyKey,
+    #[error("invalid card number")]
+    InvalidCardNumber,
+    #[error("ledger transaction does not balance")]
+    Unbalanced,
+    #[error("a product must have at least one lesson before it is published")]
+    NothingToPublish,
+}
+
+impl DomainError {
+    /// The stable error code (snake_case), also the Fluent message id `error-<code>`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::InvalidId => "invalid_id",
+            DomainError::InvalidEmail => "invalid_email",
+            DomainError::WeakPassword { .. } => "weak_password",
+            DomainError::PasswordTooLong => "password_too_long",
+            DomainError::InvalidDisplayName => "invalid_display_name",
+            DomainError::UnknownRole => "unknown_role",
+            DomainError::UnknownCurrency => "unknown_currency",
+            DomainError::InvalidAmount => "invalid_amount",
+            DomainError::CurrencyMismatch => "currency_mismatch",
+            DomainError::UnknownLocale => "unknown_locale",
+            DomainError::UnknownProductKind => "unknown_product_kind",
+            DomainError::TitleRequired => "title_required",
+            DomainError::TextTooLong => "text_too_long",
+            DomainError::InvalidTag => "invalid_tag",
+            DomainError::PriceRequired => "price_required",
+            DomainError::DuplicatePrice => "duplicate_price",
+            DomainError::NotPricedInCurrency => "not_priced_in_currency",
+            DomainError::InvalidIdempotencyKey => "invalid_idempotency_key",
+            DomainError::InvalidCardNumber => "invalid_card_number",
+            DomainError::Unbalanced => "ledger_unbalanced",
+            DomainError::NothingToPublish => "nothing_to_publish",
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The language of Kenning's business.
+//!
+//! Everything here is pure: no I/O, no async, no framework types. Other crates speak
+//! these types; the store persists them, the web layer renders them.
+
+// Money lives here: no panics on bad input, no silent numeric conversions.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::as_conversions
+)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod account;
+pub mod catalog;
+pub mod error;
+pub mod ids;
+pub mod ledger;
+pub mod locale;
+pub mod money;
+pub mod order;
+
+pub use error::DomainError;

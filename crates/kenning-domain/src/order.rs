@@ -1,0 +1,149 @@
+//! Orders and the inputs of paying them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AccountId, OrderId, ProductId};
+use crate::money::Money;
+use crate::DomainError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    /// Created, waiting for a successful payment (a declined card leaves it pending).
+    Pending,
+    /// A payment provider is being asked right now; no second charge may start.
+    Processing,
+    /// Paid; the entitlement and the ledger postings exist.
+    Paid,
+}
+
+impl OrderStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OrderStatus::Pending => "pending",
+            OrderStatus::Processing => "processing",
+            OrderStatus::Paid => "paid",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        match s {
+            "pending" => Some(OrderStatus::Pending),
+            "processing" => Some(OrderStatus::Processing),
+            "paid" => Some(OrderStatus::Paid),
+            _ => None,
+        }
+    }
+}
+
+/// A client-chosen key that makes order creation safe to retry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(raw: &str) -> Result<IdempotencyKey, DomainError> {
+        let key = raw.trim();
+        if key.is_empty() || key.len() > 255 || !key.chars().all(|c| c.is_ascii_graphic()) {
+            Err(DomainError::InvalidIdempotencyKey)
+        } else {
+            Ok(IdempotencyKey(key.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    pub id: OrderId,
+    pub buyer_id: AccountId,
+    pub product_id: ProductId,
+    pub total: Money,
+    pub status: OrderStatus,
+    pub idempotency_key: String,
+    pub created_at_ms: i64,
+    pub paid_at_ms: Option<i64>,
+}
+
+/// A payment card number as typed: digits only after removing spaces and dashes, 12 to
+/// 19 digits, valid Luhn check digit. Only the last four digits are ever kept.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CardNumber(String);
+
+impl CardNumber {
+    pub fn parse(raw: &str) -> Result<CardNumber, DomainError> {
+        let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        if !(12..=19).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(DomainError::InvalidCardNumber);
+        }
+        if !luhn_valid(&digits) {
+            return Err(DomainError::InvalidCardNumber);
+        }
+        Ok(CardNumber(digits))
+    }
+
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+
+    pub fn last4(&self) -> &str {
+        let n = self.0.len();
+        self.0.get(n.saturating_sub(4)..).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for CardNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CardNumber(****{})", self.last4())
+    }
+}
+
+fn luhn_valid(digits: &str) -> bool {
+    let sum: u32 = digits
+        .chars()
+        .rev()
+        .filter_map(|c| c.to_digit(10))
+        .enumerate()
+        .map(|(i, d)| {
+            if i % 2 == 1 {
+                let dd = d * 2;
+                if dd > 9 { dd - 9 } else { dd }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_cards_pass_the_luhn_check() {
+        assert!(CardNumber::parse("4242 4242 4242 4242").is_ok());
+        assert!(CardNumber::parse("4000-0000-0000-0002").is_ok());
+        assert_eq!(
+            CardNumber::parse("4242 4242 4242 4241"),
+            Err(DomainError::InvalidCardNumber)
+        );
+        assert_eq!(CardNumber::parse("abc"), Err(DomainError::InvalidCardNumber));
+    }
+
+    #[test]
+    fn only_the_last_four_digits_are_shown() {
+        let card = CardNumber::parse("4242424242424242");
+        assert_eq!(card.map(|c| format!("{c:?}")), Ok("CardNumber(****4242)".to_owned()));
+    }
+
+    #[test]
+    fn idempotency_keys_are_printable_and_bounded() {
+        assert!(IdempotencyKey::parse("order-1").is_ok());
+        assert!(IdempotencyKey::parse("").is_err());
+        assert!(IdempotencyKey::parse("a b").is_err());
+        assert!(IdempotencyKey::parse(&"k".repeat(256)).is_err());
+    }
+}

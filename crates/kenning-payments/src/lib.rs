@@ -1,0 +1,88 @@
+//! Payment providers. Today: the offline sandbox, the default, which needs no network and
+//! behaves like a gateway in test mode.
+
+use async_trait::async_trait;
+use kenning_app::ports::{ChargeOutcome, ChargeRequest, DeclineReason, PaymentProvider};
+
+/// Test cards the sandbox understands (the same numbers gateways use in test mode).
+pub mod test_cards {
+    pub const SUCCEEDS: &str = "4242424242424242";
+    pub const DECLINED: &str = "4000000000000002";
+    pub const INSUFFICIENT_FUNDS: &str = "4000000000009995";
+}
+
+/// The built-in offline provider. Deterministic and stateless: the same idempotency key
+/// always yields the same reference, so a retried charge is recognisably the same one.
+#[derive(Clone, Debug, Default)]
+pub struct Sandbox;
+
+impl Sandbox {
+    fn reference(idempotency_key: &str) -> String {
+        // FNV-1a: a stable, dependency-free fingerprint of the key.
+        let hash = idempotency_key
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+        format!("sbx_{hash:016x}")
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for Sandbox {
+    fn name(&self) -> &'static str {
+        "sandbox"
+    }
+
+    async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String> {
+        let outcome = match request.card.digits() {
+            test_cards::SUCCEEDS => ChargeOutcome::Succeeded {
+                reference: Sandbox::reference(&request.idempotency_key),
+            },
+            test_cards::INSUFFICIENT_FUNDS => {
+                ChargeOutcome::Declined(DeclineReason::InsufficientFunds)
+            }
+            // The sandbox never takes a real card: anything else is declined.
+            _ => ChargeOutcome::Declined(DeclineReason::CardDeclined),
+        };
+        Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kenning_domain::ids::OrderId;
+    use kenning_domain::money::{Currency, Money};
+    use kenning_domain::order::CardNumber;
+
+    async fn charge(card: &str, key: &str) -> ChargeOutcome {
+        let request = ChargeRequest {
+            order_id: OrderId::new(),
+            amount: Money::new(100, Currency::USD),
+            card: CardNumber::parse(card).unwrap_or_else(|e| panic!("{e}")),
+            idempotency_key: key.into(),
+        };
+        Sandbox.charge(request).await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[tokio::test]
+    async fn the_success_card_is_charged_once_per_key() {
+        let a = charge("4242 4242 4242 4242", "k1").await;
+        let b = charge("4242424242424242", "k1").await;
+        assert!(matches!(a, ChargeOutcome::Succeeded { .. }));
+        assert_eq!(a, b);
+    }
+
+    #[tokio::test]
+    async fn the_decline_cards_are_declined() {
+        assert_eq!(
+            charge("4000 0000 0000 0002", "k").await,
+            ChargeOutcome::Declined(DeclineReason::CardDeclined)
+        );
+        assert_eq!(
+            charge("4000 0000 0000 9995", "k").await,
+            ChargeOutcome::Declined(DeclineReason::InsufficientFunds)
+        );
+    }
+}

@@ -1,0 +1,282 @@
+//! Products, prices, chapters and lessons.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use kenning_app::ports::{CatalogStore, ProductFilter, StoreError, StoreResult};
+use kenning_domain::catalog::{Chapter, Lesson, PriceList, Product};
+use kenning_domain::ids::{LessonId, ProductId};
+use kenning_domain::money::Money;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, AssertSqlSafe};
+
+use crate::{SqlStore, db_error, rows};
+
+const PRODUCT_SELECT: &str = "SELECT p.id, p.creator_id, a.display_name AS creator_name, p.kind, \
+     p.status, p.title, p.description, p.tags, p.cover_key, p.created_at_ms, p.published_at_ms \
+     FROM products p JOIN accounts a ON a.id = p.creator_id";
+
+/// ",en,zh-CN," — lets a LIKE find products written in one language.
+fn languages_column(product: &Product) -> String {
+    let tags: Vec<&str> = product.languages().iter().map(|l| l.tag()).collect();
+    format!(",{},", tags.join(","))
+}
+
+/// The WHERE clause of a filter and the values to bind, in order.
+fn filter_clause(filter: &ProductFilter) -> (String, Vec<String>) {
+    let mut conditions = Vec::new();
+    let mut values = Vec::new();
+    let mut add = |condition: &str, value: String| {
+        values.push(value);
+        conditions.push(condition.replace('?', &format!("${}", values.len())));
+    };
+    if let Some(status) = filter.status {
+        add("p.status = ?", status.as_str().to_owned());
+    }
+    if let Some(kind) = filter.kind {
+        add("p.kind = ?", kind.as_str().to_owned());
+    }
+    if let Some(language) = filter.language {
+        add("p.languages LIKE ?", format!("%,{},%", language.tag()));
+    }
+    if let Some(creator) = filter.creator_id {
+        add("p.creator_id = ?", creator.to_string());
+    }
+    if conditions.is_empty() {
+        (String::new(), values)
+    } else {
+        (format!(" WHERE {}", conditions.join(" AND ")), values)
+    }
+}
+
+fn bind_all<'q>(
+    mut query: Query<'q, Any, AnyArguments>,
+    values: Vec<String>,
+) -> Query<'q, Any, AnyArguments> {
+    for v in values {
+        query = query.bind(v);
+    }
+    query
+}
+
+impl SqlStore {
+    /// Fills in the prices of the given products with one query.
+    async fn attach_prices(&self, products: &mut [Product]) -> StoreResult<()> {
+        if products.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=products.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT product_id, currency, amount_minor FROM product_prices \
+             WHERE product_id IN ({}) ORDER BY product_id, position",
+            placeholders.join(", ")
+        );
+        let ids = products.iter().map(|p| p.id.to_string()).collect();
+        let found = bind_all(sqlx::query(AssertSqlSafe(sql)), ids)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        let mut by_product: HashMap<ProductId, Vec<Money>> = HashMap::new();
+        for row in &found {
+            let (id, money) = rows::price(row)?;
+            by_product.entry(id).or_default().push(money);
+        }
+        for p in products.iter_mut() {
+            let prices = by_product.remove(&p.id).unwrap_or_default();
+            p.prices = PriceList::new(prices).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    async fn write_prices(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Any>,
+        product: &Product,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM product_prices WHERE product_id = $1")
+            .bind(product.id.to_string())
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        for (position, price) in product.prices.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO product_prices (product_id, currency, amount_minor, position) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(product.id.to_string())
+            .bind(price.currency.code())
+            .bind(price.amount_minor)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl CatalogStore for SqlStore {
+    async fn insert_product(&self, p: &Product) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO products (id, creator_id, kind, status, title, description, languages, \
+             tags, cover_key, created_at_ms, updated_at_ms, published_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(p.id.to_string())
+        .bind(p.creator_id.to_string())
+        .bind(p.kind.as_str())
+        .bind(p.status.as_str())
+        .bind(rows::to_json(&p.title)?)
+        .bind(rows::to_json(&p.description)?)
+        .bind(languages_column(p))
+        .bind(rows::to_json(&p.tags)?)
+        .bind(p.cover_key.clone())
+        .bind(p.created_at_ms)
+        .bind(p.created_at_ms)
+        .bind(p.published_at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        self.write_prices(&mut tx, p).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn update_product(&self, p: &Product, now_ms: i64) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        let done = sqlx::query(
+            "UPDATE products SET kind = $1, status = $2, title = $3, description = $4, \
+             languages = $5, tags = $6, cover_key = $7, published_at_ms = $8, \
+             updated_at_ms = $9 WHERE id = $10",
+        )
+        .bind(p.kind.as_str())
+        .bind(p.status.as_str())
+        .bind(rows::to_json(&p.title)?)
+        .bind(rows::to_json(&p.description)?)
+        .bind(languages_column(p))
+        .bind(rows::to_json(&p.tags)?)
+        .bind(p.cover_key.clone())
+        .bind(p.published_at_ms)
+        .bind(now_ms)
+        .bind(p.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.write_prices(&mut tx, p).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn product(&self, id: ProductId) -> StoreResult<Option<Product>> {
+        let sql = AssertSqlSafe(format!("{PRODUCT_SELECT} WHERE p.id = $1"));
+        let row = sqlx::query(sql)
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let mut products = vec![rows::product(&row)?];
+        self.attach_prices(&mut products).await?;
+        Ok(products.pop())
+    }
+
+    async fn list_products(&self, filter: &ProductFilter) -> StoreResult<Vec<Product>> {
+        let (clause, values) = filter_clause(filter);
+        let limit = if filter.limit > 0 { filter.limit } else { 100 };
+        let sql = format!(
+            "{PRODUCT_SELECT}{clause} \
+             ORDER BY COALESCE(p.published_at_ms, p.created_at_ms) DESC, p.id \
+             LIMIT {limit} OFFSET {}",
+            filter.offset.max(0)
+        );
+        let found = bind_all(sqlx::query(AssertSqlSafe(sql)), values)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        let mut products = found.iter().map(rows::product).collect::<StoreResult<Vec<_>>>()?;
+        self.attach_prices(&mut products).await?;
+        Ok(products)
+    }
+
+    async fn count_products(&self, filter: &ProductFilter) -> StoreResult<i64> {
+        let (clause, values) = filter_clause(filter);
+        let sql = format!("SELECT COUNT(*) AS n FROM products p{clause}");
+        let row = bind_all(sqlx::query(AssertSqlSafe(sql)), values)
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_error)?;
+        rows::int(&row, "n")
+    }
+
+    async fn insert_chapter(&self, c: &Chapter) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO chapters (id, product_id, position, title) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(c.id.to_string())
+        .bind(c.product_id.to_string())
+        .bind(c.position)
+        .bind(rows::to_json(&c.title)?)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn chapters(&self, product: ProductId) -> StoreResult<Vec<Chapter>> {
+        let found = sqlx::query(
+            "SELECT id, product_id, position, title FROM chapters \
+             WHERE product_id = $1 ORDER BY position, id",
+        )
+        .bind(product.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found.iter().map(rows::chapter).collect()
+    }
+
+    async fn insert_lesson(&self, l: &Lesson) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO lessons (id, product_id, chapter_id, position, title, body, preview) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(l.id.to_string())
+        .bind(l.product_id.to_string())
+        .bind(l.chapter_id.map(|c| c.to_string()))
+        .bind(l.position)
+        .bind(rows::to_json(&l.title)?)
+        .bind(rows::to_json(&l.body)?)
+        .bind(l.preview)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn lessons(&self, product: ProductId) -> StoreResult<Vec<Lesson>> {
+        let found = sqlx::query(
+            "SELECT id, product_id, chapter_id, position, title, body, preview FROM lessons \
+             WHERE product_id = $1 ORDER BY position, id",
+        )
+        .bind(product.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found.iter().map(rows::lesson).collect()
+    }
+
+    async fn lesson(&self, id: LessonId) -> StoreResult<Option<Lesson>> {
+        let row = sqlx::query(
+            "SELECT id, product_id, chapter_id, position, title, body, preview FROM lessons \
+             WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)?;
+        row.as_ref().map(rows::lesson).transpose()
+    }
+}

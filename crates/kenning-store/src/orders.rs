@@ -1,0 +1,284 @@
+//! Orders, payments, entitlements and the ledger.
+
+use async_trait::async_trait;
+use kenning_app::ports::{
+    Claim, OrderStore, PaymentRecord, Settlement, StoreError, StoreResult,
+};
+use kenning_domain::catalog::Product;
+use kenning_domain::ids::{AccountId, EntitlementId, OrderId, ProductId};
+use kenning_domain::order::Order;
+use sqlx::{Any, AssertSqlSafe, Transaction};
+
+use crate::{SqlStore, db_error, rows};
+
+const ORDER_COLUMNS: &str = "id, buyer_id, product_id, currency, amount_minor, status, \
+     idempotency_key, created_at_ms, paid_at_ms";
+
+async fn insert_payment(tx: &mut Transaction<'_, Any>, p: &PaymentRecord) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO payments (id, order_id, provider, provider_reference, currency, \
+         amount_minor, succeeded, failure_code, card_last4, created_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(p.id.to_string())
+    .bind(p.order_id.to_string())
+    .bind(p.provider.clone())
+    .bind(p.provider_reference.clone())
+    .bind(p.amount.currency.code())
+    .bind(p.amount.amount_minor)
+    .bind(p.succeeded)
+    .bind(p.failure_code.clone())
+    .bind(p.card_last4.clone())
+    .bind(p.created_at_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+async fn insert_entitlement(
+    tx: &mut Transaction<'_, Any>,
+    account: AccountId,
+    product: ProductId,
+    source: &str,
+    order: Option<OrderId>,
+    now_ms: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO entitlements (id, account_id, product_id, source, order_id, granted_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, product_id) DO NOTHING",
+    )
+    .bind(EntitlementId::new().to_string())
+    .bind(account.to_string())
+    .bind(product.to_string())
+    .bind(source.to_owned())
+    .bind(order.map(|o| o.to_string()))
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+impl SqlStore {
+    async fn order_status(&self, id: OrderId) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT status FROM orders WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(|r| rows::text(r, "status")).transpose()
+    }
+}
+
+#[async_trait]
+impl OrderStore for SqlStore {
+    async fn create_order(&self, o: &Order) -> StoreResult<(Order, bool)> {
+        // Insert first (taking the write lock on SQLite), then read whichever order holds
+        // the key: concurrent requests with one key all end up with the same order.
+        let done = sqlx::query(
+            "INSERT INTO orders (id, buyer_id, product_id, currency, amount_minor, status, \
+             idempotency_key, created_at_ms, updated_at_ms, paid_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL) \
+             ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
+        )
+        .bind(o.id.to_string())
+        .bind(o.buyer_id.to_string())
+        .bind(o.product_id.to_string())
+        .bind(o.total.currency.code())
+        .bind(o.total.amount_minor)
+        .bind(o.status.as_str())
+        .bind(o.idempotency_key.clone())
+        .bind(o.created_at_ms)
+        .bind(o.created_at_ms)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        let sql = AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 AND idempotency_key = $2"
+        ));
+        let row = sqlx::query(sql)
+            .bind(o.buyer_id.to_string())
+            .bind(o.idempotency_key.clone())
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_error)?;
+        Ok((rows::order(&row)?, done.rows_affected() == 1))
+    }
+
+    async fn order(&self, id: OrderId) -> StoreResult<Option<Order>> {
+        let sql = AssertSqlSafe(format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"));
+        let row = sqlx::query(sql)
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(rows::order).transpose()
+    }
+
+    async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>> {
+        let sql = AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 ORDER BY created_at_ms DESC"
+        ));
+        let found = sqlx::query(sql)
+            .bind(buyer.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(rows::order).collect()
+    }
+
+    async fn claim_order(&self, id: OrderId, now_ms: i64, stale_before_ms: i64) -> StoreResult<Claim> {
+        let done = sqlx::query(
+            "UPDATE orders SET status = 'processing', updated_at_ms = $1 \
+             WHERE id = $2 AND (status = 'pending' \
+                OR (status = 'processing' AND updated_at_ms < $3))",
+        )
+        .bind(now_ms)
+        .bind(id.to_string())
+        .bind(stale_before_ms)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 1 {
+            return Ok(Claim::Claimed);
+        }
+        match self.order_status(id).await?.as_deref() {
+            Some("paid") => Ok(Claim::AlreadyPaid),
+            Some(_) => Ok(Claim::InProgress),
+            None => Err(StoreError::NotFound),
+        }
+    }
+
+    async fn settle_order(&self, s: &Settlement) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        let done = sqlx::query(
+            "UPDATE orders SET status = 'paid', paid_at_ms = $1, updated_at_ms = $1 \
+             WHERE id = $2 AND status = 'processing'",
+        )
+        .bind(s.paid_at_ms)
+        .bind(s.order_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() != 1 {
+            // Someone else settled or released it: write nothing.
+            return Err(StoreError::Conflict);
+        }
+        insert_payment(&mut tx, &s.payment).await?;
+        insert_entitlement(
+            &mut tx,
+            s.buyer_id,
+            s.product_id,
+            "order",
+            Some(s.order_id),
+            s.paid_at_ms,
+        )
+        .await?;
+        sqlx::query(
+            "INSERT INTO ledger_transactions (id, kind, order_id, created_at_ms) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(s.ledger.id.to_string())
+        .bind(s.ledger.kind)
+        .bind(s.ledger.order_id.map(|o| o.to_string()))
+        .bind(s.paid_at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        for (line, posting) in s.ledger.postings().iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO ledger_postings (transaction_id, line, account_code, currency, \
+                 amount_minor) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(s.ledger.id.to_string())
+            .bind(i64::try_from(line).unwrap_or(i64::MAX))
+            .bind(posting.account.code())
+            .bind(posting.amount.currency.code())
+            .bind(posting.amount.amount_minor)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn fail_payment(&self, p: &PaymentRecord) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        sqlx::query(
+            "UPDATE orders SET status = 'pending', updated_at_ms = $1 \
+             WHERE id = $2 AND status = 'processing'",
+        )
+        .bind(p.created_at_ms)
+        .bind(p.order_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        insert_payment(&mut tx, p).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn is_entitled(&self, account: AccountId, product: ProductId) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "SELECT 1 AS yes FROM entitlements WHERE account_id = $1 AND product_id = $2",
+        )
+        .bind(account.to_string())
+        .bind(product.to_string())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(row.is_some())
+    }
+
+    async fn grant_entitlement(
+        &self,
+        account: AccountId,
+        product: ProductId,
+        source: &str,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        insert_entitlement(&mut tx, account, product, source, None, now_ms).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn library(&self, account: AccountId) -> StoreResult<Vec<(Product, i64)>> {
+        let found = sqlx::query(
+            "SELECT p.id, p.creator_id, a.display_name AS creator_name, p.kind, p.status, \
+             p.title, p.description, p.tags, p.cover_key, p.created_at_ms, p.published_at_ms, \
+             e.granted_at_ms \
+             FROM entitlements e JOIN products p ON p.id = e.product_id \
+             JOIN accounts a ON a.id = p.creator_id \
+             WHERE e.account_id = $1 ORDER BY e.granted_at_ms DESC, p.id",
+        )
+        .bind(account.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| Ok((rows::product(r)?, rows::int(r, "granted_at_ms")?)))
+            .collect()
+    }
+
+    async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>> {
+        // Per transaction and currency, so an error cannot hide behind another one.
+        let found = sqlx::query(
+            "SELECT transaction_id, currency, CAST(SUM(amount_minor) AS BIGINT) AS total \
+             FROM ledger_postings GROUP BY transaction_id, currency \
+             HAVING SUM(amount_minor) <> 0",
+        )
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| {
+                Ok((
+                    format!("{} {}", rows::text(r, "transaction_id")?, rows::text(r, "currency")?),
+                    rows::int(r, "total")?,
+                ))
+            })
+            .collect()
+    }
+}
