@@ -167,6 +167,15 @@ impl Kenning {
         })
     }
 
+    /// The product a lesson belongs to (to explain a locked lesson).
+    pub async fn lesson_product(&self, id: LessonId) -> Result<ProductId, AppError> {
+        self.store
+            .lesson(id)
+            .await?
+            .map(|l| l.product_id)
+            .ok_or(AppError::NotFound("lesson"))
+    }
+
     /// Products the creator made (all statuses); admins see everyone's.
     pub async fn my_products(&self, user: &CurrentUser) -> Result<Vec<Product>, AppError> {
         require_creator(user)?;

@@ -1,1 +1,68 @@
+//! Kenning over HTTP: server-rendered pages, the JSON API under `/api/v1` with its
+//! OpenAPI document, locale negotiation and translations.
+//!
+//! Handlers are thin: they take the request apart, call a use case of
+//! [`kenning_app::Kenning`] and render the answer.
 
+mod api;
+mod context;
+mod error;
+pub mod i18n;
+mod markdown;
+mod pages;
+mod state;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use kenning_app::Kenning;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use state::{AppState, WebConfig};
+
+/// Builds the whole HTTP application.
+pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
+    let i18n = Arc::new(i18n::I18n::load()?);
+    let body_limit = config.max_body_bytes;
+    let state = AppState {
+        app,
+        i18n,
+        config: Arc::new(config),
+    };
+    let (api_router, openapi) = api::router();
+    let openapi = Arc::new(openapi);
+    let router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(pages::router())
+        .merge(api_router)
+        // Inside the context middleware, so an oversize body gets a localized error.
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::resolve,
+        ))
+        .with_state(state)
+        .merge(api::docs(openapi))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::new());
+    Ok(router)
+}

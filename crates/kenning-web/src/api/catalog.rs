@@ -1,0 +1,232 @@
+//! Products and lessons.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use kenning_app::catalog::{CatalogQuery, NewLesson};
+use kenning_domain::catalog::{PriceList, ProductDraft};
+use kenning_domain::ids::{ChapterId, LessonId, ProductId};
+use kenning_domain::locale::Locale;
+use kenning_domain::money::{Currency, Money};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::path_id;
+use super::types::{
+    ChapterRequest, CreatedResponse, ErrorResponse, LessonRequest, LessonResponse,
+    ProductDetailResponse, ProductRequest, ProductSummary, ProductsResponse, localized,
+};
+use crate::context::{Ctx, SignedIn};
+use crate::error::{ApiJson, HttpError};
+use crate::markdown::to_safe_html;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListParams {
+    /// Filter by product kind.
+    kind: Option<String>,
+    /// Language of the answer and, with `language`, a filter.
+    lang: Option<String>,
+    /// Only products written in this language ("en", "zh-CN").
+    language: Option<String>,
+    /// Preferred currency of the `price` field.
+    currency: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// Published products, newest first.
+#[utoipa::path(get, path = "/api/v1/products", tag = "catalog",
+    params(ListParams),
+    responses((status = 200, body = ProductsResponse), (status = 422, body = ErrorResponse)))]
+pub async fn list_products(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Query(params): Query<ListParams>,
+) -> Result<Json<ProductsResponse>, HttpError> {
+    let query = CatalogQuery {
+        kind: params.kind.as_deref().map(str::parse).transpose()?,
+        language: params.language.as_deref().map(Locale::parse).transpose()?,
+        page: params.page.unwrap_or(1),
+        per_page: params.per_page.unwrap_or(24),
+    };
+    let _ = (&params.lang, &params.currency); // read by the context middleware
+    let page = state.app.browse(&query).await?;
+    Ok(Json(ProductsResponse {
+        items: page
+            .items
+            .iter()
+            .map(|p| ProductSummary::new(p, ctx.locale, ctx.currency))
+            .collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// A product with its chapters and lessons.
+#[utoipa::path(get, path = "/api/v1/products/{id}", tag = "catalog",
+    params(("id" = String, Path, description = "Product id")),
+    responses((status = 200, body = ProductDetailResponse), (status = 404, body = ErrorResponse)))]
+pub async fn get_product(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<ProductDetailResponse>, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let detail = state.app.product_detail(id, ctx.user.as_ref()).await?;
+    Ok(Json(ProductDetailResponse::new(&detail, ctx.locale, ctx.currency)))
+}
+
+fn draft(body: ProductRequest) -> Result<ProductDraft, HttpError> {
+    let prices = body
+        .prices
+        .iter()
+        .map(|p| Money::price(p.amount_minor, Currency::from_code(&p.currency)?))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ProductDraft {
+        kind: body.kind.parse()?,
+        title: localized(&body.title)?,
+        description: localized(&body.description)?,
+        prices: PriceList::new(prices)?,
+        tags: body.tags,
+    })
+}
+
+/// Create a product as a draft (creators and admins).
+#[utoipa::path(post, path = "/api/v1/products", tag = "catalog",
+    security(("bearer" = [])),
+    request_body = ProductRequest,
+    responses(
+        (status = 201, body = ProductSummary),
+        (status = 403, description = "Not a creator", body = ErrorResponse),
+        (status = 422, body = ErrorResponse),
+    ))]
+pub async fn create_product(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    ApiJson(body): ApiJson<ProductRequest>,
+) -> Result<(StatusCode, Json<ProductSummary>), HttpError> {
+    let product = state.app.create_product(&user, draft(body)?).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ProductSummary::new(&product, ctx.locale, ctx.currency)),
+    ))
+}
+
+/// Add a chapter to a product.
+#[utoipa::path(post, path = "/api/v1/products/{id}/chapters", tag = "catalog",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id")),
+    request_body = ChapterRequest,
+    responses((status = 201, body = CreatedResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn add_chapter(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ChapterRequest>,
+) -> Result<(StatusCode, Json<CreatedResponse>), HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let chapter = state.app.add_chapter(&user, id, localized(&body.title)?).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedResponse {
+            id: chapter.id.to_string(),
+        }),
+    ))
+}
+
+/// Add a lesson to a product.
+#[utoipa::path(post, path = "/api/v1/products/{id}/lessons", tag = "catalog",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id")),
+    request_body = LessonRequest,
+    responses((status = 201, body = CreatedResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn add_lesson(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<LessonRequest>,
+) -> Result<(StatusCode, Json<CreatedResponse>), HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let chapter_id = body
+        .chapter_id
+        .as_deref()
+        .map(path_id::<ChapterId>)
+        .transpose()?;
+    let lesson = state
+        .app
+        .add_lesson(
+            &user,
+            id,
+            NewLesson {
+                chapter_id,
+                title: localized(&body.title)?,
+                body: localized(&body.content)?,
+                preview: body.preview,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedResponse {
+            id: lesson.id.to_string(),
+        }),
+    ))
+}
+
+/// Publish a product (it needs at least one lesson).
+#[utoipa::path(post, path = "/api/v1/products/{id}/publish", tag = "catalog",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id")),
+    responses((status = 200, body = ProductSummary), (status = 403, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn publish_product(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<ProductSummary>, HttpError> {
+    let product = state.app.publish(&user, path_id(&id)?).await?;
+    Ok(Json(ProductSummary::new(&product, ctx.locale, ctx.currency)))
+}
+
+/// Take a product off sale; buyers keep access.
+#[utoipa::path(post, path = "/api/v1/products/{id}/unpublish", tag = "catalog",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id")),
+    responses((status = 200, body = ProductSummary), (status = 403, body = ErrorResponse)))]
+pub async fn unpublish_product(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<ProductSummary>, HttpError> {
+    let product = state.app.unpublish(&user, path_id(&id)?).await?;
+    Ok(Json(ProductSummary::new(&product, ctx.locale, ctx.currency)))
+}
+
+/// A lesson's content: open for previews, otherwise for people entitled to the product,
+/// its creator and admins.
+#[utoipa::path(get, path = "/api/v1/lessons/{id}", tag = "catalog",
+    params(("id" = String, Path, description = "Lesson id")),
+    responses(
+        (status = 200, body = LessonResponse),
+        (status = 401, description = "Locked lesson, not signed in", body = ErrorResponse),
+        (status = 403, description = "Locked lesson, not purchased", body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+    ))]
+pub async fn get_lesson(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<LessonResponse>, HttpError> {
+    let id: LessonId = path_id(&id)?;
+    let view = state.app.read_lesson(id, ctx.user.as_ref()).await?;
+    let content = view.lesson.body.get(ctx.locale).to_owned();
+    Ok(Json(LessonResponse {
+        id: view.lesson.id.to_string(),
+        product_id: view.product.id.to_string(),
+        title: view.lesson.title.get(ctx.locale).to_owned(),
+        preview: view.lesson.preview,
+        content_html: to_safe_html(&content),
+        content,
+    }))
+}

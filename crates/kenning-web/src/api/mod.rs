@@ -1,0 +1,85 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI 3 document generated from the
+//! same handler annotations that route the requests.
+
+mod accounts;
+mod catalog;
+mod orders;
+pub mod types;
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::HttpError;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kenning API",
+        description = "Knowledge commerce: catalog, accounts, orders and learning. \
+            Errors are `{\"error\": {\"code\", \"message\"}}` with a stable code and a \
+            message in the caller's language (`?lang=` or Accept-Language)."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "Registration and sessions"),
+        (name = "catalog", description = "Products, chapters and lessons"),
+        (name = "orders", description = "Buying and the library"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut OpenApiDoc) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API routes and their OpenAPI document.
+pub fn router() -> (Router<AppState>, OpenApiDoc) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(accounts::create_account))
+        .routes(routes!(accounts::create_session, accounts::delete_session))
+        .routes(routes!(accounts::me))
+        .routes(routes!(catalog::list_products, catalog::create_product))
+        .routes(routes!(catalog::get_product))
+        .routes(routes!(catalog::add_chapter))
+        .routes(routes!(catalog::add_lesson))
+        .routes(routes!(catalog::publish_product))
+        .routes(routes!(catalog::unpublish_product))
+        .routes(routes!(catalog::get_lesson))
+        .routes(routes!(orders::create_order, orders::list_orders))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::pay_order))
+        .routes(routes!(orders::library))
+        .split_for_parts()
+}
+
+/// `/api/openapi.json` and the docs page at `/api/docs`, with Swagger UI's assets
+/// compiled into the binary (nothing is fetched at run time).
+pub fn docs(openapi: Arc<OpenApiDoc>) -> Router {
+    SwaggerUi::new("/api/docs")
+        .url("/api/openapi.json", (*openapi).clone())
+        .into()
+}
+
+/// Parses an id from the path; a malformed id names nothing, so it is "not found".
+pub fn path_id<T: FromStr>(raw: &str) -> Result<T, HttpError> {
+    raw.parse()
+        .map_err(|_| HttpError::new(StatusCode::NOT_FOUND, "not_found"))
+}

@@ -1,0 +1,129 @@
+//! Orders, payment and the library.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use kenning_domain::ids::{OrderId, ProductId};
+use kenning_domain::money::Currency;
+use kenning_domain::DomainError;
+
+use super::path_id;
+use super::types::{
+    CreateOrderRequest, ErrorResponse, LibraryItemResponse, LibraryResponse, OrderResponse,
+    PayOrderRequest, ProductSummary, timestamp,
+};
+use crate::context::SignedIn;
+use crate::error::{ApiJson, HttpError};
+use crate::state::AppState;
+
+/// Create an order for a product. Requires an `Idempotency-Key` header: the same key from
+/// the same person returns the same order (201 when created, 200 when it existed).
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders",
+    security(("bearer" = [])),
+    params(("Idempotency-Key" = String, Header, description = "Unique per purchase attempt")),
+    request_body = CreateOrderRequest,
+    responses(
+        (status = 201, body = OrderResponse),
+        (status = 200, description = "The order created earlier with this key", body = OrderResponse),
+        (status = 401, body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+        (status = 409, description = "Already owned, free, or key reused", body = ErrorResponse),
+        (status = 422, body = ErrorResponse),
+    ))]
+pub async fn create_order(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CreateOrderRequest>,
+) -> Result<(StatusCode, Json<OrderResponse>), HttpError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .ok_or(DomainError::InvalidIdempotencyKey)?;
+    let product_id: ProductId = path_id(&body.product_id)?;
+    let currency = match body.currency.as_deref() {
+        Some(code) => Some(Currency::from_code(code)?),
+        None => Some(ctx.currency),
+    };
+    let result = state.app.create_order(&user, product_id, currency, key).await;
+    // Without an explicit currency, fall back to the product's first price.
+    let (order, created) = match (result, body.currency.is_none()) {
+        (Err(kenning_app::AppError::Invalid(DomainError::NotPricedInCurrency)), true) => {
+            state.app.create_order(&user, product_id, None, key).await?
+        }
+        (result, _) => result?,
+    };
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(OrderResponse::from(&order))))
+}
+
+/// The caller's orders, newest first.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders",
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<OrderResponse>), (status = 401, body = ErrorResponse)))]
+pub async fn list_orders(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+) -> Result<Json<Vec<OrderResponse>>, HttpError> {
+    let orders = state.app.my_orders(&user).await?;
+    Ok(Json(orders.iter().map(OrderResponse::from).collect()))
+}
+
+/// One of the caller's orders; anyone else's is 404.
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    responses((status = 200, body = OrderResponse), (status = 404, body = ErrorResponse)))]
+pub async fn get_order(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<OrderResponse>, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    let view = state.app.my_order(&user, id).await?;
+    Ok(Json(OrderResponse::from(&view.order)))
+}
+
+/// Pay an order with a card through the payment provider (the offline sandbox by
+/// default). Paying a paid order returns it and charges nothing.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/pay", tag = "orders",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    request_body = PayOrderRequest,
+    responses(
+        (status = 200, body = OrderResponse),
+        (status = 402, description = "Card declined", body = ErrorResponse),
+        (status = 404, description = "No such order of yours", body = ErrorResponse),
+        (status = 409, description = "A payment is already in progress", body = ErrorResponse),
+        (status = 422, description = "Invalid card number", body = ErrorResponse),
+    ))]
+pub async fn pay_order(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PayOrderRequest>,
+) -> Result<Json<OrderResponse>, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    let order = state.app.pay(&user, id, &body.card_number).await?;
+    Ok(Json(OrderResponse::from(&order)))
+}
+
+/// Everything the caller is entitled to.
+#[utoipa::path(get, path = "/api/v1/library", tag = "orders",
+    security(("bearer" = [])),
+    responses((status = 200, body = LibraryResponse), (status = 401, body = ErrorResponse)))]
+pub async fn library(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+) -> Result<Json<LibraryResponse>, HttpError> {
+    let items = state.app.library(&user).await?;
+    Ok(Json(LibraryResponse {
+        items: items
+            .iter()
+            .map(|item| LibraryItemResponse {
+                product: ProductSummary::new(&item.product, ctx.locale, ctx.currency),
+                granted_at: timestamp(item.granted_at_ms),
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,328 @@
+//! Request and response bodies of the JSON API.
+
+use std::collections::BTreeMap;
+
+use kenning_app::catalog::ProductDetail;
+use kenning_domain::account::Account;
+use kenning_domain::catalog::{Lesson, Product};
+use kenning_domain::locale::{Locale, LocalizedText};
+use kenning_domain::money::{Currency, Money};
+use kenning_domain::order::Order;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// An amount in minor units (cents, fen) of an ISO 4217 currency.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MoneyDto {
+    #[schema(example = 9900)]
+    pub amount_minor: i64,
+    #[schema(example = "CNY")]
+    pub currency: String,
+}
+
+impl From<Money> for MoneyDto {
+    fn from(m: Money) -> Self {
+        MoneyDto {
+            amount_minor: m.amount_minor,
+            currency: m.currency.code().to_owned(),
+        }
+    }
+}
+
+pub fn timestamp(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatorDto {
+    pub id: String,
+    pub display_name: String,
+}
+
+/// A product as listed in the catalog.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductSummary {
+    pub id: String,
+    /// course, ebook, audio_series, live_session, report, consultation, circle, bundle
+    pub kind: String,
+    /// draft, published or unpublished
+    pub status: String,
+    /// In the requested language, or the closest one available.
+    pub title: String,
+    pub description: String,
+    /// The price in the requested currency when the product has one, else its first
+    /// price; absent for free products.
+    pub price: Option<MoneyDto>,
+    pub prices: Vec<MoneyDto>,
+    pub free: bool,
+    pub languages: Vec<String>,
+    pub tags: Vec<String>,
+    pub creator: CreatorDto,
+    pub cover_url: Option<String>,
+    pub published_at: Option<String>,
+}
+
+impl ProductSummary {
+    pub fn new(p: &Product, locale: Locale, currency: Currency) -> Self {
+        ProductSummary {
+            id: p.id.to_string(),
+            kind: p.kind.as_str().to_owned(),
+            status: p.status.as_str().to_owned(),
+            title: p.title.get(locale).to_owned(),
+            description: p.description.get(locale).to_owned(),
+            price: if p.is_free() {
+                None
+            } else {
+                p.prices.preferred(currency).map(MoneyDto::from)
+            },
+            prices: p.prices.iter().copied().map(MoneyDto::from).collect(),
+            free: p.is_free(),
+            languages: p.languages().iter().map(|l| l.tag().to_owned()).collect(),
+            tags: p.tags.clone(),
+            creator: CreatorDto {
+                id: p.creator_id.to_string(),
+                display_name: p.creator_name.clone(),
+            },
+            cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
+            published_at: p.published_at_ms.map(timestamp),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductsResponse {
+    pub items: Vec<ProductSummary>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LessonSummary {
+    pub id: String,
+    pub title: String,
+    /// Open to everyone as a free preview.
+    pub preview: bool,
+    pub chapter_id: Option<String>,
+}
+
+impl LessonSummary {
+    pub fn new(l: &Lesson, locale: Locale) -> Self {
+        LessonSummary {
+            id: l.id.to_string(),
+            title: l.title.get(locale).to_owned(),
+            preview: l.preview,
+            chapter_id: l.chapter_id.map(|c| c.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChapterDto {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductDetailResponse {
+    #[serde(flatten)]
+    pub product: ProductSummary,
+    pub chapters: Vec<ChapterDto>,
+    pub lessons: Vec<LessonSummary>,
+    /// The caller holds an entitlement.
+    pub owned: bool,
+}
+
+impl ProductDetailResponse {
+    pub fn new(d: &ProductDetail, locale: Locale, currency: Currency) -> Self {
+        ProductDetailResponse {
+            product: ProductSummary::new(&d.product, locale, currency),
+            chapters: d
+                .chapters
+                .iter()
+                .map(|c| ChapterDto {
+                    id: c.id.to_string(),
+                    title: c.title.get(locale).to_owned(),
+                })
+                .collect(),
+            lessons: d.lessons.iter().map(|l| LessonSummary::new(l, locale)).collect(),
+            owned: d.owned,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LessonResponse {
+    pub id: String,
+    pub product_id: String,
+    pub title: String,
+    pub preview: bool,
+    /// The lesson text as written (Markdown).
+    pub content: String,
+    /// The same text rendered to sanitized HTML.
+    pub content_html: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateAccountRequest {
+    #[schema(example = "ada@example.com")]
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    #[schema(example = "Ada")]
+    pub display_name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountResponse {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    /// learner, creator or admin
+    pub role: String,
+    pub created_at: String,
+}
+
+impl From<&Account> for AccountResponse {
+    fn from(a: &Account) -> Self {
+        AccountResponse {
+            id: a.id.to_string(),
+            email: a.email.to_string(),
+            display_name: a.display_name.as_str().to_owned(),
+            role: a.role.as_str().to_owned(),
+            created_at: timestamp(a.created_at_ms),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateSessionRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub account: AccountResponse,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateOrderRequest {
+    pub product_id: String,
+    /// ISO 4217 code to pay in; defaults to the product's price in the caller's
+    /// currency, or its first price.
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderResponse {
+    pub id: String,
+    /// pending, processing or paid
+    pub status: String,
+    pub product_id: String,
+    pub total: MoneyDto,
+    pub created_at: String,
+    pub paid_at: Option<String>,
+}
+
+impl From<&Order> for OrderResponse {
+    fn from(o: &Order) -> Self {
+        OrderResponse {
+            id: o.id.to_string(),
+            status: o.status.as_str().to_owned(),
+            product_id: o.product_id.to_string(),
+            total: o.total.into(),
+            created_at: timestamp(o.created_at_ms),
+            paid_at: o.paid_at_ms.map(timestamp),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PayOrderRequest {
+    /// Sandbox test cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.
+    #[schema(example = "4242 4242 4242 4242")]
+    pub card_number: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LibraryItemResponse {
+    #[serde(flatten)]
+    pub product: ProductSummary,
+    pub granted_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LibraryResponse {
+    pub items: Vec<LibraryItemResponse>,
+}
+
+/// Text per language, keyed by tag ("en", "zh-CN").
+pub type TextMap = BTreeMap<String, String>;
+
+pub fn localized(map: &TextMap) -> Result<LocalizedText, kenning_domain::DomainError> {
+    let mut text = LocalizedText::new();
+    for (tag, value) in map {
+        text.set(Locale::parse(tag)?, value.clone());
+    }
+    Ok(text)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProductRequest {
+    /// course, ebook, audio_series, live_session, report, consultation, circle, bundle
+    pub kind: String,
+    #[schema(value_type = BTreeMap<String, String>, example = json!({"en": "Rust in Practice", "zh-CN": "Rust 实战"}))]
+    pub title: TextMap,
+    #[serde(default)]
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub description: TextMap,
+    /// Empty for a free product.
+    #[serde(default)]
+    pub prices: Vec<MoneyDto>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LessonRequest {
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub title: TextMap,
+    /// Markdown per language.
+    #[serde(default)]
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub content: TextMap,
+    #[serde(default)]
+    pub preview: bool,
+    pub chapter_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChapterRequest {
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub title: TextMap,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedResponse {
+    pub id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorResponse {
+    pub error: ErrorDetailDoc,
+}
+
+/// The body of every error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetailDoc {
+    /// Stable, machine-readable code, e.g. `weak_password`.
+    pub code: String,
+    /// Human-readable message in the caller's language.
+    pub message: String,
+}

@@ -1,0 +1,272 @@
+//! Who is asking, in which language and currency: resolved once per request by a
+//! middleware and read by the extractors. The same middleware turns error reports into
+//! localized bodies (JSON for the API, an HTML page for the site).
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use kenning_app::AppError;
+use kenning_app::accounts::{CurrentUser, SessionToken, random_token};
+use kenning_domain::locale::Locale;
+use kenning_domain::money::Currency;
+
+use crate::error::{ErrorReport, api_error_body};
+use crate::i18n::negotiate;
+use crate::pages::render_error_page;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "kenning_session";
+pub const CSRF_COOKIE: &str = "kenning_csrf";
+pub const LANG_COOKIE: &str = "kenning_lang";
+pub const CURRENCY_COOKIE: &str = "kenning_currency";
+
+/// Everything known about the request before the handler runs.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub locale: Locale,
+    pub currency: Currency,
+    pub user: Option<CurrentUser>,
+    /// The session token the person presented (to log out).
+    pub token: Option<SessionToken>,
+    /// The double-submit token every form must echo.
+    pub csrf: String,
+    pub path: String,
+    pub is_api: bool,
+}
+
+fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<SessionToken> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?;
+    Some(SessionToken::new(token.trim().to_owned()))
+}
+
+/// A state-changing request to a page must come from our own pages. SameSite cookies
+/// and the form token already stop forgeries; this refuses cross-site posts outright.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return site == "cross-site";
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => {
+            let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+            origin != "null" && origin_host != host
+        }
+        _ => false,
+    }
+}
+
+pub fn cookie(name: &'static str, value: String, max_age_days: i64, secure: bool) -> String {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(time::Duration::days(max_age_days))
+        .build()
+        .to_string()
+}
+
+/// The middleware.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let path = req.uri().path().to_owned();
+    let is_api = path.starts_with("/api/");
+    let jar = CookieJar::from_headers(headers);
+    let query = req.uri().query();
+
+    let explicit_locale = if is_api {
+        query_param(query, "lang").and_then(|l| Locale::parse(l).ok())
+    } else {
+        jar.get(LANG_COOKIE).and_then(|c| Locale::parse(c.value()).ok())
+    };
+    let locale = explicit_locale.unwrap_or_else(|| {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map(negotiate)
+            .unwrap_or(Locale::DEFAULT)
+    });
+    let currency = query_param(query, "currency")
+        .or_else(|| jar.get(CURRENCY_COOKIE).map(|c| c.value()))
+        .and_then(|c| Currency::from_code(c).ok())
+        .unwrap_or_else(|| locale.default_currency());
+
+    let token = if is_api {
+        bearer(headers)
+    } else {
+        jar.get(SESSION_COOKIE)
+            .map(|c| SessionToken::new(c.value().to_owned()))
+    };
+    let user = match &token {
+        Some(token) => match state.app.authenticate(token).await {
+            Ok(user) => user,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        },
+        None => None,
+    };
+
+    let existing_csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned());
+    let (csrf, new_csrf) = match existing_csrf {
+        Some(c) if c.len() >= 32 => (c, false),
+        _ => match random_token() {
+            Ok(t) => (t, true),
+            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+    };
+
+    let ctx = RequestContext {
+        locale,
+        currency,
+        user,
+        token,
+        csrf: csrf.clone(),
+        path,
+        is_api,
+    };
+
+    let refused = !is_api && req.method() == Method::POST && is_cross_site(req.headers());
+    req.extensions_mut().insert(ctx.clone());
+    let mut response = if refused {
+        ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed").into_response()
+    } else {
+        next.run(req).await
+    };
+
+    if !is_api && new_csrf {
+        if let Ok(value) = HeaderValue::from_str(&cookie(
+            CSRF_COOKIE,
+            csrf,
+            365,
+            state.config.secure_cookies,
+        )) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    if !is_api {
+        response
+            .headers_mut()
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("private, no-store"));
+    }
+    finish_errors(&state, &ctx, response)
+}
+
+/// Fills the body of an error response in the person's language.
+fn finish_errors(state: &AppState, ctx: &RequestContext, mut response: Response) -> Response {
+    let report = match response.extensions_mut().remove::<ErrorReport>() {
+        Some(report) => report,
+        None => match response.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ErrorReport::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large")
+                    .with_arg("max", i64::try_from(state.config.max_body_bytes).unwrap_or(0))
+            }
+            StatusCode::METHOD_NOT_ALLOWED => {
+                ErrorReport::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+            }
+            _ => return response,
+        },
+    };
+    if !ctx.is_api && report.code == "unauthenticated" {
+        let next = urlencode(&ctx.path);
+        return Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    let headers = std::mem::take(response.headers_mut());
+    let mut out = if ctx.is_api {
+        api_error_body(&state.i18n, ctx.locale, &report)
+    } else {
+        render_error_page(state, ctx, &report)
+    };
+    for (name, value) in headers.iter() {
+        if name == header::SET_COOKIE || name == header::WWW_AUTHENTICATE {
+            out.headers_mut().append(name, value.clone());
+        }
+    }
+    out
+}
+
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Extracts the request context.
+pub struct Ctx(pub RequestContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .map(Ctx)
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    }
+}
+
+/// A signed-in person; anonymous requests are refused (401 for the API, a redirect to
+/// the login page for the site).
+pub struct SignedIn(pub CurrentUser, pub RequestContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Ctx(ctx) = Ctx::from_request_parts(parts, state).await?;
+        match ctx.user.clone() {
+            Some(user) => Ok(SignedIn(user, ctx)),
+            None => Err(ErrorReport::from_app(&AppError::Unauthenticated).into_response()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_site_posts_are_recognised() {
+        let mut h = HeaderMap::new();
+        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(is_cross_site(&h));
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
+        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:8080"));
+        assert!(!is_cross_site(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(is_cross_site(&h));
+    }
+
+    #[test]
+    fn paths_are_escaped_for_the_next_parameter() {
+        assert_eq!(urlencode("/lessons/a b?x"), "/lessons/a%20b%3Fx");
+    }
+}

@@ -1,0 +1,169 @@
+//! Errors on the way out. A handler returns an [`HttpError`]: a status, a stable code and
+//! the arguments of its message. The context middleware turns it into a body in the
+//! person's language, JSON `{"error": {"code", "message"}}` for the API or an HTML page.
+//! Internal details are logged, never sent.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use fluent_bundle::FluentArgs;
+use kenning_app::AppError;
+use kenning_app::error::ErrorKind;
+use kenning_domain::DomainError;
+use kenning_domain::locale::Locale;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::i18n::I18n;
+
+/// An error response waiting for its localized body.
+#[derive(Clone, Debug)]
+pub struct ErrorReport {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub args: Vec<(&'static str, i64)>,
+}
+
+/// What handlers return on failure.
+pub type HttpError = ErrorReport;
+
+impl ErrorReport {
+    pub fn new(status: StatusCode, code: &'static str) -> Self {
+        ErrorReport {
+            status,
+            code,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn with_arg(mut self, name: &'static str, value: i64) -> Self {
+        self.args.push((name, value));
+        self
+    }
+
+    pub fn not_found() -> Self {
+        ErrorReport::new(StatusCode::NOT_FOUND, "not_found")
+    }
+
+    pub fn from_app(error: &AppError) -> Self {
+        let status = match error.kind() {
+            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::PaymentRequired => StatusCode::PAYMENT_REQUIRED,
+            ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorKind::Internal => {
+                tracing::error!(error = %error, "internal error");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let mut report = ErrorReport::new(status, error.code());
+        match error {
+            AppError::Invalid(DomainError::WeakPassword { min }) => {
+                report = report.with_arg("min", i64::try_from(*min).unwrap_or(0));
+            }
+            AppError::UploadTooLarge { max_bytes } => {
+                report = report.with_arg("max", i64::try_from(*max_bytes).unwrap_or(0));
+            }
+            _ => {}
+        }
+        report
+    }
+
+    /// The localized message.
+    pub fn message(&self, i18n: &I18n, locale: Locale) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in &self.args {
+            if *name == "max" {
+                // Sizes are shown in megabytes.
+                args.set(*name, (value + 1024 * 1024 - 1) / (1024 * 1024));
+            } else {
+                args.set(*name, *value);
+            }
+        }
+        i18n.message(locale, &format!("error-{}", self.code), Some(&args))
+    }
+}
+
+impl From<AppError> for ErrorReport {
+    fn from(error: AppError) -> Self {
+        ErrorReport::from_app(&error)
+    }
+}
+
+impl From<DomainError> for ErrorReport {
+    fn from(error: DomainError) -> Self {
+        ErrorReport::from_app(&AppError::Invalid(error))
+    }
+}
+
+impl IntoResponse for ErrorReport {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: ErrorDetail<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail<'a> {
+    code: &'a str,
+    message: String,
+}
+
+pub fn api_error_body(i18n: &I18n, locale: Locale, report: &ErrorReport) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: report.code,
+            message: report.message(i18n, locale),
+        },
+    };
+    let mut response = (report.status, Json(body)).into_response();
+    if report.status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
+}
+
+/// `Json` whose rejections speak our error format: malformed JSON is 400
+/// `malformed_json`; well-formed JSON of the wrong shape is 422 `invalid_body`.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ErrorReport;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::JsonDataError(_) => {
+                    ErrorReport::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+                }
+                JsonRejection::MissingJsonContentType(_) => {
+                    ErrorReport::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_expected")
+                }
+                JsonRejection::BytesRejection(_) => {
+                    ErrorReport::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large")
+                }
+                _ => ErrorReport::new(StatusCode::BAD_REQUEST, "malformed_json"),
+            }),
+        }
+    }
+}

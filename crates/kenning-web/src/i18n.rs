@@ -1,0 +1,255 @@
+//! Translations with Fluent. Every visible string lives in `locales/<lang>/*.ftl`; this
+//! module loads them (embedded in the binary), negotiates the locale and formats
+//! messages, money and dates for it.
+
+use std::collections::HashMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_langneg::{NegotiationStrategy, negotiate_languages};
+use kenning_domain::locale::Locale;
+use kenning_domain::money::Money;
+use unic_langid::LanguageIdentifier;
+
+/// The translation files, per locale. A new locale adds a folder and a line here.
+const SOURCES: &[(Locale, &[&str])] = &[
+    (
+        Locale::En,
+        &[
+            include_str!("../../../locales/en/main.ftl"),
+            include_str!("../../../locales/en/errors.ftl"),
+        ],
+    ),
+    (
+        Locale::ZhCn,
+        &[
+            include_str!("../../../locales/zh-CN/main.ftl"),
+            include_str!("../../../locales/zh-CN/errors.ftl"),
+        ],
+    ),
+];
+
+/// All loaded translations.
+pub struct I18n {
+    bundles: HashMap<Locale, FluentBundle<FluentResource>>,
+}
+
+impl std::fmt::Debug for I18n {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("I18n").finish_non_exhaustive()
+    }
+}
+
+impl I18n {
+    /// Parses every embedded file; a syntax error is a bug caught by the tests.
+    pub fn load() -> Result<I18n, String> {
+        let mut bundles = HashMap::new();
+        for (locale, sources) in SOURCES {
+            let langid: LanguageIdentifier = locale
+                .tag()
+                .parse()
+                .map_err(|e| format!("{}: {e:?}", locale.tag()))?;
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // No Unicode isolation marks: the output is HTML and JSON, not mixed-direction UI.
+            bundle.set_use_isolating(false);
+            for source in *sources {
+                let resource = FluentResource::try_new((*source).to_owned())
+                    .map_err(|(_, errors)| format!("{}: {errors:?}", locale.tag()))?;
+                bundle
+                    .add_resource(resource)
+                    .map_err(|errors| format!("{}: {errors:?}", locale.tag()))?;
+            }
+            bundles.insert(*locale, bundle);
+        }
+        Ok(I18n { bundles })
+    }
+
+    /// Formats a message; a missing id falls back to English, then to the id itself.
+    pub fn message(&self, locale: Locale, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        for candidate in [locale, Locale::DEFAULT] {
+            let Some(bundle) = self.bundles.get(&candidate) else {
+                continue;
+            };
+            if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, args, &mut errors);
+                if !errors.is_empty() {
+                    tracing::warn!(id, ?errors, "fluent formatting");
+                }
+                return text.into_owned();
+            }
+        }
+        tracing::warn!(id, locale = locale.tag(), "missing translation");
+        id.to_owned()
+    }
+
+    pub fn has(&self, locale: Locale, id: &str) -> bool {
+        self.bundles
+            .get(&locale)
+            .is_some_and(|b| b.has_message(id))
+    }
+
+    /// Message ids defined for a locale (for the completeness test).
+    pub fn ids(locale: Locale) -> Vec<String> {
+        let mut ids = Vec::new();
+        for (l, sources) in SOURCES {
+            if *l != locale {
+                continue;
+            }
+            for source in *sources {
+                for line in source.lines() {
+                    if let Some((id, _)) = line.split_once(" =") {
+                        if !id.starts_with([' ', '#', '-']) && !id.is_empty() {
+                            ids.push(id.trim().to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        ids.sort();
+        ids
+    }
+}
+
+/// Picks the best supported locale from an Accept-Language header.
+pub fn negotiate(accept_language: &str) -> Locale {
+    let requested = fluent_langneg::accepted_languages::parse(accept_language);
+    let available: Vec<LanguageIdentifier> = Locale::ALL
+        .iter()
+        .filter_map(|l| l.tag().parse().ok())
+        .collect();
+    let default: Option<LanguageIdentifier> = Locale::DEFAULT.tag().parse().ok();
+    let chosen = negotiate_languages(
+        &requested,
+        &available,
+        default.as_ref(),
+        NegotiationStrategy::Lookup,
+    );
+    chosen
+        .first()
+        .and_then(|id| Locale::parse(&id.to_string()).ok())
+        .unwrap_or(Locale::DEFAULT)
+}
+
+/// A translator bound to one locale.
+#[derive(Clone, Copy)]
+pub struct Tr<'a> {
+    pub i18n: &'a I18n,
+    pub locale: Locale,
+}
+
+impl<'a> Tr<'a> {
+    pub fn new(i18n: &'a I18n, locale: Locale) -> Self {
+        Tr { i18n, locale }
+    }
+
+    pub fn t(&self, id: &str) -> String {
+        self.i18n.message(self.locale, id, None)
+    }
+
+    /// A message with one argument.
+    pub fn t_with(&self, id: &str, name: &'static str, value: impl Into<FluentValue<'a>>) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name, value);
+        self.i18n.message(self.locale, id, Some(&args))
+    }
+
+    /// Money with the locale's currency symbol and digit grouping, e.g. "US$1,299.00".
+    pub fn money(&self, money: &Money) -> String {
+        let id = format!("currency-{}", money.currency.code());
+        let symbol = if self.i18n.has(self.locale, &id) {
+            self.t(&id)
+        } else {
+            format!("{} ", money.currency.code())
+        };
+        let digits = money.major_digits();
+        let (sign, digits) = match digits.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", digits.as_str()),
+        };
+        let (whole, frac) = match digits.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (digits, None),
+        };
+        let separator = self.t("number-group-separator");
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push_str(&separator);
+            }
+            grouped.push(c);
+        }
+        match frac {
+            Some(f) => format!("{sign}{symbol}{grouped}{}{f}", self.t("number-decimal-separator")),
+            None => format!("{sign}{symbol}{grouped}"),
+        }
+    }
+
+    /// A UTC date for this locale ("Nov 22, 2026" / "2026年11月22日").
+    pub fn date(&self, ms: i64) -> String {
+        let Ok(at) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+            return String::new();
+        };
+        let mut args = FluentArgs::new();
+        args.set("year", i64::from(at.year()));
+        args.set("month", i64::from(u8::from(at.month())));
+        args.set("day", i64::from(at.day()));
+        args.set("monthName", self.t(&format!("month-{}", u8::from(at.month()))));
+        self.i18n.message(self.locale, "date-format", Some(&args))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kenning_domain::money::Currency;
+
+    fn i18n() -> I18n {
+        I18n::load().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn every_locale_defines_every_message() {
+        let en = I18n::ids(Locale::En);
+        assert!(en.len() > 50);
+        for locale in Locale::ALL {
+            assert_eq!(I18n::ids(locale), en, "{} differs from en", locale.tag());
+        }
+    }
+
+    #[test]
+    fn accept_language_picks_chinese_for_any_chinese_variant() {
+        assert_eq!(negotiate("zh-CN,zh;q=0.9,en;q=0.8"), Locale::ZhCn);
+        assert_eq!(negotiate("zh"), Locale::ZhCn);
+        assert_eq!(negotiate("fr-FR,en;q=0.5"), Locale::En);
+        assert_eq!(negotiate("de"), Locale::En);
+        assert_eq!(negotiate(""), Locale::En);
+    }
+
+    #[test]
+    fn money_is_formatted_for_the_locale() {
+        let i = i18n();
+        let usd = Money::new(129_900, Currency::USD);
+        assert_eq!(Tr::new(&i, Locale::En).money(&usd), "$1,299.00");
+        assert_eq!(Tr::new(&i, Locale::ZhCn).money(&usd), "US$1,299.00");
+        let cny = Money::new(9900, Currency::CNY);
+        assert_eq!(Tr::new(&i, Locale::ZhCn).money(&cny), "¥99.00");
+    }
+
+    #[test]
+    fn dates_are_formatted_for_the_locale() {
+        let i = i18n();
+        let ms = 1_795_305_600_000; // 2026-11-22 UTC
+        assert_eq!(Tr::new(&i, Locale::En).date(ms), "Nov 22, 2026");
+        assert_eq!(Tr::new(&i, Locale::ZhCn).date(ms), "2026年11月22日");
+    }
+
+    #[test]
+    fn error_codes_have_messages_in_both_languages() {
+        let i = i18n();
+        for locale in Locale::ALL {
+            assert!(i.has(locale, "error-weak_password"));
+            assert!(i.has(locale, "error-card_declined"));
+        }
+    }
+}

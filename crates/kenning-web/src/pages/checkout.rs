@@ -1,0 +1,151 @@
+//! Buying from the site: order, checkout page, payment, library.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Redirect, Response};
+use kenning_app::AppError;
+use kenning_domain::ids::{OrderId, ProductId};
+use kenning_domain::money::Currency;
+use kenning_domain::order::OrderStatus;
+use serde::Deserialize;
+
+use super::forms::CsrfForm;
+use super::{Card, Page, ok, render};
+use crate::api::path_id;
+use crate::context::SignedIn;
+use crate::error::HttpError;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+pub struct BuyForm {
+    key: String,
+    #[serde(default)]
+    currency: String,
+}
+
+/// "Buy": creates (or finds, for a resubmitted form) the order and opens its checkout.
+pub async fn buy(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<BuyForm>,
+) -> Result<Response, HttpError> {
+    let product_id: ProductId = path_id(&id)?;
+    let currency = Currency::from_code(&form.currency).ok();
+    let (order, _) = state
+        .app
+        .create_order(&user, product_id, currency, &form.key)
+        .await?;
+    Ok(axum::response::IntoResponse::into_response(Redirect::to(
+        &format!("/orders/{}", order.id),
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct EmptyForm {}
+
+/// "Get for free".
+pub async fn claim(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    let product_id: ProductId = path_id(&id)?;
+    state.app.claim_free(&user, product_id).await?;
+    Ok(Redirect::to(&format!("/products/{product_id}?purchased=1")))
+}
+
+#[derive(Template)]
+#[template(path = "order.html")]
+struct OrderTemplate<'a> {
+    page: Page<'a>,
+    order_id: String,
+    product_id: String,
+    product_title: String,
+    total: String,
+    paid: bool,
+    error: Option<String>,
+    card_number: String,
+}
+
+async fn order_page(
+    state: &AppState,
+    ctx: &crate::context::RequestContext,
+    user: &kenning_app::accounts::CurrentUser,
+    id: OrderId,
+    status: StatusCode,
+    error: Option<String>,
+    card_number: String,
+) -> Result<Response, HttpError> {
+    let view = state.app.my_order(user, id).await?;
+    let page = Page::new(state, ctx, "checkout-title");
+    let template = OrderTemplate {
+        order_id: view.order.id.to_string(),
+        product_id: view.product.id.to_string(),
+        product_title: view.product.title.get(ctx.locale).to_owned(),
+        total: page.money(&view.order.total),
+        paid: view.order.status == OrderStatus::Paid,
+        error,
+        card_number,
+        page,
+    };
+    Ok(render(status, &template))
+}
+
+pub async fn order(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    order_page(&state, &ctx, &user, id, StatusCode::OK, None, String::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct PayForm {
+    card_number: String,
+}
+
+pub async fn pay(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<PayForm>,
+) -> Result<Response, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    match state.app.pay(&user, id, &form.card_number).await {
+        Ok(order) => Ok(axum::response::IntoResponse::into_response(Redirect::to(
+            &format!("/products/{}?purchased=1", order.product_id),
+        ))),
+        // A refused card or a bad number is shown on the checkout page, not an error page.
+        Err(e @ (AppError::PaymentDeclined(_) | AppError::Invalid(_))) => {
+            let report = HttpError::from_app(&e);
+            let message = report.message(&state.i18n, ctx.locale);
+            order_page(&state, &ctx, &user, id, report.status, Some(message), form.card_number)
+                .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "library.html")]
+struct LibraryTemplate<'a> {
+    page: Page<'a>,
+    items: Vec<(Card, String)>,
+}
+
+pub async fn library(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+) -> Result<Response, HttpError> {
+    let page = Page::new(&state, &ctx, "library-title");
+    let items = state.app.library(&user).await?;
+    let items = items
+        .iter()
+        .map(|i| (Card::new(&page, &i.product), page.date(&i.granted_at_ms)))
+        .collect();
+    ok(&LibraryTemplate { page, items })
+}

@@ -1,0 +1,235 @@
+//! Server-rendered pages. Templates live in `templates/` (askama, checked at compile
+//! time); every string in them comes from `locales/` through [`Page`].
+
+mod account;
+mod checkout;
+mod forms;
+mod storefront;
+mod studio;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use kenning_domain::catalog::{Product, ProductKind};
+use kenning_domain::locale::Locale;
+use kenning_domain::money::Money;
+
+use crate::context::RequestContext;
+use crate::error::{ErrorReport, HttpError};
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(storefront::home))
+        .route("/catalog", get(storefront::catalog))
+        .route("/products/{id}", get(storefront::product))
+        .route("/products/{id}/buy", post(checkout::buy))
+        .route("/products/{id}/claim", post(checkout::claim))
+        .route("/lessons/{id}", get(storefront::lesson))
+        .route("/orders/{id}", get(checkout::order))
+        .route("/orders/{id}/pay", post(checkout::pay))
+        .route("/library", get(checkout::library))
+        .route("/register", get(account::register_form).post(account::register))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/preferences", post(account::preferences))
+        .route("/studio", get(studio::dashboard))
+        .route("/studio/products/new", get(studio::new_product))
+        .route("/studio/products", post(studio::create_product))
+        .route("/studio/products/{id}", get(studio::edit_product).post(studio::update_product))
+        .route("/studio/products/{id}/cover", post(studio::upload_cover))
+        .route("/studio/products/{id}/chapters", post(studio::add_chapter))
+        .route("/studio/products/{id}/lessons", post(studio::add_lesson))
+        .route("/studio/products/{id}/publish", post(studio::publish))
+        .route("/studio/products/{id}/unpublish", post(studio::unpublish))
+        .route("/media/{*key}", get(storefront::media))
+        .route("/assets/style.css", get(stylesheet))
+        .fallback(|| async { ErrorReport::not_found() })
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+        ],
+        include_str!("../../assets/style.css"),
+    )
+        .into_response()
+}
+
+/// What every template knows: the translator, the person and the request.
+pub struct Page<'a> {
+    pub tr: Tr<'a>,
+    pub ctx: &'a RequestContext,
+    pub title: String,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(state: &'a AppState, ctx: &'a RequestContext, title_id: &str) -> Page<'a> {
+        let tr = Tr::new(&state.i18n, ctx.locale);
+        Page {
+            tr,
+            ctx,
+            title: tr.t(title_id),
+        }
+    }
+
+    pub fn with_title(mut self, title: impl Into<String>) -> Self {
+        self.title = title.into();
+        self
+    }
+
+    pub fn t(&self, id: &str) -> String {
+        self.tr.t(id)
+    }
+
+    pub fn t_n(&self, id: &str, name: &'static str, n: impl std::borrow::Borrow<i64>) -> String {
+        self.tr.t_with(id, name, *n.borrow())
+    }
+
+    pub fn t_s(&self, id: &str, name: &'static str, s: &str) -> String {
+        self.tr.t_with(id, name, s.to_owned())
+    }
+
+    pub fn money(&self, m: &Money) -> String {
+        self.tr.money(m)
+    }
+
+    pub fn date(&self, ms: &i64) -> String {
+        self.tr.date(*ms)
+    }
+
+    pub fn kind(&self, kind: &ProductKind) -> String {
+        self.tr.t(&format!("kind-{}", kind.as_str()))
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.ctx.locale.tag()
+    }
+
+    pub fn csrf(&self) -> &str {
+        &self.ctx.csrf
+    }
+
+    pub fn path(&self) -> &str {
+        &self.ctx.path
+    }
+
+    pub fn user_name(&self) -> Option<&str> {
+        self.ctx
+            .user
+            .as_ref()
+            .map(|u| u.account.display_name.as_str())
+    }
+
+    pub fn is_creator(&self) -> bool {
+        self.ctx
+            .user
+            .as_ref()
+            .is_some_and(|u| u.account.role.can_create_products())
+    }
+
+    pub fn locales(&self) -> Vec<(&'static str, String, bool)> {
+        Locale::ALL
+            .iter()
+            .map(|l| {
+                (
+                    l.tag(),
+                    self.tr.t(&format!("locale-{}", l.tag())),
+                    *l == self.ctx.locale,
+                )
+            })
+            .collect()
+    }
+
+    pub fn currencies(&self) -> Vec<(&'static str, bool)> {
+        ["CNY", "USD"]
+            .iter()
+            .map(|c| (*c, *c == self.ctx.currency.code()))
+            .collect()
+    }
+}
+
+/// A product as a card in a grid.
+pub struct Card {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub price: String,
+    pub creator: String,
+    pub cover_url: Option<String>,
+}
+
+impl Card {
+    pub fn new(page: &Page<'_>, p: &Product) -> Card {
+        let description = p.description.get(page.ctx.locale);
+        let summary: String = description
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default()
+            .chars()
+            .take(140)
+            .collect();
+        Card {
+            id: p.id.to_string(),
+            kind: page.kind(&p.kind),
+            title: p.title.get(page.ctx.locale).to_owned(),
+            summary,
+            price: price_label(page, p),
+            creator: p.creator_name.clone(),
+            cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
+        }
+    }
+}
+
+pub fn price_label(page: &Page<'_>, p: &Product) -> String {
+    if p.is_free() {
+        return page.t("price-free");
+    }
+    p.prices
+        .preferred(page.ctx.currency)
+        .map(|m| page.money(&m))
+        .unwrap_or_default()
+}
+
+/// Renders a template with a status.
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template rendering failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+pub fn ok(template: &impl Template) -> Result<Response, HttpError> {
+    Ok(render(StatusCode::OK, template))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate<'a> {
+    page: Page<'a>,
+    status: u16,
+    message: String,
+}
+
+/// The page shown for any error on the site.
+pub fn render_error_page(state: &AppState, ctx: &RequestContext, report: &ErrorReport) -> Response {
+    let page = Page::new(state, ctx, "error-title");
+    let message = report.message(&state.i18n, ctx.locale);
+    render(
+        report.status,
+        &ErrorTemplate {
+            page,
+            status: report.status.as_u16(),
+            message,
+        },
+    )
+}

@@ -1,0 +1,345 @@
+//! Home, catalog, product and lesson pages, and public media.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kenning_app::AppError;
+use kenning_app::catalog::{CatalogQuery, ProductDetail};
+use kenning_domain::catalog::ProductKind;
+use kenning_domain::ids::{LessonId, ProductId};
+use kenning_domain::locale::Locale;
+use serde::Deserialize;
+
+use super::{Card, Page, ok, price_label, render};
+use crate::api::path_id;
+use crate::context::Ctx;
+use crate::error::HttpError;
+use crate::markdown::to_safe_html;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomeTemplate<'a> {
+    page: Page<'a>,
+    latest: Vec<Card>,
+    kinds: Vec<(&'static str, String)>,
+}
+
+fn kind_links(page: &Page<'_>) -> Vec<(&'static str, String)> {
+    [
+        ProductKind::Course,
+        ProductKind::Ebook,
+        ProductKind::AudioSeries,
+        ProductKind::Report,
+    ]
+    .iter()
+    .map(|k| (k.as_str(), page.kind(k)))
+    .collect()
+}
+
+pub async fn home(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Response, HttpError> {
+    let page = Page::new(&state, &ctx, "home-title");
+    let latest = state
+        .app
+        .browse(&CatalogQuery {
+            page: 1,
+            per_page: 8,
+            ..CatalogQuery::default()
+        })
+        .await?;
+    let latest = latest.items.iter().map(|p| Card::new(&page, p)).collect();
+    let kinds = kind_links(&page);
+    ok(&HomeTemplate {
+        page,
+        latest,
+        kinds,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CatalogParams {
+    kind: Option<String>,
+    language: Option<String>,
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "catalog.html")]
+struct CatalogTemplate<'a> {
+    page: Page<'a>,
+    cards: Vec<Card>,
+    kinds: Vec<(&'static str, String, bool)>,
+    languages: Vec<(&'static str, String, bool)>,
+    total: i64,
+    current_page: i64,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+}
+
+pub async fn catalog(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Query(params): Query<CatalogParams>,
+) -> Result<Response, HttpError> {
+    let page = Page::new(&state, &ctx, "catalog-title");
+    // An unknown filter value is ignored rather than refused: this is a page, not an API.
+    let kind: Option<ProductKind> = params.kind.as_deref().and_then(|k| k.parse().ok());
+    let language = params.language.as_deref().and_then(|l| Locale::parse(l).ok());
+    let current_page = params.page.unwrap_or(1).max(1);
+    let result = state
+        .app
+        .browse(&CatalogQuery {
+            kind,
+            language,
+            page: current_page,
+            per_page: 24,
+        })
+        .await?;
+    let link = |p: i64| {
+        let mut q = vec![format!("page={p}")];
+        if let Some(k) = kind {
+            q.push(format!("kind={}", k.as_str()));
+        }
+        if let Some(l) = language {
+            q.push(format!("language={}", l.tag()));
+        }
+        format!("/catalog?{}", q.join("&"))
+    };
+    let prev_link = (current_page > 1).then(|| link(current_page - 1));
+    let next_link = (current_page * result.per_page < result.total).then(|| link(current_page + 1));
+    let cards = result.items.iter().map(|p| Card::new(&page, p)).collect();
+    let kinds = ProductKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), page.kind(k), Some(*k) == kind))
+        .collect();
+    let languages = Locale::ALL
+        .iter()
+        .map(|l| {
+            (
+                l.tag(),
+                page.t(&format!("locale-{}", l.tag())),
+                Some(*l) == language,
+            )
+        })
+        .collect();
+    ok(&CatalogTemplate {
+        page,
+        cards,
+        kinds,
+        languages,
+        total: result.total,
+        current_page,
+        prev_link,
+        next_link,
+    })
+}
+
+/// A lesson line on the product page.
+pub struct LessonLine {
+    pub id: String,
+    pub title: String,
+    pub preview: bool,
+    pub open: bool,
+}
+
+/// Lessons grouped under their chapters (lessons outside any chapter come first).
+pub struct Section {
+    pub title: Option<String>,
+    pub lessons: Vec<LessonLine>,
+}
+
+pub fn sections(page: &Page<'_>, detail: &ProductDetail) -> Vec<Section> {
+    let open_all = detail.owned || detail.editable;
+    let line = |l: &kenning_domain::catalog::Lesson| LessonLine {
+        id: l.id.to_string(),
+        title: l.title.get(page.ctx.locale).to_owned(),
+        preview: l.preview,
+        open: open_all || l.preview,
+    };
+    let mut out = Vec::new();
+    let loose: Vec<LessonLine> = detail
+        .lessons
+        .iter()
+        .filter(|l| l.chapter_id.is_none())
+        .map(line)
+        .collect();
+    if !loose.is_empty() {
+        out.push(Section {
+            title: None,
+            lessons: loose,
+        });
+    }
+    for chapter in &detail.chapters {
+        out.push(Section {
+            title: Some(chapter.title.get(page.ctx.locale).to_owned()),
+            lessons: detail
+                .lessons
+                .iter()
+                .filter(|l| l.chapter_id == Some(chapter.id))
+                .map(line)
+                .collect(),
+        });
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "product.html")]
+struct ProductTemplate<'a> {
+    page: Page<'a>,
+    id: String,
+    kind: String,
+    creator: String,
+    description_html: String,
+    tags: Vec<String>,
+    price: String,
+    free: bool,
+    owned: bool,
+    editable: bool,
+    published: bool,
+    cover_url: Option<String>,
+    sections: Vec<Section>,
+    lesson_count: i64,
+    first_lesson: Option<String>,
+    order_key: String,
+    currency: String,
+    purchased: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ProductParams {
+    purchased: Option<String>,
+}
+
+pub async fn product(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+    Query(params): Query<ProductParams>,
+) -> Result<Response, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let detail = state.app.product_detail(id, ctx.user.as_ref()).await?;
+    let p = &detail.product;
+    let page = Page::new(&state, &ctx, "catalog-title").with_title(p.title.get(ctx.locale));
+    let sections = sections(&page, &detail);
+    let template = ProductTemplate {
+        id: p.id.to_string(),
+        kind: page.kind(&p.kind),
+        creator: p.creator_name.clone(),
+        description_html: to_safe_html(p.description.get(ctx.locale)),
+        tags: p.tags.clone(),
+        price: price_label(&page, p),
+        free: p.is_free(),
+        owned: detail.owned,
+        editable: detail.editable,
+        published: p.is_published(),
+        cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
+        lesson_count: i64::try_from(detail.lessons.len()).unwrap_or(0),
+        first_lesson: detail.lessons.first().map(|l| l.id.to_string()),
+        order_key: uuid::Uuid::new_v4().to_string(),
+        currency: p
+            .prices
+            .preferred(ctx.currency)
+            .map(|m| m.currency.code().to_owned())
+            .unwrap_or_default(),
+        purchased: params.purchased.is_some(),
+        sections,
+        page,
+    };
+    ok(&template)
+}
+
+#[derive(Template)]
+#[template(path = "lesson.html")]
+struct LessonTemplate<'a> {
+    page: Page<'a>,
+    product_id: String,
+    product_title: String,
+    lesson_id: String,
+    body_html: String,
+    lessons: Vec<(String, String, bool)>,
+    next_lesson: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "locked.html")]
+struct LockedTemplate<'a> {
+    page: Page<'a>,
+    product_id: String,
+    product_title: String,
+    price: String,
+}
+
+pub async fn lesson(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, HttpError> {
+    let id: LessonId = path_id(&id)?;
+    let view = match state.app.read_lesson(id, ctx.user.as_ref()).await {
+        Ok(view) => view,
+        Err(AppError::PurchaseRequired) => return locked(&state, &ctx, id).await,
+        Err(e) => return Err(e.into()),
+    };
+    let locale = ctx.locale;
+    let page = Page::new(&state, &ctx, "lesson-title").with_title(view.lesson.title.get(locale));
+    let position = view.lessons.iter().position(|l| l.id == view.lesson.id);
+    let next_lesson = position
+        .and_then(|i| view.lessons.get(i + 1))
+        .map(|l| l.id.to_string());
+    let template = LessonTemplate {
+        product_id: view.product.id.to_string(),
+        product_title: view.product.title.get(locale).to_owned(),
+        lesson_id: view.lesson.id.to_string(),
+        body_html: to_safe_html(view.lesson.body.get(locale)),
+        lessons: view
+            .lessons
+            .iter()
+            .map(|l| (l.id.to_string(), l.title.get(locale).to_owned(), l.preview))
+            .collect(),
+        next_lesson,
+        page,
+    };
+    ok(&template)
+}
+
+/// The page for a locked lesson: what it is and how to get it (403).
+async fn locked(
+    state: &AppState,
+    ctx: &crate::context::RequestContext,
+    id: LessonId,
+) -> Result<Response, HttpError> {
+    let product_id = state
+        .app
+        .lesson_product(id)
+        .await?;
+    let detail = state.app.product_detail(product_id, ctx.user.as_ref()).await?;
+    let page = Page::new(state, ctx, "locked-title");
+    let template = LockedTemplate {
+        product_id: detail.product.id.to_string(),
+        product_title: detail.product.title.get(ctx.locale).to_owned(),
+        price: price_label(&page, &detail.product),
+        page,
+    };
+    Ok(render(StatusCode::FORBIDDEN, &template))
+}
+
+/// Public media (cover images).
+pub async fn media(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Response, HttpError> {
+    let (bytes, content_type) = state.app.cover(&key).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

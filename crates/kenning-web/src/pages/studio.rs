@@ -1,0 +1,410 @@
+//! The creator dashboard: create products, add chapters and lessons, upload a cover,
+//! publish and unpublish.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use bytes::BytesMut;
+use kenning_app::AppError;
+use kenning_app::accounts::CurrentUser;
+use kenning_app::catalog::NewLesson;
+use kenning_domain::catalog::{PriceList, Product, ProductDraft, ProductKind, ProductStatus};
+use kenning_domain::ids::{ChapterId, ProductId};
+use kenning_domain::locale::{Locale, LocalizedText};
+use kenning_domain::money::{Currency, Money};
+use kenning_domain::DomainError;
+use serde::Deserialize;
+
+use super::forms::{CsrfForm, same_token};
+use super::{Page, ok, render};
+use crate::api::path_id;
+use crate::context::{RequestContext, SignedIn};
+use crate::error::{ErrorReport, HttpError};
+use crate::state::AppState;
+
+/// A row of the dashboard.
+pub struct Row {
+    id: String,
+    title: String,
+    kind: String,
+    status: String,
+    price: String,
+}
+
+#[derive(Template)]
+#[template(path = "studio.html")]
+struct StudioTemplate<'a> {
+    page: Page<'a>,
+    rows: Vec<Row>,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+) -> Result<Response, HttpError> {
+    let products = state.app.my_products(&user).await?;
+    let page = Page::new(&state, &ctx, "studio-title");
+    let rows = products
+        .iter()
+        .map(|p| Row {
+            id: p.id.to_string(),
+            title: p.title.get(ctx.locale).to_owned(),
+            kind: page.kind(&p.kind),
+            status: page.t(&format!("status-{}", p.status.as_str())),
+            price: super::price_label(&page, p),
+        })
+        .collect();
+    ok(&StudioTemplate { page, rows })
+}
+
+/// The product form's fields, as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ProductForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title_en: String,
+    #[serde(default)]
+    title_zh: String,
+    #[serde(default)]
+    description_en: String,
+    #[serde(default)]
+    description_zh: String,
+    #[serde(default)]
+    price_cny: String,
+    #[serde(default)]
+    price_usd: String,
+    #[serde(default)]
+    tags: String,
+}
+
+impl ProductForm {
+    fn from_product(p: &Product) -> ProductForm {
+        let price = |c: Currency| {
+            p.prices
+                .in_currency(c)
+                .map(|m| m.major_digits())
+                .unwrap_or_default()
+        };
+        ProductForm {
+            kind: p.kind.as_str().to_owned(),
+            title_en: p.title.exact(Locale::En).unwrap_or_default().to_owned(),
+            title_zh: p.title.exact(Locale::ZhCn).unwrap_or_default().to_owned(),
+            description_en: p.description.exact(Locale::En).unwrap_or_default().to_owned(),
+            description_zh: p.description.exact(Locale::ZhCn).unwrap_or_default().to_owned(),
+            price_cny: price(Currency::CNY),
+            price_usd: price(Currency::USD),
+            tags: p.tags.join(", "),
+        }
+    }
+
+    fn draft(&self) -> Result<ProductDraft, DomainError> {
+        let mut prices = Vec::new();
+        for (text, currency) in [(&self.price_cny, Currency::CNY), (&self.price_usd, Currency::USD)] {
+            if !text.trim().is_empty() {
+                prices.push(Money::parse_major(text, currency)?);
+            }
+        }
+        Ok(ProductDraft {
+            kind: self.kind.parse()?,
+            title: LocalizedText::from_pairs([
+                (Locale::En, self.title_en.as_str()),
+                (Locale::ZhCn, self.title_zh.as_str()),
+            ]),
+            description: LocalizedText::from_pairs([
+                (Locale::En, self.description_en.as_str()),
+                (Locale::ZhCn, self.description_zh.as_str()),
+            ]),
+            prices: PriceList::new(prices)?,
+            tags: self.tags.split(',').map(str::to_owned).collect(),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "product_form.html")]
+struct ProductFormTemplate<'a> {
+    page: Page<'a>,
+    action: String,
+    form: ProductForm,
+    kinds: Vec<(&'static str, String)>,
+    error: Option<String>,
+}
+
+fn form_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    action: String,
+    form: ProductForm,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let page = Page::new(state, ctx, "studio-new-product");
+    let kinds = ProductKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), page.kind(k)))
+        .collect();
+    render(
+        status,
+        &ProductFormTemplate {
+            page,
+            action,
+            form,
+            kinds,
+            error,
+        },
+    )
+}
+
+fn require_creator(user: &CurrentUser) -> Result<(), HttpError> {
+    if user.account.role.can_create_products() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden.into())
+    }
+}
+
+pub async fn new_product(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+) -> Result<Response, HttpError> {
+    require_creator(&user)?;
+    let form = ProductForm {
+        kind: ProductKind::Course.as_str().to_owned(),
+        ..ProductForm::default()
+    };
+    Ok(form_page(
+        &state,
+        &ctx,
+        "/studio/products".into(),
+        form,
+        StatusCode::OK,
+        None,
+    ))
+}
+
+/// Shows an invalid form again with its message; other errors go to the error page.
+fn invalid_form(
+    state: &AppState,
+    ctx: &RequestContext,
+    action: String,
+    form: ProductForm,
+    error: AppError,
+) -> Result<Response, HttpError> {
+    match error {
+        AppError::Invalid(_) => {
+            let report = HttpError::from_app(&error);
+            let message = report.message(&state.i18n, ctx.locale);
+            Ok(form_page(state, ctx, action, form, report.status, Some(message)))
+        }
+        other => Err(other.into()),
+    }
+}
+
+pub async fn create_product(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(form): CsrfForm<ProductForm>,
+) -> Result<Response, HttpError> {
+    require_creator(&user)?;
+    let action = "/studio/products".to_owned();
+    let draft = match form.draft() {
+        Ok(d) => d,
+        Err(e) => return invalid_form(&state, &ctx, action, form, e.into()),
+    };
+    match state.app.create_product(&user, draft).await {
+        Ok(p) => Ok(Redirect::to(&format!("/studio/products/{}", p.id)).into_response()),
+        Err(e) => invalid_form(&state, &ctx, action, form, e),
+    }
+}
+
+pub async fn update_product(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ProductForm>,
+) -> Result<Response, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let action = format!("/studio/products/{id}");
+    let draft = match form.draft() {
+        Ok(d) => d,
+        Err(e) => return invalid_form(&state, &ctx, action, form, e.into()),
+    };
+    match state.app.update_product(&user, id, draft).await {
+        Ok(p) => Ok(Redirect::to(&format!("/studio/products/{}", p.id)).into_response()),
+        Err(e) => invalid_form(&state, &ctx, action, form, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "studio_product.html")]
+struct EditTemplate<'a> {
+    page: Page<'a>,
+    id: String,
+    status: String,
+    published: bool,
+    form: ProductForm,
+    kinds: Vec<(&'static str, String)>,
+    chapters: Vec<(String, String)>,
+    sections: Vec<super::storefront::Section>,
+    cover_url: Option<String>,
+    max_cover_mb: i64,
+}
+
+pub async fn edit_product(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let detail = state.app.product_detail(id, Some(&user)).await?;
+    if !detail.editable {
+        return Err(AppError::Forbidden.into());
+    }
+    let p = &detail.product;
+    let page = Page::new(&state, &ctx, "studio-title").with_title(p.title.get(ctx.locale));
+    let kinds = ProductKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), page.kind(k)))
+        .collect();
+    let template = EditTemplate {
+        id: p.id.to_string(),
+        status: page.t(&format!("status-{}", p.status.as_str())),
+        published: p.status == ProductStatus::Published,
+        form: ProductForm::from_product(p),
+        kinds,
+        chapters: detail
+            .chapters
+            .iter()
+            .map(|c| (c.id.to_string(), c.title.get(ctx.locale).to_owned()))
+            .collect(),
+        sections: super::storefront::sections(&page, &detail),
+        cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
+        max_cover_mb: i64::try_from(state.app.settings().max_cover_bytes / (1024 * 1024)).unwrap_or(0),
+        page,
+    };
+    ok(&template)
+}
+
+/// The cover upload: a multipart form with the token and the file.
+pub async fn upload_cover(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let too_large = || {
+        HttpError::from_app(&AppError::UploadTooLarge {
+            max_bytes: state.app.settings().max_cover_bytes,
+        })
+    };
+    let mut token = String::new();
+    let mut file = BytesMut::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| too_large())? {
+        match field.name() {
+            Some("csrf") => token = field.text().await.map_err(|_| too_large())?,
+            Some("cover") => {
+                if !same_token(&token, &ctx.csrf) {
+                    return Err(ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed"));
+                }
+                // Read in chunks and stop as soon as the limit is passed.
+                while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
+                    file.extend_from_slice(&chunk);
+                    if file.len() > state.app.settings().max_cover_bytes {
+                        return Err(too_large());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !same_token(&token, &ctx.csrf) {
+        return Err(ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed"));
+    }
+    state.app.set_cover(&user, id, file.freeze()).await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ChapterForm {
+    #[serde(default)]
+    title_en: String,
+    #[serde(default)]
+    title_zh: String,
+}
+
+pub async fn add_chapter(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ChapterForm>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let title = LocalizedText::from_pairs([(Locale::En, form.title_en), (Locale::ZhCn, form.title_zh)]);
+    state.app.add_chapter(&user, id, title).await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct LessonForm {
+    #[serde(default)]
+    title_en: String,
+    #[serde(default)]
+    title_zh: String,
+    #[serde(default)]
+    body_en: String,
+    #[serde(default)]
+    body_zh: String,
+    #[serde(default)]
+    chapter_id: String,
+    preview: Option<String>,
+}
+
+pub async fn add_lesson(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<LessonForm>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let chapter_id = if form.chapter_id.is_empty() {
+        None
+    } else {
+        Some(path_id::<ChapterId>(&form.chapter_id)?)
+    };
+    let lesson = NewLesson {
+        chapter_id,
+        title: LocalizedText::from_pairs([(Locale::En, form.title_en), (Locale::ZhCn, form.title_zh)]),
+        body: LocalizedText::from_pairs([(Locale::En, form.body_en), (Locale::ZhCn, form.body_zh)]),
+        preview: form.preview.is_some(),
+    };
+    state.app.add_lesson(&user, id, lesson).await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct EmptyForm {}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    state.app.publish(&user, id).await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")))
+}
+
+pub async fn unpublish(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    state.app.unpublish(&user, id).await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")))
+}

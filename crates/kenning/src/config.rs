@@ -1,0 +1,148 @@
+//! Settings: defaults that work, then a TOML file, then `KENNING_*` environment
+//! variables and command-line flags (clap reads both; flags win).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+/// The example configuration printed by `kenning default-config`.
+pub const EXAMPLE: &str = include_str!("../kenning.example.toml");
+
+/// Everything the binary can be configured with.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub secure_cookies: bool,
+    pub platform_fee_bps: u16,
+    pub max_connections: u32,
+}
+
+/// The file form: every key optional; unknown keys are an error so typos are caught.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileSettings {
+    pub addr: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub platform_fee_bps: Option<u16>,
+    pub max_connections: Option<u32>,
+}
+
+impl FileSettings {
+    pub fn load(path: &Path) -> anyhow::Result<FileSettings> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading configuration {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("parsing configuration {}", path.display()))
+    }
+}
+
+/// Overrides from the command line or the environment.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct Overrides {
+    /// Configuration file (TOML).
+    #[arg(long, env = "KENNING_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "KENNING_ADDR", global = true)]
+    pub addr: Option<SocketAddr>,
+    /// Directory for the SQLite database and uploaded media.
+    #[arg(long, env = "KENNING_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://… or postgres://… (default: SQLite in the data directory).
+    #[arg(long, env = "KENNING_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Mark cookies Secure (when served over HTTPS).
+    #[arg(long, env = "KENNING_SECURE_COOKIES", global = true)]
+    pub secure_cookies: Option<bool>,
+    /// Platform fee in basis points of each sale (1000 = 10%).
+    #[arg(long, env = "KENNING_PLATFORM_FEE_BPS", global = true)]
+    pub platform_fee_bps: Option<u16>,
+}
+
+impl Settings {
+    pub fn resolve(overrides: &Overrides) -> anyhow::Result<Settings> {
+        let file = match &overrides.config {
+            Some(path) => FileSettings::load(path)?,
+            None => FileSettings::default(),
+        };
+        let data_dir = overrides
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("kenning-data"));
+        let database_url = overrides
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("kenning.db").display()));
+        let platform_fee_bps = overrides
+            .platform_fee_bps
+            .or(file.platform_fee_bps)
+            .unwrap_or(kenning_domain::ledger::DEFAULT_PLATFORM_FEE_BPS);
+        anyhow::ensure!(
+            platform_fee_bps <= 10_000,
+            "platform_fee_bps must be between 0 and 10000"
+        );
+        Ok(Settings {
+            addr: overrides
+                .addr
+                .or(file.addr)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            data_dir,
+            database_url,
+            secure_cookies: overrides
+                .secure_cookies
+                .or(file.secure_cookies)
+                .unwrap_or(false),
+            platform_fee_bps,
+            max_connections: file.max_connections.unwrap_or(16),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let s = Settings::resolve(&Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.addr.to_string(), "127.0.0.1:8080");
+        assert!(s.database_url.starts_with("sqlite://"));
+        assert!(s.database_url.ends_with("kenning.db"));
+    }
+
+    #[test]
+    fn the_example_file_parses() {
+        let parsed: Result<FileSettings, _> = toml::from_str(EXAMPLE);
+        assert!(parsed.is_ok(), "{parsed:?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let parsed: Result<FileSettings, _> = toml::from_str("adress = \"127.0.0.1:1\"");
+        assert!(parsed.is_err());
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let dir = std::env::temp_dir().join(format!("kenning-cfg-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("k.toml");
+        let _ = std::fs::write(&file, "addr = \"127.0.0.1:9000\"\nplatform_fee_bps = 500\n");
+        let overrides = Overrides {
+            config: Some(file),
+            addr: Some(SocketAddr::from(([127, 0, 0, 1], 9100))),
+            ..Overrides::default()
+        };
+        let s = Settings::resolve(&overrides).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.addr.port(), 9100);
+        assert_eq!(s.platform_fee_bps, 500);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

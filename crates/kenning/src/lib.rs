@@ -1,0 +1,74 @@
+//! The Kenning program: wires the adapters into the application and serves it. No
+//! business rules live here.
+
+pub mod config;
+pub mod demo;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use kenning_app::ports::SystemClock;
+use kenning_app::{AppSettings, Kenning};
+use kenning_media::ObjectMedia;
+use kenning_payments::Sandbox;
+use kenning_store::{SqlStore, StoreOptions};
+use kenning_web::WebConfig;
+use tokio::net::TcpListener;
+
+pub use config::Settings;
+
+/// Opens the database (creating the data directory for SQLite) and migrates it.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<SqlStore> {
+    if settings.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating {}", settings.data_dir.display()))?;
+    }
+    let store = SqlStore::connect(
+        &settings.database_url,
+        &StoreOptions {
+            max_connections: settings.max_connections,
+        },
+    )
+    .await
+    .context("connecting to the database")?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+/// The application over real adapters.
+pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning> {
+    let media = ObjectMedia::local(&settings.data_dir.join("media"))
+        .map_err(|e| anyhow::anyhow!("media directory: {e}"))?;
+    Ok(Kenning::new(
+        Arc::new(store),
+        Arc::new(Sandbox),
+        Arc::new(media),
+        Arc::new(SystemClock),
+        AppSettings {
+            platform_fee_bps: settings.platform_fee_bps,
+            ..AppSettings::default()
+        },
+    ))
+}
+
+/// Serves on an already-bound listener until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    app: Kenning,
+    settings: &Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let router = kenning_web::router(
+        app,
+        WebConfig {
+            secure_cookies: settings.secure_cookies,
+            ..WebConfig::default()
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("loading translations: {e}"))?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")
+}

@@ -1,0 +1,163 @@
+# Kenning — English interface strings.
+brand = Kenning
+locale-en = English
+locale-zh-CN = 简体中文
+
+## Navigation and layout
+nav-catalog = Catalog
+nav-library = My library
+nav-studio = Creator studio
+nav-login = Log in
+nav-register = Sign up
+nav-logout = Log out
+nav-signed-in-as = Signed in as { $name }
+footer-language = Language
+footer-currency = Currency
+footer-apply = Apply
+footer-tagline = Kenning — learn from people who know.
+footer-api = API documentation
+
+## Home
+home-title = Home
+home-headline = Learn from people who know
+home-lead = Courses, e-books, audio series and reports from independent creators. Preview for free, pay once, keep learning.
+home-latest = New and noteworthy
+home-browse-all = Browse the whole catalog
+
+## Catalog
+catalog-title = Catalog
+catalog-filter-kind = Kind
+catalog-filter-language = Language
+catalog-filter-any = Any
+catalog-filter-apply = Filter
+catalog-count = { $count ->
+    [one] One product
+   *[other] { $count } products
+}
+catalog-empty = Nothing here yet.
+pager-previous = ← Previous
+pager-next = Next →
+pager-page = Page { $page }
+price-free = Free
+
+## Product kinds
+kind-course = Course
+kind-ebook = E-book
+kind-audio_series = Audio series
+kind-live_session = Live session
+kind-report = Report
+kind-consultation = Consultation
+kind-circle = Circle
+kind-bundle = Bundle
+
+## Product statuses
+status-draft = Draft
+status-published = Published
+status-unpublished = Unpublished
+
+## Product page
+product-by = by { $name }
+product-lesson-count = { $count ->
+    [one] 1 lesson
+   *[other] { $count } lessons
+}
+product-buy = Buy now
+product-get-free = Get it free
+product-owned = You own this.
+product-start = Start learning
+product-edit = Edit
+product-contents = Contents
+product-not-published = This product is not published; only you can see it.
+product-purchased = Thank you! It is now in your library.
+
+## Lessons
+lesson-title = Lesson
+lesson-preview-badge = Free preview
+lesson-next = Next lesson →
+locked-title = This lesson is locked
+locked-body = Buy “{ $product }” to read this lesson and every other one in it.
+locked-buy = Get it for { $price }
+
+## Accounts
+register-title = Create your account
+login-title = Log in
+field-email = E-mail
+field-password = Password
+field-display-name = Display name
+register-password-hint = At least 10 characters.
+register-submit = Create account
+login-submit = Log in
+register-have-account = Already have an account?
+login-no-account = New here?
+
+## Checkout and library
+checkout-title = Checkout
+checkout-product = Product
+checkout-order = Order
+checkout-total = Total
+checkout-pay = Pay { $total }
+checkout-already-paid = This order is paid.
+checkout-go-to-product = Go to the product
+checkout-sandbox-hint = Sandbox payments: card 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined. No real money moves.
+field-card-number = Card number
+library-title = My library
+library-empty = You don't own anything yet.
+library-since = Yours since { $date }
+
+## Creator studio
+studio-title = Creator studio
+studio-new-product = New product
+studio-empty = You have not created any product yet.
+studio-save-draft = Save draft
+studio-save = Save changes
+studio-details = Details
+studio-view = View page
+studio-publish = Publish
+studio-unpublish = Unpublish
+studio-cover = Cover image
+studio-cover-hint = PNG, JPEG, WebP or GIF, up to { $max } MB
+studio-upload = Upload
+studio-add-chapter = Add chapter
+studio-add-lesson = Add lesson
+field-title = Title
+field-kind = Kind
+field-status = Status
+field-price = Price
+field-title-en = Title (English)
+field-title-zh = Title (Chinese)
+field-description-en = Description (English, Markdown)
+field-description-zh = Description (Chinese, Markdown)
+field-price-cny = Price in CNY
+field-price-usd = Price in USD
+field-price-hint = Leave both prices empty for a free product.
+field-tags = Tags (comma separated)
+field-chapter = Chapter
+field-body-en = Content (English, Markdown)
+field-body-zh = Content (Chinese, Markdown)
+field-preview = Free preview: anyone can read this lesson
+
+## Errors (page)
+error-title = Something went wrong
+error-home = Back to the home page
+
+## Formatting
+number-group-separator = ,
+number-decimal-separator = .
+date-format = { $monthName } { $day }, { $year }
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec
+currency-CNY = CN¥
+currency-USD = $
+currency-EUR = €
+currency-GBP = £
+currency-JPY = ¥

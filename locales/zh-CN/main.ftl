@@ -1,0 +1,157 @@
+# Kenning — 简体中文界面文字。
+brand = Kenning 知识铺
+locale-en = English
+locale-zh-CN = 简体中文
+
+## Navigation and layout
+nav-catalog = 全部内容
+nav-library = 我的学习
+nav-studio = 创作者中心
+nav-login = 登录
+nav-register = 注册
+nav-logout = 退出登录
+nav-signed-in-as = 已登录：{ $name }
+footer-language = 语言
+footer-currency = 币种
+footer-apply = 应用
+footer-tagline = Kenning —— 向真正懂行的人学习。
+footer-api = API 文档
+
+## Home
+home-title = 首页
+home-headline = 向真正懂行的人学习
+home-lead = 独立创作者的课程、电子书、音频专栏和专业报告。免费试看，一次购买，持续学习。
+home-latest = 最新上架
+home-browse-all = 浏览全部内容
+
+## Catalog
+catalog-title = 全部内容
+catalog-filter-kind = 类型
+catalog-filter-language = 语言
+catalog-filter-any = 不限
+catalog-filter-apply = 筛选
+catalog-count = 共 { $count } 件
+catalog-empty = 这里还没有内容。
+pager-previous = ← 上一页
+pager-next = 下一页 →
+pager-page = 第 { $page } 页
+price-free = 免费
+
+## Product kinds
+kind-course = 课程
+kind-ebook = 电子书
+kind-audio_series = 音频专栏
+kind-live_session = 直播
+kind-report = 专业报告
+kind-consultation = 付费咨询
+kind-circle = 付费社群
+kind-bundle = 组合套餐
+
+## Product statuses
+status-draft = 草稿
+status-published = 已发布
+status-unpublished = 已下架
+
+## Product page
+product-by = 作者：{ $name }
+product-lesson-count = 共 { $count } 课时
+product-buy = 立即购买
+product-get-free = 免费领取
+product-owned = 你已拥有此内容。
+product-start = 开始学习
+product-edit = 编辑
+product-contents = 目录
+product-not-published = 此内容尚未发布，只有你能看到。
+product-purchased = 购买成功！已加入你的学习库。
+
+## Lessons
+lesson-title = 课时
+lesson-preview-badge = 免费试看
+lesson-next = 下一课 →
+locked-title = 此课时需购买后学习
+locked-body = 购买《{ $product }》即可学习本课时及全部内容。
+locked-buy = { $price } 立即获取
+
+## Accounts
+register-title = 创建账号
+login-title = 登录
+field-email = 邮箱
+field-password = 密码
+field-display-name = 昵称
+register-password-hint = 至少 10 个字符。
+register-submit = 注册
+login-submit = 登录
+register-have-account = 已有账号？
+login-no-account = 还没有账号？
+
+## Checkout and library
+checkout-title = 确认订单
+checkout-product = 商品
+checkout-order = 订单号
+checkout-total = 应付金额
+checkout-pay = 支付 { $total }
+checkout-already-paid = 此订单已支付。
+checkout-go-to-product = 查看内容
+checkout-sandbox-hint = 沙箱支付：卡号 4242 4242 4242 4242 支付成功，4000 0000 0000 0002 会被拒绝。不会产生真实扣款。
+field-card-number = 卡号
+library-title = 我的学习
+library-empty = 你还没有购买任何内容。
+library-since = { $date } 起拥有
+
+## Creator studio
+studio-title = 创作者中心
+studio-new-product = 新建内容
+studio-empty = 你还没有创建任何内容。
+studio-save-draft = 保存草稿
+studio-save = 保存修改
+studio-details = 基本信息
+studio-view = 查看页面
+studio-publish = 发布
+studio-unpublish = 下架
+studio-cover = 封面图片
+studio-cover-hint = PNG、JPEG、WebP 或 GIF，最大 { $max } MB
+studio-upload = 上传
+studio-add-chapter = 添加章节
+studio-add-lesson = 添加课时
+field-title = 标题
+field-kind = 类型
+field-status = 状态
+field-price = 价格
+field-title-en = 标题（英文）
+field-title-zh = 标题（中文）
+field-description-en = 简介（英文，Markdown）
+field-description-zh = 简介（中文，Markdown）
+field-price-cny = 人民币价格
+field-price-usd = 美元价格
+field-price-hint = 两个价格都留空即为免费内容。
+field-tags = 标签（用逗号分隔）
+field-chapter = 章节
+field-body-en = 正文（英文，Markdown）
+field-body-zh = 正文（中文，Markdown）
+field-preview = 免费试看：所有人都可以阅读本课时
+
+## Errors (page)
+error-title = 出了点问题
+error-home = 返回首页
+
+## Formatting
+number-group-separator = ,
+number-decimal-separator = .
+date-format = { $year }年{ $month }月{ $day }日
+month-1 = 1月
+month-2 = 2月
+month-3 = 3月
+month-4 = 4月
+month-5 = 5月
+month-6 = 6月
+month-7 = 7月
+month-8 = 8月
+month-9 = 9月
+month-10 = 10月
+month-11 = 11月
+month-12 = 12月
+currency-CNY = ¥
+currency-USD = US$
+currency-EUR = €
+currency-GBP = £
+currency-JPY = JP¥
