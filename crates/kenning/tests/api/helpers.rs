@@ -1,0 +1,348 @@
+//! Starting a test server and talking to it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use kenning::{Settings, build_app, open_store};
+use kenning_app::Kenning;
+use kenning_app::accounts::{CurrentUser, Registration};
+use kenning_domain::account::Role;
+use reqwest::{Client, Response, StatusCode, redirect};
+use serde_json::{Value, json};
+use sqlx::AnyPool;
+use tokio::sync::oneshot;
+
+/// Generates one test per backend from a scenario `async fn(TestApp)`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
+                    super::$name(&app).await;
+                    app.finish().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(app) = $crate::helpers::TestApp::spawn_postgres().await else { return };
+                    super::$name(&app).await;
+                    app.finish().await;
+                }
+            )*
+        }
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: Client,
+    /// A client that does not follow redirects (for pages).
+    pub browser: Client,
+    pub app: Kenning,
+    pub db: AnyPool,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    data_dir: PathBuf,
+    pg_database: Option<(String, String)>,
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let data_dir = std::env::temp_dir().join(unique("kenning-test-"));
+        let (database_url, pg_database) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}", data_dir.join("kenning.db").display()),
+                None,
+            ),
+            Backend::Postgres => {
+                let admin = std::env::var("KENNING_TEST_DATABASE_URL")
+                    .unwrap_or_else(|_| panic!("KENNING_TEST_DATABASE_URL"));
+                let name = unique("kenning_test_");
+                let admin_pool = AnyPool::connect(&admin).await.unwrap_or_else(|e| panic!("{e}"));
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&admin_pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("create database: {e}"));
+                admin_pool.close().await;
+                (replace_database(&admin, &name), Some((admin, name)))
+            }
+        };
+        let settings = Settings {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.clone(),
+            database_url: database_url.clone(),
+            secure_cookies: false,
+            platform_fee_bps: 1000,
+            max_connections: 8,
+        };
+        let store = open_store(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
+        let app = build_app(store, &settings).unwrap_or_else(|e| panic!("{e:#}"));
+        let listener = tokio::net::TcpListener::bind(settings.addr)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let (tx, rx) = oneshot::channel::<()>();
+        let served = app.clone();
+        let server = tokio::spawn(async move {
+            let shutdown = async move {
+                let _ = rx.await;
+            };
+            if let Err(e) = kenning::serve(listener, served, &settings, shutdown).await {
+                eprintln!("server stopped: {e:#}");
+            }
+        });
+        let db = AnyPool::connect(&database_url).await.unwrap_or_else(|e| panic!("{e}"));
+        TestApp {
+            addr,
+            client: Client::new(),
+            browser: Client::builder()
+                .redirect(redirect::Policy::none())
+                .build()
+                .unwrap_or_else(|e| panic!("{e}")),
+            app,
+            db,
+            shutdown: Some(tx),
+            server: Some(server),
+            data_dir,
+            pg_database,
+        }
+    }
+
+    /// A PostgreSQL test app, or None (skipped) when no database is configured outside CI.
+    pub async fn spawn_postgres() -> Option<TestApp> {
+        sqlx::any::install_default_drivers();
+        if std::env::var("KENNING_TEST_DATABASE_URL").is_err() {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true requires KENNING_TEST_DATABASE_URL (PostgreSQL)");
+            }
+            eprintln!("skipped: KENNING_TEST_DATABASE_URL is not set");
+            return None;
+        }
+        Some(TestApp::spawn(Backend::Postgres).await)
+    }
+
+    /// Checks invariants, stops the server and removes the database.
+    pub async fn finish(mut self) {
+        let unbalanced = self
+            .app
+            .ledger_imbalances()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(unbalanced.is_empty(), "ledger unbalanced: {unbalanced:?}");
+        let orphans: i64 = self
+            .scalar(
+                "SELECT COUNT(*) FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
+                 (SELECT 1 FROM entitlements e WHERE e.order_id = o.id)",
+            )
+            .await;
+        assert_eq!(orphans, 0, "paid orders without entitlement");
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        self.db.close().await;
+        if let Some((admin, name)) = self.pg_database.take() {
+            if let Ok(pool) = AnyPool::connect(&admin).await {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&pool)
+                .await;
+                pool.close().await;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A single integer from SQL (test-side checks of what was written).
+    pub async fn scalar(&self, sql: &'static str) -> i64 {
+        let row = sqlx::query(sql)
+            .fetch_one(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        sqlx::Row::try_get::<i64, _>(&row, 0).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub async fn register(&self, email: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/accounts"))
+            .json(&json!({"email": email, "password": PASSWORD, "display_name": "Test"}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/sessions"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Registers a learner and returns a bearer token.
+    pub async fn learner(&self) -> String {
+        let email = format!("{}@example.com", unique("l"));
+        assert_eq!(self.register(&email).await.status(), StatusCode::CREATED);
+        token_of(self.login(&email, PASSWORD).await).await
+    }
+
+    /// An account with a role (as `kenning admin create` makes), and its token.
+    pub async fn with_role(&self, role: Role) -> (CurrentUser, String) {
+        let email = format!("{}@example.com", unique("r"));
+        let account = self
+            .app
+            .upsert_account(
+                Registration {
+                    email: email.clone(),
+                    password: PASSWORD.into(),
+                    display_name: format!("{role:?}"),
+                },
+                role,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let token = token_of(self.login(&email, PASSWORD).await).await;
+        (CurrentUser { account }, token)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        let mut req = self.client.post(self.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub async fn order(&self, token: &str, product_id: &str, key: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/orders"))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(&json!({"product_id": product_id}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A published course by a new creator: one preview lesson and two locked ones,
+    /// priced at CNY 99.00 and USD 14.99. Returns (product id, [lesson ids], creator token).
+    pub async fn published_course(&self) -> (String, Vec<String>, String) {
+        let (_, creator) = self.with_role(Role::Creator).await;
+        let created = self
+            .post(
+                "/api/v1/products",
+                Some(&creator),
+                json!({
+                    "kind": "course",
+                    "title": {"en": "Rust in Practice", "zh-CN": "Rust 实战"},
+                    "description": {"en": "Build services.", "zh-CN": "构建服务。"},
+                    "prices": [
+                        {"amount_minor": 9900, "currency": "CNY"},
+                        {"amount_minor": 1499, "currency": "USD"}
+                    ],
+                    "tags": ["rust"]
+                }),
+            )
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let product = json_of(created).await["id"].as_str().unwrap_or_default().to_owned();
+        let mut lessons = Vec::new();
+        for (i, title) in ["Welcome", "Ownership", "Async"].iter().enumerate() {
+            let r = self
+                .post(
+                    &format!("/api/v1/products/{product}/lessons"),
+                    Some(&creator),
+                    json!({
+                        "title": {"en": title, "zh-CN": format!("第{}课", i + 1)},
+                        "content": {"en": format!("# {title}\n\nSecret text {i}."), "zh-CN": format!("正文 {i}")},
+                        "preview": i == 0
+                    }),
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+            lessons.push(json_of(r).await["id"].as_str().unwrap_or_default().to_owned());
+        }
+        let r = self
+            .post(&format!("/api/v1/products/{product}/publish"), Some(&creator), json!({}))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        (product, lessons, creator)
+    }
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[scheme_end..].find('/').map(|i| i + scheme_end);
+    let host = match path_start {
+        Some(i) => &base[..i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{host}/{name}?{q}"),
+        None => format!("{host}/{name}"),
+    }
+}
+
+pub async fn json_of(response: Response) -> Value {
+    response.json().await.unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub async fn token_of(response: Response) -> String {
+    assert_eq!(response.status(), StatusCode::OK);
+    json_of(response).await["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token"))
+        .to_owned()
+}
+
+/// Asserts an error status and code, returning the body.
+pub async fn expect_error(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status, "expected {code}");
+    let body = json_of(response).await;
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    body
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real server on a random loopback port, a fresh database per
+//! test, driven over HTTP. Every scenario runs on SQLite, and on PostgreSQL when
+//! KENNING_TEST_DATABASE_URL is set (required when CI=true).
+
+mod helpers;
+
+mod accounts;
+mod catalog;
+mod demo;
+mod orders;
+mod pages;

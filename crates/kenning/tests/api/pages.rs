@@ -1,0 +1,422 @@
+use std::collections::HashMap;
+
+use kenning_domain::account::Role;
+use reqwest::{StatusCode, header};
+
+use crate::helpers::{PASSWORD, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    pages_speak_the_negotiated_and_chosen_language,
+    forms_refuse_missing_tokens_and_cross_site_posts,
+    a_learner_buys_through_the_pages,
+    a_creator_uploads_a_cover_within_limits,
+    the_api_is_documented_without_external_assets,
+);
+
+/// A tiny cookie-keeping browser that does not follow redirects.
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: HashMap<String, String>,
+    lang: &'static str,
+}
+
+struct Page {
+    status: StatusCode,
+    location: Option<String>,
+    body: String,
+}
+
+impl Page {
+    fn field(&self, marker: &str) -> String {
+        let start = self
+            .body
+            .find(marker)
+            .map(|i| i + marker.len())
+            .unwrap_or_else(|| panic!("{marker} not in page:\n{}", self.body));
+        self.body[start..].split('"').next().unwrap_or_default().to_owned()
+    }
+
+    fn csrf(&self) -> String {
+        self.field("name=\"csrf\" value=\"")
+    }
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp, lang: &'static str) -> Self {
+        Browser {
+            app,
+            cookies: HashMap::new(),
+            lang,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
+        let r = req
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::ACCEPT_LANGUAGE, self.lang)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for set in r.headers().get_all(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap_or_default().split(';').next().unwrap_or_default();
+            if let Some((k, v)) = pair.split_once('=') {
+                if v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_owned(), v.to_owned());
+                }
+            }
+        }
+        let status = r.status();
+        let location = r
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Page {
+            status,
+            location,
+            body: r.text().await.unwrap_or_default(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let req = self.app.browser.get(self.app.url(path));
+        self.send(req).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let req = self.app.browser.post(self.app.url(path)).form(form);
+        self.send(req).await
+    }
+
+    async fn log_in(&mut self, email: &str) {
+        let page = self.get("/login").await;
+        let csrf = page.csrf();
+        let done = self
+            .post(
+                "/login",
+                &[("csrf", &csrf), ("email", email), ("password", PASSWORD), ("next", "/")],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert!(self.cookies.contains_key("kenning_session"));
+    }
+}
+
+async fn pages_speak_the_negotiated_and_chosen_language(app: &TestApp) {
+    app.published_course().await;
+    let mut zh = Browser::new(app, "zh-CN,zh;q=0.9");
+    let home = zh.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("<html lang=\"zh-CN\">"));
+    assert!(home.body.contains("全部内容"));
+    assert!(home.body.contains("Rust 实战"));
+    assert!(home.body.contains("¥99.00"), "CNY for Chinese readers");
+
+    let mut en = Browser::new(app, "en-US,en;q=0.8");
+    let home = en.get("/").await;
+    assert!(home.body.contains("<html lang=\"en\">"));
+    assert!(home.body.contains("Rust in Practice"));
+    assert!(home.body.contains("$14.99"));
+
+    // Switching by hand is remembered.
+    let csrf = home.csrf();
+    let switched = en
+        .post("/preferences", &[("csrf", &csrf), ("lang", "zh-CN"), ("back", "/catalog")])
+        .await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(switched.location.as_deref(), Some("/catalog"));
+    let catalog = en.get("/catalog").await;
+    assert!(catalog.body.contains("<html lang=\"zh-CN\">"), "{}", &catalog.body[..200]);
+    assert!(catalog.body.contains("共 1 件"));
+
+    let missing = en.get("/products/00000000-0000-0000-0000-000000000000").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("找不到该内容"));
+}
+
+async fn forms_refuse_missing_tokens_and_cross_site_posts(app: &TestApp) {
+    let mut b = Browser::new(app, "en");
+    b.get("/register").await;
+    let forged = b
+        .post(
+            "/register",
+            &[("email", "x@example.com"), ("password", PASSWORD), ("display_name", "X")],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.body.contains("did not come from this site"));
+
+    let page = b.get("/register").await;
+    let cross = app
+        .browser
+        .post(app.url("/register"))
+        .header(header::COOKIE, b.cookie_header())
+        .header(header::ORIGIN, "https://evil.example")
+        .form(&[
+            ("csrf", page.csrf().as_str()),
+            ("email", "x@example.com"),
+            ("password", PASSWORD),
+            ("display_name", "X"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM accounts").await, 0);
+
+    // A weak password is explained on the form, in the person's language.
+    let mut zh = Browser::new(app, "zh-CN");
+    let page = zh.get("/register").await;
+    let weak = zh
+        .post(
+            "/register",
+            &[("csrf", &page.csrf()), ("email", "y@example.com"), ("password", "short"), ("display_name", "Y")],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.body.contains("密码至少需要 10 个字符"));
+    assert!(weak.body.contains("y@example.com"), "the form keeps what was typed");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM accounts").await, 0);
+}
+
+async fn a_learner_buys_through_the_pages(app: &TestApp) {
+    let (product, lessons, _) = app.published_course().await;
+    let mut b = Browser::new(app, "en");
+
+    // A locked lesson sends an anonymous visitor to log in, and back afterwards.
+    let locked = b.get(&format!("/lessons/{}", lessons[1])).await;
+    assert_eq!(locked.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        locked.location.as_deref(),
+        Some(format!("/login?next=/lessons/{}", lessons[1]).as_str())
+    );
+    let preview = b.get(&format!("/lessons/{}", lessons[0])).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.body.contains("Secret text 0"));
+
+    let form = b.get("/register?next=/library").await;
+    let registered = b
+        .post(
+            "/register",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", "page@example.com"),
+                ("password", PASSWORD),
+                ("display_name", "Page Learner"),
+                ("next", "/library"),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status, StatusCode::SEE_OTHER);
+    assert_eq!(registered.location.as_deref(), Some("/library"));
+    let library = b.get("/library").await;
+    assert!(library.body.contains("data-test=\"library-empty\""));
+
+    let not_yet = b.get(&format!("/lessons/{}", lessons[1])).await;
+    assert_eq!(not_yet.status, StatusCode::FORBIDDEN);
+    assert!(!not_yet.body.contains("Secret text 1"));
+
+    let page = b.get(&format!("/products/{product}")).await;
+    let key = page.field("name=\"key\" value=\"");
+    let bought = b
+        .post(
+            &format!("/products/{product}/buy"),
+            &[("csrf", &page.csrf()), ("key", &key), ("currency", "USD")],
+        )
+        .await;
+    assert_eq!(bought.status, StatusCode::SEE_OTHER);
+    let order_path = bought.location.clone().unwrap_or_default();
+    // Submitting the same form twice opens the same order.
+    let again = b
+        .post(
+            &format!("/products/{product}/buy"),
+            &[("csrf", &page.csrf()), ("key", &key), ("currency", "USD")],
+        )
+        .await;
+    assert_eq!(again.location.as_deref(), Some(order_path.as_str()));
+
+    let checkout = b.get(&order_path).await;
+    assert!(checkout.body.contains("$14.99"));
+    let declined = b
+        .post(
+            &format!("{order_path}/pay"),
+            &[("csrf", &checkout.csrf()), ("card_number", "4000 0000 0000 0002")],
+        )
+        .await;
+    assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED);
+    assert!(declined.body.contains("declined"));
+    let paid = b
+        .post(
+            &format!("{order_path}/pay"),
+            &[("csrf", &checkout.csrf()), ("card_number", "4242 4242 4242 4242")],
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER);
+    assert_eq!(paid.location, Some(format!("/products/{product}?purchased=1")));
+
+    let lesson = b.get(&format!("/lessons/{}", lessons[1])).await;
+    assert_eq!(lesson.status, StatusCode::OK);
+    assert!(lesson.body.contains("Secret text 1"));
+    let library = b.get("/library").await;
+    assert!(library.body.contains("Rust in Practice"));
+
+    // Another person's order page does not exist for them.
+    let mut other = Browser::new(app, "en");
+    let (_, _) = app.with_role(Role::Learner).await;
+    let email = "other@example.com";
+    app.app
+        .upsert_account(
+            kenning_app::accounts::Registration {
+                email: email.into(),
+                password: PASSWORD.into(),
+                display_name: "Other".into(),
+            },
+            Role::Learner,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    other.log_in(email).await;
+    assert_eq!(other.get(&order_path).await.status, StatusCode::NOT_FOUND);
+
+    let home = b.get("/").await;
+    let out = b.post("/logout", &[("csrf", &home.csrf())]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(b.get("/library").await.status, StatusCode::SEE_OTHER);
+}
+
+fn png(size: usize) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.resize(size, 0);
+    bytes
+}
+
+async fn upload(b: &mut Browser<'_>, product: &str, csrf: &str, bytes: Vec<u8>) -> Page {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_owned())
+        .part("cover", reqwest::multipart::Part::bytes(bytes).file_name("cover.png"));
+    let req = b
+        .app
+        .browser
+        .post(b.app.url(&format!("/studio/products/{product}/cover")))
+        .multipart(form);
+    b.send(req).await
+}
+
+async fn a_creator_uploads_a_cover_within_limits(app: &TestApp) {
+    let (creator, _) = app.with_role(Role::Creator).await;
+    let mut b = Browser::new(app, "zh-CN");
+    b.log_in(creator.account.email.as_str()).await;
+
+    let form = b.get("/studio/products/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let created = b
+        .post(
+            "/studio/products",
+            &[
+                ("csrf", &form.csrf()),
+                ("kind", "course"),
+                ("title_en", "Cover test"),
+                ("title_zh", "封面测试"),
+                ("price_cny", "19.9"),
+                ("price_usd", "2.99"),
+                ("tags", "a, b"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let edit_path = created.location.clone().unwrap_or_default();
+    let product = edit_path.rsplit('/').next().unwrap_or_default().to_owned();
+    let edit = b.get(&edit_path).await;
+    assert!(edit.body.contains("封面测试"));
+    let csrf = edit.csrf();
+
+    let bad_price = b
+        .post(
+            &edit_path,
+            &[("csrf", &csrf), ("kind", "course"), ("title_en", "Cover test"), ("price_cny", "-5")],
+        )
+        .await;
+    assert_eq!(bad_price.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_price.body.contains("金额对该币种无效"));
+
+    let too_big = upload(&mut b, &product, &csrf, png(6 * 1024 * 1024)).await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(too_big.body.contains("上传的文件过大"), "{}", too_big.body);
+    // Past the request limit the server answers 413 before reading the body and closes
+    // the connection; a client still sending may see the reset instead of the answer.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part("cover", reqwest::multipart::Part::bytes(png(12 * 1024 * 1024)).file_name("c.png"));
+    let far_too_big = app
+        .browser
+        .post(app.url(&format!("/studio/products/{product}/cover")))
+        .header(header::COOKIE, b.cookie_header())
+        .multipart(form)
+        .send()
+        .await;
+    if let Ok(response) = far_too_big {
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+
+    let not_image = upload(&mut b, &product, &csrf, b"<svg onload=alert(1)>".to_vec()).await;
+    assert_eq!(not_image.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let ok = upload(&mut b, &product, &csrf, png(2048)).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let edit = b.get(&edit_path).await;
+    let cover = edit.field("data-test=\"cover-image\"").len();
+    assert!(cover > 0);
+    let src = edit.field("<img class=\"cover large\" src=\"");
+    let image = app.client.get(app.url(&src)).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(
+        image.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+        Some("image/png")
+    );
+
+    // A learner cannot reach the studio actions.
+    let mut learner = Browser::new(app, "en");
+    let (l, _) = app.with_role(Role::Learner).await;
+    learner.log_in(l.account.email.as_str()).await;
+    assert_eq!(learner.get("/studio/products/new").await.status, StatusCode::FORBIDDEN);
+    let home = learner.get("/").await;
+    let refused = upload(&mut learner, &product, &home.csrf(), png(100)).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}
+
+async fn the_api_is_documented_without_external_assets(app: &TestApp) {
+    let spec = app.get("/api/openapi.json", None).await;
+    assert_eq!(spec.status(), StatusCode::OK);
+    let spec: serde_json::Value = spec.json().await.unwrap_or_default();
+    assert!(spec["openapi"].as_str().unwrap_or_default().starts_with("3."));
+    for path in [
+        "/api/v1/accounts",
+        "/api/v1/sessions",
+        "/api/v1/products",
+        "/api/v1/products/{id}",
+        "/api/v1/lessons/{id}",
+        "/api/v1/orders",
+        "/api/v1/orders/{id}/pay",
+        "/api/v1/library",
+    ] {
+        assert!(spec["paths"].get(path).is_some(), "{path} documented");
+    }
+    let docs = app.client.get(app.url("/api/docs")).send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(docs.status(), StatusCode::OK);
+    let html = docs.text().await.unwrap_or_default();
+    assert!(html.contains("swagger"), "{html}");
+    assert!(!html.contains("src=\"http"), "no external scripts");
+    assert!(!html.contains("href=\"http"), "no external stylesheets");
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+}
