@@ -143,7 +143,11 @@ impl Kenning {
 
     /// Creates the account, or — when the e-mail exists — sets its role and password.
     /// Used by `kenning admin create`.
-    pub async fn upsert_account(&self, form: Registration, role: Role) -> Result<Account, AppError> {
+    pub async fn upsert_account(
+        &self,
+        form: Registration,
+        role: Role,
+    ) -> Result<Account, AppError> {
         let email = Email::parse(&form.email)?;
         match self.store.account_by_email(&email).await? {
             None => self.create_account(form, role).await,
@@ -195,7 +199,10 @@ impl Kenning {
     }
 
     /// The person behind a session token, if it is valid and unexpired.
-    pub async fn authenticate(&self, token: &SessionToken) -> Result<Option<CurrentUser>, AppError> {
+    pub async fn authenticate(
+        &self,
+        token: &SessionToken,
+    ) -> Result<Option<CurrentUser>, AppError> {
         let account = self
             .store
             .session_account(&token.hash(), self.now_ms())

@@ -1,13 +1,13 @@
 //! Publishing and browsing the catalog.
 
 use bytes::Bytes;
+use kenning_domain::DomainError;
 use kenning_domain::catalog::{
     Chapter, Lesson, LessonAccess, MAX_LESSON_BODY_CHARS, MAX_TITLE_CHARS, Product, ProductDraft,
     ProductKind, ProductStatus, can_edit_product, can_view_product, lesson_access,
 };
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
-use kenning_domain::DomainError;
 
 use crate::accounts::CurrentUser;
 use crate::ports::ProductFilter;
@@ -112,7 +112,11 @@ impl Kenning {
         id: ProductId,
         user: Option<&CurrentUser>,
     ) -> Result<ProductDetail, AppError> {
-        let product = self.store.product(id).await?.ok_or(AppError::NotFound("product"))?;
+        let product = self
+            .store
+            .product(id)
+            .await?
+            .ok_or(AppError::NotFound("product"))?;
         let viewer = user.map(CurrentUser::viewer);
         let owned = match viewer {
             Some(v) => self.store.is_entitled(v.account_id, id).await?,
@@ -140,7 +144,11 @@ impl Kenning {
         id: LessonId,
         user: Option<&CurrentUser>,
     ) -> Result<LessonView, AppError> {
-        let lesson = self.store.lesson(id).await?.ok_or(AppError::NotFound("lesson"))?;
+        let lesson = self
+            .store
+            .lesson(id)
+            .await?
+            .ok_or(AppError::NotFound("lesson"))?;
         let product = self
             .store
             .product(lesson.product_id)
@@ -219,7 +227,11 @@ impl Kenning {
         user: &CurrentUser,
         id: ProductId,
     ) -> Result<Product, AppError> {
-        let product = self.store.product(id).await?.ok_or(AppError::NotFound("product"))?;
+        let product = self
+            .store
+            .product(id)
+            .await?
+            .ok_or(AppError::NotFound("product"))?;
         if can_edit_product(&product, user.viewer()) {
             Ok(product)
         } else if product.is_published() {
@@ -262,7 +274,10 @@ impl Kenning {
             return Err(AppError::UnsupportedMedia);
         }
         let key = format!("covers/{}/{}", product.id, crate::accounts::random_token()?);
-        self.media.put(&key, bytes).await.map_err(AppError::Internal)?;
+        self.media
+            .put(&key, bytes)
+            .await
+            .map_err(AppError::Internal)?;
         product.cover_key = Some(key);
         self.store.update_product(&product, self.now_ms()).await?;
         Ok(product)

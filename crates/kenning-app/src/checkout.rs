@@ -78,7 +78,11 @@ impl Kenning {
 
     /// An order of this person's. Someone else's order is "not found".
     pub async fn my_order(&self, user: &CurrentUser, id: OrderId) -> Result<OrderView, AppError> {
-        let order = self.store.order(id).await?.ok_or(AppError::NotFound("order"))?;
+        let order = self
+            .store
+            .order(id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
         if order.buyer_id != user.account.id {
             return Err(AppError::NotFound("order"));
         }
@@ -108,7 +112,11 @@ impl Kenning {
         }
         let card = CardNumber::parse(card_number)?;
         let now = self.now_ms();
-        match self.store.claim_order(id, now, now - STALE_CLAIM_MS).await? {
+        match self
+            .store
+            .claim_order(id, now, now - STALE_CLAIM_MS)
+            .await?
+        {
             Claim::Claimed => {}
             Claim::InProgress => return Err(AppError::PaymentInProgress),
             Claim::AlreadyPaid => return self.my_order(user, id).await.map(|v| v.order),
@@ -173,14 +181,20 @@ impl Kenning {
             Err(provider_error) => {
                 payment.failure_code = Some("provider_error".to_owned());
                 self.store.fail_payment(&payment).await?;
-                Err(AppError::Internal(format!("payment provider: {provider_error}")))
+                Err(AppError::Internal(format!(
+                    "payment provider: {provider_error}"
+                )))
             }
         }
     }
 
     /// Adds a free product to the person's library.
     pub async fn claim_free(&self, user: &CurrentUser, id: ProductId) -> Result<(), AppError> {
-        let product = self.store.product(id).await?.ok_or(AppError::NotFound("product"))?;
+        let product = self
+            .store
+            .product(id)
+            .await?
+            .ok_or(AppError::NotFound("product"))?;
         if !product.is_published() {
             return Err(AppError::NotFound("product"));
         }

@@ -82,9 +82,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => ErrorKind::Invalid,
             AppError::NotFound(_) => ErrorKind::NotFound,
-            AppError::Unauthenticated | AppError::InvalidCredentials => {
-                ErrorKind::Unauthenticated
-            }
+            AppError::Unauthenticated | AppError::InvalidCredentials => ErrorKind::Unauthenticated,
             AppError::Forbidden | AppError::PurchaseRequired => ErrorKind::Forbidden,
             AppError::EmailTaken
             | AppError::NotForSale

@@ -57,8 +57,7 @@ pub trait AccountStore: Send + Sync {
         expires_at_ms: i64,
     ) -> StoreResult<()>;
     /// The account behind an unexpired session.
-    async fn session_account(&self, token_hash: &str, now_ms: i64)
-    -> StoreResult<Option<Account>>;
+    async fn session_account(&self, token_hash: &str, now_ms: i64) -> StoreResult<Option<Account>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 }
 
@@ -134,8 +133,12 @@ pub trait OrderStore: Send + Sync {
     async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>>;
     /// Moves a pending order (or one whose processing went stale before `stale_before_ms`)
     /// to processing.
-    async fn claim_order(&self, id: OrderId, now_ms: i64, stale_before_ms: i64)
-    -> StoreResult<Claim>;
+    async fn claim_order(
+        &self,
+        id: OrderId,
+        now_ms: i64,
+        stale_before_ms: i64,
+    ) -> StoreResult<Claim>;
     /// Records the payment, marks the order paid, grants the entitlement and writes the
     /// ledger transaction — all or nothing.
     async fn settle_order(&self, settlement: &Settlement) -> StoreResult<()>;

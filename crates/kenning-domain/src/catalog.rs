@@ -5,11 +5,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::DomainError;
 use crate::account::Role;
 use crate::ids::{AccountId, ChapterId, LessonId, ProductId};
 use crate::locale::{Locale, LocalizedText};
 use crate::money::{Currency, Money};
-use crate::DomainError;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
@@ -137,7 +137,8 @@ impl PriceList {
     /// The price to show and charge: the wanted currency if priced in it, else the
     /// first one listed.
     pub fn preferred(&self, currency: Currency) -> Option<Money> {
-        self.in_currency(currency).or_else(|| self.0.first().copied())
+        self.in_currency(currency)
+            .or_else(|| self.0.first().copied())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Money> {
@@ -331,7 +332,10 @@ mod tests {
     #[test]
     fn preview_lessons_are_open_to_everyone() {
         let p = product(AccountId::new());
-        assert_eq!(lesson_access(&p, &lesson(&p, true), None, false), LessonAccess::Open);
+        assert_eq!(
+            lesson_access(&p, &lesson(&p, true), None, false),
+            LessonAccess::Open
+        );
     }
 
     #[test]
@@ -343,8 +347,14 @@ mod tests {
             role: Role::Learner,
         };
         assert_eq!(lesson_access(&p, &l, None, false), LessonAccess::NeedsLogin);
-        assert_eq!(lesson_access(&p, &l, Some(learner), false), LessonAccess::NeedsPurchase);
-        assert_eq!(lesson_access(&p, &l, Some(learner), true), LessonAccess::Open);
+        assert_eq!(
+            lesson_access(&p, &l, Some(learner), false),
+            LessonAccess::NeedsPurchase
+        );
+        assert_eq!(
+            lesson_access(&p, &l, Some(learner), true),
+            LessonAccess::Open
+        );
     }
 
     #[test]
@@ -365,7 +375,10 @@ mod tests {
             role: Role::Creator,
         };
         assert_eq!(lesson_access(&p, &l, Some(own), false), LessonAccess::Open);
-        assert_eq!(lesson_access(&p, &l, Some(admin), false), LessonAccess::Open);
+        assert_eq!(
+            lesson_access(&p, &l, Some(admin), false),
+            LessonAccess::Open
+        );
         assert_eq!(
             lesson_access(&p, &l, Some(other_creator), false),
             LessonAccess::NeedsPurchase
@@ -375,7 +388,10 @@ mod tests {
     #[test]
     fn a_price_list_refuses_two_prices_in_one_currency() {
         assert_eq!(
-            PriceList::new(vec![Money::new(1, Currency::USD), Money::new(2, Currency::USD)]),
+            PriceList::new(vec![
+                Money::new(1, Currency::USD),
+                Money::new(2, Currency::USD)
+            ]),
             Err(DomainError::DuplicatePrice)
         );
     }
@@ -383,7 +399,10 @@ mod tests {
     #[test]
     fn the_preferred_price_falls_back_to_the_first_listed() {
         let prices = PriceList::new(vec![Money::new(9900, Currency::CNY)]).unwrap_or_default();
-        assert_eq!(prices.preferred(Currency::USD), Some(Money::new(9900, Currency::CNY)));
+        assert_eq!(
+            prices.preferred(Currency::USD),
+            Some(Money::new(9900, Currency::CNY))
+        );
     }
 
     #[test]

@@ -95,9 +95,6 @@ mod tests {
 
     #[test]
     fn a_malformed_id_is_rejected() {
-        assert_eq!(
-            "42".parse::<OrderId>(),
-            Err(crate::DomainError::InvalidId)
-        );
+        assert_eq!("42".parse::<OrderId>(), Err(crate::DomainError::InvalidId));
     }
 }

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::DomainError;
 use crate::ids::{AccountId, LedgerTransactionId, OrderId};
 use crate::money::{Currency, Money};
-use crate::DomainError;
 
 /// The platform's default fee, in basis points of the sale (10%).
 pub const DEFAULT_PLATFORM_FEE_BPS: u16 = 1_000;
@@ -130,7 +130,13 @@ mod tests {
     #[test]
     fn a_sale_gives_the_creator_what_the_fee_leaves() {
         let creator = AccountId::new();
-        let tx = sale(OrderId::new(), "sandbox", creator, Money::new(999, Currency::USD), 1000);
+        let tx = sale(
+            OrderId::new(),
+            "sandbox",
+            creator,
+            Money::new(999, Currency::USD),
+            1000,
+        );
         let tx = tx.unwrap_or_else(|e| panic!("{e}"));
         let owed: i64 = tx
             .postings()

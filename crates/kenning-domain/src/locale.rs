@@ -5,8 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::money::Currency;
 use crate::DomainError;
+use crate::money::Currency;
 
 /// A language the interface is translated into. More are added by a variant here and a
 /// folder under `locales/`.

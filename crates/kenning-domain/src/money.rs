@@ -240,7 +240,10 @@ mod tests {
         assert_eq!(Currency::from_code("jpy").map(|c| c.exponent()), Ok(0));
         assert_eq!(Currency::from_code("KWD").map(|c| c.exponent()), Ok(3));
         assert_eq!(Currency::from_code("CNY"), Ok(Currency::CNY));
-        assert_eq!(Currency::from_code("XYZ"), Err(DomainError::UnknownCurrency));
+        assert_eq!(
+            Currency::from_code("XYZ"),
+            Err(DomainError::UnknownCurrency)
+        );
     }
 
     #[test]
@@ -258,7 +261,10 @@ mod tests {
             Ok(Money::new(950, Currency::USD))
         );
         let jpy = Currency::from_code("JPY").unwrap_or(Currency::USD);
-        assert_eq!(Money::parse_major("1.5", jpy), Err(DomainError::InvalidAmount));
+        assert_eq!(
+            Money::parse_major("1.5", jpy),
+            Err(DomainError::InvalidAmount)
+        );
         assert_eq!(
             Money::parse_major("-3", Currency::USD),
             Err(DomainError::InvalidAmount)

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::DomainError;
 use crate::ids::{AccountId, OrderId, ProductId};
 use crate::money::Money;
-use crate::DomainError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -115,7 +115,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]
@@ -130,13 +130,19 @@ mod tests {
             CardNumber::parse("4242 4242 4242 4241"),
             Err(DomainError::InvalidCardNumber)
         );
-        assert_eq!(CardNumber::parse("abc"), Err(DomainError::InvalidCardNumber));
+        assert_eq!(
+            CardNumber::parse("abc"),
+            Err(DomainError::InvalidCardNumber)
+        );
     }
 
     #[test]
     fn only_the_last_four_digits_are_shown() {
         let card = CardNumber::parse("4242424242424242");
-        assert_eq!(card.map(|c| format!("{c:?}")), Ok("CardNumber(****4242)".to_owned()));
+        assert_eq!(
+            card.map(|c| format!("{c:?}")),
+            Ok("CardNumber(****4242)".to_owned())
+        );
     }
 
     #[test]

@@ -63,7 +63,10 @@ mod tests {
             card: CardNumber::parse(card).unwrap_or_else(|e| panic!("{e}")),
             idempotency_key: key.into(),
         };
-        Sandbox.charge(request).await.unwrap_or_else(|e| panic!("{e}"))
+        Sandbox
+            .charge(request)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[tokio::test]

@@ -197,7 +197,10 @@ impl CatalogStore for SqlStore {
             .fetch_all(self.pool())
             .await
             .map_err(db_error)?;
-        let mut products = found.iter().map(rows::product).collect::<StoreResult<Vec<_>>>()?;
+        let mut products = found
+            .iter()
+            .map(rows::product)
+            .collect::<StoreResult<Vec<_>>>()?;
         self.attach_prices(&mut products).await?;
         Ok(products)
     }

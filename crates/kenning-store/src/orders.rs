@@ -1,9 +1,7 @@
 //! Orders, payments, entitlements and the ledger.
 
 use async_trait::async_trait;
-use kenning_app::ports::{
-    Claim, OrderStore, PaymentRecord, Settlement, StoreError, StoreResult,
-};
+use kenning_app::ports::{Claim, OrderStore, PaymentRecord, Settlement, StoreError, StoreResult};
 use kenning_domain::catalog::Product;
 use kenning_domain::ids::{AccountId, EntitlementId, OrderId, ProductId};
 use kenning_domain::order::Order;
@@ -128,7 +126,12 @@ impl OrderStore for SqlStore {
         found.iter().map(rows::order).collect()
     }
 
-    async fn claim_order(&self, id: OrderId, now_ms: i64, stale_before_ms: i64) -> StoreResult<Claim> {
+    async fn claim_order(
+        &self,
+        id: OrderId,
+        now_ms: i64,
+        stale_before_ms: i64,
+    ) -> StoreResult<Claim> {
         let done = sqlx::query(
             "UPDATE orders SET status = 'processing', updated_at_ms = $1 \
              WHERE id = $2 AND (status = 'pending' \
@@ -275,7 +278,11 @@ impl OrderStore for SqlStore {
             .iter()
             .map(|r| {
                 Ok((
-                    format!("{} {}", rows::text(r, "transaction_id")?, rows::text(r, "currency")?),
+                    format!(
+                        "{} {}",
+                        rows::text(r, "transaction_id")?,
+                        rows::text(r, "currency")?
+                    ),
                     rows::int(r, "total")?,
                 ))
             })

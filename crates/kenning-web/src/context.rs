@@ -93,7 +93,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let explicit_locale = if is_api {
         query_param(query, "lang").and_then(|l| Locale::parse(l).ok())
     } else {
-        jar.get(LANG_COOKIE).and_then(|c| Locale::parse(c.value()).ok())
+        jar.get(LANG_COOKIE)
+            .and_then(|c| Locale::parse(c.value()).ok())
     };
     let locale = explicit_locale.unwrap_or_else(|| {
         headers
@@ -151,15 +152,12 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         next.run(req).await
     };
 
-    if !is_api && new_csrf {
-        if let Ok(value) = HeaderValue::from_str(&cookie(
-            CSRF_COOKIE,
-            csrf,
-            365,
-            state.config.secure_cookies,
-        )) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+    if !is_api
+        && new_csrf
+        && let Ok(value) =
+            HeaderValue::from_str(&cookie(CSRF_COOKIE, csrf, 365, state.config.secure_cookies))
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
     }
     if !is_api {
         response
@@ -176,8 +174,10 @@ fn finish_errors(state: &AppState, ctx: &RequestContext, mut response: Response)
         Some(report) => report,
         None => match response.status() {
             StatusCode::PAYLOAD_TOO_LARGE => {
-                ErrorReport::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large")
-                    .with_arg("max", i64::try_from(state.config.max_body_bytes).unwrap_or(0))
+                ErrorReport::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large").with_arg(
+                    "max",
+                    i64::try_from(state.config.max_body_bytes).unwrap_or(0),
+                )
             }
             StatusCode::METHOD_NOT_ALLOWED => {
                 ErrorReport::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
@@ -259,9 +259,15 @@ mod tests {
         assert!(is_cross_site(&h));
         let mut h = HeaderMap::new();
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:8080"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8080"),
+        );
         assert!(!is_cross_site(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
         assert!(is_cross_site(&h));
     }
 

@@ -84,9 +84,7 @@ impl I18n {
     }
 
     pub fn has(&self, locale: Locale, id: &str) -> bool {
-        self.bundles
-            .get(&locale)
-            .is_some_and(|b| b.has_message(id))
+        self.bundles.get(&locale).is_some_and(|b| b.has_message(id))
     }
 
     /// Message ids defined for a locale (for the completeness test).
@@ -98,10 +96,11 @@ impl I18n {
             }
             for source in *sources {
                 for line in source.lines() {
-                    if let Some((id, _)) = line.split_once(" =") {
-                        if !id.starts_with([' ', '#', '-']) && !id.is_empty() {
-                            ids.push(id.trim().to_owned());
-                        }
+                    if let Some((id, _)) = line.split_once(" =")
+                        && !id.starts_with([' ', '#', '-'])
+                        && !id.is_empty()
+                    {
+                        ids.push(id.trim().to_owned());
                     }
                 }
             }
@@ -148,7 +147,12 @@ impl<'a> Tr<'a> {
     }
 
     /// A message with one argument.
-    pub fn t_with(&self, id: &str, name: &'static str, value: impl Into<FluentValue<'a>>) -> String {
+    pub fn t_with(
+        &self,
+        id: &str,
+        name: &'static str,
+        value: impl Into<FluentValue<'a>>,
+    ) -> String {
         let mut args = FluentArgs::new();
         args.set(name, value);
         self.i18n.message(self.locale, id, Some(&args))
@@ -180,7 +184,10 @@ impl<'a> Tr<'a> {
             grouped.push(c);
         }
         match frac {
-            Some(f) => format!("{sign}{symbol}{grouped}{}{f}", self.t("number-decimal-separator")),
+            Some(f) => format!(
+                "{sign}{symbol}{grouped}{}{f}",
+                self.t("number-decimal-separator")
+            ),
             None => format!("{sign}{symbol}{grouped}"),
         }
     }
@@ -194,7 +201,10 @@ impl<'a> Tr<'a> {
         args.set("year", i64::from(at.year()));
         args.set("month", i64::from(u8::from(at.month())));
         args.set("day", i64::from(at.day()));
-        args.set("monthName", self.t(&format!("month-{}", u8::from(at.month()))));
+        args.set(
+            "monthName",
+            self.t(&format!("month-{}", u8::from(at.month()))),
+        );
         self.i18n.message(self.locale, "date-format", Some(&args))
     }
 }

@@ -54,7 +54,12 @@ pub struct Overrides {
     #[arg(long, env = "KENNING_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// sqlite://… or postgres://… (default: SQLite in the data directory).
-    #[arg(long, env = "KENNING_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "KENNING_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Mark cookies Secure (when served over HTTPS).
     #[arg(long, env = "KENNING_SECURE_COOKIES", global = true)]

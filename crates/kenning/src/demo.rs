@@ -19,6 +19,11 @@ fn text(en: &str, zh: &str) -> LocalizedText {
     LocalizedText::from_pairs([(Locale::En, en), (Locale::ZhCn, zh)])
 }
 
+/// English and Chinese text.
+type Pair = (&'static str, &'static str);
+/// A chapter title and its lesson titles.
+type Chapter = (Pair, &'static [Pair]);
+
 /// A product to create: kind, titles, descriptions, prices (fen, cents), tags and
 /// chapters of lessons (titles only; their text is written from the titles).
 struct DemoProduct {
@@ -27,13 +32,16 @@ struct DemoProduct {
     description: (&'static str, &'static str),
     cny_usd: Option<(i64, i64)>,
     tags: &'static [&'static str],
-    chapters: &'static [((&'static str, &'static str), &'static [(&'static str, &'static str)])],
+    chapters: &'static [Chapter],
 }
 
 const LIN_WEI: &[DemoProduct] = &[
     DemoProduct {
         kind: ProductKind::Course,
-        title: ("Rust in Practice: Building Fast Web Services", "Rust 实战：从零构建高性能 Web 服务"),
+        title: (
+            "Rust in Practice: Building Fast Web Services",
+            "Rust 实战：从零构建高性能 Web 服务",
+        ),
         description: (
             "Build a production web service in Rust, from the first `cargo new` to a server that handles thousands of requests per second. Ownership, async, databases and testing, explained with one running project.",
             "用 Rust 从零构建一个可上线的 Web 服务：从第一个 `cargo new` 到每秒处理数千请求。所有权、异步、数据库与测试，围绕同一个项目讲透。",
@@ -41,21 +49,30 @@ const LIN_WEI: &[DemoProduct] = &[
         cny_usd: Some((19_900, 2_999)),
         tags: &["rust", "backend", "编程"],
         chapters: &[
-            (("Foundations", "基础"), &[
-                ("Why Rust for services", "为什么用 Rust 写服务"),
-                ("Ownership without tears", "轻松理解所有权"),
-                ("Errors as values", "把错误当作值"),
-            ]),
-            (("Going async", "异步进阶"), &[
-                ("Tokio and the event loop", "Tokio 与事件循环"),
-                ("Talking to a database with sqlx", "用 sqlx 访问数据库"),
-                ("Testing a real server", "测试真实的服务器"),
-            ]),
+            (
+                ("Foundations", "基础"),
+                &[
+                    ("Why Rust for services", "为什么用 Rust 写服务"),
+                    ("Ownership without tears", "轻松理解所有权"),
+                    ("Errors as values", "把错误当作值"),
+                ],
+            ),
+            (
+                ("Going async", "异步进阶"),
+                &[
+                    ("Tokio and the event loop", "Tokio 与事件循环"),
+                    ("Talking to a database with sqlx", "用 sqlx 访问数据库"),
+                    ("Testing a real server", "测试真实的服务器"),
+                ],
+            ),
         ],
     },
     DemoProduct {
         kind: ProductKind::Course,
-        title: ("Database Internals for Application Engineers", "写给应用工程师的数据库内核课"),
+        title: (
+            "Database Internals for Application Engineers",
+            "写给应用工程师的数据库内核课",
+        ),
         description: (
             "What happens between your query and the disk: B-trees, write-ahead logs, isolation levels and the indexes that make or break an application.",
             "从一条查询到磁盘之间发生了什么：B 树、预写日志、隔离级别，以及决定应用性能的索引。",
@@ -63,14 +80,20 @@ const LIN_WEI: &[DemoProduct] = &[
         cny_usd: Some((14_900, 2_199)),
         tags: &["database", "postgresql", "数据库"],
         chapters: &[
-            (("Storage", "存储"), &[
-                ("Pages and B-trees", "页与 B 树"),
-                ("The write-ahead log", "预写日志"),
-            ]),
-            (("Transactions", "事务"), &[
-                ("Isolation levels by example", "用例子讲隔离级别"),
-                ("Indexes that pay off", "值得建的索引"),
-            ]),
+            (
+                ("Storage", "存储"),
+                &[
+                    ("Pages and B-trees", "页与 B 树"),
+                    ("The write-ahead log", "预写日志"),
+                ],
+            ),
+            (
+                ("Transactions", "事务"),
+                &[
+                    ("Isolation levels by example", "用例子讲隔离级别"),
+                    ("Indexes that pay off", "值得建的索引"),
+                ],
+            ),
         ],
     },
     DemoProduct {
@@ -83,14 +106,20 @@ const LIN_WEI: &[DemoProduct] = &[
         cny_usd: Some((29_900, 4_200)),
         tags: &["distributed systems", "分布式"],
         chapters: &[
-            (("Time and order", "时间与顺序"), &[
-                ("Why clocks lie", "为什么时钟不可靠"),
-                ("Logical clocks", "逻辑时钟"),
-            ]),
-            (("Agreement", "达成一致"), &[
-                ("Replication strategies", "复制策略"),
-                ("Raft in one afternoon", "一个下午读懂 Raft"),
-            ]),
+            (
+                ("Time and order", "时间与顺序"),
+                &[
+                    ("Why clocks lie", "为什么时钟不可靠"),
+                    ("Logical clocks", "逻辑时钟"),
+                ],
+            ),
+            (
+                ("Agreement", "达成一致"),
+                &[
+                    ("Replication strategies", "复制策略"),
+                    ("Raft in one afternoon", "一个下午读懂 Raft"),
+                ],
+            ),
         ],
     },
     DemoProduct {
@@ -102,11 +131,14 @@ const LIN_WEI: &[DemoProduct] = &[
         ),
         cny_usd: Some((5_900, 899)),
         tags: &["rust", "async", "电子书"],
-        chapters: &[(("Chapters", "章节"), &[
-            ("Futures are state machines", "Future 是状态机"),
-            ("Executors and wakers", "执行器与唤醒器"),
-            ("Cancellation safety", "取消安全"),
-        ])],
+        chapters: &[(
+            ("Chapters", "章节"),
+            &[
+                ("Futures are state machines", "Future 是状态机"),
+                ("Executors and wakers", "执行器与唤醒器"),
+                ("Cancellation safety", "取消安全"),
+            ],
+        )],
     },
     DemoProduct {
         kind: ProductKind::Report,
@@ -117,11 +149,14 @@ const LIN_WEI: &[DemoProduct] = &[
         ),
         cny_usd: Some((9_900, 1_499)),
         tags: &["self-hosting", "report", "报告"],
-        chapters: &[(("Sections", "章节"), &[
-            ("Summary of findings", "主要发现"),
-            ("Hardware and costs", "硬件与成本"),
-            ("What people pay for", "用户愿意为什么付费"),
-        ])],
+        chapters: &[(
+            ("Sections", "章节"),
+            &[
+                ("Summary of findings", "主要发现"),
+                ("Hardware and costs", "硬件与成本"),
+                ("What people pay for", "用户愿意为什么付费"),
+            ],
+        )],
     },
     DemoProduct {
         kind: ProductKind::AudioSeries,
@@ -132,11 +167,23 @@ const LIN_WEI: &[DemoProduct] = &[
         ),
         cny_usd: Some((6_900, 999)),
         tags: &["leadership", "management", "管理"],
-        chapters: &[(("Episodes", "节目"), &[
-            ("Episode 1: Your first week as a lead", "第 1 期：当上组长的第一周"),
-            ("Episode 2: One-on-ones that matter", "第 2 期：有价值的一对一"),
-            ("Episode 3: Hiring without guesswork", "第 3 期：不靠猜的招聘"),
-        ])],
+        chapters: &[(
+            ("Episodes", "节目"),
+            &[
+                (
+                    "Episode 1: Your first week as a lead",
+                    "第 1 期：当上组长的第一周",
+                ),
+                (
+                    "Episode 2: One-on-ones that matter",
+                    "第 2 期：有价值的一对一",
+                ),
+                (
+                    "Episode 3: Hiring without guesswork",
+                    "第 3 期：不靠猜的招聘",
+                ),
+            ],
+        )],
     },
 ];
 
@@ -151,14 +198,20 @@ const MAYA_CHEN: &[DemoProduct] = &[
         cny_usd: Some((9_900, 1_499)),
         tags: &["mandarin", "language", "汉语"],
         chapters: &[
-            (("Getting around", "出行"), &[
-                ("Greetings and tones", "问候与声调"),
-                ("Taking the metro", "乘坐地铁"),
-            ]),
-            (("Eating out", "用餐"), &[
-                ("Ordering food", "点菜"),
-                ("Paying and tipping", "付款与礼仪"),
-            ]),
+            (
+                ("Getting around", "出行"),
+                &[
+                    ("Greetings and tones", "问候与声调"),
+                    ("Taking the metro", "乘坐地铁"),
+                ],
+            ),
+            (
+                ("Eating out", "用餐"),
+                &[
+                    ("Ordering food", "点菜"),
+                    ("Paying and tipping", "付款与礼仪"),
+                ],
+            ),
         ],
     },
     DemoProduct {
@@ -171,14 +224,20 @@ const MAYA_CHEN: &[DemoProduct] = &[
         cny_usd: Some((15_900, 2_299)),
         tags: &["speaking", "communication", "演讲"],
         chapters: &[
-            (("Week one", "第一周"), &[
-                ("Finding your message", "找到你的核心观点"),
-                ("Breathing and pace", "呼吸与语速"),
-            ]),
-            (("Week two", "第二周"), &[
-                ("Stories that stick", "让人记住的故事"),
-                ("Handling questions", "应对提问"),
-            ]),
+            (
+                ("Week one", "第一周"),
+                &[
+                    ("Finding your message", "找到你的核心观点"),
+                    ("Breathing and pace", "呼吸与语速"),
+                ],
+            ),
+            (
+                ("Week two", "第二周"),
+                &[
+                    ("Stories that stick", "让人记住的故事"),
+                    ("Handling questions", "应对提问"),
+                ],
+            ),
         ],
     },
     DemoProduct {
@@ -190,11 +249,14 @@ const MAYA_CHEN: &[DemoProduct] = &[
         ),
         cny_usd: Some((12_900, 1_899)),
         tags: &["history", "历史"],
-        chapters: &[(("Episodes", "节目"), &[
-            ("Episode 1: Oracle bones", "第 1 集：甲骨文"),
-            ("Episode 2: The first emperor", "第 2 集：始皇帝"),
-            ("Episode 3: The Silk Road", "第 3 集：丝绸之路"),
-        ])],
+        chapters: &[(
+            ("Episodes", "节目"),
+            &[
+                ("Episode 1: Oracle bones", "第 1 集：甲骨文"),
+                ("Episode 2: The first emperor", "第 2 集：始皇帝"),
+                ("Episode 3: The Silk Road", "第 3 集：丝绸之路"),
+            ],
+        )],
     },
     DemoProduct {
         kind: ProductKind::AudioSeries,
@@ -205,10 +267,13 @@ const MAYA_CHEN: &[DemoProduct] = &[
         ),
         cny_usd: Some((4_900, 699)),
         tags: &["reading", "literature", "读书"],
-        chapters: &[(("Episodes", "节目"), &[
-            ("The Analects, part 1", "《论语》（一）"),
-            ("The Analects, part 2", "《论语》（二）"),
-        ])],
+        chapters: &[(
+            ("Episodes", "节目"),
+            &[
+                ("The Analects, part 1", "《论语》（一）"),
+                ("The Analects, part 2", "《论语》（二）"),
+            ],
+        )],
     },
     DemoProduct {
         kind: ProductKind::Ebook,
@@ -219,25 +284,34 @@ const MAYA_CHEN: &[DemoProduct] = &[
         ),
         cny_usd: Some((3_900, 599)),
         tags: &["tea", "culture", "茶"],
-        chapters: &[(("Chapters", "章节"), &[
-            ("Green and white teas", "绿茶与白茶"),
-            ("Oolong and dark teas", "乌龙茶与黑茶"),
-        ])],
+        chapters: &[(
+            ("Chapters", "章节"),
+            &[
+                ("Green and white teas", "绿茶与白茶"),
+                ("Oolong and dark teas", "乌龙茶与黑茶"),
+            ],
+        )],
     },
     DemoProduct {
         kind: ProductKind::Report,
-        title: ("Knowledge Commerce in China 2026", "2026 中国知识付费行业报告"),
+        title: (
+            "Knowledge Commerce in China 2026",
+            "2026 中国知识付费行业报告",
+        ),
         description: (
             "Market size, pricing, conversion and churn across platforms, with interviews of twenty creators.",
             "各平台的市场规模、定价、付费转化与流失，并附二十位创作者访谈。",
         ),
         cny_usd: Some((29_900, 4_299)),
         tags: &["market", "creator economy", "知识付费"],
-        chapters: &[(("Sections", "章节"), &[
-            ("Market overview", "市场概览"),
-            ("Pricing and conversion", "定价与转化"),
-            ("Creator interviews", "创作者访谈"),
-        ])],
+        chapters: &[(
+            ("Sections", "章节"),
+            &[
+                ("Market overview", "市场概览"),
+                ("Pricing and conversion", "定价与转化"),
+                ("Creator interviews", "创作者访谈"),
+            ],
+        )],
     },
     DemoProduct {
         kind: ProductKind::Ebook,
@@ -248,10 +322,10 @@ const MAYA_CHEN: &[DemoProduct] = &[
         ),
         cny_usd: None,
         tags: &["learning", "学习方法"],
-        chapters: &[(("Chapters", "章节"), &[
-            ("Set a goal", "设定目标"),
-            ("Keep a rhythm", "保持节奏"),
-        ])],
+        chapters: &[(
+            ("Chapters", "章节"),
+            &[("Set a goal", "设定目标"), ("Keep a rhythm", "保持节奏")],
+        )],
     },
 ];
 
@@ -281,11 +355,18 @@ async fn creator(app: &Kenning, email: &str, name: &str) -> Result<CurrentUser, 
     Ok(CurrentUser { account })
 }
 
-async fn publish_all(app: &Kenning, user: &CurrentUser, products: &[DemoProduct]) -> Result<usize, AppError> {
+async fn publish_all(
+    app: &Kenning,
+    user: &CurrentUser,
+    products: &[DemoProduct],
+) -> Result<usize, AppError> {
     let mut count = 0;
     for spec in products {
         let prices = match spec.cny_usd {
-            Some((cny, usd)) => vec![Money::new(cny, Currency::CNY), Money::new(usd, Currency::USD)],
+            Some((cny, usd)) => vec![
+                Money::new(cny, Currency::CNY),
+                Money::new(usd, Currency::USD),
+            ],
             None => vec![],
         };
         let product = app
@@ -350,8 +431,12 @@ pub async fn load(app: &Kenning) -> anyhow::Result<()> {
     )
     .await
     .map_err(|e| anyhow::anyhow!("demo learner: {e}"))?;
-    let mut count = publish_all(app, &lin, LIN_WEI).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    count += publish_all(app, &maya, MAYA_CHEN).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut count = publish_all(app, &lin, LIN_WEI)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    count += publish_all(app, &maya, MAYA_CHEN)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(products = count, "demo catalog loaded");
     Ok(())
 }

@@ -9,7 +9,11 @@ use kenning_domain::account::Role;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "kenning", version, about = "Kenning: a self-hostable knowledge-commerce platform")]
+#[command(
+    name = "kenning",
+    version,
+    about = "Kenning: a self-hostable knowledge-commerce platform"
+)]
 struct Cli {
     #[command(flatten)]
     overrides: Overrides,

@@ -75,7 +75,11 @@ pub async fn get_product(
 ) -> Result<Json<ProductDetailResponse>, HttpError> {
     let id: ProductId = path_id(&id)?;
     let detail = state.app.product_detail(id, ctx.user.as_ref()).await?;
-    Ok(Json(ProductDetailResponse::new(&detail, ctx.locale, ctx.currency)))
+    Ok(Json(ProductDetailResponse::new(
+        &detail,
+        ctx.locale,
+        ctx.currency,
+    )))
 }
 
 fn draft(body: ProductRequest) -> Result<ProductDraft, HttpError> {
@@ -127,7 +131,10 @@ pub async fn add_chapter(
     ApiJson(body): ApiJson<ChapterRequest>,
 ) -> Result<(StatusCode, Json<CreatedResponse>), HttpError> {
     let id: ProductId = path_id(&id)?;
-    let chapter = state.app.add_chapter(&user, id, localized(&body.title)?).await?;
+    let chapter = state
+        .app
+        .add_chapter(&user, id, localized(&body.title)?)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedResponse {
@@ -186,7 +193,11 @@ pub async fn publish_product(
     Path(id): Path<String>,
 ) -> Result<Json<ProductSummary>, HttpError> {
     let product = state.app.publish(&user, path_id(&id)?).await?;
-    Ok(Json(ProductSummary::new(&product, ctx.locale, ctx.currency)))
+    Ok(Json(ProductSummary::new(
+        &product,
+        ctx.locale,
+        ctx.currency,
+    )))
 }
 
 /// Take a product off sale; buyers keep access.
@@ -200,7 +211,11 @@ pub async fn unpublish_product(
     Path(id): Path<String>,
 ) -> Result<Json<ProductSummary>, HttpError> {
     let product = state.app.unpublish(&user, path_id(&id)?).await?;
-    Ok(Json(ProductSummary::new(&product, ctx.locale, ctx.currency)))
+    Ok(Json(ProductSummary::new(
+        &product,
+        ctx.locale,
+        ctx.currency,
+    )))
 }
 
 /// A lesson's content: open for previews, otherwise for people entitled to the product,

@@ -3,9 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use kenning_domain::DomainError;
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
-use kenning_domain::DomainError;
 
 use super::path_id;
 use super::types::{
@@ -45,7 +45,10 @@ pub async fn create_order(
         Some(code) => Some(Currency::from_code(code)?),
         None => Some(ctx.currency),
     };
-    let result = state.app.create_order(&user, product_id, currency, key).await;
+    let result = state
+        .app
+        .create_order(&user, product_id, currency, key)
+        .await;
     // Without an explicit currency, fall back to the product's first price.
     let (order, created) = match (result, body.currency.is_none()) {
         (Err(kenning_app::AppError::Invalid(DomainError::NotPricedInCurrency)), true) => {
@@ -53,7 +56,11 @@ pub async fn create_order(
         }
         (result, _) => result?,
     };
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(OrderResponse::from(&order))))
 }
 

@@ -32,7 +32,10 @@ impl From<Money> for MoneyDto {
 pub fn timestamp(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -148,7 +151,11 @@ impl ProductDetailResponse {
                     title: c.title.get(locale).to_owned(),
                 })
                 .collect(),
-            lessons: d.lessons.iter().map(|l| LessonSummary::new(l, locale)).collect(),
+            lessons: d
+                .lessons
+                .iter()
+                .map(|l| LessonSummary::new(l, locale))
+                .collect(),
             owned: d.owned,
         }
     }

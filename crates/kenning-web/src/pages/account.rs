@@ -11,9 +11,7 @@ use serde::Deserialize;
 
 use super::forms::CsrfForm;
 use super::{Page, render};
-use crate::context::{
-    CURRENCY_COOKIE, Ctx, LANG_COOKIE, RequestContext, SESSION_COOKIE, cookie,
-};
+use crate::context::{CURRENCY_COOKIE, Ctx, LANG_COOKIE, RequestContext, SESSION_COOKIE, cookie};
 use crate::error::HttpError;
 use crate::state::AppState;
 
@@ -25,10 +23,9 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-#[derive(Template)]
-#[template(path = "account.html")]
-struct AccountTemplate<'a> {
-    page: Page<'a>,
+/// What the login and registration pages show.
+#[derive(Default)]
+struct AccountView {
     register: bool,
     error: Option<String>,
     email: String,
@@ -36,26 +33,29 @@ struct AccountTemplate<'a> {
     next: String,
 }
 
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountTemplate<'a> {
+    page: Page<'a>,
+    view: AccountView,
+}
+
 fn account_page(
     state: &AppState,
     ctx: &RequestContext,
-    register: bool,
     status: StatusCode,
-    error: Option<String>,
-    email: String,
-    display_name: String,
-    next: String,
+    view: AccountView,
 ) -> Response {
-    let title = if register { "register-title" } else { "login-title" };
+    let title = if view.register {
+        "register-title"
+    } else {
+        "login-title"
+    };
     render(
         status,
         &AccountTemplate {
             page: Page::new(state, ctx, title),
-            register,
-            error,
-            email,
-            display_name,
-            next,
+            view,
         },
     )
 }
@@ -70,8 +70,12 @@ pub async fn register_form(
     Ctx(ctx): Ctx,
     Query(q): Query<NextParam>,
 ) -> Response {
-    let next = safe_next(q.next.as_deref());
-    account_page(&state, &ctx, true, StatusCode::OK, None, String::new(), String::new(), next)
+    let view = AccountView {
+        register: true,
+        next: safe_next(q.next.as_deref()),
+        ..AccountView::default()
+    };
+    account_page(&state, &ctx, StatusCode::OK, view)
 }
 
 pub async fn login_form(
@@ -79,8 +83,11 @@ pub async fn login_form(
     Ctx(ctx): Ctx,
     Query(q): Query<NextParam>,
 ) -> Response {
-    let next = safe_next(q.next.as_deref());
-    account_page(&state, &ctx, false, StatusCode::OK, None, String::new(), String::new(), next)
+    let view = AccountView {
+        next: safe_next(q.next.as_deref()),
+        ..AccountView::default()
+    };
+    account_page(&state, &ctx, StatusCode::OK, view)
 }
 
 #[derive(Deserialize)]
@@ -106,6 +113,25 @@ fn session_response(state: &AppState, token: &str, next: &str) -> Response {
     response
 }
 
+/// Shows the form again with the error in the person's language (server errors go to
+/// the error page instead).
+fn form_error(
+    state: &AppState,
+    ctx: &RequestContext,
+    error: &kenning_app::AppError,
+    view: AccountView,
+) -> Result<Response, HttpError> {
+    let report = HttpError::from_app(error);
+    if report.status.is_server_error() {
+        return Err(report);
+    }
+    let view = AccountView {
+        error: Some(report.message(&state.i18n, ctx.locale)),
+        ..view
+    };
+    Ok(account_page(state, ctx, report.status, view))
+}
+
 pub async fn register(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
@@ -118,21 +144,14 @@ pub async fn register(
         display_name: form.display_name.clone(),
     };
     if let Err(e) = state.app.register(registration).await {
-        let report = HttpError::from_app(&e);
-        if report.status.is_server_error() {
-            return Err(report);
-        }
-        let message = report.message(&state.i18n, ctx.locale);
-        return Ok(account_page(
-            &state,
-            &ctx,
-            true,
-            report.status,
-            Some(message),
-            form.email,
-            form.display_name,
+        let view = AccountView {
+            register: true,
+            error: None,
+            email: form.email,
+            display_name: form.display_name,
             next,
-        ));
+        };
+        return form_error(&state, &ctx, &e, view);
     }
     let (_, token) = state.app.log_in(&form.email, &form.password).await?;
     Ok(session_response(&state, token.as_str(), &next))
@@ -147,21 +166,12 @@ pub async fn login(
     match state.app.log_in(&form.email, &form.password).await {
         Ok((_, token)) => Ok(session_response(&state, token.as_str(), &next)),
         Err(e) => {
-            let report = HttpError::from_app(&e);
-            if report.status.is_server_error() {
-                return Err(report);
-            }
-            let message = report.message(&state.i18n, ctx.locale);
-            Ok(account_page(
-                &state,
-                &ctx,
-                false,
-                report.status,
-                Some(message),
-                form.email,
-                String::new(),
+            let view = AccountView {
+                email: form.email,
                 next,
-            ))
+                ..AccountView::default()
+            };
+            form_error(&state, &ctx, &e, view)
         }
     }
 }
@@ -205,7 +215,8 @@ pub async fn preferences(
     let secure = state.config.secure_cookies;
     if let Some(lang) = form.lang.as_deref() {
         let locale = Locale::parse(lang)?;
-        if let Ok(v) = HeaderValue::from_str(&cookie(LANG_COOKIE, locale.tag().into(), 365, secure)) {
+        if let Ok(v) = HeaderValue::from_str(&cookie(LANG_COOKIE, locale.tag().into(), 365, secure))
+        {
             response.headers_mut().append(header::SET_COOKIE, v);
         }
     }

@@ -123,8 +123,16 @@ pub async fn pay(
         Err(e @ (AppError::PaymentDeclined(_) | AppError::Invalid(_))) => {
             let report = HttpError::from_app(&e);
             let message = report.message(&state.i18n, ctx.locale);
-            order_page(&state, &ctx, &user, id, report.status, Some(message), form.card_number)
-                .await
+            order_page(
+                &state,
+                &ctx,
+                &user,
+                id,
+                report.status,
+                Some(message),
+                form.card_number,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

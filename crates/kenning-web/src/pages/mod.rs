@@ -32,14 +32,20 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}", get(checkout::order))
         .route("/orders/{id}/pay", post(checkout::pay))
         .route("/library", get(checkout::library))
-        .route("/register", get(account::register_form).post(account::register))
+        .route(
+            "/register",
+            get(account::register_form).post(account::register),
+        )
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/preferences", post(account::preferences))
         .route("/studio", get(studio::dashboard))
         .route("/studio/products/new", get(studio::new_product))
         .route("/studio/products", post(studio::create_product))
-        .route("/studio/products/{id}", get(studio::edit_product).post(studio::update_product))
+        .route(
+            "/studio/products/{id}",
+            get(studio::edit_product).post(studio::update_product),
+        )
         .route("/studio/products/{id}/cover", post(studio::upload_cover))
         .route("/studio/products/{id}/chapters", post(studio::add_chapter))
         .route("/studio/products/{id}/lessons", post(studio::add_lesson))
@@ -53,8 +59,14 @@ pub fn router() -> Router<AppState> {
 async fn stylesheet() -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
         ],
         include_str!("../../assets/style.css"),
     )

@@ -85,7 +85,10 @@ pub async fn catalog(
     let page = Page::new(&state, &ctx, "catalog-title");
     // An unknown filter value is ignored rather than refused: this is a page, not an API.
     let kind: Option<ProductKind> = params.kind.as_deref().and_then(|k| k.parse().ok());
-    let language = params.language.as_deref().and_then(|l| Locale::parse(l).ok());
+    let language = params
+        .language
+        .as_deref()
+        .and_then(|l| Locale::parse(l).ok());
     let current_page = params.page.unwrap_or(1).max(1);
     let result = state
         .app
@@ -310,11 +313,11 @@ async fn locked(
     ctx: &crate::context::RequestContext,
     id: LessonId,
 ) -> Result<Response, HttpError> {
-    let product_id = state
+    let product_id = state.app.lesson_product(id).await?;
+    let detail = state
         .app
-        .lesson_product(id)
+        .product_detail(product_id, ctx.user.as_ref())
         .await?;
-    let detail = state.app.product_detail(product_id, ctx.user.as_ref()).await?;
     let page = Page::new(state, ctx, "locked-title");
     let template = LockedTemplate {
         product_id: detail.product.id.to_string(),

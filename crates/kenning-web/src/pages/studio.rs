@@ -9,11 +9,11 @@ use bytes::BytesMut;
 use kenning_app::AppError;
 use kenning_app::accounts::CurrentUser;
 use kenning_app::catalog::NewLesson;
+use kenning_domain::DomainError;
 use kenning_domain::catalog::{PriceList, Product, ProductDraft, ProductKind, ProductStatus};
 use kenning_domain::ids::{ChapterId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::DomainError;
 use serde::Deserialize;
 
 use super::forms::{CsrfForm, same_token};
@@ -91,8 +91,16 @@ impl ProductForm {
             kind: p.kind.as_str().to_owned(),
             title_en: p.title.exact(Locale::En).unwrap_or_default().to_owned(),
             title_zh: p.title.exact(Locale::ZhCn).unwrap_or_default().to_owned(),
-            description_en: p.description.exact(Locale::En).unwrap_or_default().to_owned(),
-            description_zh: p.description.exact(Locale::ZhCn).unwrap_or_default().to_owned(),
+            description_en: p
+                .description
+                .exact(Locale::En)
+                .unwrap_or_default()
+                .to_owned(),
+            description_zh: p
+                .description
+                .exact(Locale::ZhCn)
+                .unwrap_or_default()
+                .to_owned(),
             price_cny: price(Currency::CNY),
             price_usd: price(Currency::USD),
             tags: p.tags.join(", "),
@@ -101,7 +109,10 @@ impl ProductForm {
 
     fn draft(&self) -> Result<ProductDraft, DomainError> {
         let mut prices = Vec::new();
-        for (text, currency) in [(&self.price_cny, Currency::CNY), (&self.price_usd, Currency::USD)] {
+        for (text, currency) in [
+            (&self.price_cny, Currency::CNY),
+            (&self.price_usd, Currency::USD),
+        ] {
             if !text.trim().is_empty() {
                 prices.push(Money::parse_major(text, currency)?);
             }
@@ -196,7 +207,14 @@ fn invalid_form(
         AppError::Invalid(_) => {
             let report = HttpError::from_app(&error);
             let message = report.message(&state.i18n, ctx.locale);
-            Ok(form_page(state, ctx, action, form, report.status, Some(message)))
+            Ok(form_page(
+                state,
+                ctx,
+                action,
+                form,
+                report.status,
+                Some(message),
+            ))
         }
         other => Err(other.into()),
     }
@@ -281,7 +299,8 @@ pub async fn edit_product(
             .collect(),
         sections: super::storefront::sections(&page, &detail),
         cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
-        max_cover_mb: i64::try_from(state.app.settings().max_cover_bytes / (1024 * 1024)).unwrap_or(0),
+        max_cover_mb: i64::try_from(state.app.settings().max_cover_bytes / (1024 * 1024))
+            .unwrap_or(0),
         page,
     };
     ok(&template)
@@ -342,7 +361,8 @@ pub async fn add_chapter(
     CsrfForm(form): CsrfForm<ChapterForm>,
 ) -> Result<Redirect, HttpError> {
     let id: ProductId = path_id(&id)?;
-    let title = LocalizedText::from_pairs([(Locale::En, form.title_en), (Locale::ZhCn, form.title_zh)]);
+    let title =
+        LocalizedText::from_pairs([(Locale::En, form.title_en), (Locale::ZhCn, form.title_zh)]);
     state.app.add_chapter(&user, id, title).await?;
     Ok(Redirect::to(&format!("/studio/products/{id}")))
 }
@@ -376,7 +396,10 @@ pub async fn add_lesson(
     };
     let lesson = NewLesson {
         chapter_id,
-        title: LocalizedText::from_pairs([(Locale::En, form.title_en), (Locale::ZhCn, form.title_zh)]),
+        title: LocalizedText::from_pairs([
+            (Locale::En, form.title_en),
+            (Locale::ZhCn, form.title_zh),
+        ]),
         body: LocalizedText::from_pairs([(Locale::En, form.body_en), (Locale::ZhCn, form.body_zh)]),
         preview: form.preview.is_some(),
     };

@@ -59,8 +59,16 @@ async fn register_log_in_and_log_out(app: &TestApp) {
 }
 
 async fn registration_errors_are_clear_and_change_nothing(app: &TestApp) {
-    assert_eq!(app.register("bo@example.com").await.status(), StatusCode::CREATED);
-    expect_error(app.register("BO@example.com").await, StatusCode::CONFLICT, "email_taken").await;
+    assert_eq!(
+        app.register("bo@example.com").await.status(),
+        StatusCode::CREATED
+    );
+    expect_error(
+        app.register("BO@example.com").await,
+        StatusCode::CONFLICT,
+        "email_taken",
+    )
+    .await;
 
     let weak = app
         .client
@@ -71,7 +79,10 @@ async fn registration_errors_are_clear_and_change_nothing(app: &TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     let body = expect_error(weak, StatusCode::UNPROCESSABLE_ENTITY, "weak_password").await;
     let message = body["error"]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("10") && message.contains("密码"), "{message}");
+    assert!(
+        message.contains("10") && message.contains("密码"),
+        "{message}"
+    );
 
     let weak_en = app
         .post(
@@ -81,7 +92,12 @@ async fn registration_errors_are_clear_and_change_nothing(app: &TestApp) {
         )
         .await;
     let body = expect_error(weak_en, StatusCode::UNPROCESSABLE_ENTITY, "weak_password").await;
-    assert!(body["error"]["message"].as_str().unwrap_or_default().contains("at least 10"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("at least 10")
+    );
 
     let bad_email = app
         .post(
@@ -110,7 +126,12 @@ async fn malformed_json_gets_a_json_error(app: &TestApp) {
     let wrong_shape = app
         .post("/api/v1/accounts", None, json!({"email": 42}))
         .await;
-    expect_error(wrong_shape, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;
+    expect_error(
+        wrong_shape,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+    )
+    .await;
 
     let not_json = app
         .client
@@ -119,7 +140,12 @@ async fn malformed_json_gets_a_json_error(app: &TestApp) {
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    expect_error(not_json, StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_expected").await;
+    expect_error(
+        not_json,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "json_expected",
+    )
+    .await;
 
     expect_error(
         app.get("/api/v1/no-such-thing", None).await,

@@ -58,7 +58,8 @@ async fn product_detail_lists_lessons_with_preview_flags(app: &TestApp) {
     assert_eq!(listed[1]["title"], "Ownership");
 
     expect_error(
-        app.get(&format!("/api/v1/products/{}", uuid::Uuid::new_v4()), None).await,
+        app.get(&format!("/api/v1/products/{}", uuid::Uuid::new_v4()), None)
+            .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -78,7 +79,12 @@ async fn locked_lessons_open_only_to_the_entitled_the_creator_and_admins(app: &T
 
     let open = app.get(&format!("/api/v1/lessons/{preview}"), None).await;
     assert_eq!(open.status(), StatusCode::OK);
-    assert!(json_of(open).await["content"].as_str().unwrap_or_default().contains("Secret text 0"));
+    assert!(
+        json_of(open).await["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Secret text 0")
+    );
 
     let anonymous = app.get(&format!("/api/v1/lessons/{locked}"), None).await;
     let body = expect_error(anonymous, StatusCode::UNAUTHORIZED, "unauthenticated").await;
@@ -86,7 +92,8 @@ async fn locked_lessons_open_only_to_the_entitled_the_creator_and_admins(app: &T
 
     let learner = app.learner().await;
     expect_error(
-        app.get(&format!("/api/v1/lessons/{locked}"), Some(&learner)).await,
+        app.get(&format!("/api/v1/lessons/{locked}"), Some(&learner))
+            .await,
         StatusCode::FORBIDDEN,
         "purchase_required",
     )
@@ -94,20 +101,29 @@ async fn locked_lessons_open_only_to_the_entitled_the_creator_and_admins(app: &T
 
     let (_, other_creator) = app.with_role(Role::Creator).await;
     expect_error(
-        app.get(&format!("/api/v1/lessons/{locked}"), Some(&other_creator)).await,
+        app.get(&format!("/api/v1/lessons/{locked}"), Some(&other_creator))
+            .await,
         StatusCode::FORBIDDEN,
         "purchase_required",
     )
     .await;
 
-    let own = app.get(&format!("/api/v1/lessons/{locked}"), Some(&creator)).await;
+    let own = app
+        .get(&format!("/api/v1/lessons/{locked}"), Some(&creator))
+        .await;
     assert_eq!(own.status(), StatusCode::OK);
     let (_, admin) = app.with_role(Role::Admin).await;
-    let as_admin = app.get(&format!("/api/v1/lessons/{locked}"), Some(&admin)).await;
+    let as_admin = app
+        .get(&format!("/api/v1/lessons/{locked}"), Some(&admin))
+        .await;
     assert_eq!(as_admin.status(), StatusCode::OK);
 
     expect_error(
-        app.get(&format!("/api/v1/lessons/{}", uuid::Uuid::new_v4()), Some(&learner)).await,
+        app.get(
+            &format!("/api/v1/lessons/{}", uuid::Uuid::new_v4()),
+            Some(&learner),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -118,7 +134,8 @@ async fn only_creators_publish_and_drafts_stay_private(app: &TestApp) {
     let learner = app.learner().await;
     let product = json!({"kind": "ebook", "title": {"en": "Draft book"}, "prices": [{"amount_minor": 500, "currency": "USD"}]});
     expect_error(
-        app.post("/api/v1/products", Some(&learner), product.clone()).await,
+        app.post("/api/v1/products", Some(&learner), product.clone())
+            .await,
         StatusCode::FORBIDDEN,
         "forbidden",
     )
@@ -156,7 +173,8 @@ async fn only_creators_publish_and_drafts_stay_private(app: &TestApp) {
 
     // A draft is invisible to others and absent from the catalog.
     expect_error(
-        app.get(&format!("/api/v1/products/{id}"), Some(&learner)).await,
+        app.get(&format!("/api/v1/products/{id}"), Some(&learner))
+            .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -165,7 +183,12 @@ async fn only_creators_publish_and_drafts_stay_private(app: &TestApp) {
     assert_eq!(list["total"], 0);
 
     expect_error(
-        app.post(&format!("/api/v1/products/{id}/publish"), Some(&creator), json!({})).await,
+        app.post(
+            &format!("/api/v1/products/{id}/publish"),
+            Some(&creator),
+            json!({}),
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "nothing_to_publish",
     )
@@ -181,25 +204,43 @@ async fn only_creators_publish_and_drafts_stay_private(app: &TestApp) {
     // Someone else cannot add lessons or publish it.
     let (_, intruder) = app.with_role(Role::Creator).await;
     expect_error(
-        app.post(&format!("/api/v1/products/{id}/publish"), Some(&intruder), json!({})).await,
+        app.post(
+            &format!("/api/v1/products/{id}/publish"),
+            Some(&intruder),
+            json!({}),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
     .await;
     let published = app
-        .post(&format!("/api/v1/products/{id}/publish"), Some(&creator), json!({}))
+        .post(
+            &format!("/api/v1/products/{id}/publish"),
+            Some(&creator),
+            json!({}),
+        )
         .await;
     assert_eq!(json_of(published).await["status"], "published");
     let list = json_of(app.get("/api/v1/products", None).await).await;
     assert_eq!(list["total"], 1);
     expect_error(
-        app.post(&format!("/api/v1/products/{id}/unpublish"), Some(&intruder), json!({})).await,
+        app.post(
+            &format!("/api/v1/products/{id}/unpublish"),
+            Some(&intruder),
+            json!({}),
+        )
+        .await,
         StatusCode::FORBIDDEN,
         "forbidden",
     )
     .await;
     let unpublished = app
-        .post(&format!("/api/v1/products/{id}/unpublish"), Some(&creator), json!({}))
+        .post(
+            &format!("/api/v1/products/{id}/unpublish"),
+            Some(&creator),
+            json!({}),
+        )
         .await;
     assert_eq!(json_of(unpublished).await["status"], "unpublished");
     let list = json_of(app.get("/api/v1/products", None).await).await;
@@ -215,7 +256,10 @@ async fn lesson_markdown_cannot_inject_script(app: &TestApp) {
             json!({"kind": "report", "title": {"en": "<script>alert(1)</script>Report"}}),
         )
         .await;
-    let id = json_of(created).await["id"].as_str().unwrap_or_default().to_owned();
+    let id = json_of(created).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let lesson = app
         .post(
             &format!("/api/v1/products/{id}/lessons"),
@@ -227,8 +271,16 @@ async fn lesson_markdown_cannot_inject_script(app: &TestApp) {
             }),
         )
         .await;
-    let lesson = json_of(lesson).await["id"].as_str().unwrap_or_default().to_owned();
-    app.post(&format!("/api/v1/products/{id}/publish"), Some(&creator), json!({})).await;
+    let lesson = json_of(lesson).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/products/{id}/publish"),
+        Some(&creator),
+        json!({}),
+    )
+    .await;
 
     let body = json_of(app.get(&format!("/api/v1/lessons/{lesson}"), None).await).await;
     let html = body["content_html"].as_str().unwrap_or_default();

@@ -8,18 +8,32 @@ use crate::on_both_databases;
 on_both_databases!(the_demo_catalog_is_complete_and_loads_once);
 
 async fn the_demo_catalog_is_complete_and_loads_once(app: &TestApp) {
-    kenning::demo::load(&app.app).await.unwrap_or_else(|e| panic!("{e:#}"));
-    kenning::demo::load(&app.app).await.unwrap_or_else(|e| panic!("{e:#}"));
+    kenning::demo::load(&app.app)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    kenning::demo::load(&app.app)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
 
     let en = json_of(app.get("/api/v1/products?per_page=100", None).await).await;
-    let zh = json_of(app.get("/api/v1/products?per_page=100&lang=zh-CN", None).await).await;
+    let zh = json_of(
+        app.get("/api/v1/products?per_page=100&lang=zh-CN", None)
+            .await,
+    )
+    .await;
     let items = en["items"].as_array().cloned().unwrap_or_default();
     assert!(items.len() >= 12, "{} products", items.len());
-    assert_eq!(en["total"].as_i64(), Some(i64::try_from(items.len()).unwrap_or(0)));
+    assert_eq!(
+        en["total"].as_i64(),
+        Some(i64::try_from(items.len()).unwrap_or(0))
+    );
 
     let kinds: HashSet<_> = items.iter().map(|p| p["kind"].to_string()).collect();
     assert!(kinds.len() >= 3, "{kinds:?}");
-    let creators: HashSet<_> = items.iter().map(|p| p["creator"]["id"].to_string()).collect();
+    let creators: HashSet<_> = items
+        .iter()
+        .map(|p| p["creator"]["id"].to_string())
+        .collect();
     assert!(creators.len() >= 2);
 
     let zh_items = zh["items"].as_array().cloned().unwrap_or_default();
@@ -39,11 +53,17 @@ async fn the_demo_catalog_is_complete_and_loads_once(app: &TestApp) {
         }
     }
 
-    for course in items.iter().filter(|p| p["kind"] == "course" && p["free"] == false) {
+    for course in items
+        .iter()
+        .filter(|p| p["kind"] == "course" && p["free"] == false)
+    {
         let id = course["id"].as_str().unwrap_or_default();
         let detail = json_of(app.get(&format!("/api/v1/products/{id}"), None).await).await;
         let lessons = detail["lessons"].as_array().cloned().unwrap_or_default();
-        assert!(lessons.iter().any(|l| l["preview"] == true), "{id} has a preview");
+        assert!(
+            lessons.iter().any(|l| l["preview"] == true),
+            "{id} has a preview"
+        );
         let locked: Vec<_> = lessons.iter().filter(|l| l["preview"] == false).collect();
         assert!(!locked.is_empty(), "{id} has locked lessons");
         let locked_id = locked[0]["id"].as_str().unwrap_or_default();

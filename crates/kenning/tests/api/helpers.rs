@@ -77,7 +77,9 @@ impl TestApp {
                 let admin = std::env::var("KENNING_TEST_DATABASE_URL")
                     .unwrap_or_else(|_| panic!("KENNING_TEST_DATABASE_URL"));
                 let name = unique("kenning_test_");
-                let admin_pool = AnyPool::connect(&admin).await.unwrap_or_else(|e| panic!("{e}"));
+                let admin_pool = AnyPool::connect(&admin)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                     .execute(&admin_pool)
                     .await
@@ -94,7 +96,9 @@ impl TestApp {
             platform_fee_bps: 1000,
             max_connections: 8,
         };
-        let store = open_store(&settings).await.unwrap_or_else(|e| panic!("{e:#}"));
+        let store = open_store(&settings)
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
         let app = build_app(store, &settings).unwrap_or_else(|e| panic!("{e:#}"));
         let listener = tokio::net::TcpListener::bind(settings.addr)
             .await
@@ -110,7 +114,9 @@ impl TestApp {
                 eprintln!("server stopped: {e:#}");
             }
         });
-        let db = AnyPool::connect(&database_url).await.unwrap_or_else(|e| panic!("{e}"));
+        let db = AnyPool::connect(&database_url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         TestApp {
             addr,
             client: Client::new(),
@@ -162,15 +168,15 @@ impl TestApp {
             let _ = server.await;
         }
         self.db.close().await;
-        if let Some((admin, name)) = self.pg_database.take() {
-            if let Ok(pool) = AnyPool::connect(&admin).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                )))
-                .execute(&pool)
-                .await;
-                pool.close().await;
-            }
+        if let Some((admin, name)) = self.pg_database.take()
+            && let Ok(pool) = AnyPool::connect(&admin).await
+        {
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&pool)
+            .await;
+            pool.close().await;
         }
         let _ = std::fs::remove_dir_all(&self.data_dir);
     }
@@ -280,7 +286,10 @@ impl TestApp {
             )
             .await;
         assert_eq!(created.status(), StatusCode::CREATED);
-        let product = json_of(created).await["id"].as_str().unwrap_or_default().to_owned();
+        let product = json_of(created).await["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let mut lessons = Vec::new();
         for (i, title) in ["Welcome", "Ownership", "Async"].iter().enumerate() {
             let r = self
@@ -295,10 +304,19 @@ impl TestApp {
                 )
                 .await;
             assert_eq!(r.status(), StatusCode::CREATED);
-            lessons.push(json_of(r).await["id"].as_str().unwrap_or_default().to_owned());
+            lessons.push(
+                json_of(r).await["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
         }
         let r = self
-            .post(&format!("/api/v1/products/{product}/publish"), Some(&creator), json!({}))
+            .post(
+                &format!("/api/v1/products/{product}/publish"),
+                Some(&creator),
+                json!({}),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         (product, lessons, creator)
@@ -341,7 +359,9 @@ pub async fn expect_error(response: Response, status: StatusCode, code: &str) ->
     let body = json_of(response).await;
     assert_eq!(body["error"]["code"], code, "{body}");
     assert!(
-        body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
         "{body}"
     );
     body

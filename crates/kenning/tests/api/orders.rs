@@ -43,9 +43,16 @@ async fn a_learner_buys_a_course_and_can_study_it(app: &TestApp) {
     let library = json_of(app.get("/api/v1/library", Some(&learner)).await).await;
     assert_eq!(library["items"][0]["id"], product.as_str());
 
-    let lesson = app.get(&format!("/api/v1/lessons/{}", lessons[2]), Some(&learner)).await;
+    let lesson = app
+        .get(&format!("/api/v1/lessons/{}", lessons[2]), Some(&learner))
+        .await;
     assert_eq!(lesson.status(), StatusCode::OK);
-    assert!(json_of(lesson).await["content"].as_str().unwrap_or_default().contains("Secret text 2"));
+    assert!(
+        json_of(lesson).await["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Secret text 2")
+    );
 
     // Paying again charges nothing more.
     let twice = app
@@ -58,7 +65,10 @@ async fn a_learner_buys_a_course_and_can_study_it(app: &TestApp) {
     assert_eq!(twice.status(), StatusCode::OK);
     assert_eq!(json_of(twice).await["status"], "paid");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM ledger_transactions").await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM ledger_transactions").await,
+        1
+    );
     // 10% platform fee on USD 14.99: 149 to the platform, 1350 to the creator.
     assert_eq!(
         app.scalar("SELECT CAST(SUM(amount_minor) AS BIGINT) FROM ledger_postings WHERE account_code = 'revenue:platform_fees'").await,
@@ -76,7 +86,8 @@ async fn a_learner_buys_a_course_and_can_study_it(app: &TestApp) {
     // The creator's other buyers still need to pay.
     let other = app.learner().await;
     expect_error(
-        app.get(&format!("/api/v1/lessons/{}", lessons[2]), Some(&other)).await,
+        app.get(&format!("/api/v1/lessons/{}", lessons[2]), Some(&other))
+            .await,
         StatusCode::FORBIDDEN,
         "purchase_required",
     )
@@ -97,12 +108,17 @@ async fn a_declined_card_charges_nothing_and_can_be_retried(app: &TestApp) {
         )
         .await;
     expect_error(declined, StatusCode::PAYMENT_REQUIRED, "card_declined").await;
-    let status = json_of(app.get(&format!("/api/v1/orders/{id}"), Some(&learner)).await).await;
+    let status = json_of(
+        app.get(&format!("/api/v1/orders/{id}"), Some(&learner))
+            .await,
+    )
+    .await;
     assert_eq!(status["status"], "pending");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM entitlements").await, 0);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM ledger_postings").await, 0);
     expect_error(
-        app.get(&format!("/api/v1/lessons/{}", lessons[1]), Some(&learner)).await,
+        app.get(&format!("/api/v1/lessons/{}", lessons[1]), Some(&learner))
+            .await,
         StatusCode::FORBIDDEN,
         "purchase_required",
     )
@@ -116,7 +132,11 @@ async fn a_declined_card_charges_nothing_and_can_be_retried(app: &TestApp) {
         )
         .await;
     assert_eq!(paid.status(), StatusCode::OK);
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM payments WHERE succeeded = TRUE").await, 1);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payments WHERE succeeded = TRUE")
+            .await,
+        1
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 2);
 }
 
@@ -128,7 +148,8 @@ async fn orders_belong_to_their_buyer(app: &TestApp) {
     let id = order["id"].as_str().unwrap_or_default().to_owned();
 
     expect_error(
-        app.get(&format!("/api/v1/orders/{id}"), Some(&stranger)).await,
+        app.get(&format!("/api/v1/orders/{id}"), Some(&stranger))
+            .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -166,11 +187,21 @@ async fn order_input_errors_are_refused(app: &TestApp) {
     let (product, _, _) = app.published_course().await;
     let learner = app.learner().await;
     let no_key = app
-        .post("/api/v1/orders", Some(&learner), json!({"product_id": product}))
+        .post(
+            "/api/v1/orders",
+            Some(&learner),
+            json!({"product_id": product}),
+        )
         .await;
-    expect_error(no_key, StatusCode::UNPROCESSABLE_ENTITY, "invalid_idempotency_key").await;
     expect_error(
-        app.order(&learner, &uuid::Uuid::new_v4().to_string(), "a").await,
+        no_key,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_idempotency_key",
+    )
+    .await;
+    expect_error(
+        app.order(&learner, &uuid::Uuid::new_v4().to_string(), "a")
+            .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -184,7 +215,12 @@ async fn order_input_errors_are_refused(app: &TestApp) {
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    expect_error(yen, StatusCode::UNPROCESSABLE_ENTITY, "not_priced_in_currency").await;
+    expect_error(
+        yen,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_priced_in_currency",
+    )
+    .await;
     let cny = app
         .client
         .post(app.url("/api/v1/orders"))
@@ -207,9 +243,18 @@ async fn order_input_errors_are_refused(app: &TestApp) {
 
     let id = cny["id"].as_str().unwrap_or_default();
     let bad_card = app
-        .post(&format!("/api/v1/orders/{id}/pay"), Some(&learner), json!({"card_number": "1234"}))
+        .post(
+            &format!("/api/v1/orders/{id}/pay"),
+            Some(&learner),
+            json!({"card_number": "1234"}),
+        )
         .await;
-    expect_error(bad_card, StatusCode::UNPROCESSABLE_ENTITY, "invalid_card_number").await;
+    expect_error(
+        bad_card,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_card_number",
+    )
+    .await;
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 0);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, 1);
 }
@@ -273,7 +318,14 @@ async fn concurrent_payments_charge_exactly_once(app: &TestApp) {
     }
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM entitlements").await, 1);
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM ledger_transactions").await, 1);
-    let order = json_of(app.get(&format!("/api/v1/orders/{id}"), Some(&learner)).await).await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM ledger_transactions").await,
+        1
+    );
+    let order = json_of(
+        app.get(&format!("/api/v1/orders/{id}"), Some(&learner))
+            .await,
+    )
+    .await;
     assert_eq!(order["status"], "paid");
 }

@@ -34,7 +34,11 @@ impl Page {
             .find(marker)
             .map(|i| i + marker.len())
             .unwrap_or_else(|| panic!("{marker} not in page:\n{}", self.body));
-        self.body[start..].split('"').next().unwrap_or_default().to_owned()
+        self.body[start..]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     fn csrf(&self) -> String {
@@ -67,7 +71,12 @@ impl<'a> Browser<'a> {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         for set in r.headers().get_all(header::SET_COOKIE) {
-            let pair = set.to_str().unwrap_or_default().split(';').next().unwrap_or_default();
+            let pair = set
+                .to_str()
+                .unwrap_or_default()
+                .split(';')
+                .next()
+                .unwrap_or_default();
             if let Some((k, v)) = pair.split_once('=') {
                 if v.is_empty() {
                     self.cookies.remove(k);
@@ -105,7 +114,12 @@ impl<'a> Browser<'a> {
         let done = self
             .post(
                 "/login",
-                &[("csrf", &csrf), ("email", email), ("password", PASSWORD), ("next", "/")],
+                &[
+                    ("csrf", &csrf),
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("next", "/"),
+                ],
             )
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
@@ -132,15 +146,24 @@ async fn pages_speak_the_negotiated_and_chosen_language(app: &TestApp) {
     // Switching by hand is remembered.
     let csrf = home.csrf();
     let switched = en
-        .post("/preferences", &[("csrf", &csrf), ("lang", "zh-CN"), ("back", "/catalog")])
+        .post(
+            "/preferences",
+            &[("csrf", &csrf), ("lang", "zh-CN"), ("back", "/catalog")],
+        )
         .await;
     assert_eq!(switched.status, StatusCode::SEE_OTHER);
     assert_eq!(switched.location.as_deref(), Some("/catalog"));
     let catalog = en.get("/catalog").await;
-    assert!(catalog.body.contains("<html lang=\"zh-CN\">"), "{}", &catalog.body[..200]);
+    assert!(
+        catalog.body.contains("<html lang=\"zh-CN\">"),
+        "{}",
+        &catalog.body[..200]
+    );
     assert!(catalog.body.contains("共 1 件"));
 
-    let missing = en.get("/products/00000000-0000-0000-0000-000000000000").await;
+    let missing = en
+        .get("/products/00000000-0000-0000-0000-000000000000")
+        .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("找不到该内容"));
 }
@@ -151,7 +174,11 @@ async fn forms_refuse_missing_tokens_and_cross_site_posts(app: &TestApp) {
     let forged = b
         .post(
             "/register",
-            &[("email", "x@example.com"), ("password", PASSWORD), ("display_name", "X")],
+            &[
+                ("email", "x@example.com"),
+                ("password", PASSWORD),
+                ("display_name", "X"),
+            ],
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
@@ -181,12 +208,20 @@ async fn forms_refuse_missing_tokens_and_cross_site_posts(app: &TestApp) {
     let weak = zh
         .post(
             "/register",
-            &[("csrf", &page.csrf()), ("email", "y@example.com"), ("password", "short"), ("display_name", "Y")],
+            &[
+                ("csrf", &page.csrf()),
+                ("email", "y@example.com"),
+                ("password", "short"),
+                ("display_name", "Y"),
+            ],
         )
         .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(weak.body.contains("密码至少需要 10 个字符"));
-    assert!(weak.body.contains("y@example.com"), "the form keeps what was typed");
+    assert!(
+        weak.body.contains("y@example.com"),
+        "the form keeps what was typed"
+    );
     assert_eq!(app.scalar("SELECT COUNT(*) FROM accounts").await, 0);
 }
 
@@ -251,7 +286,10 @@ async fn a_learner_buys_through_the_pages(app: &TestApp) {
     let declined = b
         .post(
             &format!("{order_path}/pay"),
-            &[("csrf", &checkout.csrf()), ("card_number", "4000 0000 0000 0002")],
+            &[
+                ("csrf", &checkout.csrf()),
+                ("card_number", "4000 0000 0000 0002"),
+            ],
         )
         .await;
     assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED);
@@ -259,11 +297,17 @@ async fn a_learner_buys_through_the_pages(app: &TestApp) {
     let paid = b
         .post(
             &format!("{order_path}/pay"),
-            &[("csrf", &checkout.csrf()), ("card_number", "4242 4242 4242 4242")],
+            &[
+                ("csrf", &checkout.csrf()),
+                ("card_number", "4242 4242 4242 4242"),
+            ],
         )
         .await;
     assert_eq!(paid.status, StatusCode::SEE_OTHER);
-    assert_eq!(paid.location, Some(format!("/products/{product}?purchased=1")));
+    assert_eq!(
+        paid.location,
+        Some(format!("/products/{product}?purchased=1"))
+    );
 
     let lesson = b.get(&format!("/lessons/{}", lessons[1])).await;
     assert_eq!(lesson.status, StatusCode::OK);
@@ -304,7 +348,10 @@ fn png(size: usize) -> Vec<u8> {
 async fn upload(b: &mut Browser<'_>, product: &str, csrf: &str, bytes: Vec<u8>) -> Page {
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf.to_owned())
-        .part("cover", reqwest::multipart::Part::bytes(bytes).file_name("cover.png"));
+        .part(
+            "cover",
+            reqwest::multipart::Part::bytes(bytes).file_name("cover.png"),
+        );
     let req = b
         .app
         .browser
@@ -344,7 +391,12 @@ async fn a_creator_uploads_a_cover_within_limits(app: &TestApp) {
     let bad_price = b
         .post(
             &edit_path,
-            &[("csrf", &csrf), ("kind", "course"), ("title_en", "Cover test"), ("price_cny", "-5")],
+            &[
+                ("csrf", &csrf),
+                ("kind", "course"),
+                ("title_en", "Cover test"),
+                ("price_cny", "-5"),
+            ],
         )
         .await;
     assert_eq!(bad_price.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -357,7 +409,10 @@ async fn a_creator_uploads_a_cover_within_limits(app: &TestApp) {
     // the connection; a client still sending may see the reset instead of the answer.
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf.clone())
-        .part("cover", reqwest::multipart::Part::bytes(png(12 * 1024 * 1024)).file_name("c.png"));
+        .part(
+            "cover",
+            reqwest::multipart::Part::bytes(png(12 * 1024 * 1024)).file_name("c.png"),
+        );
     let far_too_big = app
         .browser
         .post(app.url(&format!("/studio/products/{product}/cover")))
@@ -378,10 +433,18 @@ async fn a_creator_uploads_a_cover_within_limits(app: &TestApp) {
     let cover = edit.field("data-test=\"cover-image\"").len();
     assert!(cover > 0);
     let src = edit.field("<img class=\"cover large\" src=\"");
-    let image = app.client.get(app.url(&src)).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let image = app
+        .client
+        .get(app.url(&src))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(image.status(), StatusCode::OK);
     assert_eq!(
-        image.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
+        image
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
         Some("image/png")
     );
 
@@ -389,7 +452,10 @@ async fn a_creator_uploads_a_cover_within_limits(app: &TestApp) {
     let mut learner = Browser::new(app, "en");
     let (l, _) = app.with_role(Role::Learner).await;
     learner.log_in(l.account.email.as_str()).await;
-    assert_eq!(learner.get("/studio/products/new").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        learner.get("/studio/products/new").await.status,
+        StatusCode::FORBIDDEN
+    );
     let home = learner.get("/").await;
     let refused = upload(&mut learner, &product, &home.csrf(), png(100)).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
@@ -399,7 +465,12 @@ async fn the_api_is_documented_without_external_assets(app: &TestApp) {
     let spec = app.get("/api/openapi.json", None).await;
     assert_eq!(spec.status(), StatusCode::OK);
     let spec: serde_json::Value = spec.json().await.unwrap_or_default();
-    assert!(spec["openapi"].as_str().unwrap_or_default().starts_with("3."));
+    assert!(
+        spec["openapi"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("3.")
+    );
     for path in [
         "/api/v1/accounts",
         "/api/v1/sessions",
@@ -412,7 +483,12 @@ async fn the_api_is_documented_without_external_assets(app: &TestApp) {
     ] {
         assert!(spec["paths"].get(path).is_some(), "{path} documented");
     }
-    let docs = app.client.get(app.url("/api/docs")).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let docs = app
+        .client
+        .get(app.url("/api/docs"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(docs.status(), StatusCode::OK);
     let html = docs.text().await.unwrap_or_default();
     assert!(html.contains("swagger"), "{html}");
