@@ -1,0 +1,71 @@
+// A creator publishes a course with a preview lesson, and a visitor sees it.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, shot, startServer } from '../support.mjs';
+
+let server;
+let chrome;
+
+before(async () => {
+  server = await startServer();
+  chrome = await launchBrowser();
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+for (const locale of ['en', 'zh-CN']) {
+  test(`a creator publishes a course from the studio (${locale})`, async () => {
+    const context = await chrome.browser.newContext({ locale });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${server.base}/login`);
+      await page.fill('input[name=email]', 'maya.chen@demo.kenning.test');
+      await page.fill('input[name=password]', 'kenning-demo-2026');
+      await page.click('[data-test=submit]');
+      await page.click('[data-test=nav-studio]');
+      await page.click('[data-test=new-product]');
+      const title = `Watercolour basics ${locale} ${Date.now()}`;
+      await page.fill('[data-test=title-en]', title);
+      await page.fill('[data-test=title-zh]', `水彩入门 ${locale}`);
+      await page.fill('[data-test=price-cny]', '68');
+      await page.fill('[data-test=price-usd]', '9.99');
+      await page.click('[data-test=save-draft]');
+      await page.waitForSelector('[data-test=status]');
+
+      await page.fill('[data-test=lesson-title-en]', 'Materials');
+      await page.fill('[data-test=lesson-title-zh]', '画材');
+      await page.fill('[data-test=lesson-body-en]', '# Materials\n\nPaper, brushes and <script>alert(1)</script> paint.');
+      await page.check('[data-test=lesson-preview]');
+      await page.click('[data-test=add-lesson]');
+      await page.fill('[data-test=lesson-title-en]', 'First wash');
+      await page.fill('[data-test=lesson-body-en]', 'Wet the paper first.');
+      await page.click('[data-test=add-lesson]');
+      assert.equal(await page.locator('[data-test=studio-lesson]').count(), 2);
+      await page.click('[data-test=publish]');
+      await page.waitForSelector('[data-test=unpublish]');
+      await shot(page, `${locale}-studio-published`);
+
+      // A visitor sees it, with the first lesson as a preview and the second locked.
+      const visitor = await chrome.browser.newContext({ locale });
+      const v = await visitor.newPage();
+      let dialog = false;
+      v.on('dialog', async (d) => {
+        dialog = true;
+        await d.dismiss();
+      });
+      await v.goto(`${server.base}/catalog?kind=course`);
+      await v.click(`[data-test=product-card] >> text=${locale === 'en' ? title : `水彩入门 ${locale}`}`);
+      assert.equal(await v.locator('[data-test=preview-badge]').count(), 1);
+      await v.click('[data-test=lesson-row] a >> nth=0');
+      await v.waitForSelector('[data-test=lesson-body]');
+      assert.equal(dialog, false, 'no script ran from lesson text');
+      await shot(v, `${locale}-visitor-sees-new-course`);
+      await visitor.close();
+    } finally {
+      await context.close();
+    }
+  });
+}

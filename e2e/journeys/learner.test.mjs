@@ -1,0 +1,122 @@
+// A visitor finds a course, previews it, signs up, is declined once, pays, and studies —
+// in Simplified Chinese and in English, through the real pages.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, shot, startServer } from '../support.mjs';
+
+let server;
+let chrome;
+
+before(async () => {
+  server = await startServer();
+  chrome = await launchBrowser();
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+const journeys = [
+  {
+    locale: 'zh-CN',
+    course: 'Rust 实战：从零构建高性能 Web 服务',
+    price: '¥199.00',
+    words: { catalog: '全部内容', register: '注册', buy: '立即购买', declined: '银行卡被拒绝', owned: '购买成功', start: '开始学习', library: '我的学习' },
+  },
+  {
+    locale: 'en',
+    course: 'Rust in Practice: Building Fast Web Services',
+    price: '$29.99',
+    words: { catalog: 'Catalog', register: 'Sign up', buy: 'Buy now', declined: 'declined', owned: 'Thank you', start: 'Start learning', library: 'My library' },
+  },
+];
+
+for (const j of journeys) {
+  test(`a learner finds, buys and studies a course (${j.locale})`, async () => {
+    const context = await chrome.browser.newContext({ locale: j.locale });
+    const page = await context.newPage();
+    try {
+      await page.goto(server.base);
+      assert.equal(await page.getAttribute('html', 'lang'), j.locale);
+      await shot(page, `${j.locale}-01-home`);
+
+      // Catalog, filtered to courses.
+      await page.click(`header nav >> text=${j.words.catalog}`);
+      await page.selectOption('[data-test=filter-kind]', 'course');
+      await page.click('[data-test=filter-apply]');
+      await page.waitForURL(/kind=course/);
+      await shot(page, `${j.locale}-02-catalog`);
+      await page.click(`[data-test=product-card] >> text=${j.course}`);
+      assert.equal((await page.textContent('[data-test=product-title]')).trim(), j.course);
+      assert.equal((await page.textContent('[data-test=price]')).trim(), j.price);
+      await shot(page, `${j.locale}-03-product`);
+
+      // The free preview opens for anyone.
+      const productUrl = page.url();
+      await page.click('[data-test=lesson-row] a >> nth=0');
+      await page.waitForSelector('[data-test=lesson-body]');
+      await shot(page, `${j.locale}-04-preview`);
+      await page.goto(productUrl);
+
+      // Sign up from the product page and come back to it.
+      await page.click('[data-test=nav-register]');
+      await page.fill('input[name=email]', `learner-${j.locale}-${Date.now()}@example.com`);
+      await page.fill('input[name=display_name]', j.locale === 'zh-CN' ? '小明' : 'Sam');
+      await page.fill('input[name=password]', 'short');
+      await page.click('[data-test=submit]');
+      await page.waitForSelector('[data-test=form-error]');
+      await shot(page, `${j.locale}-05-weak-password`);
+      await page.fill('input[name=password]', 'a long enough password');
+      await page.click('[data-test=submit]');
+      await page.waitForURL(productUrl);
+      await page.waitForSelector('[data-test=who]');
+
+      // Buy: a declined card first, then the good one.
+      await page.click('[data-test=buy]');
+      await page.waitForURL(/\/orders\//);
+      assert.equal((await page.textContent('[data-test=order-total]')).trim(), j.price);
+      await page.fill('[data-test=card-number]', '4000 0000 0000 0002');
+      await page.click('[data-test=pay]');
+      const error = await page.textContent('[data-test=pay-error]');
+      assert.ok(error.includes(j.words.declined), error);
+      await shot(page, `${j.locale}-06-declined`);
+      await page.fill('[data-test=card-number]', '4242 4242 4242 4242');
+      await page.click('[data-test=pay]');
+      await page.waitForSelector('[data-test=purchase-success]');
+      assert.ok((await page.textContent('[data-test=purchase-success]')).includes(j.words.owned));
+      await shot(page, `${j.locale}-07-purchased`);
+
+      // Study: the second lesson was locked and is now open.
+      await page.click('[data-test=start-learning]');
+      await page.click('[data-test=next-lesson]');
+      await page.waitForSelector('[data-test=lesson-body]');
+      await shot(page, `${j.locale}-08-lesson`);
+
+      await page.click('[data-test=nav-library]');
+      const items = await page.locator('[data-test=library-item]').allTextContents();
+      assert.ok(items.some((t) => t.includes(j.course)), items.join('\n'));
+      await shot(page, `${j.locale}-09-library`);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('the language can be switched by hand and is remembered', async () => {
+  const context = await chrome.browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${server.base}/catalog`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    await page.selectOption('[data-test=lang-select]', 'zh-CN');
+    await page.click('[data-test=prefs-save]');
+    await page.waitForURL(/\/catalog$/);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    await page.goto(server.base);
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    await shot(page, 'switched-to-zh-CN');
+  } finally {
+    await context.close();
+  }
+});

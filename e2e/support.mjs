@@ -1,0 +1,85 @@
+// Starts a real Kenning server with the demo catalog on a free loopback port and a
+// headless Debian Chromium, both thrown away after the test.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '..');
+export const artifacts = join(root, 'e2e', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+    srv.on('error', fail);
+  });
+}
+
+export async function startServer() {
+  const bin = process.env.KENNING_BIN ?? join(root, 'target', 'debug', 'kenning');
+  const dataDir = mkdtempSync(join(tmpdir(), 'kenning-e2e-'));
+  const port = await freePort();
+  // The demo runs on its own SQLite file, whatever the environment says.
+  const env = { ...process.env };
+  delete env.KENNING_DATABASE_URL;
+  delete env.KENNING_CONFIG;
+  const child = spawn(bin, ['--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, 'serve', '--demo'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null) throw new Error(`kenning exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('kenning did not start within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  // playwright gives every launch a fresh, temporary profile directory.
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Every test Kenning has: unit and integration tests (SQLite always; PostgreSQL too when
+# KENNING_TEST_DATABASE_URL is set, and required when CI=true), then the browser journeys
+# in Debian's Chromium (required when CI=true, skipped with a note otherwise).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo test --workspace --locked
+
+chromium_bin="${CHROMIUM:-/usr/bin/chromium}"
+if [ -x "$chromium_bin" ] && command -v npm >/dev/null; then
+  cargo build -p kenning --locked
+  (cd e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI=true needs Chromium at $chromium_bin and npm for the browser journeys" >&2
+  exit 1
+else
+  echo "Skipping the browser journeys: no Chromium at $chromium_bin (apt-get install chromium)." >&2
+fi
