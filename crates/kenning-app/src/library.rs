@@ -5,6 +5,23 @@ use kenning_domain::catalog::Product;
 use crate::accounts::CurrentUser;
 use crate::{AppError, Kenning};
 
+/// The result of `kenning ledger verify`.
+#[derive(Clone, Debug, Default)]
+pub struct BooksReport {
+    /// (transaction and currency, sum) for every transaction that does not sum to zero.
+    pub unbalanced: Vec<(String, i64)>,
+    pub paid_without_entitlement: Vec<String>,
+    pub entitlement_without_payment: Vec<String>,
+}
+
+impl BooksReport {
+    pub fn is_clean(&self) -> bool {
+        self.unbalanced.is_empty()
+            && self.paid_without_entitlement.is_empty()
+            && self.entitlement_without_payment.is_empty()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct LibraryItem {
     pub product: Product,
@@ -24,8 +41,13 @@ impl Kenning {
             .collect())
     }
 
-    /// Ledger sums per currency that are not zero (empty when the books balance).
-    pub async fn ledger_imbalances(&self) -> Result<Vec<(String, i64)>, AppError> {
-        Ok(self.store.ledger_imbalances().await?)
+    /// Recomputes the books: every transaction balances, every paid order granted its
+    /// product, every entitlement has a paid order or a grant behind it.
+    pub async fn verify_books(&self) -> Result<BooksReport, AppError> {
+        Ok(BooksReport {
+            unbalanced: self.store.ledger_imbalances().await?,
+            paid_without_entitlement: self.store.paid_orders_without_entitlement().await?,
+            entitlement_without_payment: self.store.entitlements_without_payment().await?,
+        })
     }
 }

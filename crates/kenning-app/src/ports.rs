@@ -158,6 +158,10 @@ pub trait OrderStore: Send + Sync {
     async fn library(&self, account: AccountId) -> StoreResult<Vec<(Product, i64)>>;
     /// Sum of all postings per currency; every value is zero in a healthy ledger.
     async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>>;
+    /// Ids of paid orders that granted nothing.
+    async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>>;
+    /// Ids of entitlements from an order that is not paid, or with no source at all.
+    async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>>;
 }
 
 /// All storage, as one object.

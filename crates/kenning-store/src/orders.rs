@@ -288,4 +288,27 @@ impl OrderStore for SqlStore {
             })
             .collect()
     }
+
+    async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>> {
+        let found = sqlx::query(
+            "SELECT o.id FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
+             (SELECT 1 FROM entitlements e WHERE e.order_id = o.id) ORDER BY o.id",
+        )
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found.iter().map(|r| rows::text(r, "id")).collect()
+    }
+
+    async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>> {
+        let found = sqlx::query(
+            "SELECT e.id FROM entitlements e LEFT JOIN orders o ON o.id = e.order_id \
+             WHERE (e.source = 'order' AND (o.id IS NULL OR o.status <> 'paid')) \
+                OR e.source NOT IN ('order', 'free') ORDER BY e.id",
+        )
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found.iter().map(|r| rows::text(r, "id")).collect()
+    }
 }

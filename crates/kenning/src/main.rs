@@ -144,19 +144,22 @@ async fn main() -> anyhow::Result<()> {
             command: LedgerCommand::Verify,
         } => {
             let app = build_app(store, &settings)?;
-            let problems = app
-                .ledger_imbalances()
+            let report = app
+                .verify_books()
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            if problems.is_empty() {
-                println!("ledger balanced");
-                Ok(())
-            } else {
-                for (what, sum) in &problems {
-                    eprintln!("unbalanced: {what} sums to {sum}");
-                }
-                anyhow::bail!("{} unbalanced transaction(s)", problems.len())
+            for (what, sum) in &report.unbalanced {
+                eprintln!("unbalanced transaction {what}: postings sum to {sum}");
             }
+            for id in &report.paid_without_entitlement {
+                eprintln!("paid order {id} granted no entitlement");
+            }
+            for id in &report.entitlement_without_payment {
+                eprintln!("entitlement {id} has no paid order or grant behind it");
+            }
+            anyhow::ensure!(report.is_clean(), "the books do not verify");
+            println!("ledger balanced; every paid order granted access; every access is paid for");
+            Ok(())
         }
     }
 }

@@ -55,6 +55,7 @@ pub struct TestApp {
     pub browser: Client,
     pub app: Kenning,
     pub db: AnyPool,
+    pub database_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     data_dir: PathBuf,
@@ -126,6 +127,7 @@ impl TestApp {
                 .unwrap_or_else(|e| panic!("{e}")),
             app,
             db,
+            database_url,
             shutdown: Some(tx),
             server: Some(server),
             data_dir,
@@ -148,19 +150,12 @@ impl TestApp {
 
     /// Checks invariants, stops the server and removes the database.
     pub async fn finish(mut self) {
-        let unbalanced = self
+        let books = self
             .app
-            .ledger_imbalances()
+            .verify_books()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(unbalanced.is_empty(), "ledger unbalanced: {unbalanced:?}");
-        let orphans: i64 = self
-            .scalar(
-                "SELECT COUNT(*) FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
-                 (SELECT 1 FROM entitlements e WHERE e.order_id = o.id)",
-            )
-            .await;
-        assert_eq!(orphans, 0, "paid orders without entitlement");
+        assert!(books.is_clean(), "books do not verify: {books:?}");
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

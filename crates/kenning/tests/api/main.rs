@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod catalog;
+mod cli;
 mod demo;
 mod orders;
 mod pages;

@@ -1,0 +1,71 @@
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::helpers::{TestApp, json_of};
+use crate::on_both_databases;
+
+on_both_databases!(ledger_verify_passes_on_healthy_books_and_fails_on_a_bad_posting);
+
+fn verify(app: &TestApp) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kenning"))
+        .args(["--database-url", &app.database_url, "ledger", "verify"])
+        .env("KENNING_LOG", "error")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn ledger_verify_passes_on_healthy_books_and_fails_on_a_bad_posting(app: &TestApp) {
+    let (product, _, _) = app.published_course().await;
+    let learner = app.learner().await;
+    let order = json_of(app.order(&learner, &product, "cli").await).await;
+    let id = order["id"].as_str().unwrap_or_default();
+    app.post(
+        &format!("/api/v1/orders/{id}/pay"),
+        Some(&learner),
+        json!({"card_number": "4242 4242 4242 4242"}),
+    )
+    .await;
+
+    let ok = verify(app);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("ledger balanced"));
+
+    // Tamper with the books behind the program's back: verify must notice.
+    sqlx::query(
+        "INSERT INTO ledger_postings (transaction_id, line, account_code, currency, amount_minor) \
+         SELECT transaction_id, 99, 'revenue:platform_fees', currency, 1 FROM ledger_postings \
+         WHERE line = 0",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let bad = verify(app);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unbalanced transaction"));
+    sqlx::query("DELETE FROM ledger_postings WHERE line = 99")
+        .execute(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // A paid order whose entitlement vanished is reported too.
+    sqlx::query("DELETE FROM entitlements")
+        .execute(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let orphan = verify(app);
+    assert!(!orphan.status.success());
+    assert!(String::from_utf8_lossy(&orphan.stderr).contains("granted no entitlement"));
+    // Put it back so the teardown invariants hold.
+    sqlx::query(
+        "INSERT INTO entitlements (id, account_id, product_id, source, order_id, granted_at_ms) \
+         SELECT id, buyer_id, product_id, 'order', id, 0 FROM orders WHERE status = 'paid'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
