@@ -234,7 +234,7 @@ async fn a_learner_buys_through_the_pages(app: &TestApp) {
     assert_eq!(locked.status, StatusCode::SEE_OTHER);
     assert_eq!(
         locked.location.as_deref(),
-        Some(format!("/login?next=/lessons/{}", lessons[1]).as_str())
+        Some(format!("/login?next=%2Flessons%2F{}", lessons[1]).as_str())
     );
     let preview = b.get(&format!("/lessons/{}", lessons[0])).await;
     assert_eq!(preview.status, StatusCode::OK);
