@@ -156,6 +156,7 @@ impl Kenning {
                 let password = form.password;
                 let hash = blocking(move || hash_password(&password)).await??;
                 self.store.set_password_hash(account.id, &hash).await?;
+                self.session_cache.clear();
                 self.store.set_role(account.id, role).await?;
                 account.role = role;
                 Ok(account)
@@ -194,20 +195,32 @@ impl Kenning {
     }
 
     pub async fn log_out(&self, token: &SessionToken) -> Result<(), AppError> {
-        self.store.delete_session(&token.hash()).await?;
+        let hash = token.hash();
+        self.store.delete_session(&hash).await?;
+        self.session_cache.remove(&hash);
         Ok(())
     }
 
     /// The person behind a session token, if it is valid and unexpired.
+    /// The person behind a session token, if it is valid and unexpired. Served from the
+    /// session cache for up to its TTL (see [`crate::cache`]).
     pub async fn authenticate(
         &self,
         token: &SessionToken,
     ) -> Result<Option<CurrentUser>, AppError> {
-        let account = self
-            .store
-            .session_account(&token.hash(), self.now_ms())
-            .await?;
-        Ok(account.map(|account| CurrentUser { account }))
+        let hash = token.hash();
+        let now = self.now_ms();
+        if let Some(account) = self.session_cache.get(&hash, now) {
+            return Ok(Some(CurrentUser {
+                account: (*account).clone(),
+            }));
+        }
+        let Some((account, expires_at_ms)) = self.store.session_account(&hash, now).await? else {
+            return Ok(None);
+        };
+        self.session_cache
+            .put(hash, account.clone(), now, expires_at_ms);
+        Ok(Some(CurrentUser { account }))
     }
 
     pub async fn account(&self, id: AccountId) -> Result<Account, AppError> {

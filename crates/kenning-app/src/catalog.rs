@@ -1,15 +1,18 @@
 //! Publishing and browsing the catalog.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use kenning_domain::DomainError;
 use kenning_domain::catalog::{
-    Chapter, Lesson, LessonAccess, MAX_LESSON_BODY_CHARS, MAX_TITLE_CHARS, Product, ProductDraft,
-    ProductKind, ProductStatus, can_edit_product, can_view_product, lesson_access,
+    Chapter, Lesson, LessonAccess, LessonOutline, MAX_LESSON_BODY_CHARS, MAX_TITLE_CHARS, Product,
+    ProductDraft, ProductKind, ProductStatus, can_edit_product, can_view_product, lesson_access,
 };
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
 
 use crate::accounts::CurrentUser;
+use crate::cache::ProductOutline;
 use crate::ports::ProductFilter;
 use crate::{AppError, Kenning};
 
@@ -35,7 +38,7 @@ pub struct CatalogPage {
 pub struct ProductDetail {
     pub product: Product,
     pub chapters: Vec<Chapter>,
-    pub lessons: Vec<Lesson>,
+    pub lessons: Vec<LessonOutline>,
     /// The viewer holds an entitlement.
     pub owned: bool,
     /// The viewer may edit it (its creator or an admin).
@@ -47,7 +50,8 @@ pub struct ProductDetail {
 pub struct LessonView {
     pub product: Product,
     pub lesson: Lesson,
-    pub lessons: Vec<Lesson>,
+    /// The table of contents around it.
+    pub lessons: Vec<LessonOutline>,
 }
 
 /// What a creator types for a new lesson.
@@ -84,9 +88,18 @@ fn require_creator(user: &CurrentUser) -> Result<(), AppError> {
 
 impl Kenning {
     /// Published products, filtered and paged.
-    pub async fn browse(&self, query: &CatalogQuery) -> Result<CatalogPage, AppError> {
+    pub async fn browse(&self, query: &CatalogQuery) -> Result<Arc<CatalogPage>, AppError> {
         let per_page = query.per_page.clamp(1, 100);
         let page = query.page.max(1);
+        let query = CatalogQuery {
+            page,
+            per_page,
+            ..query.clone()
+        };
+        let now = self.now_ms();
+        if let Some(cached) = self.catalog_cache.listing(&query, now) {
+            return Ok(cached);
+        }
         let filter = ProductFilter {
             status: Some(ProductStatus::Published),
             kind: query.kind,
@@ -97,12 +110,37 @@ impl Kenning {
         };
         let items = self.store.list_products(&filter).await?;
         let total = self.store.count_products(&filter).await?;
-        Ok(CatalogPage {
+        let result = Arc::new(CatalogPage {
             items,
             total,
             page,
             per_page,
-        })
+        });
+        self.catalog_cache
+            .put_listing(&query, Arc::clone(&result), now);
+        Ok(result)
+    }
+
+    /// A product and its table of contents, from the catalog cache when fresh.
+    async fn outline(&self, id: ProductId) -> Result<Arc<ProductOutline>, AppError> {
+        let now = self.now_ms();
+        if let Some(cached) = self.catalog_cache.product(id, now) {
+            return Ok(cached);
+        }
+        let product = self
+            .store
+            .product(id)
+            .await?
+            .ok_or(AppError::NotFound("product"))?;
+        let chapters = self.store.chapters(id).await?;
+        let lessons = self.store.lessons(id).await?;
+        let outline = Arc::new(ProductOutline {
+            product,
+            chapters,
+            lessons,
+        });
+        self.catalog_cache.put_product(Arc::clone(&outline), now);
+        Ok(outline)
     }
 
     /// A product page. Drafts exist only for their creator and admins: for everyone else
@@ -112,27 +150,22 @@ impl Kenning {
         id: ProductId,
         user: Option<&CurrentUser>,
     ) -> Result<ProductDetail, AppError> {
-        let product = self
-            .store
-            .product(id)
-            .await?
-            .ok_or(AppError::NotFound("product"))?;
+        let outline = self.outline(id).await?;
+        let product = &outline.product;
         let viewer = user.map(CurrentUser::viewer);
         let owned = match viewer {
             Some(v) => self.store.is_entitled(v.account_id, id).await?,
             None => false,
         };
         // Buyers keep seeing what they bought after it is unpublished.
-        if !owned && !can_view_product(&product, viewer) {
+        if !owned && !can_view_product(product, viewer) {
             return Err(AppError::NotFound("product"));
         }
-        let editable = viewer.is_some_and(|v| can_edit_product(&product, v));
-        let chapters = self.store.chapters(id).await?;
-        let lessons = self.store.lessons(id).await?;
+        let editable = viewer.is_some_and(|v| can_edit_product(product, v));
         Ok(ProductDetail {
-            product,
-            chapters,
-            lessons,
+            product: product.clone(),
+            chapters: outline.chapters.clone(),
+            lessons: outline.lessons.clone(),
             owned,
             editable,
         })
@@ -149,11 +182,11 @@ impl Kenning {
             .lesson(id)
             .await?
             .ok_or(AppError::NotFound("lesson"))?;
-        let product = self
-            .store
-            .product(lesson.product_id)
-            .await?
-            .ok_or(AppError::NotFound("lesson"))?;
+        let outline = match self.outline(lesson.product_id).await {
+            Err(AppError::NotFound(_)) => return Err(AppError::NotFound("lesson")),
+            other => other?,
+        };
+        let product = outline.product.clone();
         let viewer = user.map(CurrentUser::viewer);
         let entitled = match viewer {
             Some(v) => self.store.is_entitled(v.account_id, product.id).await?,
@@ -167,11 +200,10 @@ impl Kenning {
             LessonAccess::NeedsLogin => return Err(AppError::Unauthenticated),
             LessonAccess::NeedsPurchase => return Err(AppError::PurchaseRequired),
         }
-        let lessons = self.store.lessons(product.id).await?;
         Ok(LessonView {
             product,
             lesson,
-            lessons,
+            lessons: outline.lessons.clone(),
         })
     }
 
@@ -218,6 +250,7 @@ impl Kenning {
             published_at_ms: None,
         };
         self.store.insert_product(&product).await?;
+        self.catalog_cache.clear();
         Ok(product)
     }
 
@@ -255,6 +288,7 @@ impl Kenning {
         product.prices = draft.prices;
         product.tags = draft.tags;
         self.store.update_product(&product, self.now_ms()).await?;
+        self.catalog_cache.clear();
         Ok(product)
     }
 
@@ -280,6 +314,7 @@ impl Kenning {
             .map_err(AppError::Internal)?;
         product.cover_key = Some(key);
         self.store.update_product(&product, self.now_ms()).await?;
+        self.catalog_cache.clear();
         Ok(product)
     }
 
@@ -317,6 +352,7 @@ impl Kenning {
             title,
         };
         self.store.insert_chapter(&chapter).await?;
+        self.catalog_cache.clear();
         Ok(chapter)
     }
 
@@ -349,6 +385,7 @@ impl Kenning {
             preview: new.preview,
         };
         self.store.insert_lesson(&lesson).await?;
+        self.catalog_cache.clear();
         Ok(lesson)
     }
 
@@ -361,6 +398,7 @@ impl Kenning {
         product.status = ProductStatus::Published;
         product.published_at_ms = product.published_at_ms.or(Some(self.now_ms()));
         self.store.update_product(&product, self.now_ms()).await?;
+        self.catalog_cache.clear();
         Ok(product)
     }
 
@@ -369,6 +407,7 @@ impl Kenning {
         let mut product = self.editable_product(user, id).await?;
         product.status = ProductStatus::Unpublished;
         self.store.update_product(&product, self.now_ms()).await?;
+        self.catalog_cache.clear();
         Ok(product)
     }
 }

@@ -6,6 +6,7 @@
 //! business rules live here and in `kenning-domain`, never in a handler or in SQL.
 
 pub mod accounts;
+pub mod cache;
 pub mod catalog;
 pub mod checkout;
 pub mod error;
@@ -26,6 +27,8 @@ pub struct AppSettings {
     pub session_days: i64,
     /// Largest cover image accepted, in bytes.
     pub max_cover_bytes: usize,
+    /// How long catalog pages and sessions may be served from memory (0: never).
+    pub cache_ms: i64,
 }
 
 impl Default for AppSettings {
@@ -34,6 +37,7 @@ impl Default for AppSettings {
             platform_fee_bps: kenning_domain::ledger::DEFAULT_PLATFORM_FEE_BPS,
             session_days: 30,
             max_cover_bytes: 5 * 1024 * 1024,
+            cache_ms: 1000,
         }
     }
 }
@@ -46,6 +50,8 @@ pub struct Kenning {
     media: Arc<dyn MediaStore>,
     clock: Arc<dyn Clock>,
     settings: AppSettings,
+    catalog_cache: Arc<cache::CatalogCache>,
+    session_cache: Arc<cache::SessionCache>,
 }
 
 impl Kenning {
@@ -61,6 +67,8 @@ impl Kenning {
             payments,
             media,
             clock,
+            catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
+            session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),
             settings,
         }
     }

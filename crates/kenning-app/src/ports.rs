@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 use bytes::Bytes;
 use kenning_domain::account::{Account, Email, Role};
-use kenning_domain::catalog::{Chapter, Lesson, Product, ProductKind, ProductStatus};
+use kenning_domain::catalog::{
+    Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus,
+};
 use kenning_domain::ids::{AccountId, LessonId, OrderId, PaymentId, ProductId};
 use kenning_domain::ledger::LedgerTransaction;
 use kenning_domain::locale::Locale;
@@ -56,8 +58,12 @@ pub trait AccountStore: Send + Sync {
         created_at_ms: i64,
         expires_at_ms: i64,
     ) -> StoreResult<()>;
-    /// The account behind an unexpired session.
-    async fn session_account(&self, token_hash: &str, now_ms: i64) -> StoreResult<Option<Account>>;
+    /// The account behind an unexpired session, and when the session expires.
+    async fn session_account(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<(Account, i64)>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 }
 
@@ -84,7 +90,8 @@ pub trait CatalogStore: Send + Sync {
     async fn insert_chapter(&self, chapter: &Chapter) -> StoreResult<()>;
     async fn chapters(&self, product: ProductId) -> StoreResult<Vec<Chapter>>;
     async fn insert_lesson(&self, lesson: &Lesson) -> StoreResult<()>;
-    async fn lessons(&self, product: ProductId) -> StoreResult<Vec<Lesson>>;
+    /// The product's lessons in order, without their text.
+    async fn lessons(&self, product: ProductId) -> StoreResult<Vec<LessonOutline>>;
     async fn lesson(&self, id: LessonId) -> StoreResult<Option<Lesson>>;
 }
 

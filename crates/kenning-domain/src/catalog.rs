@@ -246,6 +246,17 @@ pub struct Lesson {
     pub preview: bool,
 }
 
+/// A lesson as listed in a table of contents: everything but its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LessonOutline {
+    pub id: LessonId,
+    pub product_id: ProductId,
+    pub chapter_id: Option<ChapterId>,
+    pub position: i64,
+    pub title: LocalizedText,
+    pub preview: bool,
+}
+
 /// Who is looking at a lesson and what they hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Viewer {

@@ -104,9 +104,13 @@ impl AccountStore for SqlStore {
         Ok(())
     }
 
-    async fn session_account(&self, token_hash: &str, now_ms: i64) -> StoreResult<Option<Account>> {
+    async fn session_account(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> StoreResult<Option<(Account, i64)>> {
         let row = sqlx::query(
-            "SELECT a.id, a.email, a.display_name, a.role, a.created_at_ms \
+            "SELECT a.id, a.email, a.display_name, a.role, a.created_at_ms, s.expires_at_ms \
              FROM sessions s JOIN accounts a ON a.id = s.account_id \
              WHERE s.token_hash = $1 AND s.expires_at_ms > $2",
         )
@@ -115,7 +119,8 @@ impl AccountStore for SqlStore {
         .fetch_optional(self.pool())
         .await
         .map_err(db_error)?;
-        row.as_ref().map(rows::account).transpose()
+        row.map(|r| Ok((rows::account(&r)?, rows::int(&r, "expires_at_ms")?)))
+            .transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {

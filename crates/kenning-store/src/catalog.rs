@@ -4,18 +4,19 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use kenning_app::ports::{CatalogStore, ProductFilter, StoreError, StoreResult};
-use kenning_domain::catalog::{Chapter, Lesson, PriceList, Product};
+use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product};
 use kenning_domain::ids::{LessonId, ProductId};
-use kenning_domain::money::Money;
+use kenning_domain::money::{Currency, Money};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AssertSqlSafe};
 
 use crate::{SqlStore, db_error, rows};
 
+/// The product columns (followed by more columns or by the FROM clause).
 const PRODUCT_SELECT: &str = "SELECT p.id, p.creator_id, a.display_name AS creator_name, p.kind, \
-     p.status, p.title, p.description, p.tags, p.cover_key, p.created_at_ms, p.published_at_ms \
-     FROM products p JOIN accounts a ON a.id = p.creator_id";
+     p.status, p.title, p.description, p.tags, p.cover_key, p.created_at_ms, p.published_at_ms";
+const PRODUCT_FROM: &str = " FROM products p JOIN accounts a ON a.id = p.creator_id";
 
 /// ",en,zh-CN," — lets a LIKE find products written in one language.
 fn languages_column(product: &Product) -> String {
@@ -172,23 +173,39 @@ impl CatalogStore for SqlStore {
     }
 
     async fn product(&self, id: ProductId) -> StoreResult<Option<Product>> {
-        let sql = AssertSqlSafe(format!("{PRODUCT_SELECT} WHERE p.id = $1"));
-        let row = sqlx::query(sql)
+        // One round trip: the product row repeated once per price.
+        let sql = AssertSqlSafe(format!(
+            "{PRODUCT_SELECT}, pp.currency, pp.amount_minor AS price_minor \
+             FROM products p JOIN accounts a ON a.id = p.creator_id \
+             LEFT JOIN product_prices pp ON pp.product_id = p.id \
+             WHERE p.id = $1 ORDER BY pp.position"
+        ));
+        let found = sqlx::query(sql)
             .bind(id.to_string())
-            .fetch_optional(self.pool())
+            .fetch_all(self.pool())
             .await
             .map_err(db_error)?;
-        let Some(row) = row else { return Ok(None) };
-        let mut products = vec![rows::product(&row)?];
-        self.attach_prices(&mut products).await?;
-        Ok(products.pop())
+        let Some(first) = found.first() else {
+            return Ok(None);
+        };
+        let mut product = rows::product(first)?;
+        let mut prices = Vec::with_capacity(found.len());
+        for row in &found {
+            if let Some(code) = rows::opt_text(row, "currency")? {
+                let currency = Currency::from_code(&code)
+                    .map_err(|_| StoreError::Corrupt(format!("currency {code:?}")))?;
+                prices.push(Money::new(rows::int(row, "price_minor")?, currency));
+            }
+        }
+        product.prices = PriceList::new(prices).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok(Some(product))
     }
 
     async fn list_products(&self, filter: &ProductFilter) -> StoreResult<Vec<Product>> {
         let (clause, values) = filter_clause(filter);
         let limit = if filter.limit > 0 { filter.limit } else { 100 };
         let sql = format!(
-            "{PRODUCT_SELECT}{clause} \
+            "{PRODUCT_SELECT}{PRODUCT_FROM}{clause} \
              ORDER BY COALESCE(p.published_at_ms, p.created_at_ms) DESC, p.id \
              LIMIT {limit} OFFSET {}",
             filter.offset.max(0)
@@ -259,16 +276,16 @@ impl CatalogStore for SqlStore {
         Ok(())
     }
 
-    async fn lessons(&self, product: ProductId) -> StoreResult<Vec<Lesson>> {
+    async fn lessons(&self, product: ProductId) -> StoreResult<Vec<LessonOutline>> {
         let found = sqlx::query(
-            "SELECT id, product_id, chapter_id, position, title, body, preview FROM lessons \
+            "SELECT id, product_id, chapter_id, position, title, preview FROM lessons \
              WHERE product_id = $1 ORDER BY position, id",
         )
         .bind(product.to_string())
         .fetch_all(self.pool())
         .await
         .map_err(db_error)?;
-        found.iter().map(rows::lesson).collect()
+        found.iter().map(rows::lesson_outline).collect()
     }
 
     async fn lesson(&self, id: LessonId) -> StoreResult<Option<Lesson>> {

@@ -2,7 +2,7 @@
 
 use kenning_app::ports::StoreError;
 use kenning_domain::account::{Account, DisplayName, Email, Role};
-use kenning_domain::catalog::{Chapter, Lesson, PriceList, Product};
+use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product};
 use kenning_domain::ids::{AccountId, ChapterId, LessonId, OrderId, ProductId};
 use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::{Currency, Money};
@@ -106,6 +106,21 @@ pub(crate) fn lesson(row: &AnyRow) -> Result<Lesson, StoreError> {
         position: int(row, "position")?,
         title: json(row, "title")?,
         body: json(row, "body")?,
+        preview: flag(row, "preview")?,
+    })
+}
+
+pub(crate) fn lesson_outline(row: &AnyRow) -> Result<LessonOutline, StoreError> {
+    let chapter_id = match opt_text(row, "chapter_id")? {
+        Some(c) => Some(parse_col::<ChapterId>(&c, "chapter id")?),
+        None => None,
+    };
+    Ok(LessonOutline {
+        id: parse_col::<LessonId>(&text(row, "id")?, "lesson id")?,
+        product_id: parse_col::<ProductId>(&text(row, "product_id")?, "product id")?,
+        chapter_id,
+        position: int(row, "position")?,
+        title: json(row, "title")?,
         preview: flag(row, "preview")?,
     })
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use kenning_app::catalog::ProductDetail;
 use kenning_domain::account::Account;
-use kenning_domain::catalog::{Lesson, Product};
+use kenning_domain::catalog::{LessonOutline, Product};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::Order;
@@ -113,7 +113,7 @@ pub struct LessonSummary {
 }
 
 impl LessonSummary {
-    pub fn new(l: &Lesson, locale: Locale) -> Self {
+    pub fn new(l: &LessonOutline, locale: Locale) -> Self {
         LessonSummary {
             id: l.id.to_string(),
             title: l.title.get(locale).to_owned(),

@@ -154,7 +154,7 @@ pub struct Section {
 
 pub fn sections(page: &Page<'_>, detail: &ProductDetail) -> Vec<Section> {
     let open_all = detail.owned || detail.editable;
-    let line = |l: &kenning_domain::catalog::Lesson| LessonLine {
+    let line = |l: &kenning_domain::catalog::LessonOutline| LessonLine {
         id: l.id.to_string(),
         title: l.title.get(page.ctx.locale).to_owned(),
         preview: l.preview,

@@ -1,0 +1,218 @@
+//! Short-lived read caches: the public catalog (product pages and listings) and signed-in
+//! sessions.
+//!
+//! The database stays the only source of truth: entries expire after a TTL (one second by
+//! default), and every write through this process clears what it touches, so this node
+//! shows its own changes at once and other nodes within the TTL. Only display paths read
+//! the catalog through it; orders, payments and entitlements always read the database. A
+//! session ended on another node (log-out, new password) stops working there within the
+//! TTL.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
+use kenning_domain::account::Account;
+use kenning_domain::catalog::{Chapter, LessonOutline, Product};
+use kenning_domain::ids::ProductId;
+
+use crate::catalog::{CatalogPage, CatalogQuery};
+
+/// The public part of a product page: the product and its table of contents.
+#[derive(Clone, Debug)]
+pub struct ProductOutline {
+    pub product: Product,
+    pub chapters: Vec<Chapter>,
+    pub lessons: Vec<LessonOutline>,
+}
+
+/// Entries beyond this many are not kept (the cache is cleared and refilled).
+const MAX_ENTRIES: usize = 10_000;
+
+/// A map whose entries expire.
+struct Timed<K, V> {
+    map: Mutex<HashMap<K, (i64, Arc<V>)>>,
+}
+
+impl<K: Eq + Hash, V> Timed<K, V> {
+    fn new() -> Self {
+        Timed {
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, key: &K, now_ms: i64) -> Option<Arc<V>> {
+        let map = self.map.lock().ok()?;
+        let (expires, value) = map.get(key)?;
+        (*expires > now_ms).then(|| Arc::clone(value))
+    }
+
+    fn put(&self, key: K, value: Arc<V>, expires_ms: i64) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= MAX_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, (expires_ms, value));
+        }
+    }
+
+    fn remove(&self, key: &K) {
+        if let Ok(mut map) = self.map.lock() {
+            map.remove(key);
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut map) = self.map.lock() {
+            map.clear();
+        }
+    }
+}
+
+/// Accounts behind session tokens (keyed by the token's hash).
+pub struct SessionCache {
+    ttl_ms: i64,
+    sessions: Timed<String, Account>,
+}
+
+impl SessionCache {
+    pub fn new(ttl_ms: i64) -> Self {
+        SessionCache {
+            ttl_ms,
+            sessions: Timed::new(),
+        }
+    }
+
+    pub fn get(&self, token_hash: &str, now_ms: i64) -> Option<Arc<Account>> {
+        if self.ttl_ms <= 0 {
+            return None;
+        }
+        self.sessions.get(&token_hash.to_owned(), now_ms)
+    }
+
+    /// Remembers a session no longer than it is valid.
+    pub fn put(&self, token_hash: String, account: Account, now_ms: i64, expires_at_ms: i64) {
+        if self.ttl_ms > 0 {
+            let until = (now_ms + self.ttl_ms).min(expires_at_ms);
+            self.sessions.put(token_hash, Arc::new(account), until);
+        }
+    }
+
+    pub fn remove(&self, token_hash: &str) {
+        self.sessions.remove(&token_hash.to_owned());
+    }
+
+    pub fn clear(&self) {
+        self.sessions.clear();
+    }
+}
+
+/// Listing queries as cache keys.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ListingKey(Option<&'static str>, Option<&'static str>, i64, i64);
+
+impl ListingKey {
+    fn new(q: &CatalogQuery) -> Self {
+        ListingKey(
+            q.kind.map(|k| k.as_str()),
+            q.language.map(|l| l.tag()),
+            q.page,
+            q.per_page,
+        )
+    }
+}
+
+pub struct CatalogCache {
+    ttl_ms: i64,
+    products: Timed<ProductId, ProductOutline>,
+    listings: Timed<ListingKey, CatalogPage>,
+}
+
+impl CatalogCache {
+    /// A TTL of zero turns caching off.
+    pub fn new(ttl_ms: i64) -> Self {
+        CatalogCache {
+            ttl_ms,
+            products: Timed::new(),
+            listings: Timed::new(),
+        }
+    }
+
+    pub fn product(&self, id: ProductId, now_ms: i64) -> Option<Arc<ProductOutline>> {
+        if self.ttl_ms <= 0 {
+            return None;
+        }
+        self.products.get(&id, now_ms)
+    }
+
+    pub fn put_product(&self, outline: Arc<ProductOutline>, now_ms: i64) {
+        if self.ttl_ms > 0 {
+            let id = outline.product.id;
+            self.products.put(id, outline, now_ms + self.ttl_ms);
+        }
+    }
+
+    pub fn listing(&self, query: &CatalogQuery, now_ms: i64) -> Option<Arc<CatalogPage>> {
+        if self.ttl_ms <= 0 {
+            return None;
+        }
+        self.listings.get(&ListingKey::new(query), now_ms)
+    }
+
+    pub fn put_listing(&self, query: &CatalogQuery, page: Arc<CatalogPage>, now_ms: i64) {
+        if self.ttl_ms > 0 {
+            self.listings
+                .put(ListingKey::new(query), page, now_ms + self.ttl_ms);
+        }
+    }
+
+    /// Forgets everything (after any catalog write).
+    pub fn clear(&self) {
+        self.products.clear();
+        self.listings.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kenning_domain::account::{DisplayName, Email, Role};
+    use kenning_domain::ids::AccountId;
+
+    fn account() -> Account {
+        Account {
+            id: AccountId::new(),
+            email: Email::parse("a@example.com").unwrap_or_else(|e| panic!("{e}")),
+            display_name: DisplayName::parse("A").unwrap_or_else(|e| panic!("{e}")),
+            role: Role::Learner,
+            created_at_ms: 0,
+        }
+    }
+
+    #[test]
+    fn entries_expire_after_the_ttl() {
+        let cache = SessionCache::new(1000);
+        cache.put("h".into(), account(), 0, i64::MAX);
+        assert!(cache.get("h", 999).is_some());
+        assert!(cache.get("h", 1000).is_none());
+    }
+
+    #[test]
+    fn a_session_is_never_cached_past_its_own_expiry() {
+        let cache = SessionCache::new(1000);
+        cache.put("h".into(), account(), 0, 10);
+        assert!(cache.get("h", 9).is_some());
+        assert!(cache.get("h", 10).is_none());
+    }
+
+    #[test]
+    fn removal_and_a_zero_ttl_leave_nothing() {
+        let cache = SessionCache::new(1000);
+        cache.put("h".into(), account(), 0, i64::MAX);
+        cache.remove("h");
+        assert!(cache.get("h", 1).is_none());
+        let off = SessionCache::new(0);
+        off.put("h".into(), account(), 0, i64::MAX);
+        assert!(off.get("h", 1).is_none());
+    }
+}
