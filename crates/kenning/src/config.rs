@@ -19,6 +19,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub platform_fee_bps: u16,
     pub max_connections: u32,
+    pub cache_ms: i64,
 }
 
 /// The file form: every key optional; unknown keys are an error so typos are caught.
@@ -31,6 +32,7 @@ pub struct FileSettings {
     pub secure_cookies: Option<bool>,
     pub platform_fee_bps: Option<u16>,
     pub max_connections: Option<u32>,
+    pub cache_ms: Option<i64>,
 }
 
 impl FileSettings {
@@ -67,6 +69,9 @@ pub struct Overrides {
     /// Platform fee in basis points of each sale (1000 = 10%).
     #[arg(long, env = "KENNING_PLATFORM_FEE_BPS", global = true)]
     pub platform_fee_bps: Option<u16>,
+    /// How long catalog pages and sessions may be served from memory, in ms (0: never).
+    #[arg(long, env = "KENNING_CACHE_MS", global = true)]
+    pub cache_ms: Option<i64>,
 }
 
 impl Settings {
@@ -106,6 +111,7 @@ impl Settings {
                 .unwrap_or(false),
             platform_fee_bps,
             max_connections: file.max_connections.unwrap_or(16),
+            cache_ms: overrides.cache_ms.or(file.cache_ms).unwrap_or(1000).max(0),
         })
     }
 }

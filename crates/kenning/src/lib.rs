@@ -47,6 +47,7 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
         Arc::new(SystemClock),
         AppSettings {
             platform_fee_bps: settings.platform_fee_bps,
+            cache_ms: settings.cache_ms,
             ..AppSettings::default()
         },
     ))

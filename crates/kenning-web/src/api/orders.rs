@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use kenning_domain::DomainError;
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
@@ -16,15 +16,17 @@ use crate::context::SignedIn;
 use crate::error::{ApiJson, HttpError};
 use crate::state::AppState;
 
-/// Create an order for a product. Requires an `Idempotency-Key` header: the same key from
-/// the same person returns the same order (201 when created, 200 when it existed).
+/// Create an order for a product. Requires an `Idempotency-Key` header: a retry with the
+/// same key from the same person returns the same order and answer, marked with
+/// `Idempotent-Replayed: true`.
 #[utoipa::path(post, path = "/api/v1/orders", tag = "orders",
     security(("bearer" = [])),
     params(("Idempotency-Key" = String, Header, description = "Unique per purchase attempt")),
     request_body = CreateOrderRequest,
     responses(
-        (status = 201, body = OrderResponse),
-        (status = 200, description = "The order created earlier with this key", body = OrderResponse),
+        (status = 201, body = OrderResponse, headers(
+            ("Idempotent-Replayed" = String, description = "`true` when this key was seen before")
+        )),
         (status = 401, body = ErrorResponse),
         (status = 404, body = ErrorResponse),
         (status = 409, description = "Already owned, free, or key reused", body = ErrorResponse),
@@ -35,7 +37,14 @@ pub async fn create_order(
     SignedIn(user, ctx): SignedIn,
     headers: HeaderMap,
     ApiJson(body): ApiJson<CreateOrderRequest>,
-) -> Result<(StatusCode, Json<OrderResponse>), HttpError> {
+) -> Result<
+    (
+        StatusCode,
+        [(HeaderName, HeaderValue); 1],
+        Json<OrderResponse>,
+    ),
+    HttpError,
+> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -56,12 +65,12 @@ pub async fn create_order(
         }
         (result, _) => result?,
     };
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(OrderResponse::from(&order))))
+    let replayed = HeaderValue::from_static(if created { "false" } else { "true" });
+    Ok((
+        StatusCode::CREATED,
+        [(HeaderName::from_static("idempotent-replayed"), replayed)],
+        Json(OrderResponse::from(&order)),
+    ))
 }
 
 /// The caller's orders, newest first.

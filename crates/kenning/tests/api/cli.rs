@@ -2,17 +2,103 @@ use std::process::Command;
 
 use serde_json::json;
 
-use crate::helpers::{TestApp, json_of};
+use crate::helpers::{TestApp, json_of, token_of};
 use crate::on_both_databases;
 
-on_both_databases!(ledger_verify_passes_on_healthy_books_and_fails_on_a_bad_posting);
+on_both_databases!(
+    ledger_verify_passes_on_healthy_books_and_fails_on_a_bad_posting,
+    admin_create_makes_an_admin_who_can_log_in,
+);
 
-fn verify(app: &TestApp) -> std::process::Output {
+fn kenning(app: &TestApp, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_kenning"))
-        .args(["--database-url", &app.database_url, "ledger", "verify"])
+        .args(["--database-url", &app.database_url])
+        .args(args)
         .env("KENNING_LOG", "error")
+        .env_remove("KENNING_ADMIN_PASSWORD")
         .output()
         .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn verify(app: &TestApp) -> std::process::Output {
+    kenning(app, &["ledger", "verify"])
+}
+
+async fn admin_create_makes_an_admin_who_can_log_in(app: &TestApp) {
+    let made = kenning(
+        app,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "Root@Example.com",
+            "--role",
+            "admin",
+            "--password",
+            "a very long secret",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let token = token_of(app.login("root@example.com", "a very long secret").await).await;
+    let me = json_of(app.get("/api/v1/me", Some(&token)).await).await;
+    assert_eq!(me["role"], "admin");
+
+    // Without --password one is generated and printed once.
+    let generated = kenning(
+        app,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "ops@example.com",
+            "--role",
+            "creator",
+        ],
+    );
+    assert!(generated.status.success());
+    let out = String::from_utf8_lossy(&generated.stdout).to_string();
+    let password = out
+        .lines()
+        .find_map(|l| l.strip_prefix("password: "))
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_owned();
+    let token = token_of(app.login("ops@example.com", &password).await).await;
+    assert_eq!(
+        json_of(app.get("/api/v1/me", Some(&token)).await).await["role"],
+        "creator"
+    );
+
+    let refused = kenning(
+        app,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "x@example.com",
+            "--role",
+            "king",
+            "--password",
+            "a very long secret",
+        ],
+    );
+    assert!(!refused.status.success());
+    let weak = kenning(
+        app,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "y@example.com",
+            "--password",
+            "short",
+        ],
+    );
+    assert!(!weak.status.success());
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM accounts").await, 2);
 }
 
 async fn ledger_verify_passes_on_healthy_books_and_fails_on_a_bad_posting(app: &TestApp) {

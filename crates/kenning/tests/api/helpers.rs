@@ -96,6 +96,7 @@ impl TestApp {
             secure_cookies: false,
             platform_fee_bps: 1000,
             max_connections: 8,
+            cache_ms: 1000,
         };
         let store = open_store(&settings)
             .await

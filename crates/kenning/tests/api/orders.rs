@@ -18,6 +18,13 @@ async fn a_learner_buys_a_course_and_can_study_it(app: &TestApp) {
 
     let created = app.order(&learner, &product, "buy-1").await;
     assert_eq!(created.status(), StatusCode::CREATED);
+    assert_eq!(
+        created
+            .headers()
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("false")
+    );
     let order = json_of(created).await;
     assert_eq!(order["status"], "pending");
     assert_eq!(order["total"]["amount_minor"], 1499);
@@ -26,7 +33,14 @@ async fn a_learner_buys_a_course_and_can_study_it(app: &TestApp) {
 
     // A retried request with the same key is the same order.
     let again = app.order(&learner, &product, "buy-1").await;
-    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(
+        again
+            .headers()
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
     assert_eq!(json_of(again).await["id"], id.as_str());
     assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, 1);
 
