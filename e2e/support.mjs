@@ -5,6 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = resolve(import.meta.dirname, '..');
@@ -82,4 +83,19 @@ export async function launchBrowser() {
 
 export async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/// Registers hooks that start a server and a browser for the tests of one file; the
+/// returned object holds them once the hooks have run.
+export function useKenning() {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.chrome = await launchBrowser();
+  });
+  after(async () => {
+    await env.chrome?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -1,27 +1,16 @@
 // A creator publishes a course with a preview lesson, and a visitor sees it.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, shot, startServer } from '../support.mjs';
+import { test } from 'node:test';
+import { shot, useKenning } from '../support.mjs';
 
-let server;
-let chrome;
-
-before(async () => {
-  server = await startServer();
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = useKenning();
 
 for (const locale of ['en', 'zh-CN']) {
   test(`a creator publishes a course from the studio (${locale})`, async () => {
-    const context = await chrome.browser.newContext({ locale });
+    const context = await env.chrome.browser.newContext({ locale });
     const page = await context.newPage();
     try {
-      await page.goto(`${server.base}/login`);
+      await page.goto(`${env.server.base}/login`);
       await page.fill('input[name=email]', 'maya.chen@demo.kenning.test');
       await page.fill('input[name=password]', 'kenning-demo-2026');
       await page.click('[data-test=submit]');
@@ -49,14 +38,14 @@ for (const locale of ['en', 'zh-CN']) {
       await shot(page, `${locale}-studio-published`);
 
       // A visitor sees it, with the first lesson as a preview and the second locked.
-      const visitor = await chrome.browser.newContext({ locale });
+      const visitor = await env.chrome.browser.newContext({ locale });
       const v = await visitor.newPage();
       let dialog = false;
       v.on('dialog', async (d) => {
         dialog = true;
         await d.dismiss();
       });
-      await v.goto(`${server.base}/catalog?kind=course`);
+      await v.goto(`${env.server.base}/catalog?kind=course`);
       await v.click(`[data-test=product-card] >> text=${locale === 'en' ? title : `水彩入门 ${locale}`}`);
       assert.equal(await v.locator('[data-test=preview-badge]').count(), 1);
       await v.click('[data-test=lesson-row] a >> nth=0');

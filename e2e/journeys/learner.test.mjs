@@ -1,21 +1,10 @@
 // A visitor finds a course, previews it, signs up, is declined once, pays, and studies —
 // in Simplified Chinese and in English, through the real pages.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, shot, startServer } from '../support.mjs';
+import { test } from 'node:test';
+import { shot, useKenning } from '../support.mjs';
 
-let server;
-let chrome;
-
-before(async () => {
-  server = await startServer();
-  chrome = await launchBrowser();
-});
-
-after(async () => {
-  await chrome?.close();
-  await server?.stop();
-});
+const env = useKenning();
 
 const journeys = [
   {
@@ -34,10 +23,10 @@ const journeys = [
 
 for (const j of journeys) {
   test(`a learner finds, buys and studies a course (${j.locale})`, async () => {
-    const context = await chrome.browser.newContext({ locale: j.locale });
+    const context = await env.chrome.browser.newContext({ locale: j.locale });
     const page = await context.newPage();
     try {
-      await page.goto(server.base);
+      await page.goto(env.server.base);
       assert.equal(await page.getAttribute('html', 'lang'), j.locale);
       await shot(page, `${j.locale}-01-home`);
 
@@ -104,16 +93,16 @@ for (const j of journeys) {
 }
 
 test('the language can be switched by hand and is remembered', async () => {
-  const context = await chrome.browser.newContext({ locale: 'en-US' });
+  const context = await env.chrome.browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
   try {
-    await page.goto(`${server.base}/catalog`);
+    await page.goto(`${env.server.base}/catalog`);
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     await page.selectOption('[data-test=lang-select]', 'zh-CN');
     await page.click('[data-test=prefs-save]');
     await page.waitForURL(/\/catalog$/);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-    await page.goto(server.base);
+    await page.goto(env.server.base);
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     await shot(page, 'switched-to-zh-CN');
   } finally {

@@ -95,10 +95,9 @@ pub(crate) fn chapter(row: &AnyRow) -> Result<Chapter, StoreError> {
 }
 
 pub(crate) fn lesson(row: &AnyRow) -> Result<Lesson, StoreError> {
-    let chapter_id = match opt_text(row, "chapter_id")? {
-        Some(c) => Some(parse_col::<ChapterId>(&c, "chapter id")?),
-        None => None,
-    };
+    let chapter_id = opt_text(row, "chapter_id")?
+        .map(|c| parse_col::<ChapterId>(&c, "chapter id"))
+        .transpose()?;
     Ok(Lesson {
         id: parse_col::<LessonId>(&text(row, "id")?, "lesson id")?,
         product_id: parse_col::<ProductId>(&text(row, "product_id")?, "product id")?,
@@ -111,10 +110,9 @@ pub(crate) fn lesson(row: &AnyRow) -> Result<Lesson, StoreError> {
 }
 
 pub(crate) fn lesson_outline(row: &AnyRow) -> Result<LessonOutline, StoreError> {
-    let chapter_id = match opt_text(row, "chapter_id")? {
-        Some(c) => Some(parse_col::<ChapterId>(&c, "chapter id")?),
-        None => None,
-    };
+    let chapter_id = opt_text(row, "chapter_id")?
+        .map(|c| parse_col::<ChapterId>(&c, "chapter id"))
+        .transpose()?;
     Ok(LessonOutline {
         id: parse_col::<LessonId>(&text(row, "id")?, "lesson id")?,
         product_id: parse_col::<ProductId>(&text(row, "product_id")?, "product id")?,

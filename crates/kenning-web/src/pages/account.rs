@@ -9,7 +9,7 @@ use kenning_domain::locale::Locale;
 use kenning_domain::money::Currency;
 use serde::Deserialize;
 
-use super::forms::CsrfForm;
+use super::forms::{CsrfForm, EmptyForm};
 use super::{Page, render};
 use crate::context::{CURRENCY_COOKIE, Ctx, LANG_COOKIE, RequestContext, SESSION_COOKIE, cookie};
 use crate::error::HttpError;
@@ -175,9 +175,6 @@ pub async fn login(
         }
     }
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 pub async fn logout(
     State(state): State<AppState>,

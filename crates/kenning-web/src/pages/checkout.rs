@@ -10,7 +10,7 @@ use kenning_domain::money::Currency;
 use kenning_domain::order::OrderStatus;
 use serde::Deserialize;
 
-use super::forms::CsrfForm;
+use super::forms::{CsrfForm, EmptyForm};
 use super::{Card, Page, ok, render};
 use crate::api::path_id;
 use crate::context::SignedIn;
@@ -41,9 +41,6 @@ pub async fn buy(
         &format!("/orders/{}", order.id),
     )))
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 /// "Get for free".
 pub async fn claim(

@@ -9,6 +9,10 @@ use serde::de::DeserializeOwned;
 use crate::context::RequestContext;
 use crate::error::ErrorReport;
 
+/// A form whose only field is its token (log out, publish, claim …).
+#[derive(Deserialize)]
+pub struct EmptyForm {}
+
 #[derive(Deserialize)]
 struct TokenOnly {
     #[serde(default)]

@@ -16,7 +16,7 @@ use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
 use serde::Deserialize;
 
-use super::forms::{CsrfForm, same_token};
+use super::forms::{CsrfForm, EmptyForm, same_token};
 use super::{Page, ok, render};
 use crate::api::path_id;
 use crate::context::{RequestContext, SignedIn};
@@ -406,9 +406,6 @@ pub async fn add_lesson(
     state.app.add_lesson(&user, id, lesson).await?;
     Ok(Redirect::to(&format!("/studio/products/{id}")))
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 pub async fn publish(
     State(state): State<AppState>,
