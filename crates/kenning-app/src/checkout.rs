@@ -15,6 +15,15 @@ use crate::{AppError, Kenning};
 /// so a retry after such a crash does not charge twice.
 const STALE_CLAIM_MS: i64 = 5 * 60 * 1000;
 
+/// Which of a product's prices the buyer pays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CurrencyChoice {
+    /// Exactly this currency, or refuse (`not_priced_in_currency`).
+    Exactly(Currency),
+    /// This currency when the product is priced in it, else the product's first price.
+    Prefer(Currency),
+}
+
 /// An order with the product it buys.
 #[derive(Clone, Debug)]
 pub struct OrderView {
@@ -23,14 +32,14 @@ pub struct OrderView {
 }
 
 impl Kenning {
-    /// Creates an order for one product, priced in the buyer's currency when the product
-    /// has a price in it. The same idempotency key from the same buyer returns the same
-    /// order; the same key for another product is refused.
+    /// Creates an order for one product in the chosen currency. The same idempotency key
+    /// from the same buyer returns the same order; the same key for another product or
+    /// currency is refused.
     pub async fn create_order(
         &self,
         user: &CurrentUser,
         product_id: ProductId,
-        currency: Option<Currency>,
+        currency: CurrencyChoice,
         idempotency_key: &str,
     ) -> Result<(Order, bool), AppError> {
         let key = IdempotencyKey::parse(idempotency_key)?;
@@ -46,14 +55,11 @@ impl Kenning {
             return Err(AppError::ProductIsFree);
         }
         let total = match currency {
-            Some(c) => product
+            CurrencyChoice::Exactly(c) => product
                 .prices
                 .in_currency(c)
                 .ok_or(kenning_domain::DomainError::NotPricedInCurrency)?,
-            None => product
-                .prices
-                .preferred(Currency::USD)
-                .ok_or(AppError::NotForSale)?,
+            CurrencyChoice::Prefer(c) => product.prices.preferred(c).ok_or(AppError::NotForSale)?,
         };
         let candidate = Order {
             id: OrderId::new(),

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use kenning_app::checkout::CurrencyChoice;
 use kenning_domain::DomainError;
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
@@ -51,20 +52,13 @@ pub async fn create_order(
         .ok_or(DomainError::InvalidIdempotencyKey)?;
     let product_id: ProductId = path_id(&body.product_id)?;
     let currency = match body.currency.as_deref() {
-        Some(code) => Some(Currency::from_code(code)?),
-        None => Some(ctx.currency),
+        Some(code) => CurrencyChoice::Exactly(Currency::from_code(code)?),
+        None => CurrencyChoice::Prefer(ctx.currency),
     };
-    let result = state
+    let (order, created) = state
         .app
         .create_order(&user, product_id, currency, key)
-        .await;
-    // Without an explicit currency, fall back to the product's first price.
-    let (order, created) = match (result, body.currency.is_none()) {
-        (Err(kenning_app::AppError::Invalid(DomainError::NotPricedInCurrency)), true) => {
-            state.app.create_order(&user, product_id, None, key).await?
-        }
-        (result, _) => result?,
-    };
+        .await?;
     let replayed = HeaderValue::from_static(if created { "false" } else { "true" });
     Ok((
         StatusCode::CREATED,

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use kenning_app::AppError;
+use kenning_app::checkout::CurrencyChoice;
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
 use kenning_domain::order::OrderStatus;
@@ -27,12 +28,16 @@ pub struct BuyForm {
 /// "Buy": creates (or finds, for a resubmitted form) the order and opens its checkout.
 pub async fn buy(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<BuyForm>,
 ) -> Result<Response, HttpError> {
     let product_id: ProductId = path_id(&id)?;
-    let currency = Currency::from_code(&form.currency).ok();
+    // The form names the currency of the price the person saw.
+    let currency = match Currency::from_code(&form.currency) {
+        Ok(c) => CurrencyChoice::Exactly(c),
+        Err(_) => CurrencyChoice::Prefer(ctx.currency),
+    };
     let (order, _) = state
         .app
         .create_order(&user, product_id, currency, &form.key)

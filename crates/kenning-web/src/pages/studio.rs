@@ -151,7 +151,12 @@ fn form_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let page = Page::new(state, ctx, "studio-new-product");
+    let title = if action.ends_with("/products") {
+        "studio-new-product"
+    } else {
+        "studio-details"
+    };
+    let page = Page::new(state, ctx, title);
     let kinds = ProductKind::ALL
         .iter()
         .map(|k| (k.as_str(), page.kind(k)))
