@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod recs;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -43,8 +43,30 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Recommender tasks.
+    Recs {
+        #[command(subcommand)]
+        command: RecsCommand,
+    },
     /// Print an example configuration file.
     DefaultConfig,
+}
+
+#[derive(Subcommand)]
+enum RecsCommand {
+    /// Offline evaluation: tune every model on a validation split of TRAIN, train it on
+    /// TRAIN, recommend 10 unseen items to every user of TEST and score the lists.
+    Eval {
+        /// Training interactions: `user<TAB>item` per line.
+        #[arg(long)]
+        train: std::path::PathBuf,
+        /// Held-out interactions, same format.
+        #[arg(long)]
+        test: std::path::PathBuf,
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -71,21 +93,29 @@ enum LedgerCommand {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // Logs go to stderr so that command output (e.g. `recs eval --json`) stays clean.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             EnvFilter::try_from_env("KENNING_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")),
         )
         .init();
     let cli = Cli::parse();
-    if let Command::DefaultConfig = cli.command {
-        print!("{EXAMPLE}");
-        return Ok(());
+    match &cli.command {
+        Command::DefaultConfig => {
+            print!("{EXAMPLE}");
+            return Ok(());
+        }
+        Command::Recs {
+            command: RecsCommand::Eval { train, test, json },
+        } => return kenning::recs::eval(train, test, *json),
+        _ => {}
     }
     let settings = Settings::resolve(&cli.overrides)?;
     let store = open_store(&settings).await?;
     match cli.command {
-        Command::DefaultConfig => Ok(()),
+        Command::DefaultConfig | Command::Recs { .. } => Ok(()),
         Command::Migrate => {
             tracing::info!("database is up to date");
             Ok(())

@@ -155,3 +155,78 @@ async fn ledger_verify_passes_on_healthy_books_and_fails_on_a_bad_posting(app: &
     .await
     .unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn recs_eval_prints_one_json_row_per_model() {
+    let dir = std::env::temp_dir().join(format!("kenning-recs-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    // Two taste groups of 30 people; everyone holds out one item of their group.
+    let (mut train, mut test) = (String::new(), String::new());
+    for u in 0..60 {
+        let group = u / 30;
+        for i in 0..12 {
+            let line = format!("u{u}\tg{group}i{i}\n");
+            if i == u % 12 {
+                test.push_str(&line)
+            } else {
+                train.push_str(&line)
+            }
+        }
+    }
+    std::fs::write(dir.join("train.tsv"), train).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("test.tsv"), test).unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_kenning"))
+        .arg("recs")
+        .arg("eval")
+        .arg("--train")
+        .arg(dir.join("train.tsv"))
+        .arg("--test")
+        .arg(dir.join("test.tsv"))
+        .arg("--json")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("stdout is JSON: {e}"));
+    let rows = rows.as_array().cloned().unwrap_or_default();
+    assert!(rows.len() >= 5, "{rows:?}");
+    for row in &rows {
+        for key in [
+            "model",
+            "precision_at_10",
+            "recall_at_10",
+            "ndcg_at_10",
+            "map_at_10",
+            "coverage",
+            "train_seconds",
+            "recommend_seconds",
+        ] {
+            assert!(row.get(key).is_some(), "{key} in {row}");
+        }
+    }
+    let ndcg = |name: &str| {
+        rows.iter()
+            .find(|r| r["model"].as_str().unwrap_or_default().starts_with(name))
+            .and_then(|r| r["ndcg_at_10"].as_f64())
+            .unwrap_or_default()
+    };
+    assert!(ndcg("ease") > ndcg("popularity"), "{rows:?}");
+
+    let missing = Command::new(env!("CARGO_BIN_EXE_kenning"))
+        .args([
+            "recs",
+            "eval",
+            "--train",
+            "/nonexistent",
+            "--test",
+            "/nonexistent",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!missing.status.success());
+    let _ = std::fs::remove_dir_all(dir);
+}

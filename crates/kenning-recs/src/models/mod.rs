@@ -1,0 +1,67 @@
+//! The models. Each learns from [`Interactions`] and scores every item for a user.
+
+mod blend;
+mod ease;
+mod itemknn;
+mod popularity;
+mod userknn;
+
+pub use blend::Blend;
+pub use ease::Ease;
+pub use itemknn::ItemKnn;
+pub use popularity::Popularity;
+pub use userknn::UserKnn;
+
+use crate::data::Interactions;
+use crate::{Scored, top_k};
+
+pub trait Recommender: Send + Sync {
+    /// The name shown in evaluation tables, with its parameters.
+    fn name(&self) -> String;
+
+    /// An untrained model with the same parameters.
+    fn fresh(&self) -> Box<dyn Recommender>;
+
+    /// Learns from the interactions (replacing what was learned before).
+    fn fit(&mut self, data: &Interactions);
+
+    /// A score for every item (higher is better) for a user of the training data.
+    fn scores(&self, data: &Interactions, user: usize) -> Vec<f64>;
+
+    /// The `k` best items the user does not have yet.
+    fn recommend(&self, data: &Interactions, user: usize, k: usize) -> Vec<Scored> {
+        top_k(&self.scores(data, user), &data.seen(user), k)
+    }
+}
+
+/// Adds `weight × row` of a dense row-major matrix to `acc`.
+fn add_row(acc: &mut [f64], matrix: &[f64], n: usize, row: usize, weight: f64) {
+    let start = row * n;
+    if let Some(r) = matrix.get(start..start + n) {
+        for (a, v) in acc.iter_mut().zip(r) {
+            *a += weight * v;
+        }
+    }
+}
+
+/// The dense item × item Gram matrix Σ_u w_ui w_uj (row-major).
+fn gram(data: &Interactions, weight: impl Fn(usize, usize, f64) -> f64) -> Vec<f64> {
+    let n = data.n_items();
+    let mut g = vec![0.0; n * n];
+    for u in 0..data.n_users() {
+        let row: Vec<(usize, f64)> = data
+            .row(u)
+            .iter()
+            .map(|&(i, w)| (i, weight(u, i, w)))
+            .collect();
+        for &(i, wi) in &row {
+            let base = i * n;
+            for &(j, wj) in &row {
+                if let Some(cell) = g.get_mut(base + j) {
+                    *cell += wi * wj;
+                }
+            }
+        }
+    }
+    g
+}
