@@ -136,6 +136,14 @@ field-body-en = Content (English, Markdown)
 field-body-zh = Content (Chinese, Markdown)
 field-preview = Free preview: anyone can read this lesson
 
+## Recommendations
+home-for-you = For you
+home-popular = Popular with learners
+product-also-bought = People who bought this also bought
+reason-because-bought = Because you bought “{ $title }”
+reason-also-bought = Bought by the same people
+reason-popular = Popular with learners
+
 ## Errors (page)
 error-title = Something went wrong
 error-home = Back to the home page

@@ -130,6 +130,14 @@ field-body-en = 正文（英文，Markdown）
 field-body-zh = 正文（中文，Markdown）
 field-preview = 免费试看：所有人都可以阅读本课时
 
+## Recommendations
+home-for-you = 为你推荐
+home-popular = 大家都在学
+product-also-bought = 购买此内容的人还买了
+reason-because-bought = 因为你购买了《{ $title }》
+reason-also-bought = 同一批学员也购买了
+reason-popular = 学员热门之选
+
 ## Errors (page)
 error-title = 出了点问题
 error-home = 返回首页

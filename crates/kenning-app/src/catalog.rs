@@ -122,7 +122,7 @@ impl Kenning {
     }
 
     /// A product and its table of contents, from the catalog cache when fresh.
-    async fn outline(&self, id: ProductId) -> Result<Arc<ProductOutline>, AppError> {
+    pub(crate) async fn outline(&self, id: ProductId) -> Result<Arc<ProductOutline>, AppError> {
         let now = self.now_ms();
         if let Some(cached) = self.catalog_cache.product(id, now) {
             return Ok(cached);

@@ -12,11 +12,12 @@ pub mod checkout;
 pub mod error;
 pub mod library;
 pub mod ports;
+pub mod recommend;
 
 use std::sync::Arc;
 
 pub use error::AppError;
-use ports::{Clock, MediaStore, PaymentProvider, Store};
+use ports::{Clock, MediaStore, PaymentProvider, RecommendationEngine, Store};
 
 /// Operator settings the use cases need.
 #[derive(Clone, Debug)]
@@ -48,6 +49,7 @@ pub struct Kenning {
     store: Arc<dyn Store>,
     payments: Arc<dyn PaymentProvider>,
     media: Arc<dyn MediaStore>,
+    recommender: Arc<dyn RecommendationEngine>,
     clock: Arc<dyn Clock>,
     settings: AppSettings,
     catalog_cache: Arc<cache::CatalogCache>,
@@ -59,6 +61,7 @@ impl Kenning {
         store: Arc<dyn Store>,
         payments: Arc<dyn PaymentProvider>,
         media: Arc<dyn MediaStore>,
+        recommender: Arc<dyn RecommendationEngine>,
         clock: Arc<dyn Clock>,
         settings: AppSettings,
     ) -> Kenning {
@@ -66,6 +69,7 @@ impl Kenning {
             store,
             payments,
             media,
+            recommender,
             clock,
             catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),

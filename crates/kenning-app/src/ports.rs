@@ -163,6 +163,8 @@ pub trait OrderStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Products the person is entitled to, newest first, with the time of the grant.
     async fn library(&self, account: AccountId) -> StoreResult<Vec<(Product, i64)>>;
+    /// Every (person, product) entitlement: the purchase signal recommendations learn from.
+    async fn purchase_pairs(&self) -> StoreResult<Vec<(AccountId, ProductId)>>;
     /// Sum of all postings per currency; every value is zero in a healthy ledger.
     async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>>;
     /// Ids of paid orders that granted nothing.
@@ -210,6 +212,27 @@ pub trait PaymentProvider: Send + Sync {
 pub trait MediaStore: Send + Sync {
     async fn put(&self, key: &str, bytes: Bytes) -> Result<(), String>;
     async fn get(&self, key: &str) -> Result<Option<Bytes>, String>;
+}
+
+/// A suggested product and, when it comes from the person's own history, the product
+/// that led to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    pub product: ProductId,
+    pub because: Option<ProductId>,
+}
+
+/// A recommender trained from purchases. Implementations keep a trained model in memory;
+/// it is derived data, rebuilt from the store on start and on every refresh.
+pub trait RecommendationEngine: Send + Sync {
+    /// Replaces the model with one trained on these (person, product) pairs.
+    fn train(&self, purchases: &[(AccountId, ProductId)]);
+    /// Products for a person, best first, excluding what they have.
+    fn for_user(&self, user: AccountId, k: usize) -> Vec<Suggestion>;
+    /// Products bought by the same people, best first.
+    fn similar(&self, product: ProductId, k: usize) -> Vec<ProductId>;
+    /// The most bought products.
+    fn popular(&self, k: usize) -> Vec<ProductId>;
 }
 
 /// The time, so tests can move it.

@@ -4,9 +4,11 @@
 
 use kenning_app::accounts::{CurrentUser, Registration};
 use kenning_app::catalog::NewLesson;
+use kenning_app::checkout::CurrencyChoice;
 use kenning_app::{AppError, Kenning};
 use kenning_domain::account::Role;
 use kenning_domain::catalog::{PriceList, ProductDraft, ProductKind};
+use kenning_domain::ids::ProductId;
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
 
@@ -359,8 +361,8 @@ async fn publish_all(
     app: &Kenning,
     user: &CurrentUser,
     products: &[DemoProduct],
-) -> Result<usize, AppError> {
-    let mut count = 0;
+) -> Result<Vec<ProductId>, AppError> {
+    let mut ids = Vec::new();
     for spec in products {
         let prices = match spec.cny_usd {
             Some((cny, usd)) => vec![
@@ -403,9 +405,55 @@ async fn publish_all(
             }
         }
         app.publish(user, product.id).await?;
-        count += 1;
+        ids.push(product.id);
     }
-    Ok(count)
+    Ok(ids)
+}
+
+/// Demo buyers and what they bought (indexes into the creators' lists), so that the
+/// storefront has purchases to learn recommendations from.
+const DEMO_BUYERS: &[(&str, &str, &[usize], &[usize])] = &[
+    ("ana@demo.kenning.test", "Ana", &[0, 1, 3], &[0, 4]),
+    ("bo@demo.kenning.test", "Bo", &[0, 2], &[0, 2]),
+    ("chen@demo.kenning.test", "陈晨", &[0, 3], &[1, 3]),
+];
+
+async fn demo_purchases(
+    app: &Kenning,
+    lin: &[ProductId],
+    maya: &[ProductId],
+) -> Result<(), AppError> {
+    for (email, name, from_lin, from_maya) in DEMO_BUYERS {
+        let account = app
+            .create_account(
+                Registration {
+                    email: (*email).into(),
+                    password: DEMO_PASSWORD.into(),
+                    display_name: (*name).into(),
+                },
+                Role::Learner,
+            )
+            .await?;
+        let buyer = CurrentUser { account };
+        let picks = from_lin
+            .iter()
+            .filter_map(|&i| lin.get(i))
+            .chain(from_maya.iter().filter_map(|&i| maya.get(i)));
+        for product in picks {
+            let key = format!("demo-{product}");
+            let (order, _) = app
+                .create_order(
+                    &buyer,
+                    *product,
+                    CurrencyChoice::Prefer(Currency::CNY),
+                    &key,
+                )
+                .await?;
+            app.pay(&buyer, order.id, kenning_payments::test_cards::SUCCEEDS)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Loads the demo catalog unless it is already there.
@@ -431,12 +479,21 @@ pub async fn load(app: &Kenning) -> anyhow::Result<()> {
     )
     .await
     .map_err(|e| anyhow::anyhow!("demo learner: {e}"))?;
-    let mut count = publish_all(app, &lin, LIN_WEI)
+    let lin_products = publish_all(app, &lin, LIN_WEI)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    count += publish_all(app, &maya, MAYA_CHEN)
+    let maya_products = publish_all(app, &maya, MAYA_CHEN)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    tracing::info!(products = count, "demo catalog loaded");
+    demo_purchases(app, &lin_products, &maya_products)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo purchases: {e}"))?;
+    app.refresh_recommendations()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(
+        products = lin_products.len() + maya_products.len(),
+        "demo catalog loaded"
+    );
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod recommendations;
 pub mod recs;
 
 use std::future::Future;
@@ -45,6 +46,7 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
         Arc::new(store),
         Arc::new(Sandbox),
         Arc::new(media),
+        Arc::new(recommendations::PurchaseRecommender::default()),
         Arc::new(SystemClock),
         AppSettings {
             platform_fee_bps: settings.platform_fee_bps,
@@ -61,6 +63,7 @@ pub async fn serve(
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let app_for_refresh = app.clone();
     let router = kenning_web::router(
         app,
         WebConfig {
@@ -69,8 +72,11 @@ pub async fn serve(
         },
     )
     .map_err(|e| anyhow::anyhow!("loading translations: {e}"))?;
-    axum::serve(listener, router)
+    let refresher = recommendations::spawn_refresher(app_for_refresh);
+    let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")
+        .context("serving HTTP");
+    refresher.abort();
+    served
 }

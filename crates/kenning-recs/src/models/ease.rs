@@ -14,8 +14,8 @@ pub struct Ease {
     /// Dropout-style regularisation (EDLAE, Steck 2020): each item's diagonal also gets
     /// p/(1−p) times its own count, shrinking popular items' weights more. 0 is plain EASE.
     pub dropout: f64,
-    /// Each user's row is scaled by |items of the user|^-γ before the Gram matrix, so very
-    /// active people weigh less. 0 is plain EASE.
+    /// Each user's contribution to the Gram matrix is scaled by |items of the user|^-γ, so
+    /// very active people weigh less. 0 is plain EASE.
     pub user_norm: f64,
     n_items: usize,
     /// Row-major B: row j holds what item j contributes to every item.

@@ -34,6 +34,37 @@ impl ItemKnn {
     }
 }
 
+impl ItemKnn {
+    /// The items most similar to `item`, best first.
+    pub fn similar(&self, item: usize, k: usize) -> Vec<crate::Scored> {
+        let n = self.n_items;
+        let Some(row) = self.sim.get(item * n..item * n + n) else {
+            return Vec::new();
+        };
+        let mut exclude = vec![false; n];
+        if let Some(x) = exclude.get_mut(item) {
+            *x = true;
+        }
+        let positive: Vec<f64> = row
+            .iter()
+            .map(|&s| if s > 0.0 { s } else { f64::NAN })
+            .collect();
+        crate::top_k(&positive, &exclude, k)
+    }
+
+    /// Which of the user's items contributes most to `item`'s score: the "because you
+    /// have …" of a recommendation.
+    pub fn because(&self, data: &Interactions, user: usize, item: usize) -> Option<usize> {
+        let n = self.n_items;
+        data.row(user)
+            .iter()
+            .map(|&(j, _)| (j, self.sim.get(j * n + item).copied().unwrap_or(0.0)))
+            .filter(|(_, s)| *s > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(j, _)| j)
+    }
+}
+
 fn count(n: usize) -> f64 {
     f64::from(u32::try_from(n).unwrap_or(u32::MAX))
 }
@@ -106,5 +137,32 @@ impl Recommender for ItemKnn {
             add_row(&mut acc, &self.sim, n, j, w.min(1.0));
         }
         acc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similar_items_and_reasons_follow_co_occurrence() {
+        let mut data = Interactions::new();
+        for u in 0..5 {
+            data.add(&format!("a{u}"), "rust", 1.0);
+            data.add(&format!("a{u}"), "async", 1.0);
+        }
+        data.add("b", "tea", 1.0);
+        data.add("b", "rust", 1.0);
+        data.add("me", "rust", 1.0);
+        let mut knn = ItemKnn::cosine(10);
+        knn.fit(&data);
+        let rust = data.item_index("rust").unwrap_or(0);
+        let async_ = data.item_index("async").unwrap_or(0);
+        let me = data.user_index("me").unwrap_or(0);
+        let similar = knn.similar(rust, 2);
+        assert_eq!(similar.first().map(|s| s.item), Some(async_));
+        let top = knn.recommend(&data, me, 1);
+        assert_eq!(top.first().map(|s| s.item), Some(async_));
+        assert_eq!(knn.because(&data, me, async_), Some(rust));
     }
 }

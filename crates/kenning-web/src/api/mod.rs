@@ -4,6 +4,7 @@
 mod accounts;
 mod catalog;
 mod orders;
+pub mod recommendations;
 pub mod types;
 
 use std::str::FromStr;
@@ -63,6 +64,8 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(catalog::publish_product))
         .routes(routes!(catalog::unpublish_product))
         .routes(routes!(catalog::get_lesson))
+        .routes(routes!(recommendations::recommendations))
+        .routes(routes!(recommendations::also_bought))
         .routes(routes!(orders::create_order, orders::list_orders))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::pay_order))

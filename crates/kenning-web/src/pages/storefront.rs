@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kenning_app::AppError;
 use kenning_app::catalog::{CatalogQuery, ProductDetail};
+use kenning_app::recommend::{Reason, Recommendation};
 use kenning_domain::catalog::ProductKind;
 use kenning_domain::ids::{LessonId, ProductId};
 use kenning_domain::locale::Locale;
@@ -13,6 +14,7 @@ use serde::Deserialize;
 
 use super::{Card, Page, ok, price_label, render};
 use crate::api::path_id;
+use crate::api::recommendations::reason_text;
 use crate::context::Ctx;
 use crate::error::HttpError;
 use crate::markdown::to_safe_html;
@@ -24,6 +26,15 @@ struct HomeTemplate<'a> {
     page: Page<'a>,
     latest: Vec<Card>,
     kinds: Vec<(&'static str, String)>,
+    /// "For you" (personal) or "Popular": the shelf title and its cards with reasons.
+    shelf: Option<(String, Vec<(Card, String)>)>,
+}
+
+/// Recommendations as cards with their reasons.
+fn shelf_cards(page: &Page<'_>, recs: &[Recommendation]) -> Vec<(Card, String)> {
+    recs.iter()
+        .map(|r| (Card::new(page, &r.product), reason_text(page.tr, &r.reason)))
+        .collect()
 }
 
 fn kind_links(page: &Page<'_>) -> Vec<(&'static str, String)> {
@@ -50,10 +61,25 @@ pub async fn home(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respon
         .await?;
     let latest = latest.items.iter().map(|p| Card::new(&page, p)).collect();
     let kinds = kind_links(&page);
+    let recs = state.app.recommendations(ctx.user.as_ref(), 4).await?;
+    let shelf = if recs.is_empty() {
+        None
+    } else {
+        let personal = recs
+            .iter()
+            .any(|r| matches!(r.reason, Reason::BecauseYouBought(_)));
+        let title = page.t(if personal {
+            "home-for-you"
+        } else {
+            "home-popular"
+        });
+        Some((title, shelf_cards(&page, &recs)))
+    };
     ok(&HomeTemplate {
         page,
         latest,
         kinds,
+        shelf,
     })
 }
 
@@ -208,6 +234,7 @@ struct ProductTemplate<'a> {
     order_key: String,
     currency: String,
     purchased: bool,
+    also_bought: Vec<(Card, String)>,
 }
 
 #[derive(Deserialize)]
@@ -226,7 +253,9 @@ pub async fn product(
     let p = &detail.product;
     let page = Page::new(&state, &ctx, "catalog-title").with_title(p.title.get(ctx.locale));
     let sections = sections(&page, &detail);
+    let also = state.app.also_bought(id, 4).await?;
     let template = ProductTemplate {
+        also_bought: shelf_cards(&page, &also),
         id: p.id.to_string(),
         kind: page.kind(&p.kind),
         creator: p.creator_name.clone(),

@@ -261,6 +261,20 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// Buys a product with the sandbox's good card.
+    pub async fn buy(&self, token: &str, product: &str) {
+        let order = json_of(self.order(token, product, &unique("k")).await).await;
+        let id = order["id"].as_str().unwrap_or_default();
+        let paid = self
+            .post(
+                &format!("/api/v1/orders/{id}/pay"),
+                Some(token),
+                json!({"card_number": "4242 4242 4242 4242"}),
+            )
+            .await;
+        assert_eq!(paid.status(), StatusCode::OK);
+    }
+
     /// A published course by a new creator: one preview lesson and two locked ones,
     /// priced at CNY 99.00 and USD 14.99. Returns (product id, [lesson ids], creator token).
     pub async fn published_course(&self) -> (String, Vec<String>, String) {

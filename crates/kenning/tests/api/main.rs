@@ -10,3 +10,4 @@ mod cli;
 mod demo;
 mod orders;
 mod pages;
+mod recommendations;
