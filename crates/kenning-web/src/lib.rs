@@ -36,7 +36,6 @@ pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
         config: Arc::new(config),
     };
     let (api_router, openapi) = api::router();
-    let openapi = Arc::new(openapi);
     let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(pages::router())

@@ -8,7 +8,6 @@ pub mod recommendations;
 pub mod types;
 
 use std::str::FromStr;
-use std::sync::Arc;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -75,9 +74,9 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
 
 /// `/api/openapi.json` and the docs page at `/api/docs`, with Swagger UI's assets
 /// compiled into the binary (nothing is fetched at run time).
-pub fn docs(openapi: Arc<OpenApiDoc>) -> Router {
+pub fn docs(openapi: OpenApiDoc) -> Router {
     SwaggerUi::new("/api/docs")
-        .url("/api/openapi.json", (*openapi).clone())
+        .url("/api/openapi.json", openapi)
         .into()
 }
 

@@ -242,6 +242,18 @@ impl TestApp {
         req.send().await.unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// The body of an anonymous GET, as text (pages).
+    pub async fn text(&self, path: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .text()
+            .await
+            .unwrap_or_default()
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Response {
         let mut req = self.client.post(self.url(path)).json(&body);
         if let Some(t) = token {

@@ -94,24 +94,8 @@ async fn recommendations_follow_purchases_and_explain_themselves(app: &TestApp) 
     );
 
     // The pages show the same shelves.
-    let home = app
-        .client
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let home = app.text("/").await;
     assert!(home.contains("Popular with learners"));
-    let page = app
-        .client
-        .get(app.url(&format!("/products/{p1}")))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let page = app.text(&format!("/products/{p1}")).await;
     assert!(page.contains("People who bought this also bought"));
 }
