@@ -68,6 +68,7 @@ product-start = Start learning
 product-edit = Edit
 product-contents = Contents
 product-not-published = This product is not published; only you can see it.
+product-published-on = Published { $date }
 product-purchased = Thank you! It is now in your library.
 
 ## Lessons

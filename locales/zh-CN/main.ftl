@@ -62,6 +62,7 @@ product-start = 开始学习
 product-edit = 编辑
 product-contents = 目录
 product-not-published = 此内容尚未发布，只有你能看到。
+product-published-on = { $date }发布
 product-purchased = 购买成功！已加入你的学习库。
 
 ## Lessons

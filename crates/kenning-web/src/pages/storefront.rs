@@ -235,6 +235,7 @@ struct ProductTemplate<'a> {
     currency: String,
     purchased: bool,
     also_bought: Vec<(Card, String)>,
+    published_at: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -256,6 +257,7 @@ pub async fn product(
     let also = state.app.also_bought(id, 4).await?;
     let template = ProductTemplate {
         also_bought: shelf_cards(&page, &also),
+        published_at: p.published_at_ms,
         id: p.id.to_string(),
         kind: page.kind(&p.kind),
         creator: p.creator_name.clone(),

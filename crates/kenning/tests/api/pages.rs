@@ -136,9 +136,21 @@ async fn pages_speak_the_negotiated_and_chosen_language(app: &TestApp) {
     assert!(home.body.contains("全部内容"));
     assert!(home.body.contains("Rust 实战"));
     assert!(home.body.contains("¥99.00"), "CNY for Chinese readers");
+    let product_page = zh
+        .get(&format!("/products/{}", first_product_id(&home.body)))
+        .await;
+    assert!(
+        product_page.body.contains("日发布"),
+        "dates in Chinese form: {}",
+        product_page.body
+    );
 
     let mut en = Browser::new(app, "en-US,en;q=0.8");
     let home = en.get("/").await;
+    let product_page = en
+        .get(&format!("/products/{}", first_product_id(&home.body)))
+        .await;
+    assert!(product_page.body.contains("Published "));
     assert!(home.body.contains("<html lang=\"en\">"));
     assert!(home.body.contains("Rust in Practice"));
     assert!(home.body.contains("$14.99"));
@@ -337,6 +349,16 @@ async fn a_learner_buys_through_the_pages(app: &TestApp) {
     let out = b.post("/logout", &[("csrf", &home.csrf())]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert_eq!(b.get("/library").await.status, StatusCode::SEE_OTHER);
+}
+
+fn first_product_id(html: &str) -> String {
+    let marker = "href=\"/products/";
+    let start = html.find(marker).map(|i| i + marker.len()).unwrap_or(0);
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn png(size: usize) -> Vec<u8> {
