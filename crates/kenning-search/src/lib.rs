@@ -1,0 +1,538 @@
+//! Full-text search over the public catalog with tantivy: jieba segments Chinese, English
+//! is stemmed and matched with prefixes and one typo. Results carry a highlighted snippet.
+//!
+//! The index holds only what anyone may see; what goes in is the caller's decision (the
+//! program indexes titles, descriptions, tags, lesson titles and preview lesson text). It
+//! lives in memory and is rebuilt from the database by the program, so it is never the
+//! only copy of anything.
+
+use std::sync::Mutex;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{LowerCaser, TextAnalyzer};
+use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index lock poisoned")]
+    Poisoned,
+}
+
+/// One product as the index sees it.
+#[derive(Clone, Debug, Default)]
+pub struct SearchDoc {
+    pub id: String,
+    pub kind: String,
+    /// Language tags of the product's text ("en", "zh-CN").
+    pub languages: Vec<String>,
+    pub title_en: String,
+    pub title_zh: String,
+    /// Description, tags, lesson titles and preview text, in English.
+    pub text_en: String,
+    /// The same in Chinese.
+    pub text_zh: String,
+    /// Prices in minor units, by ISO currency code.
+    pub prices: Vec<(String, i64)>,
+    pub published_at_ms: i64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    PriceLow,
+    PriceHigh,
+}
+
+/// What a person asks for.
+#[derive(Clone, Debug, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub kind: Option<String>,
+    pub language: Option<String>,
+    /// Price filter and sort currency, with inclusive bounds in minor units.
+    pub currency: Option<String>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub sort: Sort,
+    pub limit: usize,
+    /// Highlight in Chinese ("zh") or English (anything else).
+    pub highlight_language: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    pub score: f32,
+    /// HTML with the matched words in `<b>`; the rest is escaped.
+    pub highlight: String,
+}
+
+struct Fields {
+    id: Field,
+    kind: Field,
+    language: Field,
+    title_en: Field,
+    title_zh: Field,
+    text_en: Field,
+    text_zh: Field,
+    /// English words unstemmed, for prefix and typo matching ("isolat" → "isolation").
+    words_en: Field,
+    prices: Field,
+    published: Field,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    f: Fields,
+}
+
+const JIEBA: &str = "jieba";
+const ENGLISH: &str = "en_stem";
+/// Matches fetched before sorting and filtering by price.
+const CANDIDATES: usize = 10_000;
+
+fn text_field(tokenizer: &str) -> TextOptions {
+    TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored()
+}
+
+impl SearchIndex {
+    /// An empty index in memory.
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let mut b = Schema::builder();
+        let f = Fields {
+            id: b.add_text_field("id", STRING | STORED),
+            kind: b.add_text_field("kind", STRING),
+            language: b.add_text_field("language", STRING),
+            title_en: b.add_text_field("title_en", text_field(ENGLISH)),
+            title_zh: b.add_text_field("title_zh", text_field(JIEBA)),
+            text_en: b.add_text_field("text_en", text_field(ENGLISH)),
+            text_zh: b.add_text_field("text_zh", text_field(JIEBA)),
+            words_en: b.add_text_field("words_en", text_field("default")),
+            // "CNY:9900" per price, stored for price filters and sorting.
+            prices: b.add_text_field("prices", STRING | STORED),
+            published: b.add_i64_field("published", STORED),
+        };
+        let index = Index::create_in_ram(b.build());
+        index.tokenizers().register(
+            JIEBA,
+            TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
+                .filter(LowerCaser)
+                .build(),
+        );
+        let writer = index.writer(50_000_000)?;
+        let reader = index.reader()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            f,
+        })
+    }
+
+    fn document(&self, d: &SearchDoc) -> TantivyDocument {
+        let f = &self.f;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &d.id);
+        doc.add_text(f.kind, &d.kind);
+        for l in &d.languages {
+            doc.add_text(f.language, l);
+        }
+        doc.add_text(f.title_en, &d.title_en);
+        doc.add_text(f.title_zh, &d.title_zh);
+        doc.add_text(f.text_en, &d.text_en);
+        doc.add_text(f.text_zh, &d.text_zh);
+        doc.add_text(f.words_en, &d.title_en);
+        doc.add_text(f.words_en, &d.text_en);
+        for (currency, amount) in &d.prices {
+            doc.add_text(f.prices, format!("{currency}:{amount}"));
+        }
+        doc.add_i64(f.published, d.published_at_ms);
+        doc
+    }
+
+    /// Adds or replaces products, then makes them searchable.
+    pub fn upsert(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        for d in docs {
+            writer.delete_term(Term::from_field_text(self.f.id, &d.id));
+            writer.add_document(self.document(d))?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Removes a product (unpublished or deleted).
+    pub fn remove(&self, id: &str) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_term(Term::from_field_text(self.f.id, id));
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Replaces everything with these products.
+    pub fn rebuild(&self, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_all_documents()?;
+        for d in docs {
+            writer.add_document(self.document(d))?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>, SearchError> {
+        let f = &self.f;
+        let searcher = self.reader.searcher();
+        let mut parser = QueryParser::for_index(
+            &self.index,
+            vec![f.title_en, f.title_zh, f.text_en, f.text_zh, f.words_en],
+        );
+        parser.set_field_boost(f.title_en, 3.0);
+        parser.set_field_boost(f.title_zh, 3.0);
+        parser.set_field_boost(f.words_en, 0.5);
+        // Prefixes ("isolat" finds "isolation") and one typo ("databse") in English,
+        // matched against the unstemmed words.
+        parser.set_field_fuzzy(f.words_en, true, 1, true);
+        // Operators typed by people are taken as words, never as errors.
+        let (text_query, _errors) = parser.parse_query_lenient(q.text.trim());
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        if let Some(kind) = &q.kind {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, kind),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if let Some(language) = &q.language {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.language, language),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let query = BooleanQuery::new(clauses);
+        let found = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
+
+        let highlight_field = if q.highlight_language.starts_with("zh") {
+            f.text_zh
+        } else {
+            f.text_en
+        };
+        let title_field = if q.highlight_language.starts_with("zh") {
+            f.title_zh
+        } else {
+            f.title_en
+        };
+        let snippets = SnippetGenerator::create(&searcher, &query, highlight_field)?;
+        let title_snippets = SnippetGenerator::create(&searcher, &query, title_field)?;
+
+        let mut hits: Vec<(Hit, Option<i64>, i64)> = Vec::new();
+        for (score, address) in found {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let id = doc
+                .get_first(f.id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let price = q.currency.as_ref().and_then(|c| {
+                doc.get_all(f.prices)
+                    .filter_map(|v| v.as_str())
+                    .find_map(|p| {
+                        p.strip_prefix(&format!("{c}:"))
+                            .and_then(|a| a.parse().ok())
+                    })
+            });
+            if q.currency.is_some() && (q.min_price.is_some() || q.max_price.is_some()) {
+                match price {
+                    Some(p)
+                        if q.min_price.is_none_or(|min| p >= min)
+                            && q.max_price.is_none_or(|max| p <= max) => {}
+                    _ => continue,
+                }
+            }
+            let published = doc
+                .get_first(f.published)
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
+            let mut highlight = snippets.snippet_from_doc(&doc).to_html();
+            if highlight.is_empty() {
+                highlight = title_snippets.snippet_from_doc(&doc).to_html();
+            }
+            hits.push((
+                Hit {
+                    id,
+                    score,
+                    highlight,
+                },
+                price,
+                published,
+            ));
+        }
+        match q.sort {
+            Sort::Relevance => {}
+            Sort::Newest => hits.sort_by(|a, b| b.2.cmp(&a.2)),
+            Sort::PriceLow => hits.sort_by_key(|h| h.1.unwrap_or(i64::MAX)),
+            Sort::PriceHigh => hits.sort_by_key(|h| std::cmp::Reverse(h.1.unwrap_or(-1))),
+        }
+        let limit = if q.limit == 0 { 20 } else { q.limit };
+        Ok(hits.into_iter().take(limit).map(|(h, _, _)| h).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(
+        id: &str,
+        kind: &str,
+        en: (&str, &str),
+        zh: (&str, &str),
+        cny: i64,
+        at: i64,
+    ) -> SearchDoc {
+        SearchDoc {
+            id: id.into(),
+            kind: kind.into(),
+            languages: vec!["en".into(), "zh-CN".into()],
+            title_en: en.0.into(),
+            text_en: en.1.into(),
+            title_zh: zh.0.into(),
+            text_zh: zh.1.into(),
+            prices: vec![("CNY".into(), cny)],
+            published_at_ms: at,
+        }
+    }
+
+    fn index() -> SearchIndex {
+        let idx = SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
+        idx.rebuild(&[
+            doc(
+                "rust",
+                "course",
+                (
+                    "Rust in Practice",
+                    "Build fast web services with ownership and async.",
+                ),
+                (
+                    "Rust 实战",
+                    "用 Rust 构建高性能 Web 服务，讲透所有权与异步。",
+                ),
+                19900,
+                3,
+            ),
+            doc(
+                "db",
+                "course",
+                (
+                    "Database Internals",
+                    "B-trees, write-ahead logs and isolation levels.",
+                ),
+                ("数据库内核入门", "B 树、预写日志与隔离级别。"),
+                14900,
+                2,
+            ),
+            doc(
+                "tea",
+                "ebook",
+                (
+                    "Tea: A Field Guide",
+                    "Six families of tea and how to brew them.",
+                ),
+                ("中国茶田野指南", "六大茶类的制作工艺与冲泡方法。"),
+                3900,
+                1,
+            ),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        idx
+    }
+
+    fn ids(idx: &SearchIndex, q: SearchQuery) -> Vec<String> {
+        idx.search(&q)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    }
+
+    fn q(text: &str) -> SearchQuery {
+        SearchQuery {
+            text: text.into(),
+            ..SearchQuery::default()
+        }
+    }
+
+    #[test]
+    fn english_is_stemmed_prefixed_and_typo_tolerant() {
+        let idx = index();
+        assert_eq!(
+            ids(&idx, q("rust")).first().map(String::as_str),
+            Some("rust")
+        );
+        assert_eq!(
+            ids(&idx, q("brewing teas")).first().map(String::as_str),
+            Some("tea")
+        );
+        assert_eq!(
+            ids(&idx, q("databse")).first().map(String::as_str),
+            Some("db")
+        );
+        assert_eq!(
+            ids(&idx, q("isolat")).first().map(String::as_str),
+            Some("db")
+        );
+    }
+
+    #[test]
+    fn chinese_is_segmented() {
+        let idx = index();
+        assert_eq!(
+            ids(&idx, q("数据库")).first().map(String::as_str),
+            Some("db")
+        );
+        assert_eq!(
+            ids(&idx, q("冲泡")).first().map(String::as_str),
+            Some("tea")
+        );
+        assert_eq!(
+            ids(&idx, q("异步")).first().map(String::as_str),
+            Some("rust")
+        );
+    }
+
+    #[test]
+    fn filters_and_sorts_apply() {
+        let idx = index();
+        let all = |sort| SearchQuery {
+            text: "course OR ebook OR rust OR tea OR database".into(),
+            sort,
+            currency: Some("CNY".into()),
+            ..SearchQuery::default()
+        };
+        assert_eq!(
+            ids(
+                &idx,
+                SearchQuery {
+                    kind: Some("ebook".into()),
+                    ..all(Sort::Relevance)
+                }
+            ),
+            vec!["tea"]
+        );
+        assert_eq!(ids(&idx, all(Sort::Newest)), vec!["rust", "db", "tea"]);
+        assert_eq!(ids(&idx, all(Sort::PriceLow)), vec!["tea", "db", "rust"]);
+        assert_eq!(
+            ids(
+                &idx,
+                SearchQuery {
+                    min_price: Some(10_000),
+                    max_price: Some(15_000),
+                    ..all(Sort::PriceHigh)
+                }
+            ),
+            vec!["db"]
+        );
+        assert!(
+            ids(
+                &idx,
+                SearchQuery {
+                    language: Some("fr".into()),
+                    ..all(Sort::Relevance)
+                }
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn results_highlight_the_match_and_escape_the_rest() {
+        let idx = index();
+        let hits = idx
+            .search(&SearchQuery {
+                text: "隔离".into(),
+                highlight_language: "zh".into(),
+                ..SearchQuery::default()
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            hits.first()
+                .is_some_and(|h| h.highlight.contains("<b>隔离</b>")),
+            "{hits:?}"
+        );
+        idx.upsert(&[doc(
+            "x",
+            "report",
+            ("<script>alert(1)</script> report", "about <script> tags"),
+            ("", ""),
+            1,
+            0,
+        )])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let hits = idx.search(&q("report")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            hits.iter().all(|h| !h.highlight.contains("<script>")),
+            "{hits:?}"
+        );
+    }
+
+    #[test]
+    fn removed_and_replaced_products_leave_no_trace() {
+        let idx = index();
+        idx.remove("tea").unwrap_or_else(|e| panic!("{e}"));
+        assert!(ids(&idx, q("tea")).is_empty());
+        idx.upsert(&[doc(
+            "rust",
+            "course",
+            ("Rust Again", "renamed"),
+            ("", ""),
+            1,
+            9,
+        )])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(idx.len(), 2);
+        assert_eq!(ids(&idx, q("renamed")), vec!["rust"]);
+    }
+
+    #[test]
+    fn operators_typed_by_people_are_not_errors() {
+        let idx = index();
+        assert!(idx.search(&q("rust AND (")).is_ok());
+        assert!(idx.search(&q("\"unterminated")).is_ok());
+    }
+}
