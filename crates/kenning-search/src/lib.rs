@@ -305,7 +305,7 @@ impl SearchIndex {
         }
         match q.sort {
             Sort::Relevance => {}
-            Sort::Newest => hits.sort_by(|a, b| b.2.cmp(&a.2)),
+            Sort::Newest => hits.sort_by_key(|h| std::cmp::Reverse(h.2)),
             Sort::PriceLow => hits.sort_by_key(|h| h.1.unwrap_or(i64::MAX)),
             Sort::PriceHigh => hits.sort_by_key(|h| std::cmp::Reverse(h.1.unwrap_or(-1))),
         }
