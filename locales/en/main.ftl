@@ -137,6 +137,21 @@ field-body-en = Content (English, Markdown)
 field-body-zh = Content (Chinese, Markdown)
 field-preview = Free preview: anyone can read this lesson
 
+## Search
+nav-search-placeholder = Search courses, e-books…
+search-title = Search
+search-words = Words
+search-sort = Sort by
+search-sort-relevance = Relevance
+search-sort-newest = Newest
+search-sort-price_low = Price: low to high
+search-sort-price_high = Price: high to low
+search-submit = Search
+search-count = { $count ->
+    [one] One result
+   *[other] { $count } results
+}
+
 ## Recommendations
 home-for-you = For you
 home-popular = Popular with learners

@@ -131,6 +131,18 @@ field-body-en = 正文（英文，Markdown）
 field-body-zh = 正文（中文，Markdown）
 field-preview = 免费试看：所有人都可以阅读本课时
 
+## Search
+nav-search-placeholder = 搜索课程、电子书…
+search-title = 搜索
+search-words = 关键词
+search-sort = 排序
+search-sort-relevance = 相关度
+search-sort-newest = 最新
+search-sort-price_low = 价格从低到高
+search-sort-price_high = 价格从高到低
+search-submit = 搜索
+search-count = 找到 { $count } 条结果
+
 ## Recommendations
 home-for-you = 为你推荐
 home-popular = 大家都在学

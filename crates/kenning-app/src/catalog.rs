@@ -250,7 +250,7 @@ impl Kenning {
             published_at_ms: None,
         };
         self.store.insert_product(&product).await?;
-        self.catalog_cache.clear();
+        self.catalog_changed(product.id).await;
         Ok(product)
     }
 
@@ -288,7 +288,7 @@ impl Kenning {
         product.prices = draft.prices;
         product.tags = draft.tags;
         self.store.update_product(&product, self.now_ms()).await?;
-        self.catalog_cache.clear();
+        self.catalog_changed(product.id).await;
         Ok(product)
     }
 
@@ -314,7 +314,7 @@ impl Kenning {
             .map_err(AppError::Internal)?;
         product.cover_key = Some(key);
         self.store.update_product(&product, self.now_ms()).await?;
-        self.catalog_cache.clear();
+        self.catalog_changed(product.id).await;
         Ok(product)
     }
 
@@ -352,7 +352,7 @@ impl Kenning {
             title,
         };
         self.store.insert_chapter(&chapter).await?;
-        self.catalog_cache.clear();
+        self.catalog_changed(product.id).await;
         Ok(chapter)
     }
 
@@ -385,7 +385,7 @@ impl Kenning {
             preview: new.preview,
         };
         self.store.insert_lesson(&lesson).await?;
-        self.catalog_cache.clear();
+        self.catalog_changed(product.id).await;
         Ok(lesson)
     }
 
@@ -398,7 +398,7 @@ impl Kenning {
         product.status = ProductStatus::Published;
         product.published_at_ms = product.published_at_ms.or(Some(self.now_ms()));
         self.store.update_product(&product, self.now_ms()).await?;
-        self.catalog_cache.clear();
+        self.catalog_changed(product.id).await;
         Ok(product)
     }
 
@@ -407,7 +407,7 @@ impl Kenning {
         let mut product = self.editable_product(user, id).await?;
         product.status = ProductStatus::Unpublished;
         self.store.update_product(&product, self.now_ms()).await?;
-        self.catalog_cache.clear();
+        self.catalog_changed(product.id).await;
         Ok(product)
     }
 }

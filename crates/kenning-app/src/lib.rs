@@ -13,11 +13,12 @@ pub mod error;
 pub mod library;
 pub mod ports;
 pub mod recommend;
+pub mod search;
 
 use std::sync::Arc;
 
 pub use error::AppError;
-use ports::{Clock, MediaStore, PaymentProvider, RecommendationEngine, Store};
+use ports::{Clock, MediaStore, PaymentProvider, RecommendationEngine, SearchEngine, Store};
 
 /// Operator settings the use cases need.
 #[derive(Clone, Debug)]
@@ -50,10 +51,13 @@ pub struct Kenning {
     payments: Arc<dyn PaymentProvider>,
     media: Arc<dyn MediaStore>,
     recommender: Arc<dyn RecommendationEngine>,
+    search: Arc<dyn SearchEngine>,
     clock: Arc<dyn Clock>,
     settings: AppSettings,
     catalog_cache: Arc<cache::CatalogCache>,
     session_cache: Arc<cache::SessionCache>,
+    /// Bumped by every catalog change, so a rebuild can tell it raced with one.
+    catalog_generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Kenning {
@@ -62,6 +66,7 @@ impl Kenning {
         payments: Arc<dyn PaymentProvider>,
         media: Arc<dyn MediaStore>,
         recommender: Arc<dyn RecommendationEngine>,
+        search: Arc<dyn SearchEngine>,
         clock: Arc<dyn Clock>,
         settings: AppSettings,
     ) -> Kenning {
@@ -70,9 +75,11 @@ impl Kenning {
             payments,
             media,
             recommender,
+            search,
             clock,
             catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),
+            catalog_generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
             settings,
         }
     }

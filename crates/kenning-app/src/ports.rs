@@ -10,7 +10,7 @@ use kenning_domain::catalog::{
 use kenning_domain::ids::{AccountId, LessonId, OrderId, PaymentId, ProductId};
 use kenning_domain::ledger::LedgerTransaction;
 use kenning_domain::locale::Locale;
-use kenning_domain::money::Money;
+use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, Order};
 
 /// Why storage failed.
@@ -233,6 +233,55 @@ pub trait RecommendationEngine: Send + Sync {
     fn similar(&self, product: ProductId, k: usize) -> Vec<ProductId>;
     /// The most bought products.
     fn popular(&self, k: usize) -> Vec<ProductId>;
+}
+
+/// A published product as the search index receives it: only what anyone may read
+/// (its text, tags, lesson titles and the text of preview lessons).
+#[derive(Clone, Debug)]
+pub struct SearchEntry {
+    pub product: Product,
+    pub lessons: Vec<LessonOutline>,
+    pub previews: Vec<Lesson>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SearchSort {
+    #[default]
+    Relevance,
+    Newest,
+    PriceLow,
+    PriceHigh,
+}
+
+/// A search as a person asks it.
+#[derive(Clone, Debug)]
+pub struct ProductSearch {
+    pub text: String,
+    pub kind: Option<ProductKind>,
+    pub language: Option<Locale>,
+    /// Currency of the price bounds and of price sorting.
+    pub currency: Currency,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub sort: SearchSort,
+    pub limit: usize,
+    /// The language to highlight in.
+    pub locale: Locale,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchHit {
+    pub product: ProductId,
+    /// Escaped HTML with the matched words in `<b>`.
+    pub highlight: String,
+}
+
+/// The full-text index of the public catalog.
+pub trait SearchEngine: Send + Sync {
+    fn upsert(&self, entry: &SearchEntry) -> Result<(), String>;
+    fn remove(&self, product: ProductId) -> Result<(), String>;
+    fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), String>;
+    fn search(&self, query: &ProductSearch) -> Result<Vec<SearchHit>, String>;
 }
 
 /// The time, so tests can move it.

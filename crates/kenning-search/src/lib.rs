@@ -86,6 +86,9 @@ struct Fields {
     text_zh: Field,
     /// English words unstemmed, for prefix and typo matching ("isolat" → "isolation").
     words_en: Field,
+    /// Chinese title and text segmented without overlapping sub-words: search mode's
+    /// overlapping tokens break snippet offsets, so highlights come from this field.
+    highlight_zh: Field,
     prices: Field,
     published: Field,
 }
@@ -98,6 +101,7 @@ pub struct SearchIndex {
 }
 
 const JIEBA: &str = "jieba";
+const JIEBA_PLAIN: &str = "jieba_plain";
 const ENGLISH: &str = "en_stem";
 /// Matches fetched before sorting and filtering by price.
 const CANDIDATES: usize = 10_000;
@@ -125,6 +129,7 @@ impl SearchIndex {
             text_en: b.add_text_field("text_en", text_field(ENGLISH)),
             text_zh: b.add_text_field("text_zh", text_field(JIEBA)),
             words_en: b.add_text_field("words_en", text_field("default")),
+            highlight_zh: b.add_text_field("highlight_zh", text_field(JIEBA_PLAIN)),
             // "CNY:9900" per price, stored for price filters and sorting.
             prices: b.add_text_field("prices", STRING | STORED),
             published: b.add_i64_field("published", STORED),
@@ -133,6 +138,12 @@ impl SearchIndex {
         index.tokenizers().register(
             JIEBA,
             TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
+                .filter(LowerCaser)
+                .build(),
+        );
+        index.tokenizers().register(
+            JIEBA_PLAIN,
+            TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::with_search_mode(false))
                 .filter(LowerCaser)
                 .build(),
         );
@@ -158,6 +169,7 @@ impl SearchIndex {
         doc.add_text(f.title_zh, &d.title_zh);
         doc.add_text(f.text_en, &d.text_en);
         doc.add_text(f.text_zh, &d.text_zh);
+        doc.add_text(f.highlight_zh, format!("{}。{}", d.title_zh, d.text_zh));
         doc.add_text(f.words_en, &d.title_en);
         doc.add_text(f.words_en, &d.text_en);
         for (currency, amount) in &d.prices {
@@ -248,18 +260,17 @@ impl SearchIndex {
         let query = BooleanQuery::new(clauses);
         let found = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
 
-        let highlight_field = if q.highlight_language.starts_with("zh") {
-            f.text_zh
+        let (snippets, title_snippets) = if q.highlight_language.starts_with("zh") {
+            let plain = QueryParser::for_index(&self.index, vec![f.highlight_zh]);
+            let (hl_query, _) = plain.parse_query_lenient(q.text.trim());
+            let s = SnippetGenerator::create(&searcher, &*hl_query, f.highlight_zh)?;
+            (s, None)
         } else {
-            f.text_en
+            (
+                SnippetGenerator::create(&searcher, &query, f.text_en)?,
+                Some(SnippetGenerator::create(&searcher, &query, f.title_en)?),
+            )
         };
-        let title_field = if q.highlight_language.starts_with("zh") {
-            f.title_zh
-        } else {
-            f.title_en
-        };
-        let snippets = SnippetGenerator::create(&searcher, &query, highlight_field)?;
-        let title_snippets = SnippetGenerator::create(&searcher, &query, title_field)?;
 
         let mut hits: Vec<(Hit, Option<i64>, i64)> = Vec::new();
         for (score, address) in found {
@@ -290,8 +301,10 @@ impl SearchIndex {
                 .and_then(|v| v.as_i64())
                 .unwrap_or(0);
             let mut highlight = snippets.snippet_from_doc(&doc).to_html();
-            if highlight.is_empty() {
-                highlight = title_snippets.snippet_from_doc(&doc).to_html();
+            if highlight.is_empty()
+                && let Some(titles) = &title_snippets
+            {
+                highlight = titles.snippet_from_doc(&doc).to_html();
             }
             hits.push((
                 Hit {

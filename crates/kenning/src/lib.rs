@@ -5,6 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod recommendations;
 pub mod recs;
+pub mod search;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -47,6 +48,7 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
         Arc::new(Sandbox),
         Arc::new(media),
         Arc::new(recommendations::PurchaseRecommender::default()),
+        Arc::new(search::CatalogSearch::new().map_err(|e| anyhow::anyhow!("search index: {e}"))?),
         Arc::new(SystemClock),
         AppSettings {
             platform_fee_bps: settings.platform_fee_bps,

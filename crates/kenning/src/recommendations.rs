@@ -109,7 +109,9 @@ impl RecommendationEngine for PurchaseRecommender {
     }
 }
 
-/// Retrains now and then every [`REFRESH_EVERY`], until the process ends.
+/// Retrains the recommendations and rebuilds the search index now and then every
+/// [`REFRESH_EVERY`], until the process ends. Changes made through this process reach
+/// the search index at once; the rebuild brings in other nodes' changes.
 pub fn spawn_refresher(app: Kenning) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(REFRESH_EVERY);
@@ -118,6 +120,10 @@ pub fn spawn_refresher(app: Kenning) -> tokio::task::JoinHandle<()> {
             match app.refresh_recommendations().await {
                 Ok(n) => tracing::debug!(purchases = n, "recommendations retrained"),
                 Err(e) => tracing::warn!(error = %e, "retraining recommendations failed"),
+            }
+            match app.rebuild_search().await {
+                Ok(n) => tracing::debug!(products = n, "search index rebuilt"),
+                Err(e) => tracing::warn!(error = %e, "rebuilding the search index failed"),
             }
         }
     })

@@ -5,6 +5,7 @@ mod accounts;
 mod catalog;
 mod orders;
 pub mod recommendations;
+pub mod search;
 pub mod types;
 
 use std::str::FromStr;
@@ -65,6 +66,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(catalog::get_lesson))
         .routes(routes!(recommendations::recommendations))
         .routes(routes!(recommendations::also_bought))
+        .routes(routes!(search::search))
         .routes(routes!(orders::create_order, orders::list_orders))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::pay_order))

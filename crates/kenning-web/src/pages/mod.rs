@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(storefront::home))
         .route("/catalog", get(storefront::catalog))
+        .route("/search", get(storefront::search))
         .route("/products/{id}", get(storefront::product))
         .route("/products/{id}/buy", post(checkout::buy))
         .route("/products/{id}/claim", post(checkout::claim))

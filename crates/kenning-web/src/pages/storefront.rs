@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::{Card, Page, ok, price_label, render};
 use crate::api::path_id;
 use crate::api::recommendations::reason_text;
+use crate::api::search::SearchParams;
 use crate::context::Ctx;
 use crate::error::HttpError;
 use crate::markdown::to_safe_html;
@@ -376,4 +377,56 @@ pub async fn media(
         bytes,
     )
         .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchTemplate<'a> {
+    page: Page<'a>,
+    q: String,
+    results: Vec<(Card, String)>,
+    result_count: i64,
+    kinds: Vec<(&'static str, String, bool)>,
+    sorts: Vec<(&'static str, String, bool)>,
+}
+
+/// The search results page (the search box is in every page's header).
+pub async fn search(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, HttpError> {
+    let page = Page::new(&state, &ctx, "search-title");
+    // An unknown filter from a hand-edited URL is dropped rather than refused.
+    let query = match params.to_search(&ctx) {
+        Ok(q) => q,
+        Err(_) => SearchParams {
+            q: params.q.clone(),
+            ..SearchParams::default()
+        }
+        .to_search(&ctx)?,
+    };
+    let found = state.app.search(&query).await?;
+    let results: Vec<(Card, String)> = found
+        .iter()
+        .map(|(p, highlight)| (Card::new(&page, p), highlight.clone()))
+        .collect();
+    let result_count = i64::try_from(results.len()).unwrap_or(0);
+    let kinds = ProductKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), page.kind(k), Some(*k) == query.kind))
+        .collect();
+    let current = params.sort.clone().unwrap_or_default();
+    let sorts = ["relevance", "newest", "price_low", "price_high"]
+        .iter()
+        .map(|s| (*s, page.t(&format!("search-sort-{s}")), current == *s))
+        .collect();
+    ok(&SearchTemplate {
+        page,
+        q: query.text,
+        results,
+        result_count,
+        kinds,
+        sorts,
+    })
 }

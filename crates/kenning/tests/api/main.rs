@@ -11,3 +11,4 @@ mod demo;
 mod orders;
 mod pages;
 mod recommendations;
+mod search;

@@ -1,0 +1,107 @@
+//! Search over the public catalog, kept in step with every catalog change.
+
+use std::sync::atomic::Ordering;
+
+use kenning_domain::catalog::{Product, ProductStatus};
+use kenning_domain::ids::ProductId;
+
+use crate::ports::{ProductFilter, ProductSearch, SearchEntry};
+use crate::{AppError, Kenning};
+
+/// Products per page when rebuilding the index.
+const REBUILD_PAGE: i64 = 500;
+
+impl Kenning {
+    /// What the index may hold of a product: its public text and preview lessons.
+    async fn search_entry(&self, product: Product) -> Result<SearchEntry, AppError> {
+        let lessons = self.store.lessons(product.id).await?;
+        let mut previews = Vec::new();
+        for outline in lessons.iter().filter(|l| l.preview) {
+            if let Some(lesson) = self.store.lesson(outline.id).await? {
+                previews.push(lesson);
+            }
+        }
+        Ok(SearchEntry {
+            product,
+            lessons,
+            previews,
+        })
+    }
+
+    /// Brings the index and the caches up to date after a change to a product. The index
+    /// is derived data: a failure is logged and repaired by the next rebuild, never
+    /// allowed to fail the change itself.
+    pub(crate) async fn catalog_changed(&self, id: ProductId) {
+        self.catalog_generation.fetch_add(1, Ordering::SeqCst);
+        self.catalog_cache.clear();
+        let result = match self.store.product(id).await {
+            Ok(Some(p)) if p.is_published() => match self.search_entry(p).await {
+                Ok(entry) => self.search.upsert(&entry),
+                Err(e) => Err(e.to_string()),
+            },
+            Ok(_) => self.search.remove(id),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = result {
+            tracing::warn!(product = %id, error = %e, "search index not updated");
+        }
+    }
+
+    /// Rebuilds the search index from every published product. A change made while the
+    /// products were being read could be lost by the rebuild, so it starts over then
+    /// (a few times at most; the next rebuild catches anything left).
+    pub async fn rebuild_search(&self) -> Result<usize, AppError> {
+        let mut indexed = 0;
+        for _ in 0..3 {
+            let before = self.catalog_generation.load(Ordering::SeqCst);
+            indexed = self.rebuild_search_once().await?;
+            if self.catalog_generation.load(Ordering::SeqCst) == before {
+                break;
+            }
+        }
+        Ok(indexed)
+    }
+
+    async fn rebuild_search_once(&self) -> Result<usize, AppError> {
+        let mut entries = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self
+                .store
+                .list_products(&ProductFilter {
+                    status: Some(ProductStatus::Published),
+                    limit: REBUILD_PAGE,
+                    offset,
+                    ..ProductFilter::default()
+                })
+                .await?;
+            let n = page.len();
+            for product in page {
+                entries.push(self.search_entry(product).await?);
+            }
+            if i64::try_from(n).unwrap_or(0) < REBUILD_PAGE {
+                break;
+            }
+            offset += REBUILD_PAGE;
+        }
+        self.search.rebuild(&entries).map_err(AppError::Internal)?;
+        Ok(entries.len())
+    }
+
+    /// Published products matching the search, with highlighted snippets.
+    pub async fn search(&self, query: &ProductSearch) -> Result<Vec<(Product, String)>, AppError> {
+        if query.text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let hits = self.search.search(query).map_err(AppError::Internal)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for hit in hits {
+            match self.outline(hit.product).await {
+                Ok(o) if o.product.is_published() => out.push((o.product.clone(), hit.highlight)),
+                Ok(_) | Err(AppError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,101 @@
+//! Full-text search.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use kenning_app::ports::{ProductSearch, SearchSort};
+use kenning_domain::DomainError;
+use kenning_domain::locale::Locale;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::types::{ErrorResponse, ProductSummary};
+use crate::context::{Ctx, RequestContext};
+use crate::error::HttpError;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// Words to find, in Chinese or English.
+    pub q: Option<String>,
+    /// Only this product kind.
+    pub kind: Option<String>,
+    /// Only products written in this language ("en", "zh-CN").
+    pub language: Option<String>,
+    /// Lowest price in minor units of the caller's currency (`?currency=`).
+    pub min_price: Option<i64>,
+    /// Highest price in minor units of the caller's currency.
+    pub max_price: Option<i64>,
+    /// relevance (default), newest, price_low or price_high
+    pub sort: Option<String>,
+    /// How many (1–100, default 20).
+    pub limit: Option<usize>,
+}
+
+impl SearchParams {
+    /// The search this asks for, in the person's language and currency.
+    pub fn to_search(&self, ctx: &RequestContext) -> Result<ProductSearch, DomainError> {
+        Ok(ProductSearch {
+            text: self.q.clone().unwrap_or_default(),
+            kind: self
+                .kind
+                .as_deref()
+                .filter(|k| !k.is_empty())
+                .map(str::parse)
+                .transpose()?,
+            language: self
+                .language
+                .as_deref()
+                .filter(|l| !l.is_empty())
+                .map(Locale::parse)
+                .transpose()?,
+            currency: ctx.currency,
+            min_price: self.min_price,
+            max_price: self.max_price,
+            sort: match self.sort.as_deref() {
+                Some("newest") => SearchSort::Newest,
+                Some("price_low") => SearchSort::PriceLow,
+                Some("price_high") => SearchSort::PriceHigh,
+                _ => SearchSort::Relevance,
+            },
+            limit: self.limit.unwrap_or(20).clamp(1, 100),
+            locale: ctx.locale,
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchItem {
+    #[serde(flatten)]
+    pub product: ProductSummary,
+    /// The matching passage as HTML: matched words in `<b>`, everything else escaped.
+    pub highlight: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResponse {
+    pub items: Vec<SearchItem>,
+}
+
+/// Search published products by their titles, descriptions, tags, lesson titles and
+/// preview lessons (Chinese is segmented with jieba, English stemmed and typo-tolerant).
+/// The text of locked lessons is never searched.
+#[utoipa::path(get, path = "/api/v1/search", tag = "catalog",
+    params(SearchParams),
+    responses((status = 200, body = SearchResponse), (status = 422, body = ErrorResponse)))]
+pub async fn search(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<SearchResponse>, HttpError> {
+    let query = params.to_search(&ctx)?;
+    let found = state.app.search(&query).await?;
+    Ok(Json(SearchResponse {
+        items: found
+            .into_iter()
+            .map(|(p, highlight)| SearchItem {
+                product: ProductSummary::new(&p, ctx.locale, ctx.currency),
+                highlight,
+            })
+            .collect(),
+    }))
+}

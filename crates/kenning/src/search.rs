@@ -1,0 +1,105 @@
+//! The search engine behind the app's port: kenning-search's tantivy index, fed with the
+//! public text of published products (never the text of locked lessons).
+
+use kenning_app::ports::{ProductSearch, SearchEngine, SearchEntry, SearchHit, SearchSort};
+use kenning_domain::ids::ProductId;
+use kenning_domain::locale::{Locale, LocalizedText};
+use kenning_search::{SearchDoc, SearchIndex, SearchQuery, Sort};
+
+pub struct CatalogSearch {
+    index: SearchIndex,
+}
+
+impl CatalogSearch {
+    pub fn new() -> Result<CatalogSearch, String> {
+        Ok(CatalogSearch {
+            index: SearchIndex::in_memory().map_err(|e| e.to_string())?,
+        })
+    }
+}
+
+/// The text of one language, joined from several localized pieces.
+fn joined<'a>(pieces: impl Iterator<Item = &'a LocalizedText>, locale: Locale) -> String {
+    pieces
+        .filter_map(|t| t.exact(locale))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn document(entry: &SearchEntry) -> SearchDoc {
+    let p = &entry.product;
+    let tags = LocalizedText::from_pairs([
+        (Locale::En, p.tags.join(" ")),
+        (Locale::ZhCn, p.tags.join(" ")),
+    ]);
+    let text = |locale| {
+        let pieces = std::iter::once(&p.description)
+            .chain(std::iter::once(&tags))
+            .chain(entry.lessons.iter().map(|l| &l.title))
+            .chain(entry.previews.iter().map(|l| &l.body));
+        joined(pieces, locale)
+    };
+    SearchDoc {
+        id: p.id.to_string(),
+        kind: p.kind.as_str().to_owned(),
+        languages: p.languages().iter().map(|l| l.tag().to_owned()).collect(),
+        title_en: p.title.exact(Locale::En).unwrap_or_default().to_owned(),
+        title_zh: p.title.exact(Locale::ZhCn).unwrap_or_default().to_owned(),
+        text_en: text(Locale::En),
+        text_zh: text(Locale::ZhCn),
+        prices: p
+            .prices
+            .iter()
+            .map(|m| (m.currency.code().to_owned(), m.amount_minor))
+            .collect(),
+        published_at_ms: p.published_at_ms.unwrap_or(p.created_at_ms),
+    }
+}
+
+impl SearchEngine for CatalogSearch {
+    fn upsert(&self, entry: &SearchEntry) -> Result<(), String> {
+        self.index
+            .upsert(&[document(entry)])
+            .map_err(|e| e.to_string())
+    }
+
+    fn remove(&self, product: ProductId) -> Result<(), String> {
+        self.index
+            .remove(&product.to_string())
+            .map_err(|e| e.to_string())
+    }
+
+    fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), String> {
+        let docs: Vec<SearchDoc> = entries.iter().map(document).collect();
+        self.index.rebuild(&docs).map_err(|e| e.to_string())
+    }
+
+    fn search(&self, q: &ProductSearch) -> Result<Vec<SearchHit>, String> {
+        let query = SearchQuery {
+            text: q.text.clone(),
+            kind: q.kind.map(|k| k.as_str().to_owned()),
+            language: q.language.map(|l| l.tag().to_owned()),
+            currency: Some(q.currency.code().to_owned()),
+            min_price: q.min_price,
+            max_price: q.max_price,
+            sort: match q.sort {
+                SearchSort::Relevance => Sort::Relevance,
+                SearchSort::Newest => Sort::Newest,
+                SearchSort::PriceLow => Sort::PriceLow,
+                SearchSort::PriceHigh => Sort::PriceHigh,
+            },
+            limit: q.limit,
+            highlight_language: q.locale.tag().to_owned(),
+        };
+        let hits = self.index.search(&query).map_err(|e| e.to_string())?;
+        Ok(hits
+            .into_iter()
+            .filter_map(|h| {
+                Some(SearchHit {
+                    product: h.id.parse().ok()?,
+                    highlight: h.highlight,
+                })
+            })
+            .collect())
+    }
+}
