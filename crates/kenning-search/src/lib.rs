@@ -6,16 +6,19 @@
 //! lives in memory and is rebuilt from the database by the program, so it is never the
 //! only copy of anything.
 
+use std::collections::HashMap;
+use std::ops::Bound;
 use std::sync::Mutex;
 
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{LowerCaser, TextAnalyzer};
-use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -89,8 +92,9 @@ struct Fields {
     /// Chinese title and text segmented without overlapping sub-words: search mode's
     /// overlapping tokens break snippet offsets, so highlights come from this field.
     highlight_zh: Field,
-    prices: Field,
     published: Field,
+    /// One numeric column per currency ("price_CNY"), in minor units.
+    prices: HashMap<String, Field>,
 }
 
 pub struct SearchIndex {
@@ -100,11 +104,13 @@ pub struct SearchIndex {
     f: Fields,
 }
 
+fn price_column(currency: &str) -> String {
+    format!("price_{currency}")
+}
+
 const JIEBA: &str = "jieba";
 const JIEBA_PLAIN: &str = "jieba_plain";
 const ENGLISH: &str = "en_stem";
-/// Matches fetched before sorting and filtering by price.
-const CANDIDATES: usize = 10_000;
 
 fn text_field(tokenizer: &str) -> TextOptions {
     TextOptions::default()
@@ -117,8 +123,8 @@ fn text_field(tokenizer: &str) -> TextOptions {
 }
 
 impl SearchIndex {
-    /// An empty index in memory.
-    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+    /// An empty index in memory, with price columns for these currency codes.
+    pub fn in_memory(currencies: &[&str]) -> Result<SearchIndex, SearchError> {
         let mut b = Schema::builder();
         let f = Fields {
             id: b.add_text_field("id", STRING | STORED),
@@ -130,9 +136,14 @@ impl SearchIndex {
             text_zh: b.add_text_field("text_zh", text_field(JIEBA)),
             words_en: b.add_text_field("words_en", text_field("default")),
             highlight_zh: b.add_text_field("highlight_zh", text_field(JIEBA_PLAIN)),
-            // "CNY:9900" per price, stored for price filters and sorting.
-            prices: b.add_text_field("prices", STRING | STORED),
-            published: b.add_i64_field("published", STORED),
+            prices: currencies
+                .iter()
+                .map(|c| {
+                    let field = b.add_i64_field(&price_column(c), INDEXED | FAST);
+                    ((*c).to_owned(), field)
+                })
+                .collect(),
+            published: b.add_i64_field("published", FAST),
         };
         let index = Index::create_in_ram(b.build());
         index.tokenizers().register(
@@ -173,7 +184,9 @@ impl SearchIndex {
         doc.add_text(f.words_en, &d.title_en);
         doc.add_text(f.words_en, &d.text_en);
         for (currency, amount) in &d.prices {
-            doc.add_text(f.prices, format!("{currency}:{amount}"));
+            if let Some(field) = f.prices.get(currency) {
+                doc.add_i64(*field, *amount);
+            }
         }
         doc.add_i64(f.published, d.published_at_ms);
         doc
@@ -257,8 +270,25 @@ impl SearchIndex {
                 )),
             ));
         }
+        let price_field = q.currency.as_ref().and_then(|c| f.prices.get(c).copied());
+        if let Some(field) = price_field
+            && (q.min_price.is_some() || q.max_price.is_some())
+        {
+            let bound = |v: Option<i64>, inclusive: fn(Term) -> Bound<Term>| match v {
+                Some(v) => inclusive(Term::from_field_i64(field, v)),
+                None => Bound::Unbounded,
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    bound(q.min_price, Bound::Included),
+                    bound(q.max_price, Bound::Included),
+                )),
+            ));
+        }
         let query = BooleanQuery::new(clauses);
-        let found = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
+        let limit = if q.limit == 0 { 20 } else { q.limit };
+        let addresses = self.ranked(&searcher, &query, q.sort, price_field, limit)?;
 
         let (snippets, title_snippets) = if q.highlight_language.starts_with("zh") {
             let plain = QueryParser::for_index(&self.index, vec![f.highlight_zh]);
@@ -272,58 +302,78 @@ impl SearchIndex {
             )
         };
 
-        let mut hits: Vec<(Hit, Option<i64>, i64)> = Vec::new();
-        for (score, address) in found {
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, address) in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
             let id = doc
                 .get_first(f.id)
                 .and_then(|v| v.as_str())
                 .unwrap_or_default()
                 .to_owned();
-            let price = q.currency.as_ref().and_then(|c| {
-                doc.get_all(f.prices)
-                    .filter_map(|v| v.as_str())
-                    .find_map(|p| {
-                        p.strip_prefix(&format!("{c}:"))
-                            .and_then(|a| a.parse().ok())
-                    })
-            });
-            if q.currency.is_some() && (q.min_price.is_some() || q.max_price.is_some()) {
-                match price {
-                    Some(p)
-                        if q.min_price.is_none_or(|min| p >= min)
-                            && q.max_price.is_none_or(|max| p <= max) => {}
-                    _ => continue,
-                }
-            }
-            let published = doc
-                .get_first(f.published)
-                .and_then(|v| v.as_i64())
-                .unwrap_or(0);
             let mut highlight = snippets.snippet_from_doc(&doc).to_html();
             if highlight.is_empty()
                 && let Some(titles) = &title_snippets
             {
                 highlight = titles.snippet_from_doc(&doc).to_html();
             }
-            hits.push((
-                Hit {
-                    id,
-                    score,
-                    highlight,
-                },
-                price,
-                published,
-            ));
+            hits.push(Hit {
+                id,
+                score,
+                highlight,
+            });
         }
-        match q.sort {
-            Sort::Relevance => {}
-            Sort::Newest => hits.sort_by_key(|h| std::cmp::Reverse(h.2)),
-            Sort::PriceLow => hits.sort_by_key(|h| h.1.unwrap_or(i64::MAX)),
-            Sort::PriceHigh => hits.sort_by_key(|h| std::cmp::Reverse(h.1.unwrap_or(-1))),
+        Ok(hits)
+    }
+
+    /// The best `limit` matches: by score, or by a column read from the fast fields (only
+    /// the final page is ever loaded from the store).
+    fn ranked(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        sort: Sort,
+        price_field: Option<Field>,
+        limit: usize,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let column = match (sort, price_field) {
+            (Sort::Relevance, _) => None,
+            (Sort::Newest, _) => Some(("published".to_owned(), true)),
+            (Sort::PriceLow | Sort::PriceHigh, Some(field)) => Some((
+                self.index.schema().get_field_name(field).to_owned(),
+                sort == Sort::PriceHigh,
+            )),
+            (Sort::PriceLow | Sort::PriceHigh, None) => None,
+        };
+        let Some((column, descending)) = column else {
+            return Ok(searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?);
+        };
+        let matches = searcher.search(query, &DocSetCollector)?;
+        let mut keyed: Vec<(i64, DocAddress)> = Vec::with_capacity(matches.len());
+        let mut columns = HashMap::new();
+        for address in matches {
+            let values = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .i64(&column)?,
+                ),
+            };
+            // Products without a price in this currency sort last either way.
+            let missing = if descending { i64::MIN } else { i64::MAX };
+            keyed.push((values.first(address.doc_id).unwrap_or(missing), address));
         }
-        let limit = if q.limit == 0 { 20 } else { q.limit };
-        Ok(hits.into_iter().take(limit).map(|(h, _, _)| h).collect())
+        if descending {
+            keyed.sort_by_key(|(v, a)| (std::cmp::Reverse(*v), *a));
+        } else {
+            keyed.sort_by_key(|(v, a)| (*v, *a));
+        }
+        Ok(keyed
+            .into_iter()
+            .take(limit)
+            .map(|(_, a)| (0.0, a))
+            .collect())
     }
 }
 
@@ -353,7 +403,7 @@ mod tests {
     }
 
     fn index() -> SearchIndex {
-        let idx = SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let idx = SearchIndex::in_memory(&["CNY", "USD"]).unwrap_or_else(|e| panic!("{e}"));
         idx.rebuild(&[
             doc(
                 "rust",

@@ -4,6 +4,7 @@
 use kenning_app::ports::{ProductSearch, SearchEngine, SearchEntry, SearchHit, SearchSort};
 use kenning_domain::ids::ProductId;
 use kenning_domain::locale::{Locale, LocalizedText};
+use kenning_domain::money::Currency;
 use kenning_search::{SearchDoc, SearchIndex, SearchQuery, Sort};
 
 pub struct CatalogSearch {
@@ -12,8 +13,10 @@ pub struct CatalogSearch {
 
 impl CatalogSearch {
     pub fn new() -> Result<CatalogSearch, String> {
+        // A price column for every currency Kenning can price in.
+        let codes: Vec<&str> = Currency::all().map(|c| c.code()).collect();
         Ok(CatalogSearch {
-            index: SearchIndex::in_memory().map_err(|e| e.to_string())?,
+            index: SearchIndex::in_memory(&codes).map_err(|e| e.to_string())?,
         })
     }
 }
