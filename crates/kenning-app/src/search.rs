@@ -2,9 +2,11 @@
 
 use std::sync::atomic::Ordering;
 
+use kenning_domain::account::Role;
 use kenning_domain::catalog::{Product, ProductStatus};
 use kenning_domain::ids::ProductId;
 
+use crate::accounts::CurrentUser;
 use crate::ports::{ProductFilter, ProductSearch, SearchEntry};
 use crate::{AppError, Kenning};
 
@@ -86,6 +88,14 @@ impl Kenning {
         }
         self.search.rebuild(&entries).map_err(AppError::Internal)?;
         Ok(entries.len())
+    }
+
+    /// Rebuilds the index now (operators only).
+    pub async fn reindex_search(&self, user: &CurrentUser) -> Result<usize, AppError> {
+        if user.account.role != Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        self.rebuild_search().await
     }
 
     /// Published products matching the search, with highlighted snippets.

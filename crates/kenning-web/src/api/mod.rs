@@ -67,6 +67,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(recommendations::recommendations))
         .routes(routes!(recommendations::also_bought))
         .routes(routes!(search::search))
+        .routes(routes!(search::reindex))
         .routes(routes!(orders::create_order, orders::list_orders))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::pay_order))

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::types::{ErrorResponse, ProductSummary};
-use crate::context::{Ctx, RequestContext};
+use crate::context::{Ctx, RequestContext, SignedIn};
 use crate::error::HttpError;
 use crate::state::AppState;
 
@@ -98,4 +98,27 @@ pub async fn search(
             })
             .collect(),
     }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReindexResponse {
+    /// Published products now in the index.
+    pub indexed: usize,
+}
+
+/// Rebuild the search index from the database now (admins). Every node also rebuilds
+/// its index on start and every minute.
+#[utoipa::path(post, path = "/api/v1/admin/search/reindex", tag = "catalog",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = ReindexResponse),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+    ))]
+pub async fn reindex(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+) -> Result<Json<ReindexResponse>, HttpError> {
+    let indexed = state.app.reindex_search(&user).await?;
+    Ok(Json(ReindexResponse { indexed }))
 }

@@ -168,4 +168,17 @@ async fn search_never_reveals_locked_lessons_and_follows_publishing(app: &TestAp
     assert_eq!(back["items"][0]["id"], product.as_str());
     let empty = json_of(app.get("/api/v1/search?q=", None).await).await;
     assert_eq!(empty["items"].as_array().map(Vec::len), Some(0));
+
+    // Operators can rebuild the index on demand; nobody else can.
+    let refused = app
+        .post("/api/v1/admin/search/reindex", Some(&buyer), json!({}))
+        .await;
+    assert_eq!(refused.status(), reqwest::StatusCode::FORBIDDEN);
+    let (_, admin) = app.with_role(kenning_domain::account::Role::Admin).await;
+    let rebuilt = app
+        .post("/api/v1/admin/search/reindex", Some(&admin), json!({}))
+        .await;
+    assert_eq!(json_of(rebuilt).await["indexed"], 1);
+    let still = json_of(app.get("/api/v1/search?q=rust", None).await).await;
+    assert_eq!(still["items"][0]["id"], product.as_str());
 }
