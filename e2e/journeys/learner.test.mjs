@@ -11,12 +11,16 @@ const journeys = [
     locale: 'zh-CN',
     course: 'Rust 实战：从零构建高性能 Web 服务',
     price: '¥199.00',
+    search: '数据库',
+    found: '写给应用工程师的数据库内核课',
     words: { catalog: '全部内容', register: '注册', buy: '立即购买', declined: '银行卡被拒绝', owned: '购买成功', start: '开始学习', library: '我的学习' },
   },
   {
     locale: 'en',
     course: 'Rust in Practice: Building Fast Web Services',
     price: '$29.99',
+    search: 'databse',
+    found: 'Database Internals for Application Engineers',
     words: { catalog: 'Catalog', register: 'Sign up', buy: 'Buy now', declined: 'declined', owned: 'Thank you', start: 'Start learning', library: 'My library' },
   },
 ];
@@ -29,6 +33,14 @@ for (const j of journeys) {
       await page.goto(env.server.base);
       assert.equal(await page.getAttribute('html', 'lang'), j.locale);
       await shot(page, `${j.locale}-01-home`);
+
+      // The search box on every page understands the language (and a typo in English).
+      await page.fill('[data-test=searchbox]', j.search);
+      await page.press('[data-test=searchbox]', 'Enter');
+      await page.waitForSelector('[data-test=search-result]');
+      const first = await page.locator('[data-test=search-result] h3').first().textContent();
+      assert.equal(first.trim(), j.found);
+      await shot(page, `${j.locale}-01b-search`);
 
       // Catalog, filtered to courses.
       await page.click(`header nav >> text=${j.words.catalog}`);
