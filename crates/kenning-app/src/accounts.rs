@@ -222,13 +222,6 @@ impl Kenning {
             .put(hash, account.clone(), now, expires_at_ms);
         Ok(Some(CurrentUser { account }))
     }
-
-    pub async fn account(&self, id: AccountId) -> Result<Account, AppError> {
-        self.store
-            .account_by_id(id)
-            .await?
-            .ok_or(AppError::NotFound("account"))
-    }
 }
 
 #[cfg(test)]

@@ -135,23 +135,6 @@ impl SqlStore {
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
     }
 
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    /// Answers when the database does.
-    pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
-
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
