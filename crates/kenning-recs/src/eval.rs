@@ -149,6 +149,14 @@ fn families() -> Vec<Candidates> {
             }
         }
     }
+    let mut penalised: Candidates = Vec::new();
+    for lambda in [200.0, 400.0, 600.0] {
+        for beta in [0.05, 0.1, 0.2, 0.3] {
+            let mut m = crate::models::Ease::with_dropout(lambda, 0.67);
+            m.pop_penalty = beta;
+            penalised.push(Box::new(m));
+        }
+    }
     let mut cosine: Candidates = Vec::new();
     let mut bm25: Candidates = Vec::new();
     for k in [20, 50, 100, 200] {
@@ -170,6 +178,7 @@ fn families() -> Vec<Candidates> {
         ease,
         edlae,
         normed,
+        penalised,
     ]
 }
 

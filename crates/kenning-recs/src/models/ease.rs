@@ -17,6 +17,9 @@ pub struct Ease {
     /// Each user's contribution to the Gram matrix is scaled by |items of the user|^-γ, so
     /// very active people weigh less. 0 is plain EASE.
     pub user_norm: f64,
+    /// Scores are divided by (item count + 1)^β: a small β lifts less-known items.
+    pub pop_penalty: f64,
+    counts: Vec<f64>,
     n_items: usize,
     /// Row-major B: row j holds what item j contributes to every item.
     weights: Vec<f64>,
@@ -28,6 +31,8 @@ impl Ease {
             lambda,
             dropout: 0.0,
             user_norm: 0.0,
+            pop_penalty: 0.0,
+            counts: Vec::new(),
             n_items: 0,
             weights: Vec::new(),
         }
@@ -60,6 +65,9 @@ impl Recommender for Ease {
         };
         if self.user_norm > 0.0 {
             name.push_str(&format!(", γ={}", self.user_norm));
+        }
+        if self.pop_penalty > 0.0 {
+            name.push_str(&format!(", β={}", self.pop_penalty));
         }
         name.push(')');
         name
@@ -118,6 +126,7 @@ impl Recommender for Ease {
         }
         self.n_items = n;
         self.weights = weights;
+        self.counts = data.item_counts();
     }
 
     fn scores(&self, data: &Interactions, user: usize) -> Vec<f64> {
@@ -125,6 +134,11 @@ impl Recommender for Ease {
         let mut acc = vec![0.0; n];
         for &(j, _) in data.row(user) {
             add_row(&mut acc, &self.weights, n, j, 1.0);
+        }
+        if self.pop_penalty > 0.0 {
+            for (a, c) in acc.iter_mut().zip(&self.counts) {
+                *a /= (c + 1.0).powf(self.pop_penalty);
+            }
         }
         acc
     }
