@@ -87,7 +87,9 @@ struct Fields {
     title_zh: Field,
     text_en: Field,
     text_zh: Field,
-    /// English words unstemmed, for prefix and typo matching ("isolat" → "isolation").
+    /// English words unstemmed, for prefix and typo matching ("isolat" → "isolation"):
+    /// the title apart, so that a near miss in a title outranks one in a description.
+    title_words_en: Field,
     words_en: Field,
     /// Chinese title and text segmented without overlapping sub-words: search mode's
     /// overlapping tokens break snippet offsets, so highlights come from this field.
@@ -134,6 +136,7 @@ impl SearchIndex {
             title_zh: b.add_text_field("title_zh", text_field(JIEBA)),
             text_en: b.add_text_field("text_en", text_field(ENGLISH)),
             text_zh: b.add_text_field("text_zh", text_field(JIEBA)),
+            title_words_en: b.add_text_field("title_words_en", text_field("default")),
             words_en: b.add_text_field("words_en", text_field("default")),
             highlight_zh: b.add_text_field("highlight_zh", text_field(JIEBA_PLAIN)),
             prices: currencies
@@ -181,7 +184,7 @@ impl SearchIndex {
         doc.add_text(f.text_en, &d.text_en);
         doc.add_text(f.text_zh, &d.text_zh);
         doc.add_text(f.highlight_zh, format!("{}。{}", d.title_zh, d.text_zh));
-        doc.add_text(f.words_en, &d.title_en);
+        doc.add_text(f.title_words_en, &d.title_en);
         doc.add_text(f.words_en, &d.text_en);
         for (currency, amount) in &d.prices {
             if let Some(field) = f.prices.get(currency) {
@@ -241,13 +244,22 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut parser = QueryParser::for_index(
             &self.index,
-            vec![f.title_en, f.title_zh, f.text_en, f.text_zh, f.words_en],
+            vec![
+                f.title_en,
+                f.title_zh,
+                f.text_en,
+                f.text_zh,
+                f.title_words_en,
+                f.words_en,
+            ],
         );
         parser.set_field_boost(f.title_en, 3.0);
         parser.set_field_boost(f.title_zh, 3.0);
+        parser.set_field_boost(f.title_words_en, 2.0);
         parser.set_field_boost(f.words_en, 0.5);
         // Prefixes ("isolat" finds "isolation") and one typo ("databse") in English,
         // matched against the unstemmed words.
+        parser.set_field_fuzzy(f.title_words_en, true, 1, true);
         parser.set_field_fuzzy(f.words_en, true, 1, true);
         // Operators typed by people are taken as words, never as errors.
         let (text_query, _errors) = parser.parse_query_lenient(q.text.trim());
@@ -478,6 +490,40 @@ mod tests {
         );
         assert_eq!(
             ids(&idx, q("isolat")).first().map(String::as_str),
+            Some("db")
+        );
+    }
+
+    #[test]
+    fn a_near_miss_in_a_title_outranks_one_in_a_description_across_segments() {
+        let idx = SearchIndex::in_memory(&["CNY"]).unwrap_or_else(|e| panic!("{e}"));
+        // One upsert per product: several segments, each with its own statistics.
+        idx.upsert(&[doc(
+            "rust",
+            "course",
+            (
+                "Rust in Practice",
+                "Ownership, async, databases and testing, explained with one running project.",
+            ),
+            ("", ""),
+            1,
+            1,
+        )])
+        .unwrap_or_else(|e| panic!("{e}"));
+        idx.upsert(&[doc(
+            "db",
+            "course",
+            (
+                "Database Internals for Application Engineers",
+                "B-trees and isolation levels.",
+            ),
+            ("", ""),
+            1,
+            2,
+        )])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            ids(&idx, q("databse")).first().map(String::as_str),
             Some("db")
         );
     }
