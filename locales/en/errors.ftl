@@ -39,6 +39,7 @@ error-internal = Something went wrong on our side. Please try again.
 error-malformed_json = The request body is not valid JSON.
 error-invalid_body = The request body is missing fields or has fields of the wrong type.
 error-json_expected = Send the request body as JSON (Content-Type: application/json).
+error-invalid_request = Part of the request (its address or form fields) could not be read.
 error-invalid_form = The form could not be read.
 error-csrf_failed = The form expired or did not come from this site. Reload the page and try again.
 error-method_not_allowed = That method is not allowed here.

@@ -39,6 +39,7 @@ error-internal = 服务器出现问题，请稍后重试。
 error-malformed_json = 请求体不是有效的 JSON。
 error-invalid_body = 请求体缺少字段或字段类型错误。
 error-json_expected = 请以 JSON 格式发送请求体（Content-Type: application/json）。
+error-invalid_request = 无法读取请求的一部分（地址参数或表单字段）。
 error-invalid_form = 无法读取表单。
 error-csrf_failed = 表单已过期或并非来自本站。请刷新页面后重试。
 error-method_not_allowed = 此处不允许该请求方法。

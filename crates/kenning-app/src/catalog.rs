@@ -143,6 +143,15 @@ impl Kenning {
         Ok(outline)
     }
 
+    /// A published product, through the catalog cache; None when unknown or not on sale.
+    pub(crate) async fn published(&self, id: ProductId) -> Result<Option<Product>, AppError> {
+        match self.outline(id).await {
+            Ok(o) if o.product.is_published() => Ok(Some(o.product.clone())),
+            Ok(_) | Err(AppError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// A product page. Drafts exist only for their creator and admins: for everyone else
     /// they are "not found", not "forbidden", so their existence does not leak.
     pub async fn product_detail(

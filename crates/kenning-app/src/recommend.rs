@@ -42,15 +42,6 @@ impl Kenning {
         Ok(n)
     }
 
-    /// A published product, through the catalog cache.
-    async fn published(&self, id: ProductId) -> Result<Option<Product>, AppError> {
-        match self.outline(id).await {
-            Ok(o) if o.product.is_published() => Ok(Some(o.product.clone())),
-            Ok(_) | Err(AppError::NotFound(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
     /// Personal suggestions, or the most bought products for people without history.
     pub async fn recommendations(
         &self,

@@ -106,10 +106,8 @@ impl Kenning {
         let hits = self.search.search(query).map_err(AppError::Internal)?;
         let mut out = Vec::with_capacity(hits.len());
         for hit in hits {
-            match self.outline(hit.product).await {
-                Ok(o) if o.product.is_published() => out.push((o.product.clone(), hit.highlight)),
-                Ok(_) | Err(AppError::NotFound(_)) => {}
-                Err(e) => return Err(e),
+            if let Some(product) = self.published(hit.product).await? {
+                out.push((product, hit.highlight));
             }
         }
         Ok(out)

@@ -59,6 +59,15 @@ async fn insert_entitlement(
 }
 
 impl SqlStore {
+    /// The `id` column of every row a query returns.
+    async fn ids(&self, sql: &'static str) -> StoreResult<Vec<String>> {
+        let found = sqlx::query(sql)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(|r| rows::text(r, "id")).collect()
+    }
+
     async fn order_status(&self, id: OrderId) -> StoreResult<Option<String>> {
         let row = sqlx::query("SELECT status FROM orders WHERE id = $1")
             .bind(id.to_string())
@@ -307,25 +316,19 @@ impl OrderStore for SqlStore {
     }
 
     async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>> {
-        let found = sqlx::query(
+        self.ids(
             "SELECT o.id FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
              (SELECT 1 FROM entitlements e WHERE e.order_id = o.id) ORDER BY o.id",
         )
-        .fetch_all(self.pool())
         .await
-        .map_err(db_error)?;
-        found.iter().map(|r| rows::text(r, "id")).collect()
     }
 
     async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>> {
-        let found = sqlx::query(
+        self.ids(
             "SELECT e.id FROM entitlements e LEFT JOIN orders o ON o.id = e.order_id \
              WHERE (e.source = 'order' AND (o.id IS NULL OR o.status <> 'paid')) \
                 OR e.source NOT IN ('order', 'free') ORDER BY e.id",
         )
-        .fetch_all(self.pool())
         .await
-        .map_err(db_error)?;
-        found.iter().map(|r| rows::text(r, "id")).collect()
     }
 }

@@ -182,6 +182,18 @@ fn finish_errors(state: &AppState, ctx: &RequestContext, mut response: Response)
             StatusCode::METHOD_NOT_ALLOWED => {
                 ErrorReport::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
             }
+            // The framework's own rejections (a query string or form it could not read)
+            // come as plain text without a report: they get our format and language too.
+            // Pages that answer 4xx themselves (a form shown again) are HTML and pass.
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY
+                if response
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|t| t.starts_with("text/plain")) =>
+            {
+                ErrorReport::new(response.status(), "invalid_request")
+            }
             _ => return response,
         },
     };

@@ -491,6 +491,11 @@ pub async fn load(app: &Kenning) -> anyhow::Result<()> {
     app.refresh_recommendations()
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // After a bulk load, a fresh index: the many small updates leave deleted documents
+    // behind that skew relevance statistics until segments merge.
+    app.rebuild_search()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(
         products = lin_products.len() + maya_products.len(),
         "demo catalog loaded"

@@ -25,11 +25,13 @@ use crate::state::AppState;
 pub struct ListParams {
     /// Filter by product kind.
     kind: Option<String>,
-    /// Language of the answer and, with `language`, a filter.
+    /// Language of the answer (read by the context middleware, listed for the docs).
+    #[allow(dead_code)]
     lang: Option<String>,
     /// Only products written in this language ("en", "zh-CN").
     language: Option<String>,
-    /// Preferred currency of the `price` field.
+    /// Preferred currency of the `price` field (read by the context middleware).
+    #[allow(dead_code)]
     currency: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
@@ -50,7 +52,6 @@ pub async fn list_products(
         page: params.page.unwrap_or(1),
         per_page: params.per_page.unwrap_or(24),
     };
-    let _ = (&params.lang, &params.currency); // read by the context middleware
     let page = state.app.browse(&query).await?;
     Ok(Json(ProductsResponse {
         items: page

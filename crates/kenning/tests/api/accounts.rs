@@ -147,6 +147,13 @@ async fn malformed_json_gets_a_json_error(app: &TestApp) {
     )
     .await;
 
+    // A query string the framework cannot read gets our format too.
+    expect_error(
+        app.get("/api/v1/products?page=abc", None).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+    )
+    .await;
     expect_error(
         app.get("/api/v1/no-such-thing", None).await,
         StatusCode::NOT_FOUND,
