@@ -157,6 +157,8 @@ home-for-you = For you
 home-popular = Popular with learners
 product-also-bought = People who bought this also bought
 reason-because-bought = Because you bought “{ $title }”
+reason-because-viewed = Because you looked at “{ $title }”
+reason-picked-for-you = Picked for you from what you have studied
 reason-also-bought = Bought by the same people
 reason-popular = Popular with learners
 

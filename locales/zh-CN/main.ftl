@@ -148,6 +148,8 @@ home-for-you = 为你推荐
 home-popular = 大家都在学
 product-also-bought = 购买此内容的人还买了
 reason-because-bought = 因为你购买了《{ $title }》
+reason-because-viewed = 因为你看过《{ $title }》
+reason-picked-for-you = 根据你的学习记录为你精选
 reason-also-bought = 同一批学员也购买了
 reason-popular = 学员热门之选
 

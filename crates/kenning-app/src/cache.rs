@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex};
 
 use kenning_domain::account::Account;
 use kenning_domain::catalog::{Chapter, LessonOutline, Product};
-use kenning_domain::ids::ProductId;
+use kenning_domain::discovery::SignalKind;
+use kenning_domain::ids::{AccountId, ProductId};
 
 use crate::catalog::{CatalogPage, CatalogQuery};
 
@@ -66,6 +67,31 @@ impl<K: Eq + Hash, V> Timed<K, V> {
         if let Ok(mut map) = self.map.lock() {
             map.clear();
         }
+    }
+}
+
+/// Remembers which signals were recorded lately, so that a person reloading a page
+/// writes one row a window rather than one per request.
+pub struct SignalDebounce {
+    window_ms: i64,
+    seen: Timed<(AccountId, ProductId, SignalKind), ()>,
+}
+
+impl SignalDebounce {
+    pub fn new(window_ms: i64) -> Self {
+        SignalDebounce {
+            window_ms,
+            seen: Timed::new(),
+        }
+    }
+
+    /// True the first time in a window; later calls in the window answer false.
+    pub fn first(&self, key: (AccountId, ProductId, SignalKind), now_ms: i64) -> bool {
+        if self.seen.get(&key, now_ms).is_some() {
+            return false;
+        }
+        self.seen.put(key, Arc::new(()), now_ms + self.window_ms);
+        true
     }
 }
 
@@ -177,7 +203,6 @@ impl CatalogCache {
 mod tests {
     use super::*;
     use kenning_domain::account::{DisplayName, Email, Role};
-    use kenning_domain::ids::AccountId;
 
     fn account() -> Account {
         Account {
@@ -187,6 +212,16 @@ mod tests {
             role: Role::Learner,
             created_at_ms: 0,
         }
+    }
+
+    #[test]
+    fn a_signal_counts_once_per_window() {
+        let debounce = SignalDebounce::new(1000);
+        let key = (AccountId::new(), ProductId::new(), SignalKind::View);
+        assert!(debounce.first(key, 0));
+        assert!(!debounce.first(key, 999));
+        assert!(debounce.first(key, 1000));
+        assert!(debounce.first((key.0, key.1, SignalKind::Study), 1000));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use kenning_domain::catalog::{
     Chapter, Lesson, LessonAccess, LessonOutline, MAX_LESSON_BODY_CHARS, MAX_TITLE_CHARS, Product,
     ProductDraft, ProductKind, ProductStatus, can_edit_product, can_view_product, lesson_access,
 };
+use kenning_domain::discovery::SignalKind;
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
 
@@ -152,6 +153,30 @@ impl Kenning {
         }
     }
 
+    /// Every published product (read in pages, not through the cache).
+    pub(crate) async fn published_products(&self) -> Result<Vec<Product>, AppError> {
+        const PAGE: i64 = 500;
+        let mut all = Vec::new();
+        let mut offset = 0;
+        loop {
+            let page = self
+                .store
+                .list_products(&ProductFilter {
+                    status: Some(ProductStatus::Published),
+                    limit: PAGE,
+                    offset,
+                    ..ProductFilter::default()
+                })
+                .await?;
+            let n = page.len();
+            all.extend(page);
+            if i64::try_from(n).unwrap_or(0) < PAGE {
+                return Ok(all);
+            }
+            offset += PAGE;
+        }
+    }
+
     /// A product page. Drafts exist only for their creator and admins: for everyone else
     /// they are "not found", not "forbidden", so their existence does not leak.
     pub async fn product_detail(
@@ -171,6 +196,9 @@ impl Kenning {
             return Err(AppError::NotFound("product"));
         }
         let editable = viewer.is_some_and(|v| can_edit_product(product, v));
+        if !editable {
+            self.note_interest(user, id, SignalKind::View).await;
+        }
         Ok(ProductDetail {
             product: product.clone(),
             chapters: outline.chapters.clone(),
@@ -208,6 +236,14 @@ impl Kenning {
             LessonAccess::Open => {}
             LessonAccess::NeedsLogin => return Err(AppError::Unauthenticated),
             LessonAccess::NeedsPurchase => return Err(AppError::PurchaseRequired),
+        }
+        if product.creator_id != viewer.map_or(product.creator_id, |v| v.account_id) {
+            let kind = if entitled {
+                SignalKind::Study
+            } else {
+                SignalKind::View
+            };
+            self.note_interest(user, product.id, kind).await;
         }
         Ok(LessonView {
             product,

@@ -56,6 +56,7 @@ pub struct Kenning {
     settings: AppSettings,
     catalog_cache: Arc<cache::CatalogCache>,
     session_cache: Arc<cache::SessionCache>,
+    signal_debounce: Arc<cache::SignalDebounce>,
     /// Bumped by every catalog change, so a rebuild can tell it raced with one.
     catalog_generation: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -79,6 +80,7 @@ impl Kenning {
             clock,
             catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),
+            signal_debounce: Arc::new(cache::SignalDebounce::new(recommend::SIGNAL_WINDOW_MS)),
             catalog_generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
             settings,
         }

@@ -7,6 +7,7 @@ use kenning_domain::account::{Account, Email, Role};
 use kenning_domain::catalog::{
     Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus,
 };
+use kenning_domain::discovery::{Signal, SignalKind};
 use kenning_domain::ids::{AccountId, LessonId, OrderId, PaymentId, ProductId};
 use kenning_domain::ledger::LedgerTransaction;
 use kenning_domain::locale::Locale;
@@ -163,8 +164,6 @@ pub trait OrderStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Products the person is entitled to, newest first, with the time of the grant.
     async fn library(&self, account: AccountId) -> StoreResult<Vec<(Product, i64)>>;
-    /// Every (person, product) entitlement: the purchase signal recommendations learn from.
-    async fn purchase_pairs(&self) -> StoreResult<Vec<(AccountId, ProductId)>>;
     /// Sum of all postings per currency; every value is zero in a healthy ledger.
     async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>>;
     /// Ids of paid orders that granted nothing.
@@ -173,9 +172,28 @@ pub trait OrderStore: Send + Sync {
     async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>>;
 }
 
+/// What recommendations learn from, and counters shared by every node.
+#[async_trait]
+pub trait DiscoveryStore: Send + Sync {
+    /// Counts one more signal of interest (views and study; purchases are entitlements).
+    async fn record_signal(
+        &self,
+        account: AccountId,
+        product: ProductId,
+        kind: SignalKind,
+        now_ms: i64,
+    ) -> StoreResult<()>;
+    /// Every signal: each entitlement as a purchase, plus the recorded views and study.
+    async fn signals(&self) -> StoreResult<Vec<Signal>>;
+    /// A named counter's value (0 if never raised).
+    async fn counter(&self, name: &str) -> StoreResult<i64>;
+    /// Raises a named counter by one and returns its new value.
+    async fn bump_counter(&self, name: &str) -> StoreResult<i64>;
+}
+
 /// All storage, as one object.
-pub trait Store: AccountStore + CatalogStore + OrderStore {}
-impl<T: AccountStore + CatalogStore + OrderStore> Store for T {}
+pub trait Store: AccountStore + CatalogStore + OrderStore + DiscoveryStore {}
+impl<T: AccountStore + CatalogStore + OrderStore + DiscoveryStore> Store for T {}
 
 /// Why a provider refused a charge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -222,14 +240,22 @@ pub struct Suggestion {
     pub because: Option<ProductId>,
 }
 
-/// A recommender trained from purchases. Implementations keep a trained model in memory;
-/// it is derived data, rebuilt from the store on start and on every refresh.
+/// What a recommender is trained on: weighted (person, product) interest, and the
+/// features of every published product (so that new ones can be suggested too).
+#[derive(Clone, Debug, Default)]
+pub struct TrainingSet {
+    pub interest: Vec<(AccountId, ProductId, f64)>,
+    pub products: Vec<(ProductId, Vec<String>)>,
+}
+
+/// A recommender. Implementations keep a trained model in memory; it is derived data,
+/// rebuilt from the store on start and on every refresh.
 pub trait RecommendationEngine: Send + Sync {
-    /// Replaces the model with one trained on these (person, product) pairs.
-    fn train(&self, purchases: &[(AccountId, ProductId)]);
+    /// Replaces the model with one trained on this set.
+    fn train(&self, data: &TrainingSet);
     /// Products for a person, best first, excluding what they have.
     fn for_user(&self, user: AccountId, k: usize) -> Vec<Suggestion>;
-    /// Products bought by the same people, best first.
+    /// Products bought by the same people (or, for new ones, described alike), best first.
     fn similar(&self, product: ProductId, k: usize) -> Vec<ProductId>;
     /// The most bought products.
     fn popular(&self, k: usize) -> Vec<ProductId>;

@@ -1,20 +1,29 @@
 //! Recommendations shown to people: "for you", "also bought" and "popular", each with
-//! its reason. The engine learns from purchases; only published products are shown.
+//! its reason. The engine learns from purchases, study and page views, and from what
+//! products are about; only published products are shown.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use kenning_domain::catalog::Product;
-use kenning_domain::ids::ProductId;
+use kenning_domain::discovery::{SignalKind, product_features};
+use kenning_domain::ids::{AccountId, ProductId};
 
 use crate::accounts::CurrentUser;
-use crate::ports::Suggestion;
+use crate::ports::{Suggestion, TrainingSet};
 use crate::{AppError, Kenning};
+
+/// A person's repeated views (or study) of one product within this window count once.
+pub const SIGNAL_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 /// Why a product is suggested.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reason {
     /// Because the person bought this product.
     BecauseYouBought(Box<Product>),
+    /// Because the person looked at (or studied the preview of) this product.
+    BecauseYouViewed(Box<Product>),
+    /// From the person's history as a whole, with no single product behind it.
+    PickedForYou,
     /// Bought by the people who bought the product on screen.
     AlsoBought,
     /// Among the most bought.
@@ -30,16 +39,69 @@ pub struct Recommendation {
 /// Candidates are over-fetched so that unpublished or owned ones can be skipped.
 const OVERFETCH: usize = 3;
 
+impl Reason {
+    /// Whether the suggestion comes from the person's own history.
+    pub fn is_personal(&self) -> bool {
+        matches!(
+            self,
+            Reason::BecauseYouBought(_) | Reason::BecauseYouViewed(_) | Reason::PickedForYou
+        )
+    }
+}
+
 impl Kenning {
-    /// Retrains the engine from every purchase in the store.
+    /// Retrains the engine from every signal in the store and every published product;
+    /// returns how many (person, product) pairs it learned from.
     pub async fn refresh_recommendations(&self) -> Result<usize, AppError> {
-        let pairs = self.store.purchase_pairs().await?;
+        let mut interest: HashMap<(AccountId, ProductId), f64> = HashMap::new();
+        for signal in self.store.signals().await? {
+            *interest
+                .entry((signal.account, signal.product))
+                .or_insert(0.0) += signal.weight();
+        }
+        let products = self
+            .published_products()
+            .await?
+            .iter()
+            .map(|p| (p.id, product_features(p)))
+            .collect();
+        let mut interest: Vec<(AccountId, ProductId, f64)> =
+            interest.into_iter().map(|((a, p), w)| (a, p, w)).collect();
+        // A stable order keeps training reproducible.
+        interest.sort_by_key(|&(account, product, _)| (account, product));
+        let data = TrainingSet { interest, products };
+        let n = data.interest.len();
         let engine = std::sync::Arc::clone(&self.recommender);
-        let n = pairs.len();
-        tokio::task::spawn_blocking(move || engine.train(&pairs))
+        tokio::task::spawn_blocking(move || engine.train(&data))
             .await
             .map_err(|e| AppError::Internal(format!("training: {e}")))?;
         Ok(n)
+    }
+
+    /// Notes that a person looked at or studied a product, at most once per
+    /// [`SIGNAL_WINDOW_MS`]. A signal is a hint, so a failure to store it is logged and
+    /// never fails the page.
+    pub(crate) async fn note_interest(
+        &self,
+        user: Option<&CurrentUser>,
+        product: ProductId,
+        kind: SignalKind,
+    ) {
+        let Some(user) = user else { return };
+        let now = self.now_ms();
+        if !self
+            .signal_debounce
+            .first((user.account.id, product, kind), now)
+        {
+            return;
+        }
+        if let Err(e) = self
+            .store
+            .record_signal(user.account.id, product, kind, now)
+            .await
+        {
+            tracing::warn!(error = %e, "interest signal not recorded");
+        }
     }
 
     /// Personal suggestions, or the most bought products for people without history.
@@ -74,10 +136,13 @@ impl Kenning {
                 };
                 let reason = match s.because {
                     Some(b) => match self.outline(b).await {
-                        Ok(because) => Reason::BecauseYouBought(Box::new(because.product.clone())),
-                        Err(_) => Reason::Popular,
+                        Ok(because) if owned.contains(&b) => {
+                            Reason::BecauseYouBought(Box::new(because.product.clone()))
+                        }
+                        Ok(because) => Reason::BecauseYouViewed(Box::new(because.product.clone())),
+                        Err(_) => Reason::PickedForYou,
                     },
-                    None => Reason::Popular,
+                    None => Reason::PickedForYou,
                 };
                 out.push(Recommendation { product, reason });
             }

@@ -3,15 +3,12 @@
 use std::sync::atomic::Ordering;
 
 use kenning_domain::account::Role;
-use kenning_domain::catalog::{Product, ProductStatus};
+use kenning_domain::catalog::Product;
 use kenning_domain::ids::ProductId;
 
 use crate::accounts::CurrentUser;
-use crate::ports::{ProductFilter, ProductSearch, SearchEntry};
+use crate::ports::{ProductSearch, SearchEntry};
 use crate::{AppError, Kenning};
-
-/// Products per page when rebuilding the index.
-const REBUILD_PAGE: i64 = 500;
 
 impl Kenning {
     /// What the index may hold of a product: its public text and preview lessons.
@@ -66,25 +63,8 @@ impl Kenning {
 
     async fn rebuild_search_once(&self) -> Result<usize, AppError> {
         let mut entries = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = self
-                .store
-                .list_products(&ProductFilter {
-                    status: Some(ProductStatus::Published),
-                    limit: REBUILD_PAGE,
-                    offset,
-                    ..ProductFilter::default()
-                })
-                .await?;
-            let n = page.len();
-            for product in page {
-                entries.push(self.search_entry(product).await?);
-            }
-            if i64::try_from(n).unwrap_or(0) < REBUILD_PAGE {
-                break;
-            }
-            offset += REBUILD_PAGE;
+        for product in self.published_products().await? {
+            entries.push(self.search_entry(product).await?);
         }
         self.search.rebuild(&entries).map_err(AppError::Internal)?;
         Ok(entries.len())

@@ -63,6 +63,12 @@ impl Interactions {
         }
     }
 
+    /// Makes an item known without any interaction (a product nobody has bought yet), so
+    /// that models which can rank it from its description see it.
+    pub fn add_item(&mut self, item: &str) -> usize {
+        self.item(item)
+    }
+
     /// Parses `user<TAB>item` lines (further columns ignored); every line is one
     /// interaction of weight 1.
     pub fn parse_tsv(text: &str) -> Result<Interactions, ParseError> {

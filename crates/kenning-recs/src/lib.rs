@@ -10,6 +10,7 @@ pub mod eval;
 pub mod metrics;
 pub mod models;
 mod rng;
+pub mod serving;
 
 pub use data::{Interactions, ParseError};
 pub use models::Recommender;
@@ -44,9 +45,66 @@ pub fn top_k(scores: &[f64], exclude: &[bool], k: usize) -> Vec<Scored> {
     candidates
 }
 
+/// Re-ranks `candidates` (best first) into `k` items by maximal marginal relevance
+/// (Carbonell & Goldstein 1998): each next pick maximises
+/// (1 − λ)·score/best − λ·max similarity to the items already picked, so that a list is
+/// not ten near-copies of one thing. λ = 0 keeps the order.
+pub fn diversify(
+    candidates: &[Scored],
+    k: usize,
+    lambda: f64,
+    similarity: impl Fn(usize, usize) -> f64,
+) -> Vec<Scored> {
+    let best = candidates
+        .iter()
+        .map(|s| s.score)
+        .fold(f64::MIN_POSITIVE, f64::max);
+    let mut left: Vec<(Scored, f64)> = candidates.iter().map(|&s| (s, 0.0)).collect();
+    let mut picked: Vec<Scored> = Vec::with_capacity(k.min(left.len()));
+    while picked.len() < k && !left.is_empty() {
+        let value =
+            |(s, redundancy): &(Scored, f64)| (1.0 - lambda) * s.score / best - lambda * redundancy;
+        let Some((at, _)) = left
+            .iter()
+            .enumerate()
+            .max_by(|a, b| value(a.1).total_cmp(&value(b.1)).then(b.0.cmp(&a.0)))
+        else {
+            break;
+        };
+        let (choice, _) = left.remove(at);
+        for (s, redundancy) in &mut left {
+            *redundancy = redundancy.max(similarity(choice.item, s.item));
+        }
+        picked.push(choice);
+    }
+    picked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diversifying_spreads_a_list_over_groups() {
+        // Items 0..4 are one group, 4..8 another; scores fall with the index.
+        let candidates: Vec<Scored> = (0..8)
+            .map(|item| Scored {
+                item,
+                score: 1.0 - f64::from(u8::try_from(item).unwrap_or(0)) * 0.05,
+            })
+            .collect();
+        let same = |a: usize, b: usize| if a / 4 == b / 4 { 1.0 } else { 0.0 };
+        let plain: Vec<usize> = diversify(&candidates, 4, 0.0, same)
+            .iter()
+            .map(|s| s.item)
+            .collect();
+        assert_eq!(plain, vec![0, 1, 2, 3]);
+        let mixed: Vec<usize> = diversify(&candidates, 4, 0.5, same)
+            .iter()
+            .map(|s| s.item)
+            .collect();
+        assert_eq!(mixed, vec![0, 4, 1, 2]);
+    }
 
     #[test]
     fn top_k_skips_excluded_items_and_breaks_ties_by_item() {

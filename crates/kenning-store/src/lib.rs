@@ -8,6 +8,7 @@
 
 mod accounts;
 mod catalog;
+mod discovery;
 mod orders;
 mod rows;
 
@@ -44,12 +45,20 @@ impl Backend {
 }
 
 /// The migrations, embedded in the binary. Each backend has the same versions and names.
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "discovery",
+        include_str!("../migrations/sqlite/0002_discovery.sql"),
+        include_str!("../migrations/postgres/0002_discovery.sql"),
+    ),
+];
 
 fn migrator(backend: Backend) -> Migrator {
     let migrations = MIGRATIONS

@@ -298,23 +298,6 @@ impl OrderStore for SqlStore {
             .collect()
     }
 
-    async fn purchase_pairs(&self) -> StoreResult<Vec<(AccountId, ProductId)>> {
-        let found =
-            sqlx::query("SELECT account_id, product_id FROM entitlements ORDER BY granted_at_ms")
-                .fetch_all(self.pool())
-                .await
-                .map_err(db_error)?;
-        found
-            .iter()
-            .map(|r| {
-                Ok((
-                    crate::parse_col(&rows::text(r, "account_id")?, "account id")?,
-                    crate::parse_col(&rows::text(r, "product_id")?, "product id")?,
-                ))
-            })
-            .collect()
-    }
-
     async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>> {
         self.ids(
             "SELECT o.id FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \

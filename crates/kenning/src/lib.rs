@@ -47,7 +47,7 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
         Arc::new(store),
         Arc::new(Sandbox),
         Arc::new(media),
-        Arc::new(recommendations::PurchaseRecommender::default()),
+        Arc::new(recommendations::HybridRecommender::default()),
         Arc::new(search::CatalogSearch::new().map_err(|e| anyhow::anyhow!("search index: {e}"))?),
         Arc::new(SystemClock),
         AppSettings {

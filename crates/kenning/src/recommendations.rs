@@ -1,32 +1,34 @@
-//! The recommendation engine behind the app's port: kenning-recs' item-kNN over purchases
-//! (similar products, "because you bought …") and popularity for people without history.
-//! The model lives in memory and is rebuilt from the database on start and on a timer;
-//! a rebuild swaps it in whole, so readers never see half a model.
+//! The recommendation engine behind the app's port: kenning-recs' served hybrid (a blend
+//! of collaborative models, a content model over product features, popularity, then
+//! diversified), trained on weighted signals. The model lives in memory and is rebuilt
+//! from the database on start and on a timer; a rebuild swaps it in whole, so readers
+//! never see half a model.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use kenning_app::Kenning;
-use kenning_app::ports::{RecommendationEngine, Suggestion};
+use kenning_app::ports::{RecommendationEngine, Suggestion, TrainingSet};
 use kenning_domain::ids::{AccountId, ProductId};
-use kenning_recs::models::{ItemKnn, Popularity};
+use kenning_recs::models::{Content, Hybrid};
 use kenning_recs::{Interactions, Recommender, top_k};
 
-/// How often the model is retrained from the purchases in the database.
+/// How often the model is retrained from the signals in the database.
 pub const REFRESH_EVERY: Duration = Duration::from_secs(60);
 
 struct Trained {
     data: Interactions,
-    knn: ItemKnn,
+    model: Hybrid,
     popularity: Vec<f64>,
 }
 
 #[derive(Default)]
-pub struct PurchaseRecommender {
+pub struct HybridRecommender {
     model: RwLock<Option<Arc<Trained>>>,
 }
 
-impl PurchaseRecommender {
+impl HybridRecommender {
     fn current(&self) -> Option<Arc<Trained>> {
         self.model.read().ok().and_then(|m| m.clone())
     }
@@ -36,20 +38,36 @@ fn product_at(data: &Interactions, item: usize) -> Option<ProductId> {
     data.item_id(item).and_then(|id| id.parse().ok())
 }
 
-impl RecommendationEngine for PurchaseRecommender {
-    fn train(&self, purchases: &[(AccountId, ProductId)]) {
+impl RecommendationEngine for HybridRecommender {
+    fn train(&self, set: &TrainingSet) {
         let mut data = Interactions::new();
-        for (account, product) in purchases {
-            data.add(&account.to_string(), &product.to_string(), 1.0);
+        for (product, _) in &set.products {
+            data.add_item(&product.to_string());
         }
-        let mut knn = ItemKnn::cosine(50);
-        knn.fit(&data);
-        let mut popularity = Popularity::default();
-        popularity.fit(&data);
-        let popularity = popularity.scores(&data, 0);
+        for (account, product, weight) in &set.interest {
+            data.add(&account.to_string(), &product.to_string(), *weight);
+        }
+        let features: HashMap<String, Vec<String>> = set
+            .products
+            .iter()
+            .map(|(p, f)| (p.to_string(), f.clone()))
+            .collect();
+        let mut model = kenning_recs::serving::hybrid(data.n_items(), Some(Content::new(features)));
+        model.fit(&data);
+        // Popular is the summed weight of everyone's interest, so purchases count most;
+        // products nobody touched are not "popular" at all.
+        let mut popularity = vec![f64::NAN; data.n_items()];
+        for (_, product, weight) in &set.interest {
+            if let Some(p) = data
+                .item_index(&product.to_string())
+                .and_then(|i| popularity.get_mut(i))
+            {
+                *p = if p.is_nan() { *weight } else { *p + weight };
+            }
+        }
         let trained = Arc::new(Trained {
             data,
-            knn,
+            model,
             popularity,
         });
         if let Ok(mut model) = self.model.write() {
@@ -64,18 +82,15 @@ impl RecommendationEngine for PurchaseRecommender {
         let Some(u) = m.data.user_index(&user.to_string()) else {
             return Vec::new();
         };
-        let scores = m.knn.scores(&m.data, u);
-        let positive: Vec<f64> = scores
-            .iter()
-            .map(|&s| if s > 0.0 { s } else { f64::NAN })
-            .collect();
-        top_k(&positive, &m.data.seen(u), k)
+        m.model
+            .recommend(&m.data, u, k)
             .into_iter()
+            .filter(|s| s.score > 0.0)
             .filter_map(|s| {
                 Some(Suggestion {
                     product: product_at(&m.data, s.item)?,
                     because: m
-                        .knn
+                        .model
                         .because(&m.data, u, s.item)
                         .and_then(|b| product_at(&m.data, b)),
                 })
@@ -90,7 +105,7 @@ impl RecommendationEngine for PurchaseRecommender {
         let Some(item) = m.data.item_index(&product.to_string()) else {
             return Vec::new();
         };
-        m.knn
+        m.model
             .similar(item, k)
             .into_iter()
             .filter_map(|s| product_at(&m.data, s.item))
@@ -118,7 +133,7 @@ pub fn spawn_refresher(app: Kenning) -> tokio::task::JoinHandle<()> {
         loop {
             tick.tick().await;
             match app.refresh_recommendations().await {
-                Ok(n) => tracing::debug!(purchases = n, "recommendations retrained"),
+                Ok(n) => tracing::debug!(pairs = n, "recommendations retrained"),
                 Err(e) => tracing::warn!(error = %e, "retraining recommendations failed"),
             }
             match app.rebuild_search().await {

@@ -8,6 +8,15 @@ pub struct Blend {
     pub parts: Vec<(Box<dyn Recommender>, f64)>,
 }
 
+impl Blend {
+    /// An untrained copy.
+    pub fn untrained(&self) -> Blend {
+        Blend {
+            parts: self.parts.iter().map(|(m, w)| (m.fresh(), *w)).collect(),
+        }
+    }
+}
+
 impl Recommender for Blend {
     fn name(&self) -> String {
         let parts: Vec<String> = self

@@ -35,6 +35,19 @@ impl ItemKnn {
 }
 
 impl ItemKnn {
+    /// How many items the model was trained on.
+    pub fn n_items(&self) -> usize {
+        self.n_items
+    }
+
+    /// The kept similarity of two items (0 when `b` is not among `a`'s neighbours).
+    pub fn similarity(&self, a: usize, b: usize) -> f64 {
+        if a >= self.n_items || b >= self.n_items {
+            return 0.0;
+        }
+        self.sim.get(a * self.n_items + b).copied().unwrap_or(0.0)
+    }
+
     /// The items most similar to `item`, best first.
     pub fn similar(&self, item: usize, k: usize) -> Vec<crate::Scored> {
         let n = self.n_items;

@@ -1,13 +1,19 @@
 //! The models. Each learns from [`Interactions`] and scores every item for a user.
 
+mod als;
 mod blend;
+mod content;
 mod ease;
+mod hybrid;
 mod itemknn;
 mod popularity;
 mod userknn;
 
+pub use als::Als;
 pub use blend::Blend;
+pub use content::Content;
 pub use ease::Ease;
+pub use hybrid::Hybrid;
 pub use itemknn::ItemKnn;
 pub use popularity::Popularity;
 pub use userknn::UserKnn;

@@ -16,9 +16,9 @@ use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReasonResponse {
-    /// because_you_bought, also_bought or popular
+    /// because_you_bought, because_you_viewed, picked_for_you, also_bought or popular
     pub code: &'static str,
-    /// The product that led to it, for because_you_bought.
+    /// The product that led to it, for because_you_bought and because_you_viewed.
     pub product_id: Option<String>,
     /// The reason in the caller's language.
     pub text: String,
@@ -44,6 +44,12 @@ pub fn reason_text(tr: Tr<'_>, reason: &Reason) -> String {
             "title",
             p.title.get(tr.locale).to_owned(),
         ),
+        Reason::BecauseYouViewed(p) => tr.t_with(
+            "reason-because-viewed",
+            "title",
+            p.title.get(tr.locale).to_owned(),
+        ),
+        Reason::PickedForYou => tr.t("reason-picked-for-you"),
         Reason::AlsoBought => tr.t("reason-also-bought"),
         Reason::Popular => tr.t("reason-popular"),
     }
@@ -63,11 +69,15 @@ fn respond(
                 reason: ReasonResponse {
                     code: match r.reason {
                         Reason::BecauseYouBought(_) => "because_you_bought",
+                        Reason::BecauseYouViewed(_) => "because_you_viewed",
+                        Reason::PickedForYou => "picked_for_you",
                         Reason::AlsoBought => "also_bought",
                         Reason::Popular => "popular",
                     },
                     product_id: match &r.reason {
-                        Reason::BecauseYouBought(p) => Some(p.id.to_string()),
+                        Reason::BecauseYouBought(p) | Reason::BecauseYouViewed(p) => {
+                            Some(p.id.to_string())
+                        }
                         _ => None,
                     },
                     text: reason_text(tr, &r.reason),

@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kenning_app::AppError;
 use kenning_app::catalog::{CatalogQuery, ProductDetail};
-use kenning_app::recommend::{Reason, Recommendation};
+use kenning_app::recommend::Recommendation;
 use kenning_domain::catalog::ProductKind;
 use kenning_domain::ids::{LessonId, ProductId};
 use kenning_domain::locale::Locale;
@@ -66,9 +66,7 @@ pub async fn home(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respon
     let shelf = if recs.is_empty() {
         None
     } else {
-        let personal = recs
-            .iter()
-            .any(|r| matches!(r.reason, Reason::BecauseYouBought(_)));
+        let personal = recs.iter().any(|r| r.reason.is_personal());
         let title = page.t(if personal {
             "home-for-you"
         } else {
