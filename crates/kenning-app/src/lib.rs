@@ -57,6 +57,8 @@ pub struct Kenning {
     catalog_cache: Arc<cache::CatalogCache>,
     session_cache: Arc<cache::SessionCache>,
     signal_debounce: Arc<cache::SignalDebounce>,
+    /// The last search rebuild request this node acted on.
+    search_requests_seen: Arc<std::sync::atomic::AtomicI64>,
     /// Bumped by every catalog change, so a rebuild can tell it raced with one.
     catalog_generation: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -82,6 +84,9 @@ impl Kenning {
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),
             signal_debounce: Arc::new(cache::SignalDebounce::new(recommend::SIGNAL_WINDOW_MS)),
             catalog_generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            search_requests_seen: Arc::new(std::sync::atomic::AtomicI64::new(
+                search::NOT_LOOKED_YET,
+            )),
             settings,
         }
     }

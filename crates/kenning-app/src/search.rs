@@ -10,6 +10,12 @@ use crate::accounts::CurrentUser;
 use crate::ports::{ProductSearch, SearchEntry};
 use crate::{AppError, Kenning};
 
+/// The shared counter raised to ask every node to rebuild its search index.
+const SEARCH_REBUILD_REQUESTS: &str = "search_generation";
+
+/// What [`Kenning::follow_search_requests`] has seen before its first look.
+pub(crate) const NOT_LOOKED_YET: i64 = i64::MIN;
+
 impl Kenning {
     /// What the index may hold of a product: its public text and preview lessons.
     async fn search_entry(&self, product: Product) -> Result<SearchEntry, AppError> {
@@ -70,12 +76,35 @@ impl Kenning {
         Ok(entries.len())
     }
 
-    /// Rebuilds the index now (operators only).
+    /// Rebuilds the index on every node (operators only): this node at once, the others
+    /// when they next look at the shared request counter.
     pub async fn reindex_search(&self, user: &CurrentUser) -> Result<usize, AppError> {
         if user.account.role != Role::Admin {
             return Err(AppError::Forbidden);
         }
-        self.rebuild_search().await
+        let generation = self.request_search_rebuild().await?;
+        let indexed = self.rebuild_search().await?;
+        self.search_requests_seen
+            .fetch_max(generation, Ordering::SeqCst);
+        Ok(indexed)
+    }
+
+    /// Asks every running node to rebuild its index from the database (what
+    /// `kenning search reindex` does); returns the new request generation.
+    pub async fn request_search_rebuild(&self) -> Result<i64, AppError> {
+        Ok(self.store.bump_counter(SEARCH_REBUILD_REQUESTS).await?)
+    }
+
+    /// Rebuilds the index if a rebuild was requested since this node last looked; the
+    /// first look only notes where the counter stands. Returns how many products were
+    /// indexed, if it rebuilt.
+    pub async fn follow_search_requests(&self) -> Result<Option<usize>, AppError> {
+        let generation = self.store.counter(SEARCH_REBUILD_REQUESTS).await?;
+        let seen = self.search_requests_seen.swap(generation, Ordering::SeqCst);
+        if seen == NOT_LOOKED_YET || generation <= seen {
+            return Ok(None);
+        }
+        Ok(Some(self.rebuild_search().await?))
     }
 
     /// Published products matching the search, with highlighted snippets.

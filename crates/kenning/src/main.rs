@@ -48,6 +48,11 @@ enum Command {
         #[command(subcommand)]
         command: RecsCommand,
     },
+    /// The search index.
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
+    },
     /// Print an example configuration file.
     DefaultConfig,
 }
@@ -67,6 +72,14 @@ enum RecsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Rebuilds the search index from the database: checks that every published product
+    /// indexes, then asks every running server to rebuild its own index (they look every
+    /// few seconds). Safe to run while servers are running or not.
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -168,6 +181,25 @@ async fn main() -> anyhow::Result<()> {
             if generated {
                 println!("password: {password}");
             }
+            Ok(())
+        }
+        Command::Search {
+            command: SearchCommand::Reindex,
+        } => {
+            let app = build_app(store, &settings)?;
+            let indexed = app
+                .rebuild_search()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let generation = app
+                .request_search_rebuild()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "indexed {indexed} published products; running servers rebuild their index \
+                 within {} s (request {generation})",
+                kenning::recommendations::FOLLOW_REQUESTS_EVERY.as_secs()
+            );
             Ok(())
         }
         Command::Ledger {

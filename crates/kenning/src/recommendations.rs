@@ -124,14 +124,29 @@ impl RecommendationEngine for HybridRecommender {
     }
 }
 
+/// How often a node looks for rebuild requests (`kenning search reindex`).
+pub const FOLLOW_REQUESTS_EVERY: Duration = Duration::from_secs(5);
+
 /// Retrains the recommendations and rebuilds the search index now and then every
-/// [`REFRESH_EVERY`], until the process ends. Changes made through this process reach
-/// the search index at once; the rebuild brings in other nodes' changes.
+/// [`REFRESH_EVERY`], and follows rebuild requests every [`FOLLOW_REQUESTS_EVERY`],
+/// until the process ends. Changes made through this process reach the search index at
+/// once; the rebuild brings in other nodes' changes.
 pub fn spawn_refresher(app: Kenning) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(REFRESH_EVERY);
+        let mut refresh = tokio::time::interval(REFRESH_EVERY);
+        let mut follow = tokio::time::interval(FOLLOW_REQUESTS_EVERY);
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = refresh.tick() => {}
+                _ = follow.tick() => {
+                    match app.follow_search_requests().await {
+                        Ok(Some(n)) => tracing::info!(products = n, "search index rebuilt on request"),
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e, "checking for rebuild requests failed"),
+                    }
+                    continue;
+                }
+            }
             match app.refresh_recommendations().await {
                 Ok(n) => tracing::debug!(pairs = n, "recommendations retrained"),
                 Err(e) => tracing::warn!(error = %e, "retraining recommendations failed"),

@@ -8,6 +8,7 @@ use crate::on_both_databases;
 on_both_databases!(
     ledger_verify_passes_on_healthy_books_and_fails_on_a_bad_posting,
     admin_create_makes_an_admin_who_can_log_in,
+    search_reindex_reaches_running_servers,
 );
 
 fn kenning(app: &TestApp, args: &[&str]) -> std::process::Output {
@@ -229,4 +230,48 @@ fn recs_eval_prints_one_json_row_per_model() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!missing.status.success());
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A change made behind the server's back (another node, a restore, a manual fix) is
+/// not in its search index until `kenning search reindex` asks every server to rebuild.
+async fn search_reindex_reaches_running_servers(app: &TestApp) {
+    let (product, _, _) = app.published_course().await;
+    let found = |body: serde_json::Value| {
+        body["items"]
+            .as_array()
+            .is_some_and(|items| items.iter().any(|i| i["id"] == product.as_str()))
+    };
+    sqlx::query("UPDATE products SET title = $1 WHERE id = $2")
+        .bind(json!({"en": "Zanzibar Ferries", "zh-CN": "桑给巴尔渡轮"}).to_string())
+        .bind(product.clone())
+        .execute(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stale = json_of(app.get("/api/v1/search?q=zanzibar", None).await).await;
+    assert!(!found(stale), "the server cannot know yet");
+
+    let out = kenning(app, &["search", "reindex"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("indexed 1 published products"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Servers look for requests every few seconds.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let body = json_of(app.get("/api/v1/search?q=zanzibar", None).await).await;
+        if found(body) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never rebuilt its index"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }
