@@ -147,6 +147,7 @@ search-sort-newest = Newest
 search-sort-price_low = Price: low to high
 search-sort-price_high = Price: high to low
 search-submit = Search
+search-in-your-lessons = In the lessons you can read
 search-count = { $count ->
     [one] One result
    *[other] { $count } results

@@ -141,6 +141,7 @@ search-sort-newest = 最新
 search-sort-price_low = 价格从低到高
 search-sort-price_high = 价格从高到低
 search-submit = 搜索
+search-in-your-lessons = 在你可阅读的课时中
 search-count = 找到 { $count } 条结果
 
 ## Recommendations

@@ -261,13 +261,34 @@ pub trait RecommendationEngine: Send + Sync {
     fn popular(&self, k: usize) -> Vec<ProductId>;
 }
 
-/// A published product as the search index receives it: only what anyone may read
-/// (its text, tags, lesson titles and the text of preview lessons).
+/// A published product as the search index receives it. The public index holds only
+/// what anyone may read (its text, tags, lesson titles and the text of preview lessons);
+/// the text of locked lessons goes to a separate index that is searched only within the
+/// products a person may read.
 #[derive(Clone, Debug)]
 pub struct SearchEntry {
     pub product: Product,
     pub lessons: Vec<LessonOutline>,
     pub previews: Vec<Lesson>,
+    pub locked: Vec<Lesson>,
+}
+
+/// A search through the text of locked lessons.
+#[derive(Clone, Debug)]
+pub struct LessonSearch {
+    pub text: String,
+    /// The products whose lessons may be searched; None for all (operators).
+    pub products: Option<Vec<ProductId>>,
+    pub locale: Locale,
+    pub limit: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonHit {
+    pub lesson: LessonId,
+    pub product: ProductId,
+    /// Escaped HTML with the matched words in `<b>`.
+    pub highlight: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -302,12 +323,13 @@ pub struct SearchHit {
     pub highlight: String,
 }
 
-/// The full-text index of the public catalog.
+/// The full-text index of the public catalog, and of locked lesson text apart.
 pub trait SearchEngine: Send + Sync {
     fn upsert(&self, entry: &SearchEntry) -> Result<(), String>;
     fn remove(&self, product: ProductId) -> Result<(), String>;
     fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), String>;
     fn search(&self, query: &ProductSearch) -> Result<Vec<SearchHit>, String>;
+    fn search_lessons(&self, query: &LessonSearch) -> Result<Vec<LessonHit>, String>;
 }
 
 /// The time, so tests can move it.

@@ -100,6 +100,7 @@ fn main() {
                 text_zh: zh,
                 prices: vec![("CNY".into(), i64::try_from(i % 500).unwrap_or(0) * 100)],
                 published_at_ms: i64::try_from(i).unwrap_or(0),
+                group: String::new(),
             }
         })
         .collect();

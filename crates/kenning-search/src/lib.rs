@@ -11,7 +11,9 @@ use std::ops::Bound;
 use std::sync::Mutex;
 
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
+};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -44,6 +46,9 @@ pub struct SearchDoc {
     /// Prices in minor units, by ISO currency code.
     pub prices: Vec<(String, i64)>,
     pub published_at_ms: i64,
+    /// An outside key searches can be restricted to, e.g. the product a lesson belongs to
+    /// (empty when unused).
+    pub group: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,11 +74,14 @@ pub struct SearchQuery {
     pub limit: usize,
     /// Highlight in Chinese ("zh") or English (anything else).
     pub highlight_language: String,
+    /// Only documents whose group is one of these; None searches every document.
+    pub groups: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
     pub id: String,
+    pub group: String,
     pub score: f32,
     /// HTML with the matched words in `<b>`; the rest is escaped.
     pub highlight: String,
@@ -81,6 +89,7 @@ pub struct Hit {
 
 struct Fields {
     id: Field,
+    group: Field,
     kind: Field,
     language: Field,
     title_en: Field,
@@ -130,6 +139,7 @@ impl SearchIndex {
         let mut b = Schema::builder();
         let f = Fields {
             id: b.add_text_field("id", STRING | STORED),
+            group: b.add_text_field("group", STRING | STORED),
             kind: b.add_text_field("kind", STRING),
             language: b.add_text_field("language", STRING),
             title_en: b.add_text_field("title_en", text_field(ENGLISH)),
@@ -175,6 +185,7 @@ impl SearchIndex {
         let f = &self.f;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &d.id);
+        doc.add_text(f.group, &d.group);
         doc.add_text(f.kind, &d.kind);
         for l in &d.languages {
             doc.add_text(f.language, l);
@@ -212,6 +223,19 @@ impl SearchIndex {
     pub fn remove(&self, id: &str) -> Result<(), SearchError> {
         let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         writer.delete_term(Term::from_field_text(self.f.id, id));
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Replaces every document of a group with these (none: the group is removed).
+    pub fn replace_group(&self, group: &str, docs: &[SearchDoc]) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        writer.delete_term(Term::from_field_text(self.f.group, group));
+        for d in docs {
+            writer.add_document(self.document(d))?;
+        }
         writer.commit()?;
         drop(writer);
         self.reader.reload()?;
@@ -264,6 +288,17 @@ impl SearchIndex {
         // Operators typed by people are taken as words, never as errors.
         let (text_query, _errors) = parser.parse_query_lenient(q.text.trim());
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        if let Some(groups) = &q.groups {
+            if groups.is_empty() {
+                return Ok(Vec::new());
+            }
+            clauses.push((
+                Occur::Must,
+                Box::new(TermSetQuery::new(
+                    groups.iter().map(|g| Term::from_field_text(f.group, g)),
+                )),
+            ));
+        }
         if let Some(kind) = &q.kind {
             clauses.push((
                 Occur::Must,
@@ -317,11 +352,13 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(addresses.len());
         for (score, address) in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let id = doc
-                .get_first(f.id)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned();
+            let stored = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let (id, group) = (stored(f.id), stored(f.group));
             let mut highlight = snippets.snippet_from_doc(&doc).to_html();
             if highlight.is_empty()
                 && let Some(titles) = &title_snippets
@@ -330,6 +367,7 @@ impl SearchIndex {
             }
             hits.push(Hit {
                 id,
+                group,
                 score,
                 highlight,
             });
@@ -411,6 +449,7 @@ mod tests {
             text_zh: zh.1.into(),
             prices: vec![("CNY".into(), cny)],
             published_at_ms: at,
+            group: format!("group-of-{kind}"),
         }
     }
 
@@ -636,6 +675,34 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(idx.len(), 2);
         assert_eq!(ids(&idx, q("renamed")), vec!["rust"]);
+    }
+
+    #[test]
+    fn a_search_can_be_restricted_to_groups() {
+        let idx = index();
+        let everything = ids(&idx, q("rust"));
+        assert!(!everything.is_empty());
+        let only = |groups: Vec<&str>| {
+            ids(
+                &idx,
+                SearchQuery {
+                    groups: Some(groups.into_iter().map(String::from).collect()),
+                    ..q("rust")
+                },
+            )
+        };
+        assert!(only(vec![]).is_empty(), "an empty set allows nothing");
+        assert!(only(vec!["group-of-nothing"]).is_empty());
+        let courses = only(vec!["group-of-course"]);
+        assert!(!courses.is_empty());
+        assert!(courses.len() <= everything.len());
+        let hits = idx
+            .search(&SearchQuery {
+                groups: Some(vec!["group-of-course".into()]),
+                ..q("rust")
+            })
+            .unwrap_or_default();
+        assert!(hits.iter().all(|h| h.group == "group-of-course"));
     }
 
     #[test]

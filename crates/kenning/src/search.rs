@@ -1,7 +1,12 @@
-//! The search engine behind the app's port: kenning-search's tantivy index, fed with the
-//! public text of published products (never the text of locked lessons).
+//! The search engine behind the app's port: two kenning-search (tantivy) indexes. The
+//! catalog index holds the public text of published products; the lesson index holds the
+//! text of locked lessons, one document per lesson grouped by product, and is only ever
+//! searched within a set of products the app has checked the person may read.
 
-use kenning_app::ports::{ProductSearch, SearchEngine, SearchEntry, SearchHit, SearchSort};
+use kenning_app::ports::{
+    LessonHit, LessonSearch, ProductSearch, SearchEngine, SearchEntry, SearchHit, SearchSort,
+};
+use kenning_domain::catalog::Lesson;
 use kenning_domain::ids::ProductId;
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::Currency;
@@ -9,6 +14,7 @@ use kenning_search::{SearchDoc, SearchIndex, SearchQuery, Sort};
 
 pub struct CatalogSearch {
     index: SearchIndex,
+    lessons: SearchIndex,
 }
 
 impl CatalogSearch {
@@ -17,8 +23,45 @@ impl CatalogSearch {
         let codes: Vec<&str> = Currency::all().map(|c| c.code()).collect();
         Ok(CatalogSearch {
             index: SearchIndex::in_memory(&codes).map_err(|e| e.to_string())?,
+            lessons: SearchIndex::in_memory(&[]).map_err(|e| e.to_string())?,
         })
     }
+}
+
+/// A locked lesson as a document of the lesson index.
+fn lesson_document(entry: &SearchEntry, lesson: &Lesson) -> SearchDoc {
+    SearchDoc {
+        id: lesson.id.to_string(),
+        group: entry.product.id.to_string(),
+        kind: "lesson".to_owned(),
+        languages: lesson.body.locales().map(|l| l.tag().to_owned()).collect(),
+        title_en: lesson
+            .title
+            .exact(Locale::En)
+            .unwrap_or_default()
+            .to_owned(),
+        title_zh: lesson
+            .title
+            .exact(Locale::ZhCn)
+            .unwrap_or_default()
+            .to_owned(),
+        text_en: lesson.body.exact(Locale::En).unwrap_or_default().to_owned(),
+        text_zh: lesson
+            .body
+            .exact(Locale::ZhCn)
+            .unwrap_or_default()
+            .to_owned(),
+        prices: Vec::new(),
+        published_at_ms: entry.product.published_at_ms.unwrap_or_default(),
+    }
+}
+
+fn lesson_documents(entry: &SearchEntry) -> Vec<SearchDoc> {
+    entry
+        .locked
+        .iter()
+        .map(|l| lesson_document(entry, l))
+        .collect()
 }
 
 /// The text of one language, joined from several localized pieces.
@@ -56,6 +99,7 @@ fn document(entry: &SearchEntry) -> SearchDoc {
             .map(|m| (m.currency.code().to_owned(), m.amount_minor))
             .collect(),
         published_at_ms: p.published_at_ms.unwrap_or(p.created_at_ms),
+        group: String::new(),
     }
 }
 
@@ -63,18 +107,50 @@ impl SearchEngine for CatalogSearch {
     fn upsert(&self, entry: &SearchEntry) -> Result<(), String> {
         self.index
             .upsert(&[document(entry)])
+            .map_err(|e| e.to_string())?;
+        self.lessons
+            .replace_group(&entry.product.id.to_string(), &lesson_documents(entry))
             .map_err(|e| e.to_string())
     }
 
     fn remove(&self, product: ProductId) -> Result<(), String> {
         self.index
             .remove(&product.to_string())
+            .map_err(|e| e.to_string())?;
+        self.lessons
+            .replace_group(&product.to_string(), &[])
             .map_err(|e| e.to_string())
     }
 
     fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), String> {
         let docs: Vec<SearchDoc> = entries.iter().map(document).collect();
-        self.index.rebuild(&docs).map_err(|e| e.to_string())
+        self.index.rebuild(&docs).map_err(|e| e.to_string())?;
+        let lessons: Vec<SearchDoc> = entries.iter().flat_map(lesson_documents).collect();
+        self.lessons.rebuild(&lessons).map_err(|e| e.to_string())
+    }
+
+    fn search_lessons(&self, q: &LessonSearch) -> Result<Vec<LessonHit>, String> {
+        let query = SearchQuery {
+            text: q.text.clone(),
+            limit: q.limit,
+            highlight_language: q.locale.tag().to_owned(),
+            groups: q
+                .products
+                .as_ref()
+                .map(|ids| ids.iter().map(ToString::to_string).collect()),
+            ..SearchQuery::default()
+        };
+        let hits = self.lessons.search(&query).map_err(|e| e.to_string())?;
+        Ok(hits
+            .into_iter()
+            .filter_map(|h| {
+                Some(LessonHit {
+                    lesson: h.id.parse().ok()?,
+                    product: h.group.parse().ok()?,
+                    highlight: h.highlight,
+                })
+            })
+            .collect())
     }
 
     fn search(&self, q: &ProductSearch) -> Result<Vec<SearchHit>, String> {
@@ -93,6 +169,7 @@ impl SearchEngine for CatalogSearch {
             },
             limit: q.limit,
             highlight_language: q.locale.tag().to_owned(),
+            groups: None,
         };
         let hits = self.index.search(&query).map_err(|e| e.to_string())?;
         Ok(hits

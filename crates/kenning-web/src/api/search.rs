@@ -71,14 +71,29 @@ pub struct SearchItem {
     pub highlight: String,
 }
 
+/// A lesson whose text matched, in a product the caller may read in full.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LessonMatchItem {
+    pub id: String,
+    pub product_id: String,
+    pub product_title: String,
+    pub title: String,
+    /// The matching passage as HTML: matched words in `<b>`, everything else escaped.
+    pub highlight: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchResponse {
     pub items: Vec<SearchItem>,
+    /// Matches inside locked lessons, only in products the caller owns (or made; all
+    /// for operators). Empty for visitors.
+    pub lessons: Vec<LessonMatchItem>,
 }
 
 /// Search published products by their titles, descriptions, tags, lesson titles and
 /// preview lessons (Chinese is segmented with jieba, English stemmed and typo-tolerant).
-/// The text of locked lessons is never searched.
+/// The text of locked lessons is searched only for people who may read it, and comes
+/// back in `lessons`, never in a product's highlight.
 #[utoipa::path(get, path = "/api/v1/search", tag = "catalog",
     params(SearchParams),
     responses((status = 200, body = SearchResponse), (status = 422, body = ErrorResponse)))]
@@ -89,7 +104,21 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, HttpError> {
     let query = params.to_search(&ctx)?;
     let found = state.app.search(&query).await?;
+    let lessons = state
+        .app
+        .search_my_lessons(ctx.user.as_ref(), &query.text, ctx.locale, query.limit)
+        .await?
+        .into_iter()
+        .map(|m| LessonMatchItem {
+            id: m.lesson.id.to_string(),
+            product_id: m.product.id.to_string(),
+            product_title: m.product.title.get(ctx.locale).to_owned(),
+            title: m.lesson.title.get(ctx.locale).to_owned(),
+            highlight: m.highlight,
+        })
+        .collect();
     Ok(Json(SearchResponse {
+        lessons,
         items: found
             .into_iter()
             .map(|(p, highlight)| SearchItem {
@@ -106,8 +135,9 @@ pub struct ReindexResponse {
     pub indexed: usize,
 }
 
-/// Rebuild the search index from the database now (admins). Every node also rebuilds
-/// its index on start and every minute.
+/// Rebuild the search index from the database now (admins): this node at once, every
+/// other node within seconds. Every node also rebuilds its index on start and every
+/// minute.
 #[utoipa::path(post, path = "/api/v1/admin/search/reindex", tag = "catalog",
     security(("bearer" = [])),
     responses(

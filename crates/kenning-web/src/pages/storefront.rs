@@ -386,6 +386,9 @@ struct SearchTemplate<'a> {
     result_count: i64,
     kinds: Vec<(&'static str, String, bool)>,
     sorts: Vec<(&'static str, String, bool)>,
+    /// Matches inside lessons the person may read: (lesson link, lesson title, product
+    /// title, highlight).
+    lessons: Vec<(String, String, String, String)>,
 }
 
 /// The search results page (the search box is in every page's header).
@@ -405,6 +408,20 @@ pub async fn search(
         .to_search(&ctx)?,
     };
     let found = state.app.search(&query).await?;
+    let lessons = state
+        .app
+        .search_my_lessons(ctx.user.as_ref(), &query.text, ctx.locale, LESSON_MATCHES)
+        .await?
+        .into_iter()
+        .map(|m| {
+            (
+                format!("/lessons/{}", m.lesson.id),
+                m.lesson.title.get(ctx.locale).to_owned(),
+                m.product.title.get(ctx.locale).to_owned(),
+                m.highlight,
+            )
+        })
+        .collect();
     let results: Vec<(Card, String)> = found
         .iter()
         .map(|(p, highlight)| (Card::new(&page, p), highlight.clone()))
@@ -426,5 +443,9 @@ pub async fn search(
         result_count,
         kinds,
         sorts,
+        lessons,
     })
 }
+
+/// Lesson matches shown on the search page.
+const LESSON_MATCHES: usize = 10;

@@ -131,20 +131,62 @@ async fn search_never_reveals_locked_lessons_and_follows_publishing(app: &TestAp
         )
         .await;
     assert!(lesson.status().is_success());
-    let locked = json_of(app.get("/api/v1/search?q=platypus", None).await).await;
-    assert_eq!(
-        locked["items"].as_array().map(Vec::len),
-        Some(0),
-        "{locked}"
-    );
+    let lesson_id = json_of(lesson).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let search_as = |token: Option<String>| async move {
+        json_of(app.get("/api/v1/search?q=platypus", token.as_deref()).await).await
+    };
+    let lesson_ids = |body: &serde_json::Value| -> Vec<String> {
+        body["lessons"]
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .filter_map(|m| m["id"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Nobody who may not read the lesson finds its text, in products or in lessons.
+    let (_, other_creator) = app.with_role(kenning_domain::account::Role::Creator).await;
+    let bystander = app.learner().await;
+    for token in [None, Some(bystander.clone()), Some(other_creator)] {
+        let found = search_as(token).await;
+        assert_eq!(found["items"].as_array().map(Vec::len), Some(0), "{found}");
+        assert!(lesson_ids(&found).is_empty(), "{found}");
+        assert!(!found.to_string().contains("platypus"), "{found}");
+    }
+    // The buyer, the creator and operators find it among the lessons they can read,
+    // never in a product's public highlight.
     let buyer = app.learner().await;
     app.buy(&buyer, &product).await;
-    let as_buyer = json_of(app.get("/api/v1/search?q=platypus", Some(&buyer)).await).await;
-    assert_eq!(
-        as_buyer["items"].as_array().map(Vec::len),
-        Some(0),
-        "locked text is not indexed at all"
-    );
+    let (_, admin) = app.with_role(kenning_domain::account::Role::Admin).await;
+    for token in [buyer.clone(), creator.clone(), admin.clone()] {
+        let found = search_as(Some(token)).await;
+        assert_eq!(found["items"].as_array().map(Vec::len), Some(0), "{found}");
+        assert_eq!(lesson_ids(&found), vec![lesson_id.clone()], "{found}");
+        assert_eq!(found["lessons"][0]["product_id"], product.as_str());
+        assert!(
+            found["lessons"][0]["highlight"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("<b>platypus</b>"),
+            "{found}"
+        );
+    }
+    let page = app
+        .browser
+        .get(app.url("/search?q=platypus"))
+        .header("cookie", format!("kenning_session={buyer}"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(page.contains("data-test=\"search-lesson\""), "{page}");
+    assert!(page.contains(&format!("/lessons/{lesson_id}")));
 
     let unpublished = app
         .post(
@@ -174,11 +216,15 @@ async fn search_never_reveals_locked_lessons_and_follows_publishing(app: &TestAp
         .post("/api/v1/admin/search/reindex", Some(&buyer), json!({}))
         .await;
     assert_eq!(refused.status(), reqwest::StatusCode::FORBIDDEN);
-    let (_, admin) = app.with_role(kenning_domain::account::Role::Admin).await;
     let rebuilt = app
         .post("/api/v1/admin/search/reindex", Some(&admin), json!({}))
         .await;
     assert_eq!(json_of(rebuilt).await["indexed"], 1);
     let still = json_of(app.get("/api/v1/search?q=rust", None).await).await;
     assert_eq!(still["items"][0]["id"], product.as_str());
+    assert_eq!(
+        lesson_ids(&search_as(Some(buyer)).await),
+        vec![lesson_id],
+        "the rebuild keeps the lesson index"
+    );
 }
