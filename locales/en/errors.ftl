@@ -43,3 +43,5 @@ error-invalid_request = Part of the request (its address or form fields) could n
 error-invalid_form = The form could not be read.
 error-csrf_failed = The form expired or did not come from this site. Reload the page and try again.
 error-method_not_allowed = That method is not allowed here.
+error-invalid_rating = A rating is one to five stars.
+error-review_requires_purchase = Only people who own this product can review it.

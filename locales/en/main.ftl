@@ -188,3 +188,22 @@ currency-USD = $
 currency-EUR = €
 currency-GBP = £
 currency-JPY = ¥
+
+# Reviews
+product-rating = ★ { $average } ({ $count ->
+    [one] 1 rating
+   *[other] { $count } ratings
+})
+reviews-title = Reviews
+reviews-none = No reviews yet.
+review-rating = Your rating
+review-stars = { $count ->
+    [one] 1 star
+   *[other] { $count } stars
+}
+review-body = Your review (optional)
+review-submit = Post review
+review-update = Update review
+search-sort-rating = Best rated
+search-rating = Rating
+search-min-rating = { $count } stars and up

@@ -43,3 +43,5 @@ error-invalid_request = 无法读取请求的一部分（地址参数或表单�
 error-invalid_form = 无法读取表单。
 error-csrf_failed = 表单已过期或并非来自本站。请刷新页面后重试。
 error-method_not_allowed = 此处不允许该请求方法。
+error-invalid_rating = 评分为一到五星。
+error-review_requires_purchase = 只有拥有此产品的用户才能评价。

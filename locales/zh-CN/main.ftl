@@ -179,3 +179,16 @@ currency-USD = US$
 currency-EUR = €
 currency-GBP = £
 currency-JPY = JP¥
+
+# Reviews
+product-rating = ★ { $average }（{ $count } 条评分）
+reviews-title = 用户评价
+reviews-none = 还没有评价。
+review-rating = 你的评分
+review-stars = { $count } 星
+review-body = 你的评价（可选）
+review-submit = 发表评价
+review-update = 更新评价
+search-sort-rating = 评分最高
+search-rating = 评分
+search-min-rating = { $count } 星及以上

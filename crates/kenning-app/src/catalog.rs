@@ -11,6 +11,7 @@ use kenning_domain::catalog::{
 use kenning_domain::discovery::SignalKind;
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
+use kenning_domain::review::RatingSummary;
 
 use crate::accounts::CurrentUser;
 use crate::cache::ProductOutline;
@@ -293,6 +294,7 @@ impl Kenning {
             cover_key: None,
             created_at_ms: self.now_ms(),
             published_at_ms: None,
+            rating: RatingSummary::default(),
         };
         self.store.insert_product(&product).await?;
         self.catalog_changed(product.id).await;

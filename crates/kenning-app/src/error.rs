@@ -33,6 +33,8 @@ pub enum AppError {
     Forbidden,
     #[error("this lesson requires purchase")]
     PurchaseRequired,
+    #[error("only buyers may review a product")]
+    ReviewRequiresPurchase,
     #[error("e-mail already registered")]
     EmailTaken,
     #[error("product is not for sale")]
@@ -64,6 +66,7 @@ impl AppError {
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
             AppError::PurchaseRequired => "purchase_required",
+            AppError::ReviewRequiresPurchase => "review_requires_purchase",
             AppError::EmailTaken => "email_taken",
             AppError::NotForSale => "not_for_sale",
             AppError::ProductIsFree => "product_is_free",
@@ -83,7 +86,9 @@ impl AppError {
             AppError::Invalid(_) => ErrorKind::Invalid,
             AppError::NotFound(_) => ErrorKind::NotFound,
             AppError::Unauthenticated | AppError::InvalidCredentials => ErrorKind::Unauthenticated,
-            AppError::Forbidden | AppError::PurchaseRequired => ErrorKind::Forbidden,
+            AppError::Forbidden | AppError::PurchaseRequired | AppError::ReviewRequiresPurchase => {
+                ErrorKind::Forbidden
+            }
             AppError::EmailTaken
             | AppError::NotForSale
             | AppError::ProductIsFree

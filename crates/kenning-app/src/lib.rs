@@ -13,6 +13,7 @@ pub mod error;
 pub mod library;
 pub mod ports;
 pub mod recommend;
+pub mod reviews;
 pub mod search;
 
 use std::sync::Arc;
@@ -57,6 +58,8 @@ pub struct Kenning {
     catalog_cache: Arc<cache::CatalogCache>,
     session_cache: Arc<cache::SessionCache>,
     signal_debounce: Arc<cache::SignalDebounce>,
+    /// Held while the search index changes, so a rebuild and a change never interleave.
+    search_apply: Arc<std::sync::Mutex<()>>,
     /// The last search rebuild request this node acted on.
     search_requests_seen: Arc<std::sync::atomic::AtomicI64>,
     /// Bumped by every catalog change, so a rebuild can tell it raced with one.
@@ -84,6 +87,7 @@ impl Kenning {
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),
             signal_debounce: Arc::new(cache::SignalDebounce::new(recommend::SIGNAL_WINDOW_MS)),
             catalog_generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            search_apply: Arc::new(std::sync::Mutex::new(())),
             search_requests_seen: Arc::new(std::sync::atomic::AtomicI64::new(
                 search::NOT_LOOKED_YET,
             )),

@@ -13,6 +13,7 @@ use kenning_domain::ledger::LedgerTransaction;
 use kenning_domain::locale::Locale;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, Order};
+use kenning_domain::review::{Rating, Review};
 
 /// Why storage failed.
 #[derive(Debug, thiserror::Error)]
@@ -191,9 +192,24 @@ pub trait DiscoveryStore: Send + Sync {
     async fn bump_counter(&self, name: &str) -> StoreResult<i64>;
 }
 
+/// Reviews and the rating totals of products.
+#[async_trait]
+pub trait ReviewStore: Send + Sync {
+    /// Writes a person's review of a product (replacing theirs, if any) and recomputes
+    /// the product's rating totals, atomically.
+    async fn upsert_review(&self, review: &Review) -> StoreResult<()>;
+    /// A product's reviews, most recently written first.
+    async fn reviews(&self, product: ProductId, limit: i64) -> StoreResult<Vec<Review>>;
+    async fn review_by(
+        &self,
+        product: ProductId,
+        account: AccountId,
+    ) -> StoreResult<Option<Review>>;
+}
+
 /// All storage, as one object.
-pub trait Store: AccountStore + CatalogStore + OrderStore + DiscoveryStore {}
-impl<T: AccountStore + CatalogStore + OrderStore + DiscoveryStore> Store for T {}
+pub trait Store: AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore {}
+impl<T: AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore> Store for T {}
 
 /// Why a provider refused a charge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -298,6 +314,7 @@ pub enum SearchSort {
     Newest,
     PriceLow,
     PriceHigh,
+    Rating,
 }
 
 /// A search as a person asks it.
@@ -310,6 +327,8 @@ pub struct ProductSearch {
     pub currency: Currency,
     pub min_price: Option<i64>,
     pub max_price: Option<i64>,
+    /// Only products whose average rating is at least this.
+    pub min_rating: Option<Rating>,
     pub sort: SearchSort,
     pub limit: usize,
     /// The language to highlight in.

@@ -57,10 +57,10 @@ impl Kenning {
         self.catalog_cache.clear();
         let result = match self.store.product(id).await {
             Ok(Some(p)) if p.is_published() => match self.search_entry(p).await {
-                Ok(entry) => self.search.upsert(&entry),
+                Ok(entry) => self.applying_search(|search| search.upsert(&entry)),
                 Err(e) => Err(e.to_string()),
             },
-            Ok(_) => self.search.remove(id),
+            Ok(_) => self.applying_search(|search| search.remove(id)),
             Err(e) => Err(e.to_string()),
         };
         if let Err(e) = result {
@@ -68,28 +68,41 @@ impl Kenning {
         }
     }
 
-    /// Rebuilds the search index from every published product. A change made while the
-    /// products were being read could be lost by the rebuild, so it starts over then
-    /// (a few times at most; the next rebuild catches anything left).
-    pub async fn rebuild_search(&self) -> Result<usize, AppError> {
-        let mut indexed = 0;
-        for _ in 0..3 {
-            let before = self.catalog_generation.load(Ordering::SeqCst);
-            indexed = self.rebuild_search_once().await?;
-            if self.catalog_generation.load(Ordering::SeqCst) == before {
-                break;
-            }
-        }
-        Ok(indexed)
+    /// Runs one change to the index under the lock rebuilds apply under.
+    fn applying_search(
+        &self,
+        change: impl FnOnce(&dyn crate::ports::SearchEngine) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let _applying = self
+            .search_apply
+            .lock()
+            .map_err(|_| "search lock poisoned".to_owned())?;
+        change(self.search.as_ref())
     }
 
-    async fn rebuild_search_once(&self) -> Result<usize, AppError> {
+    /// Rebuilds the search index from every published product. A change made while the
+    /// products were being read would be lost by applying what was read, so the rebuild
+    /// is then read again instead (a few times at most; the next rebuild catches anything
+    /// left). Changes and rebuilds apply under one lock, so a change is either in what a
+    /// rebuild read or applied after it.
+    pub async fn rebuild_search(&self) -> Result<usize, AppError> {
         let mut entries = Vec::new();
-        for product in self.published_products().await? {
-            entries.push(self.search_entry(product).await?);
+        for _ in 0..3 {
+            let before = self.catalog_generation.load(Ordering::SeqCst);
+            entries.clear();
+            for product in self.published_products().await? {
+                entries.push(self.search_entry(product).await?);
+            }
+            let _applying = self
+                .search_apply
+                .lock()
+                .map_err(|_| AppError::Internal("search lock poisoned".into()))?;
+            if self.catalog_generation.load(Ordering::SeqCst) == before {
+                self.search.rebuild(&entries).map_err(AppError::Internal)?;
+                return Ok(entries.len());
+            }
         }
-        self.search.rebuild(&entries).map_err(AppError::Internal)?;
-        Ok(entries.len())
+        Ok(0)
     }
 
     /// Rebuilds the index on every node (operators only): this node at once, the others

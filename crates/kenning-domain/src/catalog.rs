@@ -10,6 +10,7 @@ use crate::account::Role;
 use crate::ids::{AccountId, ChapterId, LessonId, ProductId};
 use crate::locale::{Locale, LocalizedText};
 use crate::money::{Currency, Money};
+use crate::review::RatingSummary;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
@@ -208,6 +209,7 @@ pub struct Product {
     pub cover_key: Option<String>,
     pub created_at_ms: i64,
     pub published_at_ms: Option<i64>,
+    pub rating: RatingSummary,
 }
 
 impl Product {
@@ -325,6 +327,7 @@ mod tests {
             cover_key: None,
             created_at_ms: 0,
             published_at_ms: Some(0),
+            rating: RatingSummary::default(),
         }
     }
 

@@ -46,6 +46,8 @@ pub enum DomainError {
     Unbalanced,
     #[error("a product must have at least one lesson before it is published")]
     NothingToPublish,
+    #[error("a rating is one to five stars")]
+    InvalidRating,
 }
 
 impl DomainError {
@@ -73,6 +75,7 @@ impl DomainError {
             DomainError::InvalidCardNumber => "invalid_card_number",
             DomainError::Unbalanced => "ledger_unbalanced",
             DomainError::NothingToPublish => "nothing_to_publish",
+            DomainError::InvalidRating => "invalid_rating",
         }
     }
 }

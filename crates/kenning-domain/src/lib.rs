@@ -21,5 +21,6 @@ pub mod ledger;
 pub mod locale;
 pub mod money;
 pub mod order;
+pub mod review;
 
 pub use error::DomainError;

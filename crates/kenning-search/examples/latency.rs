@@ -101,6 +101,7 @@ fn main() {
                 prices: vec![("CNY".into(), i64::try_from(i % 500).unwrap_or(0) * 100)],
                 published_at_ms: i64::try_from(i).unwrap_or(0),
                 group: String::new(),
+                rating_centi: i64::try_from(i % 401).unwrap_or(0) + 100,
             }
         })
         .collect();

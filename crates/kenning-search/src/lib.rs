@@ -49,6 +49,8 @@ pub struct SearchDoc {
     /// An outside key searches can be restricted to, e.g. the product a lesson belongs to
     /// (empty when unused).
     pub group: String,
+    /// The average rating in hundredths of a star (450 is 4.5 stars); 0 when unrated.
+    pub rating_centi: i64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -58,6 +60,8 @@ pub enum Sort {
     Newest,
     PriceLow,
     PriceHigh,
+    /// Best rated first.
+    Rating,
 }
 
 /// What a person asks for.
@@ -70,6 +74,8 @@ pub struct SearchQuery {
     pub currency: Option<String>,
     pub min_price: Option<i64>,
     pub max_price: Option<i64>,
+    /// Only products rated at least this, in hundredths of a star.
+    pub min_rating_centi: Option<i64>,
     pub sort: Sort,
     pub limit: usize,
     /// Highlight in Chinese ("zh") or English (anything else).
@@ -104,6 +110,7 @@ struct Fields {
     /// overlapping tokens break snippet offsets, so highlights come from this field.
     highlight_zh: Field,
     published: Field,
+    rating: Field,
     /// One numeric column per currency ("price_CNY"), in minor units.
     prices: HashMap<String, Field>,
 }
@@ -119,6 +126,7 @@ fn price_column(currency: &str) -> String {
     format!("price_{currency}")
 }
 
+const RATING: &str = "rating";
 const JIEBA: &str = "jieba";
 const JIEBA_PLAIN: &str = "jieba_plain";
 const ENGLISH: &str = "en_stem";
@@ -157,6 +165,7 @@ impl SearchIndex {
                 })
                 .collect(),
             published: b.add_i64_field("published", FAST),
+            rating: b.add_i64_field(RATING, INDEXED | FAST),
         };
         let index = Index::create_in_ram(b.build());
         index.tokenizers().register(
@@ -203,6 +212,7 @@ impl SearchIndex {
             }
         }
         doc.add_i64(f.published, d.published_at_ms);
+        doc.add_i64(f.rating, d.rating_centi);
         doc
     }
 
@@ -333,6 +343,15 @@ impl SearchIndex {
                 )),
             ));
         }
+        if let Some(min) = q.min_rating_centi {
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(f.rating, min)),
+                    Bound::Unbounded,
+                )),
+            ));
+        }
         let query = BooleanQuery::new(clauses);
         let limit = if q.limit == 0 { 20 } else { q.limit };
         let addresses = self.ranked(&searcher, &query, q.sort, price_field, limit)?;
@@ -388,6 +407,7 @@ impl SearchIndex {
         let column = match (sort, price_field) {
             (Sort::Relevance, _) => None,
             (Sort::Newest, _) => Some(("published".to_owned(), true)),
+            (Sort::Rating, _) => Some((RATING.to_owned(), true)),
             (Sort::PriceLow | Sort::PriceHigh, Some(field)) => Some((
                 self.index.schema().get_field_name(field).to_owned(),
                 sort == Sort::PriceHigh,
@@ -450,6 +470,12 @@ mod tests {
             prices: vec![("CNY".into(), cny)],
             published_at_ms: at,
             group: format!("group-of-{kind}"),
+            rating_centi: match id {
+                "rust" => 450,
+                "db" => 380,
+                "tea" => 490,
+                _ => 0,
+            },
         }
     }
 
@@ -625,6 +651,17 @@ mod tests {
                 }
             )
             .is_empty()
+        );
+        assert_eq!(ids(&idx, all(Sort::Rating)), vec!["tea", "rust", "db"]);
+        assert_eq!(
+            ids(
+                &idx,
+                SearchQuery {
+                    min_rating_centi: Some(400),
+                    ..all(Sort::Rating)
+                }
+            ),
+            vec!["tea", "rust"]
         );
     }
 

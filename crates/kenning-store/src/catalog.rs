@@ -14,8 +14,9 @@ use sqlx::{Any, AssertSqlSafe};
 use crate::{SqlStore, db_error, rows};
 
 /// The product columns (followed by more columns or by the FROM clause).
-const PRODUCT_SELECT: &str = "SELECT p.id, p.creator_id, a.display_name AS creator_name, p.kind, \
-     p.status, p.title, p.description, p.tags, p.cover_key, p.created_at_ms, p.published_at_ms";
+pub(crate) const PRODUCT_SELECT: &str = "SELECT p.id, p.creator_id, a.display_name AS creator_name, p.kind, \
+     p.status, p.title, p.description, p.tags, p.cover_key, p.created_at_ms, p.published_at_ms, \
+     p.rating_count, p.rating_sum";
 const PRODUCT_FROM: &str = " FROM products p JOIN accounts a ON a.id = p.creator_id";
 
 /// ",en,zh-CN," — lets a LIKE find products written in one language.

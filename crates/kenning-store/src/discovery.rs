@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use kenning_app::ports::{DiscoveryStore, StoreError, StoreResult};
 use kenning_domain::discovery::{Signal, SignalKind};
 use kenning_domain::ids::{AccountId, ProductId};
+use kenning_domain::review::Rating;
 
 use crate::{SqlStore, db_error, parse_col, rows};
 
@@ -34,9 +35,12 @@ impl DiscoveryStore for SqlStore {
 
     async fn signals(&self) -> StoreResult<Vec<Signal>> {
         let found = sqlx::query(
-            "SELECT account_id, product_id, 'purchase' AS kind, 1 AS times FROM entitlements \
+            "SELECT account_id, product_id, 'purchase' AS kind, 1 AS times, \
+             CAST(NULL AS BIGINT) AS rating FROM entitlements \
              UNION ALL \
-             SELECT account_id, product_id, kind, times FROM interactions",
+             SELECT account_id, product_id, kind, times, CAST(NULL AS BIGINT) FROM interactions \
+             UNION ALL \
+             SELECT account_id, product_id, 'review', 1, rating FROM reviews",
         )
         .fetch_all(self.pool())
         .await
@@ -51,6 +55,7 @@ impl DiscoveryStore for SqlStore {
                     kind: SignalKind::parse(&kind)
                         .ok_or_else(|| StoreError::Corrupt(format!("signal kind {kind:?}")))?,
                     times: rows::int(r, "times")?,
+                    rating: rows::opt_int(r, "rating")?.and_then(|s| Rating::new(s).ok()),
                 })
             })
             .collect()

@@ -10,6 +10,7 @@ mod accounts;
 mod catalog;
 mod discovery;
 mod orders;
+mod reviews;
 mod rows;
 
 use std::borrow::Cow;

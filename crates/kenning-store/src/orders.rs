@@ -7,6 +7,7 @@ use kenning_domain::ids::{AccountId, EntitlementId, OrderId, ProductId};
 use kenning_domain::order::Order;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
+use crate::catalog::PRODUCT_SELECT;
 use crate::{SqlStore, db_error, rows};
 
 const ORDER_COLUMNS: &str = "id, buyer_id, product_id, currency, amount_minor, status, \
@@ -255,14 +256,13 @@ impl OrderStore for SqlStore {
     }
 
     async fn library(&self, account: AccountId) -> StoreResult<Vec<(Product, i64)>> {
-        let found = sqlx::query(
-            "SELECT p.id, p.creator_id, a.display_name AS creator_name, p.kind, p.status, \
-             p.title, p.description, p.tags, p.cover_key, p.created_at_ms, p.published_at_ms, \
-             e.granted_at_ms \
+        let sql = AssertSqlSafe(format!(
+            "{PRODUCT_SELECT}, e.granted_at_ms \
              FROM entitlements e JOIN products p ON p.id = e.product_id \
              JOIN accounts a ON a.id = p.creator_id \
-             WHERE e.account_id = $1 ORDER BY e.granted_at_ms DESC, p.id",
-        )
+             WHERE e.account_id = $1 ORDER BY e.granted_at_ms DESC, p.id"
+        ));
+        let found = sqlx::query(sql)
         .bind(account.to_string())
         .fetch_all(self.pool())
         .await

@@ -7,6 +7,7 @@ use kenning_domain::ids::{AccountId, ChapterId, LessonId, OrderId, ProductId};
 use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{Order, OrderStatus};
+use kenning_domain::review::RatingSummary;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -75,6 +76,10 @@ pub(crate) fn product(row: &AnyRow) -> Result<Product, StoreError> {
         cover_key: opt_text(row, "cover_key")?,
         created_at_ms: int(row, "created_at_ms")?,
         published_at_ms: opt_int(row, "published_at_ms")?,
+        rating: RatingSummary {
+            count: int(row, "rating_count")?,
+            sum: int(row, "rating_sum")?,
+        },
     })
 }
 

@@ -158,6 +158,15 @@ impl<'a> Tr<'a> {
         self.i18n.message(self.locale, id, Some(&args))
     }
 
+    /// A message with several arguments.
+    pub fn t_args(&self, id: &str, pairs: Vec<(&'static str, FluentValue<'a>)>) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in pairs {
+            args.set(name, value);
+        }
+        self.i18n.message(self.locale, id, Some(&args))
+    }
+
     /// Money with the locale's currency symbol and digit grouping, e.g. "US$1,299.00".
     pub fn money(&self, money: &Money) -> String {
         let id = format!("currency-{}", money.currency.code());

@@ -53,6 +53,7 @@ fn lesson_document(entry: &SearchEntry, lesson: &Lesson) -> SearchDoc {
             .to_owned(),
         prices: Vec::new(),
         published_at_ms: entry.product.published_at_ms.unwrap_or_default(),
+        rating_centi: 0,
     }
 }
 
@@ -100,6 +101,7 @@ fn document(entry: &SearchEntry) -> SearchDoc {
             .collect(),
         published_at_ms: p.published_at_ms.unwrap_or(p.created_at_ms),
         group: String::new(),
+        rating_centi: p.rating.average_centi().unwrap_or(0),
     }
 }
 
@@ -161,11 +163,13 @@ impl SearchEngine for CatalogSearch {
             currency: Some(q.currency.code().to_owned()),
             min_price: q.min_price,
             max_price: q.max_price,
+            min_rating_centi: q.min_rating.map(|r| i64::from(r.stars()) * 100),
             sort: match q.sort {
                 SearchSort::Relevance => Sort::Relevance,
                 SearchSort::Newest => Sort::Newest,
                 SearchSort::PriceLow => Sort::PriceLow,
                 SearchSort::PriceHigh => Sort::PriceHigh,
+                SearchSort::Rating => Sort::Rating,
             },
             limit: q.limit,
             highlight_language: q.locale.tag().to_owned(),

@@ -5,6 +5,7 @@ mod accounts;
 mod catalog;
 mod orders;
 pub mod recommendations;
+mod reviews;
 pub mod search;
 pub mod types;
 
@@ -35,6 +36,7 @@ use crate::state::AppState;
         (name = "accounts", description = "Registration and sessions"),
         (name = "catalog", description = "Products, chapters and lessons"),
         (name = "orders", description = "Buying and the library"),
+        (name = "reviews", description = "Ratings and reviews from buyers"),
     )
 )]
 struct ApiDoc;
@@ -66,6 +68,8 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(catalog::get_lesson))
         .routes(routes!(recommendations::recommendations))
         .routes(routes!(recommendations::also_bought))
+        .routes(routes!(reviews::list_reviews))
+        .routes(routes!(reviews::write_review))
         .routes(routes!(search::search))
         .routes(routes!(search::reindex))
         .routes(routes!(orders::create_order, orders::list_orders))

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use kenning_app::ports::{ProductSearch, SearchSort};
 use kenning_domain::DomainError;
 use kenning_domain::locale::Locale;
+use kenning_domain::review::Rating;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -25,7 +26,9 @@ pub struct SearchParams {
     pub min_price: Option<i64>,
     /// Highest price in minor units of the caller's currency.
     pub max_price: Option<i64>,
-    /// relevance (default), newest, price_low or price_high
+    /// Only products rated at least this many stars on average (1–5).
+    pub min_rating: Option<String>,
+    /// relevance (default), newest, price_low, price_high or rating
     pub sort: Option<String>,
     /// How many (1–100, default 20).
     pub limit: Option<usize>,
@@ -51,8 +54,20 @@ impl SearchParams {
             currency: ctx.currency,
             min_price: self.min_price,
             max_price: self.max_price,
+            // Forms send "" for "any".
+            min_rating: self
+                .min_rating
+                .as_deref()
+                .filter(|r| !r.is_empty())
+                .map(|r| {
+                    r.parse::<i64>()
+                        .map_err(|_| DomainError::InvalidRating)
+                        .and_then(Rating::new)
+                })
+                .transpose()?,
             sort: match self.sort.as_deref() {
                 Some("newest") => SearchSort::Newest,
+                Some("rating") => SearchSort::Rating,
                 Some("price_low") => SearchSort::PriceLow,
                 Some("price_high") => SearchSort::PriceHigh,
                 _ => SearchSort::Relevance,

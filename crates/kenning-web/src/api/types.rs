@@ -8,6 +8,7 @@ use kenning_domain::catalog::{LessonOutline, Product};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::Order;
+use kenning_domain::review::RatingSummary;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -66,6 +67,27 @@ pub struct ProductSummary {
     pub creator: CreatorDto,
     pub cover_url: Option<String>,
     pub published_at: Option<String>,
+    pub rating: RatingDto,
+}
+
+/// A product's ratings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RatingDto {
+    /// Mean stars, to two decimals; absent without ratings.
+    pub average: Option<f64>,
+    pub count: i64,
+}
+
+impl From<&RatingSummary> for RatingDto {
+    fn from(r: &RatingSummary) -> Self {
+        RatingDto {
+            average: r
+                .average_centi()
+                .and_then(|c| u32::try_from(c).ok())
+                .map(|c| f64::from(c) / 100.0),
+            count: r.count,
+        }
+    }
 }
 
 impl ProductSummary {
@@ -91,6 +113,7 @@ impl ProductSummary {
             },
             cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
             published_at: p.published_at_ms.map(timestamp),
+            rating: RatingDto::from(&p.rating),
         }
     }
 }

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::locale::Locale;
 use kenning_domain::money::Money;
+use kenning_domain::review::RatingSummary;
 
 use crate::context::RequestContext;
 use crate::error::{ErrorReport, HttpError};
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/products/{id}", get(storefront::product))
         .route("/products/{id}/buy", post(checkout::buy))
         .route("/products/{id}/claim", post(checkout::claim))
+        .route("/products/{id}/review", post(storefront::write_review))
         .route("/lessons/{id}", get(storefront::lesson))
         .route("/orders/{id}", get(checkout::order))
         .route("/orders/{id}/pay", post(checkout::pay))
@@ -176,6 +178,17 @@ pub struct Card {
     pub price: String,
     pub creator: String,
     pub cover_url: Option<String>,
+    /// "★ 4.5 (12)", when rated.
+    pub rating: Option<String>,
+}
+
+/// A product's average and number of ratings, when it has any.
+pub fn rating_label(page: &Page<'_>, rating: &RatingSummary) -> Option<String> {
+    let average = rating.average_display()?;
+    Some(page.tr.t_args(
+        "product-rating",
+        vec![("average", average.into()), ("count", rating.count.into())],
+    ))
 }
 
 impl Card {
@@ -196,6 +209,7 @@ impl Card {
             price: price_label(page, p),
             creator: p.creator_name.clone(),
             cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
+            rating: rating_label(page, &p.rating),
         }
     }
 }

@@ -3,20 +3,22 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use kenning_app::AppError;
 use kenning_app::catalog::{CatalogQuery, ProductDetail};
 use kenning_app::recommend::Recommendation;
 use kenning_domain::catalog::ProductKind;
 use kenning_domain::ids::{LessonId, ProductId};
 use kenning_domain::locale::Locale;
+use kenning_domain::review::ReviewDraft;
 use serde::Deserialize;
 
-use super::{Card, Page, ok, price_label, render};
+use super::forms::CsrfForm;
+use super::{Card, Page, ok, price_label, rating_label, render};
 use crate::api::path_id;
 use crate::api::recommendations::reason_text;
 use crate::api::search::SearchParams;
-use crate::context::Ctx;
+use crate::context::{Ctx, SignedIn};
 use crate::error::HttpError;
 use crate::markdown::to_safe_html;
 use crate::state::AppState;
@@ -235,6 +237,17 @@ struct ProductTemplate<'a> {
     purchased: bool,
     also_bought: Vec<(Card, String)>,
     published_at: Option<i64>,
+    rating: Option<String>,
+    /// (author, stars as "★★★★☆", body, date)
+    reviews: Vec<(String, String, String, String)>,
+    can_review: bool,
+    my_rating: u8,
+    my_review: String,
+}
+
+/// Five stars, `n` of them filled.
+fn stars(n: u8) -> String {
+    (1..=5).map(|i| if i <= n { '★' } else { '☆' }).collect()
 }
 
 #[derive(Deserialize)]
@@ -254,7 +267,24 @@ pub async fn product(
     let page = Page::new(&state, &ctx, "catalog-title").with_title(p.title.get(ctx.locale));
     let sections = sections(&page, &detail);
     let also = state.app.also_bought(id, 4).await?;
+    let reviews = state.app.product_reviews(id, ctx.user.as_ref()).await?;
     let template = ProductTemplate {
+        rating: rating_label(&page, &p.rating),
+        reviews: reviews
+            .items
+            .iter()
+            .map(|r| {
+                (
+                    r.author_name.clone(),
+                    stars(r.rating.stars()),
+                    r.body.clone(),
+                    page.date(&r.updated_at_ms),
+                )
+            })
+            .collect(),
+        can_review: reviews.can_review,
+        my_rating: reviews.mine.as_ref().map_or(5, |r| r.rating.stars()),
+        my_review: reviews.mine.map(|r| r.body).unwrap_or_default(),
         also_bought: shelf_cards(&page, &also),
         published_at: p.published_at_ms,
         id: p.id.to_string(),
@@ -281,6 +311,26 @@ pub async fn product(
         page,
     };
     ok(&template)
+}
+
+#[derive(Deserialize)]
+pub struct ReviewForm {
+    rating: i64,
+    #[serde(default)]
+    body: String,
+}
+
+/// Writes (or rewrites) the person's review, then shows it on the product page.
+pub async fn write_review(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ReviewForm>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let draft = ReviewDraft::new(form.rating, &form.body)?;
+    state.app.write_review(id, &user, draft).await?;
+    Ok(Redirect::to(&format!("/products/{id}#reviews")))
 }
 
 #[derive(Template)]
@@ -386,6 +436,8 @@ struct SearchTemplate<'a> {
     result_count: i64,
     kinds: Vec<(&'static str, String, bool)>,
     sorts: Vec<(&'static str, String, bool)>,
+    /// (value, label, selected) of the minimum-rating filter.
+    ratings: Vec<(i64, String, bool)>,
     /// Matches inside lessons the person may read: (lesson link, lesson title, product
     /// title, highlight).
     lessons: Vec<(String, String, String, String)>,
@@ -432,11 +484,22 @@ pub async fn search(
         .map(|k| (k.as_str(), page.kind(k), Some(*k) == query.kind))
         .collect();
     let current = params.sort.clone().unwrap_or_default();
-    let sorts = ["relevance", "newest", "price_low", "price_high"]
+    let sorts = ["relevance", "newest", "price_low", "price_high", "rating"]
         .iter()
         .map(|s| (*s, page.t(&format!("search-sort-{s}")), current == *s))
         .collect();
+    let ratings = [4, 3]
+        .iter()
+        .map(|&n| {
+            (
+                n,
+                page.t_n("search-min-rating", "count", n),
+                query.min_rating.map(|r| i64::from(r.stars())) == Some(n),
+            )
+        })
+        .collect();
     ok(&SearchTemplate {
+        ratings,
         page,
         q: query.text,
         results,

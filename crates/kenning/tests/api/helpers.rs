@@ -262,6 +262,14 @@ impl TestApp {
         req.send().await.unwrap_or_else(|e| panic!("{e}"))
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Response {
+        let mut req = self.client.put(self.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
     pub async fn order(&self, token: &str, product_id: &str, key: &str) -> Response {
         self.client
             .post(self.url("/api/v1/orders"))

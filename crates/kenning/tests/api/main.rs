@@ -11,4 +11,5 @@ mod demo;
 mod orders;
 mod pages;
 mod recommendations;
+mod reviews;
 mod search;
