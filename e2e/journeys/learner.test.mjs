@@ -13,6 +13,7 @@ const journeys = [
     price: '¥199.00',
     search: '数据库',
     found: '写给应用工程师的数据库内核课',
+    review: '例子清楚，节奏正好。',
     words: { catalog: '全部内容', register: '注册', buy: '立即购买', declined: '银行卡被拒绝', owned: '购买成功', start: '开始学习', library: '我的学习' },
   },
   {
@@ -21,6 +22,7 @@ const journeys = [
     price: '$29.99',
     search: 'databse',
     found: 'Database Internals for Application Engineers',
+    review: 'Clear examples and a good pace.',
     words: { catalog: 'Catalog', register: 'Sign up', buy: 'Buy now', declined: 'declined', owned: 'Thank you', start: 'Start learning', library: 'My library' },
   },
 ];
@@ -98,6 +100,22 @@ for (const j of journeys) {
       const items = await page.locator('[data-test=library-item]').allTextContents();
       assert.ok(items.some((t) => t.includes(j.course)), items.join('\n'));
       await shot(page, `${j.locale}-09-library`);
+
+      // Rate the course: the review shows on its page, and rewriting it replaces it.
+      await page.goto(productUrl);
+      const before = await page.locator('[data-test=review]').count();
+      await page.selectOption('[data-test=review-rating]', '4');
+      await page.fill('[data-test=review-body]', j.review);
+      await page.click('[data-test=review-submit]');
+      await page.waitForSelector(`[data-test=review] >> text=${j.review}`);
+      await page.selectOption('[data-test=review-rating]', '5');
+      await page.click('[data-test=review-submit]');
+      await page.waitForSelector('[data-test=review-form]');
+      assert.equal(await page.locator('[data-test=review]').count(), before + 1);
+      const mine = await page.locator(`[data-test=review]:has-text("${j.review}") .stars`).textContent();
+      assert.equal(mine.trim(), '★★★★★');
+      assert.ok((await page.textContent('[data-test=product-rating]')).includes('★'));
+      await shot(page, `${j.locale}-10-review`);
     } finally {
       await context.close();
     }

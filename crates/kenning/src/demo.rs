@@ -11,6 +11,7 @@ use kenning_domain::catalog::{PriceList, ProductDraft, ProductKind};
 use kenning_domain::ids::ProductId;
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
+use kenning_domain::review::ReviewDraft;
 
 /// The password of every demo account (shown in the README; change it on a real instance).
 pub const DEMO_PASSWORD: &str = "kenning-demo-2026";
@@ -418,6 +419,15 @@ const DEMO_BUYERS: &[(&str, &str, &[usize], &[usize])] = &[
     ("chen@demo.kenning.test", "陈晨", &[0, 3], &[1, 3]),
 ];
 
+/// Demo reviews: (buyer e-mail, Lin Wei's product or else Maya Chen's, index, stars, text).
+const DEMO_REVIEWS: &[(&str, bool, usize, i64, &str)] = &[
+    ("ana@demo.kenning.test", true, 0, 5, "讲得清楚，例子拿来就能用。"),
+    ("bo@demo.kenning.test", true, 0, 4, "Solid and practical; the async chapter moves fast."),
+    ("chen@demo.kenning.test", true, 0, 5, "所有权那一章终于看懂了。"),
+    ("ana@demo.kenning.test", false, 0, 4, "Lovely notes on every tea; I brew better now."),
+    ("chen@demo.kenning.test", false, 1, 3, "内容不错，就是每集稍短。"),
+];
+
 async fn demo_purchases(
     app: &Kenning,
     lin: &[ProductId],
@@ -451,6 +461,13 @@ async fn demo_purchases(
                 .await?;
             app.pay(&buyer, order.id, kenning_payments::test_cards::SUCCEEDS)
                 .await?;
+        }
+        for (_, of_lin, index, stars, body) in DEMO_REVIEWS.iter().filter(|r| r.0 == *email) {
+            let products = if *of_lin { lin } else { maya };
+            if let Some(product) = products.get(*index) {
+                app.write_review(*product, &buyer, ReviewDraft::new(*stars, body)?)
+                    .await?;
+            }
         }
     }
     Ok(())

@@ -28,6 +28,13 @@ async fn the_demo_catalog_is_complete_and_loads_once(app: &TestApp) {
         Some(i64::try_from(items.len()).unwrap_or(0))
     );
 
+    // Demo buyers have rated some products (and the second load added nothing).
+    let rated: i64 = items
+        .iter()
+        .filter_map(|p| p["rating"]["count"].as_i64())
+        .sum();
+    assert_eq!(rated, 5, "demo reviews");
+
     let kinds: HashSet<_> = items.iter().map(|p| p["kind"].to_string()).collect();
     assert!(kinds.len() >= 3, "{kinds:?}");
     let creators: HashSet<_> = items
