@@ -16,6 +16,7 @@ use kenning_domain::account::Account;
 use kenning_domain::catalog::{Chapter, LessonOutline, Product};
 use kenning_domain::discovery::SignalKind;
 use kenning_domain::ids::{AccountId, ProductId};
+use kenning_domain::review::Review;
 
 use crate::catalog::{CatalogPage, CatalogQuery};
 
@@ -25,6 +26,8 @@ pub struct ProductOutline {
     pub product: Product,
     pub chapters: Vec<Chapter>,
     pub lessons: Vec<LessonOutline>,
+    /// The most recent reviews (up to [`crate::reviews::REVIEWS_SHOWN`]).
+    pub reviews: Vec<Review>,
 }
 
 /// Entries beyond this many are not kept (the cache is cleared and refilled).

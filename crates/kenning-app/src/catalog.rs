@@ -45,6 +45,7 @@ pub struct ProductDetail {
     pub owned: bool,
     /// The viewer may edit it (its creator or an admin).
     pub editable: bool,
+    pub reviews: crate::reviews::ProductReviews,
 }
 
 /// A lesson together with its product, for a viewer allowed to read it.
@@ -136,10 +137,15 @@ impl Kenning {
             .ok_or(AppError::NotFound("product"))?;
         let chapters = self.store.chapters(id).await?;
         let lessons = self.store.lessons(id).await?;
+        let reviews = self
+            .store
+            .reviews(id, crate::reviews::REVIEWS_SHOWN)
+            .await?;
         let outline = Arc::new(ProductOutline {
             product,
             chapters,
             lessons,
+            reviews,
         });
         self.catalog_cache.put_product(Arc::clone(&outline), now);
         Ok(outline)
@@ -200,7 +206,9 @@ impl Kenning {
         if !editable {
             self.note_interest(user, id, SignalKind::View).await;
         }
+        let reviews = self.reviews_view(&outline, user, owned).await?;
         Ok(ProductDetail {
+            reviews,
             product: product.clone(),
             chapters: outline.chapters.clone(),
             lessons: outline.lessons.clone(),

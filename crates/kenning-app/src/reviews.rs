@@ -5,6 +5,7 @@ use kenning_domain::ids::ProductId;
 use kenning_domain::review::{RatingSummary, Review, ReviewDraft, can_review};
 
 use crate::accounts::CurrentUser;
+use crate::cache::ProductOutline;
 use crate::{AppError, Kenning};
 
 /// Reviews shown with a product.
@@ -29,22 +30,43 @@ impl Kenning {
         user: Option<&CurrentUser>,
     ) -> Result<ProductReviews, AppError> {
         let outline = self.outline(id).await?;
-        let product = &outline.product;
         let viewer = user.map(CurrentUser::viewer);
         let entitled = match viewer {
             Some(v) => self.store.is_entitled(v.account_id, id).await?,
             None => false,
         };
-        if !entitled && !can_view_product(product, viewer) {
+        if !entitled && !can_view_product(&outline.product, viewer) {
             return Err(AppError::NotFound("product"));
         }
+        self.reviews_view(&outline, user, entitled).await
+    }
+
+    /// The reviews as this person sees them, from the (cached) outline; their own review
+    /// is read apart only when it is not among those shown.
+    pub(crate) async fn reviews_view(
+        &self,
+        outline: &ProductOutline,
+        user: Option<&CurrentUser>,
+        entitled: bool,
+    ) -> Result<ProductReviews, AppError> {
+        let product = &outline.product;
         let mine = match user {
-            Some(u) => self.store.review_by(id, u.account.id).await?,
             None => None,
+            Some(u) => match outline
+                .reviews
+                .iter()
+                .find(|r| r.account_id == u.account.id)
+            {
+                Some(r) => Some(r.clone()),
+                None if entitled && product.rating.count > REVIEWS_SHOWN => {
+                    self.store.review_by(product.id, u.account.id).await?
+                }
+                None => None,
+            },
         };
         Ok(ProductReviews {
             summary: product.rating,
-            items: self.store.reviews(id, REVIEWS_SHOWN).await?,
+            items: outline.reviews.clone(),
             mine,
             can_review: user
                 .is_some_and(|u| can_review(product.creator_id, u.account.id, entitled)),

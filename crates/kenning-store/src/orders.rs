@@ -263,10 +263,10 @@ impl OrderStore for SqlStore {
              WHERE e.account_id = $1 ORDER BY e.granted_at_ms DESC, p.id"
         ));
         let found = sqlx::query(sql)
-        .bind(account.to_string())
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error)?;
+            .bind(account.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
         found
             .iter()
             .map(|r| Ok((rows::product(r)?, rows::int(r, "granted_at_ms")?)))

@@ -421,11 +421,41 @@ const DEMO_BUYERS: &[(&str, &str, &[usize], &[usize])] = &[
 
 /// Demo reviews: (buyer e-mail, Lin Wei's product or else Maya Chen's, index, stars, text).
 const DEMO_REVIEWS: &[(&str, bool, usize, i64, &str)] = &[
-    ("ana@demo.kenning.test", true, 0, 5, "讲得清楚，例子拿来就能用。"),
-    ("bo@demo.kenning.test", true, 0, 4, "Solid and practical; the async chapter moves fast."),
-    ("chen@demo.kenning.test", true, 0, 5, "所有权那一章终于看懂了。"),
-    ("ana@demo.kenning.test", false, 0, 4, "Lovely notes on every tea; I brew better now."),
-    ("chen@demo.kenning.test", false, 1, 3, "内容不错，就是每集稍短。"),
+    (
+        "ana@demo.kenning.test",
+        true,
+        0,
+        5,
+        "讲得清楚，例子拿来就能用。",
+    ),
+    (
+        "bo@demo.kenning.test",
+        true,
+        0,
+        4,
+        "Solid and practical; the async chapter moves fast.",
+    ),
+    (
+        "chen@demo.kenning.test",
+        true,
+        0,
+        5,
+        "所有权那一章终于看懂了。",
+    ),
+    (
+        "ana@demo.kenning.test",
+        false,
+        0,
+        4,
+        "Lovely notes on every tea; I brew better now.",
+    ),
+    (
+        "chen@demo.kenning.test",
+        false,
+        1,
+        3,
+        "内容不错，就是每集稍短。",
+    ),
 ];
 
 async fn demo_purchases(

@@ -267,7 +267,7 @@ pub async fn product(
     let page = Page::new(&state, &ctx, "catalog-title").with_title(p.title.get(ctx.locale));
     let sections = sections(&page, &detail);
     let also = state.app.also_bought(id, 4).await?;
-    let reviews = state.app.product_reviews(id, ctx.user.as_ref()).await?;
+    let reviews = &detail.reviews;
     let template = ProductTemplate {
         rating: rating_label(&page, &p.rating),
         reviews: reviews
@@ -284,7 +284,11 @@ pub async fn product(
             .collect(),
         can_review: reviews.can_review,
         my_rating: reviews.mine.as_ref().map_or(5, |r| r.rating.stars()),
-        my_review: reviews.mine.map(|r| r.body).unwrap_or_default(),
+        my_review: reviews
+            .mine
+            .as_ref()
+            .map(|r| r.body.clone())
+            .unwrap_or_default(),
         also_bought: shelf_cards(&page, &also),
         published_at: p.published_at_ms,
         id: p.id.to_string(),
