@@ -180,7 +180,9 @@ impl SearchIndex {
                 .filter(LowerCaser)
                 .build(),
         );
-        let writer = index.writer(50_000_000)?;
+        // One indexing thread with a small arena: catalogs are small, and every node keeps
+        // this writer for its lifetime.
+        let writer = index.writer_with_num_threads(1, 20_000_000)?;
         let reader = index.reader()?;
         Ok(SearchIndex {
             index,
