@@ -45,3 +45,4 @@ error-csrf_failed = The form expired or did not come from this site. Reload the 
 error-method_not_allowed = That method is not allowed here.
 error-invalid_rating = A rating is one to five stars.
 error-review_requires_purchase = Only people who own this product can review it.
+error-media_link_invalid = This link is invalid or has expired. Open the lesson again to get a new one.

@@ -207,3 +207,14 @@ review-update = Update review
 search-sort-rating = Best rated
 search-rating = Rating
 search-min-rating = { $count } stars and up
+
+# Learning
+lesson-speed = Speed
+lesson-resuming = Resuming where you left off.
+lesson-download = Download
+lesson-done = Completed
+lesson-mark-done = Mark as done
+studio-attach-media = Attach a video, audio, PDF or EPUB file:
+studio-attach-submit = Upload
+library-progress = { $percent }% done
+library-continue = Continue

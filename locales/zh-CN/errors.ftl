@@ -45,3 +45,4 @@ error-csrf_failed = 表单已过期或并非来自本站。请刷新页面后重
 error-method_not_allowed = 此处不允许该请求方法。
 error-invalid_rating = 评分为一到五星。
 error-review_requires_purchase = 只有拥有此产品的用户才能评价。
+error-media_link_invalid = 此链接无效或已过期，请重新打开课时获取新链接。

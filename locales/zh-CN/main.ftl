@@ -192,3 +192,14 @@ review-update = 更新评价
 search-sort-rating = 评分最高
 search-rating = 评分
 search-min-rating = { $count } 星及以上
+
+# Learning
+lesson-speed = 倍速
+lesson-resuming = 已从上次的位置继续播放。
+lesson-download = 下载
+lesson-done = 已学完
+lesson-mark-done = 标记为已学完
+studio-attach-media = 上传视频、音频、PDF 或 EPUB 文件：
+studio-attach-submit = 上传
+library-progress = 已完成 { $percent }%
+library-continue = 继续学习

@@ -55,6 +55,10 @@ pub struct LessonView {
     pub lesson: Lesson,
     /// The table of contents around it.
     pub lessons: Vec<LessonOutline>,
+    /// Signed links to the lesson's files, for this reader.
+    pub media: Vec<crate::media::MediaLink>,
+    /// Where this reader left off, if signed in and started.
+    pub progress: Option<kenning_domain::media::LessonProgress>,
 }
 
 /// What a creator types for a new lesson.
@@ -254,10 +258,17 @@ impl Kenning {
             };
             self.note_interest(user, product.id, kind).await;
         }
+        let media = self.lesson_links(&lesson, user).await?;
+        let progress = match user {
+            Some(u) => self.store.progress(u.account.id, lesson.id).await?,
+            None => None,
+        };
         Ok(LessonView {
             product,
             lesson,
             lessons: outline.lessons.clone(),
+            media,
+            progress,
         })
     }
 

@@ -35,6 +35,8 @@ pub enum AppError {
     PurchaseRequired,
     #[error("only buyers may review a product")]
     ReviewRequiresPurchase,
+    #[error("media link invalid or expired")]
+    MediaLinkInvalid,
     #[error("e-mail already registered")]
     EmailTaken,
     #[error("product is not for sale")]
@@ -67,6 +69,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::PurchaseRequired => "purchase_required",
             AppError::ReviewRequiresPurchase => "review_requires_purchase",
+            AppError::MediaLinkInvalid => "media_link_invalid",
             AppError::EmailTaken => "email_taken",
             AppError::NotForSale => "not_for_sale",
             AppError::ProductIsFree => "product_is_free",
@@ -86,9 +89,10 @@ impl AppError {
             AppError::Invalid(_) => ErrorKind::Invalid,
             AppError::NotFound(_) => ErrorKind::NotFound,
             AppError::Unauthenticated | AppError::InvalidCredentials => ErrorKind::Unauthenticated,
-            AppError::Forbidden | AppError::PurchaseRequired | AppError::ReviewRequiresPurchase => {
-                ErrorKind::Forbidden
-            }
+            AppError::Forbidden
+            | AppError::PurchaseRequired
+            | AppError::ReviewRequiresPurchase
+            | AppError::MediaLinkInvalid => ErrorKind::Forbidden,
             AppError::EmailTaken
             | AppError::NotForSale
             | AppError::ProductIsFree

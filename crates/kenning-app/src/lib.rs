@@ -10,7 +10,9 @@ pub mod cache;
 pub mod catalog;
 pub mod checkout;
 pub mod error;
+pub mod learning;
 pub mod library;
+pub mod media;
 pub mod ports;
 pub mod recommend;
 pub mod reviews;
@@ -32,6 +34,10 @@ pub struct AppSettings {
     pub max_cover_bytes: usize,
     /// How long catalog pages and sessions may be served from memory (0: never).
     pub cache_ms: i64,
+    /// The largest media file accepted, whatever its kind allows.
+    pub max_media_bytes: u64,
+    /// How long a signed media link works.
+    pub media_link_ms: i64,
 }
 
 impl Default for AppSettings {
@@ -41,6 +47,8 @@ impl Default for AppSettings {
             session_days: 30,
             max_cover_bytes: 5 * 1024 * 1024,
             cache_ms: 1000,
+            max_media_bytes: u64::MAX,
+            media_link_ms: 2 * 60 * 60 * 1000,
         }
     }
 }
@@ -58,6 +66,8 @@ pub struct Kenning {
     catalog_cache: Arc<cache::CatalogCache>,
     session_cache: Arc<cache::SessionCache>,
     signal_debounce: Arc<cache::SignalDebounce>,
+    /// The media link key, read from the store on first use.
+    media_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     /// Held while the search index changes, so a rebuild and a change never interleave.
     search_apply: Arc<std::sync::Mutex<()>>,
     /// The last search rebuild request this node acted on.
@@ -85,6 +95,7 @@ impl Kenning {
             clock,
             catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),
+            media_key: Arc::new(tokio::sync::OnceCell::new()),
             signal_debounce: Arc::new(cache::SignalDebounce::new(recommend::SIGNAL_WINDOW_MS)),
             catalog_generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
             search_apply: Arc::new(std::sync::Mutex::new(())),

@@ -8,9 +8,10 @@ use kenning_domain::catalog::{
     Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus,
 };
 use kenning_domain::discovery::{Signal, SignalKind};
-use kenning_domain::ids::{AccountId, LessonId, OrderId, PaymentId, ProductId};
+use kenning_domain::ids::{AccountId, LessonId, MediaId, OrderId, PaymentId, ProductId};
 use kenning_domain::ledger::LedgerTransaction;
 use kenning_domain::locale::Locale;
+use kenning_domain::media::{LessonProgress, Media};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, Order};
 use kenning_domain::review::{Rating, Review};
@@ -207,9 +208,35 @@ pub trait ReviewStore: Send + Sync {
     ) -> StoreResult<Option<Review>>;
 }
 
+/// Media records, learning progress and shared secrets.
+#[async_trait]
+pub trait LearningStore: Send + Sync {
+    async fn insert_media(&self, media: &Media) -> StoreResult<()>;
+    async fn media(&self, id: MediaId) -> StoreResult<Option<Media>>;
+    /// A lesson's media, oldest first.
+    async fn lesson_media(&self, lesson: LessonId) -> StoreResult<Vec<Media>>;
+    async fn progress(
+        &self,
+        account: AccountId,
+        lesson: LessonId,
+    ) -> StoreResult<Option<LessonProgress>>;
+    async fn save_progress(&self, progress: &LessonProgress) -> StoreResult<()>;
+    /// A person's progress in every lesson they started, most recent first.
+    async fn progress_of(&self, account: AccountId) -> StoreResult<Vec<LessonProgress>>;
+    /// The named secret, stored as `candidate` if there is none yet (every node then
+    /// reads the same value).
+    async fn secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
+}
+
 /// All storage, as one object.
-pub trait Store: AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore {}
-impl<T: AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore> Store for T {}
+pub trait Store:
+    AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore + LearningStore
+{
+}
+impl<T> Store for T where
+    T: AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore + LearningStore
+{
+}
 
 /// Why a provider refused a charge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -241,11 +268,32 @@ pub trait PaymentProvider: Send + Sync {
     async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String>;
 }
 
+/// A stream of bytes, for uploads and deliveries that are never held whole in memory.
+pub type ByteStream = futures::stream::BoxStream<'static, Result<Bytes, String>>;
+
+/// Why a streamed upload was not stored.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PutStreamError {
+    /// More than the allowed bytes arrived; nothing was kept.
+    TooLarge,
+    Failed(String),
+}
+
 /// Object storage for uploaded files.
 #[async_trait]
 pub trait MediaStore: Send + Sync {
     async fn put(&self, key: &str, bytes: Bytes) -> Result<(), String>;
     async fn get(&self, key: &str) -> Result<Option<Bytes>, String>;
+    /// Streams an upload to storage, refusing (and removing) it past `max_bytes`;
+    /// returns the number of bytes stored.
+    async fn put_stream(
+        &self,
+        key: &str,
+        body: ByteStream,
+        max_bytes: u64,
+    ) -> Result<u64, PutStreamError>;
+    /// The bytes `start..end` of a stored object, as a stream.
+    async fn get_range(&self, key: &str, start: u64, end: u64) -> Result<ByteStream, String>;
 }
 
 /// A suggested product and, when it comes from the person's own history, the product

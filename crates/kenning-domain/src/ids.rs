@@ -67,6 +67,10 @@ typed_id!(
     LessonId
 );
 typed_id!(
+    /// A media file (video, audio, PDF, EPUB) attached to a lesson.
+    MediaId
+);
+typed_id!(
     /// An order for one product.
     OrderId
 );

@@ -19,6 +19,7 @@ pub mod error;
 pub mod ids;
 pub mod ledger;
 pub mod locale;
+pub mod media;
 pub mod money;
 pub mod order;
 pub mod review;

@@ -6,10 +6,15 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use kenning_app::ports::MediaStore;
+use futures::{StreamExt, TryStreamExt};
+use kenning_app::ports::{ByteStream, MediaStore, PutStreamError};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, PutPayload};
+use object_store::{GetOptions, GetRange, ObjectStore, PutPayload, WriteMultipart};
+
+/// Parts uploaded at once while streaming an upload: bounds the memory an upload holds
+/// to a few multipart chunks (5 MiB each by default).
+const UPLOAD_CONCURRENCY: usize = 2;
 
 /// Media in an object store.
 #[derive(Clone, Debug)]
@@ -54,6 +59,62 @@ impl MediaStore for ObjectMedia {
             Err(e) => Err(e.to_string()),
         }
     }
+
+    async fn put_stream(
+        &self,
+        key: &str,
+        mut body: ByteStream,
+        max_bytes: u64,
+    ) -> Result<u64, PutStreamError> {
+        let path = object_path(key).map_err(PutStreamError::Failed)?;
+        let upload = self
+            .store
+            .put_multipart(&path)
+            .await
+            .map_err(|e| PutStreamError::Failed(e.to_string()))?;
+        let mut writer = WriteMultipart::new(upload);
+        let mut stored: u64 = 0;
+        let outcome = loop {
+            let chunk = match body.next().await {
+                None => break Ok(()),
+                Some(Err(e)) => break Err(PutStreamError::Failed(e)),
+                Some(Ok(chunk)) => chunk,
+            };
+            stored = stored.saturating_add(u64::try_from(chunk.len()).unwrap_or(u64::MAX));
+            if stored > max_bytes {
+                break Err(PutStreamError::TooLarge);
+            }
+            if let Err(e) = writer.wait_for_capacity(UPLOAD_CONCURRENCY).await {
+                break Err(PutStreamError::Failed(e.to_string()));
+            }
+            writer.put(chunk);
+        };
+        match outcome {
+            Ok(()) => writer
+                .finish()
+                .await
+                .map(|_| stored)
+                .map_err(|e| PutStreamError::Failed(e.to_string())),
+            Err(e) => {
+                // Nothing of a refused upload is kept.
+                let _ = writer.abort().await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn get_range(&self, key: &str, start: u64, end: u64) -> Result<ByteStream, String> {
+        let options = GetOptions {
+            range: Some(GetRange::Bounded(start..end)),
+            ..GetOptions::default()
+        };
+        let found = self
+            .store
+            .get_opts(&object_path(key)?, options)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(found.into_stream().map_err(|e| e.to_string()).boxed())
+    }
 }
 
 #[cfg(test)]
@@ -73,6 +134,43 @@ mod tests {
             Some(Bytes::from_static(b"hello"))
         );
         assert_eq!(media.get("covers/none").await.ok().flatten(), None);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn chunks(parts: &[&'static [u8]]) -> ByteStream {
+        futures::stream::iter(
+            parts
+                .iter()
+                .map(|p| Ok(Bytes::from_static(p)))
+                .collect::<Vec<_>>(),
+        )
+        .boxed()
+    }
+
+    async fn collect(stream: ByteStream) -> Vec<u8> {
+        let parts: Vec<Bytes> = stream.try_collect().await.unwrap_or_default();
+        parts.concat()
+    }
+
+    #[tokio::test]
+    async fn streamed_uploads_are_bounded_and_ranges_come_back_exactly() {
+        let dir = std::env::temp_dir().join(format!("kenning-media-s-{}", std::process::id()));
+        let media = ObjectMedia::local(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let stored = media
+            .put_stream("m/a", chunks(&[b"hello ", b"streamed ", b"world"]), 100)
+            .await;
+        assert_eq!(stored, Ok(20));
+        let middle = media
+            .get_range("m/a", 6, 14)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(collect(middle).await, b"streamed");
+
+        let refused = media
+            .put_stream("m/b", chunks(&[b"0123456789", b"0123456789"]), 15)
+            .await;
+        assert_eq!(refused, Err(PutStreamError::TooLarge));
+        assert_eq!(media.get("m/b").await.ok().flatten(), None, "nothing kept");
         let _ = std::fs::remove_dir_all(dir);
     }
 }

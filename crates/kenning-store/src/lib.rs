@@ -9,6 +9,7 @@
 mod accounts;
 mod catalog;
 mod discovery;
+mod learning;
 mod orders;
 mod reviews;
 mod rows;
@@ -58,6 +59,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "discovery",
         include_str!("../migrations/sqlite/0002_discovery.sql"),
         include_str!("../migrations/postgres/0002_discovery.sql"),
+    ),
+    (
+        3,
+        "learning",
+        include_str!("../migrations/sqlite/0003_learning.sql"),
+        include_str!("../migrations/postgres/0003_learning.sql"),
     ),
 ];
 

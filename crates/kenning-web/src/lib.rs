@@ -6,6 +6,7 @@
 
 mod api;
 mod context;
+mod delivery;
 mod error;
 pub mod i18n;
 mod markdown;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use kenning_app::Kenning;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -36,13 +37,24 @@ pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
         config: Arc::new(config),
     };
     let (api_router, openapi) = api::router();
-    let router = Router::new()
+    let limited = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/stream/{id}", get(delivery::stream))
         .merge(pages::router())
         .merge(api_router)
         // Inside the context middleware, so an oversize body gets a localized error.
         .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(DefaultBodyLimit::max(body_limit));
+    // Media uploads stream to storage with a limit per kind of file instead.
+    let uploads = Router::new()
+        .route("/api/v1/lessons/{id}/media", post(api::media::upload_media))
+        .route(
+            "/studio/lessons/{id}/media",
+            post(pages::studio::upload_media),
+        )
+        .layer(DefaultBodyLimit::disable());
+    let router = limited
+        .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             context::resolve,

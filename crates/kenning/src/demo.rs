@@ -532,6 +532,15 @@ pub async fn load(app: &Kenning) -> anyhow::Result<()> {
     let maya_products = publish_all(app, &maya, MAYA_CHEN)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let series = LIN_WEI
+        .iter()
+        .position(|p| p.kind == ProductKind::AudioSeries)
+        .and_then(|i| lin_products.get(i));
+    if let (Some(course), Some(series)) = (lin_products.first(), series) {
+        crate::demo_media::attach(app, &lin, *course, *series)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo media: {e}"))?;
+    }
     demo_purchases(app, &lin_products, &maya_products)
         .await
         .map_err(|e| anyhow::anyhow!("demo purchases: {e}"))?;

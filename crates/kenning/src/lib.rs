@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+mod demo_media;
 pub mod recommendations;
 pub mod recs;
 pub mod search;

@@ -14,7 +14,8 @@ use utoipa::IntoParams;
 use super::path_id;
 use super::types::{
     ChapterRequest, CreatedResponse, ErrorResponse, LessonRequest, LessonResponse,
-    ProductDetailResponse, ProductRequest, ProductSummary, ProductsResponse, localized,
+    MediaLinkResponse, ProductDetailResponse, ProductRequest, ProductSummary, ProductsResponse,
+    ProgressResponse, localized,
 };
 use crate::context::{Ctx, SignedIn};
 use crate::error::{ApiJson, HttpError};
@@ -244,5 +245,7 @@ pub async fn get_lesson(
         preview: view.lesson.preview,
         content_html: to_safe_html(&content),
         content,
+        media: view.media.iter().map(MediaLinkResponse::from).collect(),
+        progress: view.progress.as_ref().map(ProgressResponse::from),
     }))
 }

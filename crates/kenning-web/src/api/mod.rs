@@ -3,6 +3,7 @@
 
 mod accounts;
 mod catalog;
+pub(crate) mod media;
 mod orders;
 pub mod recommendations;
 mod reviews;
@@ -32,6 +33,9 @@ use crate::state::AppState;
             message in the caller's language (`?lang=` or Accept-Language)."
     ),
     modifiers(&BearerAuth),
+    // Uploads stream past the body limit every other route has, so they are routed
+    // apart (see `crate::router`) and listed here.
+    paths(media::upload_media),
     tags(
         (name = "accounts", description = "Registration and sessions"),
         (name = "catalog", description = "Products, chapters and lessons"),
@@ -68,6 +72,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(catalog::get_lesson))
         .routes(routes!(recommendations::recommendations))
         .routes(routes!(recommendations::also_bought))
+        .routes(routes!(media::save_progress))
         .routes(routes!(reviews::list_reviews))
         .routes(routes!(reviews::write_review))
         .routes(routes!(search::search))

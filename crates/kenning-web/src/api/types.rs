@@ -3,9 +3,11 @@
 use std::collections::BTreeMap;
 
 use kenning_app::catalog::ProductDetail;
+use kenning_app::media::MediaLink;
 use kenning_domain::account::Account;
 use kenning_domain::catalog::{LessonOutline, Product};
 use kenning_domain::locale::{Locale, LocalizedText};
+use kenning_domain::media::LessonProgress;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::Order;
 use kenning_domain::review::RatingSummary;
@@ -194,6 +196,58 @@ pub struct LessonResponse {
     pub content: String,
     /// The same text rendered to sanitized HTML.
     pub content_html: String,
+    /// The lesson's files, each behind a signed link that expires.
+    pub media: Vec<MediaLinkResponse>,
+    /// Where the caller left off, when signed in and started.
+    pub progress: Option<ProgressResponse>,
+}
+
+/// A lesson file behind a signed, expiring link (a GET of `url` supports `Range`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MediaLinkResponse {
+    pub id: String,
+    /// video, audio, pdf or epub
+    pub kind: String,
+    /// Path and query of the signed link, relative to this server.
+    pub url: String,
+    pub content_type: String,
+    pub bytes: u64,
+    pub file_name: String,
+    pub expires_at: String,
+}
+
+impl From<&MediaLink> for MediaLinkResponse {
+    fn from(l: &MediaLink) -> Self {
+        MediaLinkResponse {
+            id: l.media.id.to_string(),
+            kind: l.media.kind.as_str().to_owned(),
+            url: l.url.clone(),
+            content_type: l.media.content_type.clone(),
+            bytes: l.media.bytes,
+            file_name: l.media.file_name.clone(),
+            expires_at: timestamp(l.expires_at_ms),
+        }
+    }
+}
+
+/// How far a person got in a lesson.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressResponse {
+    pub lesson_id: String,
+    pub position_ms: i64,
+    pub completed: bool,
+    pub updated_at: String,
+}
+
+impl From<&LessonProgress> for ProgressResponse {
+    fn from(p: &LessonProgress) -> Self {
+        ProgressResponse {
+            lesson_id: p.lesson_id.to_string(),
+            position_ms: p.position_ms,
+            completed: p.completed,
+            updated_at: timestamp(p.updated_at_ms),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -140,11 +140,14 @@ pub async fn pay(
     }
 }
 
+/// Progress through a product once started: percent done and the lesson to continue.
+type Started = (i64, String);
+
 #[derive(Template)]
 #[template(path = "library.html")]
 struct LibraryTemplate<'a> {
     page: Page<'a>,
-    items: Vec<(Card, String)>,
+    items: Vec<(Card, String, Option<Started>)>,
 }
 
 pub async fn library(
@@ -153,9 +156,23 @@ pub async fn library(
 ) -> Result<Response, HttpError> {
     let page = Page::new(&state, &ctx, "library-title");
     let items = state.app.library(&user).await?;
+    let progress = state.app.progress_by_product(&user).await?;
     let items = items
         .iter()
-        .map(|i| (Card::new(&page, &i.product), page.date(&i.granted_at_ms)))
+        .map(|i| {
+            // (percent done, the lesson to continue with), once started.
+            let started = progress.get(&i.product.id).map(|p| {
+                (
+                    i64::from(p.percent),
+                    p.last_lesson.map(|l| l.to_string()).unwrap_or_default(),
+                )
+            });
+            (
+                Card::new(&page, &i.product),
+                page.date(&i.granted_at_ms),
+                started,
+            )
+        })
         .collect();
     ok(&LibraryTemplate { page, items })
 }

@@ -5,7 +5,7 @@ mod account;
 mod checkout;
 mod forms;
 mod storefront;
-mod studio;
+pub(crate) mod studio;
 
 use askama::Template;
 use axum::Router;
@@ -56,7 +56,26 @@ pub fn router() -> Router<AppState> {
         .route("/studio/products/{id}/unpublish", post(studio::unpublish))
         .route("/media/{*key}", get(storefront::media))
         .route("/assets/style.css", get(stylesheet))
+        .route("/assets/player.js", get(player_script))
+        .route("/lessons/{id}/progress", post(storefront::save_progress))
         .fallback(|| async { ErrorReport::not_found() })
+}
+
+async fn player_script() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        include_str!("../../assets/player.js"),
+    )
+        .into_response()
 }
 
 async fn stylesheet() -> Response {

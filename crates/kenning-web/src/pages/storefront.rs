@@ -347,6 +347,12 @@ struct LessonTemplate<'a> {
     body_html: String,
     lessons: Vec<(String, String, bool)>,
     next_lesson: Option<String>,
+    /// (kind, signed url, content type, file name) of each file.
+    media: Vec<(&'static str, String, String, String)>,
+    /// Where to resume, in seconds.
+    resume_seconds: f64,
+    completed: bool,
+    signed_in: bool,
 }
 
 #[derive(Template)]
@@ -386,9 +392,59 @@ pub async fn lesson(
             .map(|l| (l.id.to_string(), l.title.get(locale).to_owned(), l.preview))
             .collect(),
         next_lesson,
+        media: view
+            .media
+            .iter()
+            .map(|l| {
+                (
+                    l.media.kind.as_str(),
+                    l.url.clone(),
+                    l.media.content_type.clone(),
+                    l.media.file_name.clone(),
+                )
+            })
+            .collect(),
+        resume_seconds: view
+            .progress
+            .and_then(|p| u32::try_from(p.position_ms).ok())
+            .map_or(0.0, |ms| f64::from(ms) / 1000.0),
+        completed: view.progress.is_some_and(|p| p.completed),
+        signed_in: ctx.user.is_some(),
         page,
     };
     ok(&template)
+}
+
+#[derive(Deserialize)]
+pub struct ProgressForm {
+    #[serde(default)]
+    position_ms: i64,
+    duration_ms: Option<i64>,
+    #[serde(default)]
+    ended: bool,
+    /// Sent by the plain form ("mark as done"), which wants the lesson page back; the
+    /// player's background reports get 204.
+    #[serde(default)]
+    back: bool,
+}
+
+/// The player's progress reports (every few seconds, on pause, at the end), and the
+/// "mark as done" button of text lessons.
+pub async fn save_progress(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<ProgressForm>,
+) -> Result<Response, HttpError> {
+    let id: LessonId = path_id(&id)?;
+    state
+        .app
+        .report_progress(&user, id, form.position_ms, form.duration_ms, form.ended)
+        .await?;
+    if form.back {
+        return Ok(Redirect::to(&format!("/lessons/{id}")).into_response());
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// The page for a locked lesson: what it is and how to get it (403).

@@ -5,13 +5,15 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
+use futures::channel::mpsc;
+use futures::{SinkExt, StreamExt};
 use kenning_app::AppError;
 use kenning_app::accounts::CurrentUser;
 use kenning_app::catalog::NewLesson;
 use kenning_domain::DomainError;
 use kenning_domain::catalog::{PriceList, Product, ProductDraft, ProductKind, ProductStatus};
-use kenning_domain::ids::{ChapterId, ProductId};
+use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
 use serde::Deserialize;
@@ -349,6 +351,57 @@ pub async fn upload_cover(
     }
     state.app.set_cover(&user, id, file.freeze()).await?;
     Ok(Redirect::to(&format!("/studio/products/{id}")).into_response())
+}
+
+/// A lesson file from the studio: a multipart form with the token first, then the file,
+/// whose bytes are passed on to storage as they arrive (never gathered in memory).
+pub async fn upload_media(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, HttpError> {
+    let lesson: LessonId = path_id(&id)?;
+    let unreadable = || ErrorReport::new(StatusCode::BAD_REQUEST, "invalid_request");
+    let mut token = String::new();
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| unreadable())? {
+        match field.name() {
+            Some("csrf") => token = field.text().await.map_err(|_| unreadable())?,
+            Some("file") => {
+                if !same_token(&token, &ctx.csrf) {
+                    return Err(ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed"));
+                }
+                let name = field.file_name().unwrap_or_default().to_owned();
+                // The field borrows the request, so a small channel hands its chunks to
+                // the upload, both driven by this task.
+                let (mut sender, receiver) = mpsc::channel::<Result<Bytes, String>>(4);
+                let pump = async move {
+                    loop {
+                        let next = match field.chunk().await {
+                            Ok(Some(chunk)) => Ok(chunk),
+                            Ok(None) => break,
+                            Err(e) => Err(e.to_string()),
+                        };
+                        let failed = next.is_err();
+                        if sender.send(next).await.is_err() || failed {
+                            break;
+                        }
+                    }
+                };
+                let upload = state
+                    .app
+                    .upload_media(&user, lesson, &name, receiver.boxed());
+                let (media, ()) = tokio::join!(upload, pump);
+                let media = media?;
+                return Ok(
+                    Redirect::to(&format!("/studio/products/{}#media", media.product_id))
+                        .into_response(),
+                );
+            }
+            _ => {}
+        }
+    }
+    Err(unreadable())
 }
 
 #[derive(Deserialize)]

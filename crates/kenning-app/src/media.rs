@@ -1,0 +1,310 @@
+//! Lesson media: streamed uploads checked by their bytes, and delivery through
+//! short-lived signed links that are checked again, with the holder's rights, on every
+//! request.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use bytes::Bytes;
+use futures::StreamExt;
+use hmac::{Hmac, KeyInit, Mac};
+use kenning_domain::catalog::{Lesson, LessonAccess, Product, can_edit_product, lesson_access};
+use kenning_domain::ids::{AccountId, LessonId, MediaId};
+use kenning_domain::media::{Media, MediaKind};
+use sha2::Sha256;
+
+use crate::accounts::{CurrentUser, random_token};
+use crate::ports::{ByteStream, PutStreamError};
+use crate::{AppError, Kenning};
+
+/// Bytes read before deciding what a file is.
+const SNIFF_BYTES: usize = 4096;
+/// Longest file name kept (the last path segment of what the uploader sent).
+const MAX_FILE_NAME_CHARS: usize = 200;
+/// The shared secret that signs media links.
+const LINK_SECRET: &str = "media_links";
+
+/// Who a link was issued to: a person, or anyone (free previews).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkHolder {
+    Person(AccountId),
+    Anyone,
+}
+
+impl LinkHolder {
+    pub fn as_param(&self) -> String {
+        match self {
+            LinkHolder::Person(id) => id.to_string(),
+            LinkHolder::Anyone => "public".to_owned(),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LinkHolder> {
+        if s == "public" {
+            return Some(LinkHolder::Anyone);
+        }
+        s.parse().ok().map(LinkHolder::Person)
+    }
+}
+
+/// A signed, expiring address of a media file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MediaLink {
+    pub media: Media,
+    /// Path and query, e.g. `/stream/{id}?u=…&e=…&s=…`.
+    pub url: String,
+    pub expires_at_ms: i64,
+}
+
+/// What the holder of a link asks for.
+#[derive(Clone, Debug)]
+pub struct LinkRequest {
+    pub media: MediaId,
+    pub holder: String,
+    pub expires_at_ms: i64,
+    pub signature: String,
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+fn signed_message(media: MediaId, holder: &str, expires_at_ms: i64) -> String {
+    format!("kenning-media-link\n{media}\n{holder}\n{expires_at_ms}")
+}
+
+/// The last path segment of an uploaded file's name, trimmed to a sane length.
+fn clean_file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let name: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_FILE_NAME_CHARS)
+        .collect();
+    if name.is_empty() {
+        "file".to_owned()
+    } else {
+        name
+    }
+}
+
+impl Kenning {
+    /// The key every node signs links with (created once, shared through the store).
+    async fn link_key(&self) -> Result<&[u8], AppError> {
+        let key = self
+            .media_key
+            .get_or_try_init(|| async {
+                let candidate = random_token()?;
+                let secret = self.store.secret(LINK_SECRET, &candidate).await?;
+                Ok::<_, AppError>(secret.into_bytes())
+            })
+            .await?;
+        Ok(key.as_slice())
+    }
+
+    async fn sign(
+        &self,
+        media: MediaId,
+        holder: &str,
+        expires_at_ms: i64,
+    ) -> Result<String, AppError> {
+        let mut mac = HmacSha256::new_from_slice(self.link_key().await?)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        mac.update(signed_message(media, holder, expires_at_ms).as_bytes());
+        Ok(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    }
+
+    /// A link to `media` for `holder`, valid until `expires_at_ms`.
+    pub async fn media_link_until(
+        &self,
+        media: &Media,
+        holder: LinkHolder,
+        expires_at_ms: i64,
+    ) -> Result<MediaLink, AppError> {
+        let who = holder.as_param();
+        let signature = self.sign(media.id, &who, expires_at_ms).await?;
+        Ok(MediaLink {
+            media: media.clone(),
+            url: format!(
+                "/stream/{}?u={who}&e={expires_at_ms}&s={signature}",
+                media.id
+            ),
+            expires_at_ms,
+        })
+    }
+
+    /// Links to a lesson's media for someone already allowed to read the lesson.
+    pub(crate) async fn lesson_links(
+        &self,
+        lesson: &Lesson,
+        user: Option<&CurrentUser>,
+    ) -> Result<Vec<MediaLink>, AppError> {
+        let holder = match user {
+            Some(u) => LinkHolder::Person(u.account.id),
+            None => LinkHolder::Anyone,
+        };
+        let expires = self.now_ms().saturating_add(self.settings.media_link_ms);
+        let mut links = Vec::new();
+        for media in self.store.lesson_media(lesson.id).await? {
+            links.push(self.media_link_until(&media, holder, expires).await?);
+        }
+        Ok(links)
+    }
+
+    /// Checks a link (signature, expiry) and, again, that its holder may read the lesson
+    /// now; answers the media it points to. Any failure is the same "invalid link".
+    pub async fn open_media_link(&self, link: &LinkRequest) -> Result<Media, AppError> {
+        if link.expires_at_ms <= self.now_ms() {
+            return Err(AppError::MediaLinkInvalid);
+        }
+        let provided = URL_SAFE_NO_PAD
+            .decode(link.signature.as_bytes())
+            .map_err(|_| AppError::MediaLinkInvalid)?;
+        let mut mac = HmacSha256::new_from_slice(self.link_key().await?)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        mac.update(signed_message(link.media, &link.holder, link.expires_at_ms).as_bytes());
+        mac.verify_slice(&provided)
+            .map_err(|_| AppError::MediaLinkInvalid)?;
+        let holder = LinkHolder::parse(&link.holder).ok_or(AppError::MediaLinkInvalid)?;
+        let media = self
+            .store
+            .media(link.media)
+            .await?
+            .ok_or(AppError::MediaLinkInvalid)?;
+        let lesson = self
+            .store
+            .lesson(media.lesson_id)
+            .await?
+            .ok_or(AppError::MediaLinkInvalid)?;
+        let product = self
+            .store
+            .product(media.product_id)
+            .await?
+            .ok_or(AppError::MediaLinkInvalid)?;
+        if !self.may_read(&product, &lesson, holder).await? {
+            return Err(AppError::MediaLinkInvalid);
+        }
+        Ok(media)
+    }
+
+    /// Whether a link holder may read a lesson now (rights can end after a link is made).
+    async fn may_read(
+        &self,
+        product: &Product,
+        lesson: &Lesson,
+        holder: LinkHolder,
+    ) -> Result<bool, AppError> {
+        let viewer = match holder {
+            LinkHolder::Anyone => None,
+            LinkHolder::Person(id) => match self.store.account_by_id(id).await? {
+                Some(account) => Some(CurrentUser { account }.viewer()),
+                None => return Ok(false),
+            },
+        };
+        let entitled = match viewer {
+            Some(v) => self.store.is_entitled(v.account_id, product.id).await?,
+            None => false,
+        };
+        let visible = product.is_published()
+            || entitled
+            || viewer.is_some_and(|v| can_edit_product(product, v));
+        Ok(visible && lesson_access(product, lesson, viewer, entitled) == LessonAccess::Open)
+    }
+
+    /// The bytes `start..end` of a media file already opened with a valid link.
+    pub async fn media_bytes(
+        &self,
+        media: &Media,
+        start: u64,
+        end: u64,
+    ) -> Result<ByteStream, AppError> {
+        self.media
+            .get_range(&media.object_key, start, end)
+            .await
+            .map_err(AppError::Internal)
+    }
+
+    /// Attaches a file to a lesson (its product's creator or an admin). The body is
+    /// streamed to storage, never held whole; what it is comes from its first bytes,
+    /// not its name, and each kind has a size limit.
+    pub async fn upload_media(
+        &self,
+        user: &CurrentUser,
+        lesson_id: LessonId,
+        file_name: &str,
+        mut body: ByteStream,
+    ) -> Result<Media, AppError> {
+        let lesson = self
+            .store
+            .lesson(lesson_id)
+            .await?
+            .ok_or(AppError::NotFound("lesson"))?;
+        let product = self
+            .store
+            .product(lesson.product_id)
+            .await?
+            .ok_or(AppError::NotFound("lesson"))?;
+        if !can_edit_product(&product, user.viewer()) {
+            return Err(if product.is_published() {
+                AppError::Forbidden
+            } else {
+                AppError::NotFound("lesson")
+            });
+        }
+        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_BYTES);
+        while head.len() < SNIFF_BYTES {
+            match body.next().await {
+                Some(Ok(chunk)) => head.extend_from_slice(&chunk),
+                Some(Err(e)) => return Err(AppError::Internal(format!("upload: {e}"))),
+                None => break,
+            }
+        }
+        let content_type = infer::get(&head)
+            .map(|t| t.mime_type())
+            .ok_or(AppError::UnsupportedMedia)?;
+        let kind = MediaKind::of_content_type(content_type).ok_or(AppError::UnsupportedMedia)?;
+        let max = kind.default_max_bytes().min(self.settings.max_media_bytes);
+        let id = MediaId::new();
+        let object_key = format!("media/{}/{id}", product.id);
+        let whole: ByteStream = futures::stream::once(async move { Ok(Bytes::from(head)) })
+            .chain(body)
+            .boxed();
+        let bytes = match self.media.put_stream(&object_key, whole, max).await {
+            Ok(n) => n,
+            Err(PutStreamError::TooLarge) => {
+                return Err(AppError::UploadTooLarge {
+                    max_bytes: usize::try_from(max).unwrap_or(usize::MAX),
+                });
+            }
+            Err(PutStreamError::Failed(e)) => return Err(AppError::Internal(e)),
+        };
+        let media = Media {
+            id,
+            product_id: product.id,
+            lesson_id,
+            kind,
+            content_type: content_type.to_owned(),
+            bytes,
+            object_key,
+            file_name: clean_file_name(file_name),
+            created_at_ms: self.now_ms(),
+        };
+        self.store.insert_media(&media).await?;
+        Ok(media)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holders_round_trip_and_file_names_are_cleaned() {
+        let id = AccountId::new();
+        for h in [LinkHolder::Person(id), LinkHolder::Anyone] {
+            assert_eq!(LinkHolder::parse(&h.as_param()), Some(h));
+        }
+        assert_eq!(LinkHolder::parse("someone"), None);
+        assert_eq!(clean_file_name("C:\\\\videos\\\\intro.mp4"), "intro.mp4");
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("  "), "file");
+        assert_eq!(clean_file_name(&"a".repeat(500)).len(), MAX_FILE_NAME_CHARS);
+    }
+}

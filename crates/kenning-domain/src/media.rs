@@ -1,0 +1,186 @@
+//! Media attached to lessons: what kinds exist, how large each may be, and what a
+//! person's learning progress through a lesson is.
+
+use crate::ids::{AccountId, LessonId, MediaId, ProductId};
+
+/// A kind of file a lesson can carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MediaKind {
+    Video,
+    Audio,
+    Pdf,
+    Epub,
+}
+
+const MIB: u64 = 1024 * 1024;
+
+impl MediaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaKind::Video => "video",
+            MediaKind::Audio => "audio",
+            MediaKind::Pdf => "pdf",
+            MediaKind::Epub => "epub",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MediaKind> {
+        match s {
+            "video" => Some(MediaKind::Video),
+            "audio" => Some(MediaKind::Audio),
+            "pdf" => Some(MediaKind::Pdf),
+            "epub" => Some(MediaKind::Epub),
+            _ => None,
+        }
+    }
+
+    /// The largest file of this kind accepted by default.
+    pub fn default_max_bytes(self) -> u64 {
+        match self {
+            MediaKind::Video => 4096 * MIB,
+            MediaKind::Audio => 512 * MIB,
+            MediaKind::Pdf => 256 * MIB,
+            MediaKind::Epub => 128 * MIB,
+        }
+    }
+
+    /// The kind of a sniffed MIME type, if Kenning delivers it.
+    pub fn of_content_type(content_type: &str) -> Option<MediaKind> {
+        match content_type {
+            "video/mp4" | "video/webm" | "video/ogg" | "video/quicktime" => Some(MediaKind::Video),
+            "audio/mpeg" | "audio/mp4" | "audio/x-m4a" | "audio/m4a" | "audio/ogg"
+            | "audio/opus" | "audio/wav" | "audio/x-wav" | "audio/webm" | "audio/aac"
+            | "audio/x-flac" => Some(MediaKind::Audio),
+            "application/pdf" => Some(MediaKind::Pdf),
+            "application/epub+zip" => Some(MediaKind::Epub),
+            _ => None,
+        }
+    }
+
+    /// Played in the browser (rather than read or downloaded).
+    pub fn is_playable(self) -> bool {
+        matches!(self, MediaKind::Video | MediaKind::Audio)
+    }
+}
+
+/// A file attached to a lesson.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Media {
+    pub id: MediaId,
+    pub product_id: ProductId,
+    pub lesson_id: LessonId,
+    pub kind: MediaKind,
+    pub content_type: String,
+    pub bytes: u64,
+    /// Where the bytes are in object storage.
+    pub object_key: String,
+    pub file_name: String,
+    pub created_at_ms: i64,
+}
+
+/// How far a person got in a lesson.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LessonProgress {
+    pub account_id: AccountId,
+    pub lesson_id: LessonId,
+    pub product_id: ProductId,
+    /// Where playback stopped, in milliseconds (0 for text).
+    pub position_ms: i64,
+    pub completed: bool,
+    pub updated_at_ms: i64,
+}
+
+/// Share of a played lesson after which it counts as completed.
+pub const COMPLETED_AT_PERMILLE: i64 = 950;
+
+impl LessonProgress {
+    /// The progress after a report from the player: the position moves (never negative),
+    /// and the lesson is completed when the player says so or the position reaches
+    /// [`COMPLETED_AT_PERMILLE`] of the duration. Completion is never taken back.
+    pub fn report(
+        previous: Option<LessonProgress>,
+        key: (AccountId, LessonId, ProductId),
+        position_ms: i64,
+        duration_ms: Option<i64>,
+        ended: bool,
+        now_ms: i64,
+    ) -> LessonProgress {
+        let position_ms = position_ms.max(0);
+        let near_end = duration_ms.is_some_and(|d| {
+            d > 0 && position_ms.saturating_mul(1000) >= d.saturating_mul(COMPLETED_AT_PERMILLE)
+        });
+        LessonProgress {
+            account_id: key.0,
+            lesson_id: key.1,
+            product_id: key.2,
+            position_ms,
+            completed: ended || near_end || previous.is_some_and(|p| p.completed),
+            updated_at_ms: now_ms,
+        }
+    }
+}
+
+/// Completed share of a product in whole percent (rounded down, so 100 means all done).
+pub fn percent_complete(completed: usize, total: usize) -> u8 {
+    if total == 0 {
+        return 0;
+    }
+    let pct = completed.min(total).saturating_mul(100) / total;
+    u8::try_from(pct).unwrap_or(100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_and_come_from_sniffed_types() {
+        for k in [
+            MediaKind::Video,
+            MediaKind::Audio,
+            MediaKind::Pdf,
+            MediaKind::Epub,
+        ] {
+            assert_eq!(MediaKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(
+            MediaKind::of_content_type("video/webm"),
+            Some(MediaKind::Video)
+        );
+        assert_eq!(
+            MediaKind::of_content_type("audio/x-wav"),
+            Some(MediaKind::Audio)
+        );
+        assert_eq!(
+            MediaKind::of_content_type("application/pdf"),
+            Some(MediaKind::Pdf)
+        );
+        assert_eq!(MediaKind::of_content_type("text/html"), None);
+        assert!(MediaKind::Video.default_max_bytes() > MediaKind::Epub.default_max_bytes());
+    }
+
+    #[test]
+    fn progress_completes_near_the_end_and_stays_completed() {
+        let key = (AccountId::new(), LessonId::new(), ProductId::new());
+        let start = LessonProgress::report(None, key, 12_000, Some(100_000), false, 1);
+        assert!(!start.completed);
+        assert_eq!(start.position_ms, 12_000);
+        let near = LessonProgress::report(Some(start), key, 95_000, Some(100_000), false, 2);
+        assert!(near.completed);
+        let rewatch = LessonProgress::report(Some(near), key, 3_000, Some(100_000), false, 3);
+        assert!(rewatch.completed, "completion is never taken back");
+        assert_eq!(rewatch.position_ms, 3_000);
+        let text = LessonProgress::report(None, key, -5, None, true, 4);
+        assert!(text.completed);
+        assert_eq!(text.position_ms, 0);
+    }
+
+    #[test]
+    fn percent_is_rounded_down() {
+        assert_eq!(percent_complete(0, 0), 0);
+        assert_eq!(percent_complete(1, 3), 33);
+        assert_eq!(percent_complete(2, 3), 66);
+        assert_eq!(percent_complete(3, 3), 100);
+        assert_eq!(percent_complete(5, 3), 100);
+    }
+}

@@ -1,0 +1,30 @@
+-- Learning: media files attached to lessons, each person's progress through lessons, and
+-- the secrets every node shares (the key that signs media links).
+CREATE TABLE media (
+    id TEXT PRIMARY KEY NOT NULL,
+    product_id TEXT NOT NULL REFERENCES products(id),
+    lesson_id TEXT NOT NULL REFERENCES lessons(id),
+    kind TEXT NOT NULL CHECK (kind IN ('video', 'audio', 'pdf', 'epub')),
+    content_type TEXT NOT NULL,
+    bytes BIGINT NOT NULL,
+    object_key TEXT NOT NULL UNIQUE,
+    file_name TEXT NOT NULL,
+    created_at_ms BIGINT NOT NULL
+);
+CREATE INDEX media_lesson ON media (lesson_id, created_at_ms);
+
+CREATE TABLE lesson_progress (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    lesson_id TEXT NOT NULL REFERENCES lessons(id),
+    product_id TEXT NOT NULL REFERENCES products(id),
+    position_ms BIGINT NOT NULL,
+    completed INTEGER NOT NULL,
+    updated_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (account_id, lesson_id)
+);
+CREATE INDEX lesson_progress_product ON lesson_progress (account_id, product_id, updated_at_ms);
+
+CREATE TABLE secrets (
+    name TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);

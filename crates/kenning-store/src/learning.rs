@@ -1,0 +1,153 @@
+//! Media records, learning progress and shared secrets.
+
+use async_trait::async_trait;
+use kenning_app::ports::{LearningStore, StoreError, StoreResult};
+use kenning_domain::ids::{AccountId, LessonId, MediaId};
+use kenning_domain::media::{LessonProgress, Media, MediaKind};
+use sqlx::any::AnyRow;
+
+use crate::{SqlStore, db_error, parse_col, rows};
+
+const MEDIA_SELECT: &str = "SELECT id, product_id, lesson_id, kind, content_type, bytes, \
+     object_key, file_name, created_at_ms FROM media";
+const PROGRESS_SELECT: &str = "SELECT account_id, lesson_id, product_id, position_ms, \
+     completed, updated_at_ms FROM lesson_progress";
+
+fn media(row: &AnyRow) -> StoreResult<Media> {
+    let kind = rows::text(row, "kind")?;
+    Ok(Media {
+        id: parse_col(&rows::text(row, "id")?, "media id")?,
+        product_id: parse_col(&rows::text(row, "product_id")?, "product id")?,
+        lesson_id: parse_col(&rows::text(row, "lesson_id")?, "lesson id")?,
+        kind: MediaKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("media kind {kind:?}")))?,
+        content_type: rows::text(row, "content_type")?,
+        bytes: u64::try_from(rows::int(row, "bytes")?)
+            .map_err(|_| StoreError::Corrupt("negative media size".into()))?,
+        object_key: rows::text(row, "object_key")?,
+        file_name: rows::text(row, "file_name")?,
+        created_at_ms: rows::int(row, "created_at_ms")?,
+    })
+}
+
+fn progress(row: &AnyRow) -> StoreResult<LessonProgress> {
+    Ok(LessonProgress {
+        account_id: parse_col(&rows::text(row, "account_id")?, "account id")?,
+        lesson_id: parse_col(&rows::text(row, "lesson_id")?, "lesson id")?,
+        product_id: parse_col(&rows::text(row, "product_id")?, "product id")?,
+        position_ms: rows::int(row, "position_ms")?,
+        completed: rows::flag(row, "completed")?,
+        updated_at_ms: rows::int(row, "updated_at_ms")?,
+    })
+}
+
+#[async_trait]
+impl LearningStore for SqlStore {
+    async fn insert_media(&self, m: &Media) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO media (id, product_id, lesson_id, kind, content_type, bytes, \
+             object_key, file_name, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(m.id.to_string())
+        .bind(m.product_id.to_string())
+        .bind(m.lesson_id.to_string())
+        .bind(m.kind.as_str())
+        .bind(m.content_type.clone())
+        .bind(i64::try_from(m.bytes).map_err(|_| StoreError::Backend("file too large".into()))?)
+        .bind(m.object_key.clone())
+        .bind(m.file_name.clone())
+        .bind(m.created_at_ms)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn media(&self, id: MediaId) -> StoreResult<Option<Media>> {
+        let sql = sqlx::AssertSqlSafe(format!("{MEDIA_SELECT} WHERE id = $1"));
+        let found = sqlx::query(sql)
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.as_ref().map(media).transpose()
+    }
+
+    async fn lesson_media(&self, lesson: LessonId) -> StoreResult<Vec<Media>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{MEDIA_SELECT} WHERE lesson_id = $1 ORDER BY created_at_ms, id"
+        ));
+        let found = sqlx::query(sql)
+            .bind(lesson.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(media).collect()
+    }
+
+    async fn progress(
+        &self,
+        account: AccountId,
+        lesson: LessonId,
+    ) -> StoreResult<Option<LessonProgress>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{PROGRESS_SELECT} WHERE account_id = $1 AND lesson_id = $2"
+        ));
+        let found = sqlx::query(sql)
+            .bind(account.to_string())
+            .bind(lesson.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.as_ref().map(progress).transpose()
+    }
+
+    async fn save_progress(&self, p: &LessonProgress) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO lesson_progress (account_id, lesson_id, product_id, position_ms, \
+             completed, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (account_id, lesson_id) DO UPDATE SET \
+             position_ms = excluded.position_ms, completed = excluded.completed, \
+             updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(p.account_id.to_string())
+        .bind(p.lesson_id.to_string())
+        .bind(p.product_id.to_string())
+        .bind(p.position_ms)
+        .bind(p.completed)
+        .bind(p.updated_at_ms)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn progress_of(&self, account: AccountId) -> StoreResult<Vec<LessonProgress>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{PROGRESS_SELECT} WHERE account_id = $1 ORDER BY updated_at_ms DESC, lesson_id"
+        ));
+        let found = sqlx::query(sql)
+            .bind(account.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(progress).collect()
+    }
+
+    async fn secret(&self, name: &str, candidate: &str) -> StoreResult<String> {
+        sqlx::query(
+            "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name.to_owned())
+        .bind(candidate.to_owned())
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        let row = sqlx::query("SELECT value FROM secrets WHERE name = $1")
+            .bind(name.to_owned())
+            .fetch_one(self.pool())
+            .await
+            .map_err(db_error)?;
+        rows::text(&row, "value")
+    }
+}

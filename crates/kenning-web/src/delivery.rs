@@ -1,0 +1,203 @@
+//! Paid bytes on the wire: `GET /stream/{id}?u=…&e=…&s=…`. The signed link is checked
+//! (and the holder's right to the lesson, again) before a byte is read. Single byte
+//! ranges are served as 206 with Content-Range, so players can seek; `If-Range` with a
+//! stale validator gets the whole file; an unsatisfiable range gets 416. Responses are
+//! `private`, so shared caches never keep paid bytes.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kenning_app::AppError;
+use kenning_app::media::LinkRequest;
+use kenning_domain::ids::MediaId;
+use kenning_domain::media::Media;
+use serde::Deserialize;
+
+use crate::api::path_id;
+use crate::error::HttpError;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct LinkParams {
+    u: Option<String>,
+    e: Option<i64>,
+    s: Option<String>,
+}
+
+/// What part of the file to send.
+#[derive(Debug, PartialEq, Eq)]
+enum Part {
+    Whole,
+    /// Inclusive byte positions.
+    Range(u64, u64),
+    Unsatisfiable,
+}
+
+fn etag(media: &Media) -> String {
+    // Stored files never change, so their id and size identify the bytes.
+    format!("\"{}-{}\"", media.id, media.bytes)
+}
+
+fn requested_part(headers: &HeaderMap, media: &Media) -> Part {
+    let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return Part::Whole;
+    };
+    if let Some(validator) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok())
+        && validator != etag(media)
+    {
+        return Part::Whole;
+    }
+    let Ok(parsed) = http_range_header::parse_range_header(range) else {
+        return Part::Unsatisfiable;
+    };
+    match parsed.validate(media.bytes).as_deref() {
+        Ok([only]) => Part::Range(*only.start(), *only.end()),
+        // Several ranges: the whole file is a correct answer (RFC 9110 §14.2).
+        Ok(_) => Part::Whole,
+        Err(_) => Part::Unsatisfiable,
+    }
+}
+
+fn header_value(s: &str) -> HeaderValue {
+    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub async fn stream(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<LinkParams>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let media: MediaId = path_id(&id)?;
+    let (Some(holder), Some(expires_at_ms), Some(signature)) = (params.u, params.e, params.s)
+    else {
+        return Err(AppError::MediaLinkInvalid.into());
+    };
+    let media = state
+        .app
+        .open_media_link(&LinkRequest {
+            media,
+            holder,
+            expires_at_ms,
+            signature,
+        })
+        .await?;
+    let common = [
+        (header::CONTENT_TYPE, header_value(&media.content_type)),
+        (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
+        (header::ETAG, header_value(&etag(&media))),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, max-age=300, no-transform"),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            header_value(&format!(
+                "inline; filename*=UTF-8''{}",
+                urlencode(&media.file_name)
+            )),
+        ),
+    ];
+    let (status, start, end) = match requested_part(&headers, &media) {
+        Part::Unsatisfiable => {
+            return Ok((
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                [(
+                    header::CONTENT_RANGE,
+                    header_value(&format!("bytes */{}", media.bytes)),
+                )],
+            )
+                .into_response());
+        }
+        Part::Whole => (StatusCode::OK, 0, media.bytes),
+        Part::Range(first, last) => (StatusCode::PARTIAL_CONTENT, first, last + 1),
+    };
+    let body = if end > start {
+        Body::from_stream(state.app.media_bytes(&media, start, end).await?)
+    } else {
+        Body::empty()
+    };
+    let mut response = (status, common, body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_LENGTH,
+        header_value(&(end - start).to_string()),
+    );
+    if status == StatusCode::PARTIAL_CONTENT {
+        h.insert(
+            header::CONTENT_RANGE,
+            header_value(&format!("bytes {start}-{}/{}", end - 1, media.bytes)),
+        );
+    }
+    Ok(response)
+}
+
+/// Percent-encodes a file name for `filename*` (RFC 8187): everything but unreserved
+/// ASCII.
+fn urlencode(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kenning_domain::ids::{LessonId, ProductId};
+    use kenning_domain::media::MediaKind;
+
+    fn media(bytes: u64) -> Media {
+        Media {
+            id: MediaId::new(),
+            product_id: ProductId::new(),
+            lesson_id: LessonId::new(),
+            kind: MediaKind::Audio,
+            content_type: "audio/x-wav".into(),
+            bytes,
+            object_key: "k".into(),
+            file_name: "a.wav".into(),
+            created_at_ms: 0,
+        }
+    }
+
+    fn with(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.insert(name.clone(), header_value(value));
+        }
+        h
+    }
+
+    #[test]
+    fn ranges_are_read_as_players_send_them() {
+        let m = media(1000);
+        assert_eq!(requested_part(&HeaderMap::new(), &m), Part::Whole);
+        let part = |r: &str| requested_part(&with(&[(header::RANGE, r)]), &m);
+        assert_eq!(part("bytes=0-0"), Part::Range(0, 0));
+        assert_eq!(part("bytes=100-199"), Part::Range(100, 199));
+        assert_eq!(part("bytes=900-"), Part::Range(900, 999));
+        assert_eq!(part("bytes=-100"), Part::Range(900, 999));
+        assert_eq!(part("bytes=0-5000"), Part::Range(0, 999));
+        assert_eq!(part("bytes=1000-1001"), Part::Unsatisfiable);
+        assert_eq!(part("bytes=abc"), Part::Unsatisfiable);
+        assert_eq!(part("bytes=0-1, 5-6"), Part::Whole);
+        let stale = with(&[(header::RANGE, "bytes=0-9"), (header::IF_RANGE, "\"old\"")]);
+        assert_eq!(requested_part(&stale, &m), Part::Whole);
+        let fresh = with(&[(header::RANGE, "bytes=0-9"), (header::IF_RANGE, &etag(&m))]);
+        assert_eq!(requested_part(&fresh, &m), Part::Range(0, 9));
+    }
+
+    #[test]
+    fn file_names_are_encoded_for_the_header() {
+        assert_eq!(
+            urlencode("第1课 intro.mp4"),
+            "%E7%AC%AC1%E8%AF%BE%20intro.mp4"
+        );
+    }
+}
