@@ -90,8 +90,38 @@ for (const j of journeys) {
       assert.ok((await page.textContent('[data-test=purchase-success]')).includes(j.words.owned));
       await shot(page, `${j.locale}-07-purchased`);
 
-      // Study: the second lesson was locked and is now open.
+      // Watch the video lesson: seek, leave, come back at the same second.
       await page.click('[data-test=start-learning]');
+      await page.waitForSelector('video[data-player]');
+      const saved = page.waitForResponse(
+        (r) => r.url().includes('/progress') && r.request().method() === 'POST',
+      );
+      await page.evaluate(async () => {
+        const v = document.querySelector('video[data-player]');
+        v.muted = true;
+        if (v.readyState < 1) {
+          await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+        }
+        await v.play();
+        v.currentTime = 7;
+        await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+        v.pause();
+      });
+      assert.equal((await saved).status(), 204);
+      await shot(page, `${j.locale}-07b-video`);
+      await page.reload();
+      await page.waitForSelector('[data-test=resume-note]');
+      const resumed = await page.evaluate(async () => {
+        const v = document.querySelector('video[data-player]');
+        if (v.readyState < 1) {
+          await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+        }
+        await new Promise((r) => setTimeout(r, 300));
+        return v.currentTime;
+      });
+      assert.ok(Math.abs(resumed - 7) < 1, `resumed at ${resumed}`);
+
+      // Study: the second lesson was locked and is now open.
       await page.click('[data-test=next-lesson]');
       await page.waitForSelector('[data-test=lesson-body]');
       await shot(page, `${j.locale}-08-lesson`);

@@ -111,6 +111,20 @@ impl Kenning {
         Ok(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
     }
 
+    /// The signed address of a media file for `holder`, valid until `expires_at_ms`.
+    pub async fn signed_media_url(
+        &self,
+        media: MediaId,
+        holder: LinkHolder,
+        expires_at_ms: i64,
+    ) -> Result<String, AppError> {
+        let who = holder.as_param();
+        let signature = self.sign(media, &who, expires_at_ms).await?;
+        Ok(format!(
+            "/stream/{media}?u={who}&e={expires_at_ms}&s={signature}"
+        ))
+    }
+
     /// A link to `media` for `holder`, valid until `expires_at_ms`.
     pub async fn media_link_until(
         &self,
@@ -118,14 +132,11 @@ impl Kenning {
         holder: LinkHolder,
         expires_at_ms: i64,
     ) -> Result<MediaLink, AppError> {
-        let who = holder.as_param();
-        let signature = self.sign(media.id, &who, expires_at_ms).await?;
         Ok(MediaLink {
             media: media.clone(),
-            url: format!(
-                "/stream/{}?u={who}&e={expires_at_ms}&s={signature}",
-                media.id
-            ),
+            url: self
+                .signed_media_url(media.id, holder, expires_at_ms)
+                .await?,
             expires_at_ms,
         })
     }

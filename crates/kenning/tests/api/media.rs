@@ -1,0 +1,335 @@
+use kenning_app::media::LinkHolder;
+use reqwest::StatusCode;
+use reqwest::header::{CACHE_CONTROL, CONTENT_RANGE, IF_RANGE, RANGE};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, expect_error, json_of};
+use crate::on_both_databases;
+
+on_both_databases!(
+    paid_media_flows_only_through_signed_links_and_seeks_with_ranges,
+    progress_is_saved_resumed_and_summed_per_product,
+);
+
+/// A small but real WAV file of `samples` 16-bit mono samples.
+fn wav(samples: u32) -> Vec<u8> {
+    let data_len = samples * 2;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data_len).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&8_000u32.to_le_bytes());
+    out.extend_from_slice(&16_000u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data_len.to_le_bytes());
+    for i in 0..samples {
+        out.extend_from_slice(&((i % 251) as i16 * 64).to_le_bytes());
+    }
+    out
+}
+
+async fn upload(
+    app: &TestApp,
+    lesson: &str,
+    token: Option<&str>,
+    name: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(app.url(&format!("/api/v1/lessons/{lesson}/media?name={name}")))
+        .header("content-type", "application/octet-stream")
+        .body(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn fetch(
+    app: &TestApp,
+    url: &str,
+    headers: &[(reqwest::header::HeaderName, &str)],
+) -> reqwest::Response {
+    let mut req = app.client.get(app.url(url));
+    for (name, value) in headers {
+        req = req.header(name.clone(), *value);
+    }
+    req.send().await.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A refused link: 403 and, since links are opened by browsers, a page in the person's
+/// language that says why.
+async fn refused(response: reqwest::Response) {
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let page = response.text().await.unwrap_or_default();
+    assert!(page.contains("invalid or has expired"), "{page}");
+}
+
+async fn media_url(app: &TestApp, lesson: &str, token: Option<&str>) -> Value {
+    let body = json_of(app.get(&format!("/api/v1/lessons/{lesson}"), token).await).await;
+    body["media"][0].clone()
+}
+
+async fn paid_media_flows_only_through_signed_links_and_seeks_with_ranges(app: &TestApp) {
+    let (product, lessons, creator) = app.published_course().await;
+    let (preview, locked) = (&lessons[0], &lessons[1]);
+    let file = wav(5_000);
+    let size = file.len();
+
+    // Only the product's creator attaches files, and only real media.
+    expect_error(
+        upload(app, locked, None, "talk.wav", file.clone()).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+    let stranger = app.learner().await;
+    expect_error(
+        upload(app, locked, Some(&stranger), "talk.wav", file.clone()).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    expect_error(
+        upload(
+            app,
+            locked,
+            Some(&creator),
+            "movie.mp4",
+            b"<html>not a video</html>".repeat(50),
+        )
+        .await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media",
+    )
+    .await;
+    let stored = upload(app, locked, Some(&creator), "talk.wav", file.clone()).await;
+    assert_eq!(stored.status(), StatusCode::CREATED);
+    let stored = json_of(stored).await;
+    assert_eq!(stored["kind"], "audio");
+    assert_eq!(stored["content_type"], "audio/x-wav");
+    assert_eq!(stored["bytes"], size);
+    assert_eq!(stored["file_name"], "talk.wav");
+
+    // Without the product there is no link at all.
+    expect_error(
+        app.get(&format!("/api/v1/lessons/{locked}"), Some(&stranger))
+            .await,
+        StatusCode::FORBIDDEN,
+        "purchase_required",
+    )
+    .await;
+
+    let buyer = app.learner().await;
+    app.buy(&buyer, &product).await;
+    let media = media_url(app, locked, Some(&buyer)).await;
+    assert_eq!(media["bytes"], size, "{media}");
+    assert_eq!(media["content_type"], "audio/x-wav");
+    let url = media["url"].as_str().unwrap_or_default().to_owned();
+    assert!(url.starts_with("/stream/"), "{url}");
+
+    // The whole file, and ranges: first bytes, middle, suffix, open-ended.
+    let whole = fetch(app, &url, &[]).await;
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert!(
+        whole.headers()[CACHE_CONTROL]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("private")
+    );
+    assert_eq!(
+        whole.bytes().await.unwrap_or_default().as_ref(),
+        file.as_slice()
+    );
+    for (range, from, to) in [
+        ("bytes=0-99", 0, 100),
+        ("bytes=4000-4099", 4000, 4100),
+        (&format!("bytes=-100") as &str, size - 100, size),
+        (&format!("bytes={}-", size - 10) as &str, size - 10, size),
+    ] {
+        let part = fetch(app, &url, &[(RANGE, range)]).await;
+        assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT, "{range}");
+        assert_eq!(
+            part.headers()[CONTENT_RANGE].to_str().unwrap_or_default(),
+            format!("bytes {from}-{}/{size}", to - 1)
+        );
+        let bytes = part.bytes().await.unwrap_or_default();
+        assert_eq!(bytes.len(), to - from, "{range}");
+        assert_eq!(bytes.as_ref(), &file[from..to], "{range}");
+    }
+    let beyond = fetch(app, &url, &[(RANGE, "bytes=20000-30000")]).await;
+    assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        beyond.headers()[CONTENT_RANGE].to_str().unwrap_or_default(),
+        format!("bytes */{size}")
+    );
+    let stale = fetch(app, &url, &[(RANGE, "bytes=0-9"), (IF_RANGE, "\"stale\"")]).await;
+    assert_eq!(
+        stale.status(),
+        StatusCode::OK,
+        "a stale If-Range gets the whole file"
+    );
+
+    // Any change to the link, and an expired link, are refused before a byte is read.
+    let tampered = |from: &str, to: &str| url.replacen(from, to, 1);
+    let sig_at = url.find("&s=").unwrap_or(0) + 3;
+    let mut bad_sig = url.clone();
+    let flipped = if &url[sig_at..=sig_at] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    bad_sig.replace_range(sig_at..=sig_at, flipped);
+    let exp: i64 = url
+        .split("&e=")
+        .nth(1)
+        .and_then(|s| s.split('&').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    for forged in [
+        bad_sig,
+        tampered(&format!("&e={exp}"), &format!("&e={}", exp + 3_600_000)),
+        tampered("?u=", &format!("?u={}&x=", uuid::Uuid::new_v4())),
+        url.split("&s=").next().unwrap_or_default().to_owned(),
+    ] {
+        refused(fetch(app, &forged, &[]).await).await;
+    }
+    let media_id: kenning_domain::ids::MediaId = media["id"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_else(|_| panic!("{media}"));
+    let buyer_id: kenning_domain::ids::AccountId =
+        json_of(app.get("/api/v1/me", Some(&buyer)).await).await["id"]
+            .as_str()
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or_else(|_| panic!("no id"));
+    let expired = app
+        .app
+        .signed_media_url(media_id, LinkHolder::Person(buyer_id), 1_000)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    refused(fetch(app, &expired, &[]).await).await;
+    // A link made out to someone without the product (as if leaked) gives nothing either.
+    let stranger_id: kenning_domain::ids::AccountId =
+        json_of(app.get("/api/v1/me", Some(&stranger)).await).await["id"]
+            .as_str()
+            .unwrap_or_default()
+            .parse()
+            .unwrap_or_else(|_| panic!("no id"));
+    let far = 4_102_444_800_000; // 2100
+    let not_theirs = app
+        .app
+        .signed_media_url(media_id, LinkHolder::Person(stranger_id), far)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    refused(fetch(app, &not_theirs, &[]).await).await;
+    let public = app
+        .app
+        .signed_media_url(media_id, LinkHolder::Anyone, far)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    refused(fetch(app, &public, &[]).await).await;
+
+    // A preview's file is open to anyone, through a link made out to anyone.
+    let stored = upload(app, preview, Some(&creator), "welcome.wav", wav(800)).await;
+    assert_eq!(stored.status(), StatusCode::CREATED);
+    let open = media_url(app, preview, None).await;
+    let open_url = open["url"].as_str().unwrap_or_default();
+    assert!(open_url.contains("u=public"), "{open}");
+    let first = fetch(app, open_url, &[(RANGE, "bytes=0-3")]).await;
+    assert_eq!(first.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(first.bytes().await.unwrap_or_default().as_ref(), b"RIFF");
+
+    // The lesson page plays it.
+    let page = app.text(&format!("/lessons/{preview}")).await;
+    assert!(page.contains("<audio controls"), "{page}");
+    assert!(page.contains("/stream/"));
+}
+
+async fn progress_is_saved_resumed_and_summed_per_product(app: &TestApp) {
+    let (product, lessons, _) = app.published_course().await;
+    let buyer = app.learner().await;
+    let stranger = app.learner().await;
+    app.buy(&buyer, &product).await;
+    let path = format!("/api/v1/lessons/{}/progress", lessons[1]);
+    let put = |token: String, body: Value| {
+        let path = path.clone();
+        async move {
+            app.client
+                .put(app.url(&path))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    expect_error(
+        put(stranger, json!({"position_ms": 1000})).await,
+        StatusCode::FORBIDDEN,
+        "purchase_required",
+    )
+    .await;
+    let saved = json_of(
+        put(
+            buyer.clone(),
+            json!({"position_ms": 42_000, "duration_ms": 100_000}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(saved["position_ms"], 42_000, "{saved}");
+    assert_eq!(saved["completed"], false);
+    let lesson = json_of(
+        app.get(&format!("/api/v1/lessons/{}", lessons[1]), Some(&buyer))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        lesson["progress"]["position_ms"], 42_000,
+        "resume from here: {lesson}"
+    );
+    let done = json_of(
+        put(
+            buyer.clone(),
+            json!({"position_ms": 96_000, "duration_ms": 100_000}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(done["completed"], true);
+    let back = json_of(
+        put(
+            buyer.clone(),
+            json!({"position_ms": 5_000, "duration_ms": 100_000}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        back["completed"], true,
+        "completion is kept when rewatching"
+    );
+
+    // One of three lessons done, and "continue" leads back to it.
+    let library = app
+        .client
+        .get(app.url("/library"))
+        .header("cookie", format!("kenning_session={buyer}"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(library.contains("33% done"), "{library}");
+    assert!(library.contains(&format!("/lessons/{}", lessons[1])));
+}
