@@ -218,3 +218,6 @@ studio-attach-media = Attach a video, audio, PDF or EPUB file:
 studio-attach-submit = Upload
 library-progress = { $percent }% done
 library-continue = Continue
+library-feed = Your private podcast feed
+library-feed-help = Paste this address into any podcast app. It is yours alone: if it leaks, replace it.
+library-feed-rotate = Replace the feed address

@@ -203,3 +203,6 @@ studio-attach-media = 上传视频、音频、PDF 或 EPUB 文件：
 studio-attach-submit = 上传
 library-progress = 已完成 { $percent }%
 library-continue = 继续学习
+library-feed = 你的专属播客订阅地址
+library-feed-help = 把这个地址粘贴到任意播客应用中。它只属于你；如果泄露了，请更换。
+library-feed-rotate = 更换订阅地址

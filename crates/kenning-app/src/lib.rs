@@ -13,6 +13,7 @@ pub mod error;
 pub mod learning;
 pub mod library;
 pub mod media;
+pub mod podcast;
 pub mod ports;
 pub mod recommend;
 pub mod reviews;

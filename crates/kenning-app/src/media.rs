@@ -66,6 +66,22 @@ pub struct LinkRequest {
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// An HMAC-SHA256 of `message`, URL-safe base64.
+pub(crate) fn mac(key: &[u8], message: &str) -> Result<String, AppError> {
+    let mut mac = HmacSha256::new_from_slice(key).map_err(|e| AppError::Internal(e.to_string()))?;
+    mac.update(message.as_bytes());
+    Ok(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// Compares two signatures in time independent of where they differ.
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 fn signed_message(media: MediaId, holder: &str, expires_at_ms: i64) -> String {
     format!("kenning-media-link\n{media}\n{holder}\n{expires_at_ms}")
 }
@@ -87,7 +103,7 @@ fn clean_file_name(raw: &str) -> String {
 
 impl Kenning {
     /// The key every node signs links with (created once, shared through the store).
-    async fn link_key(&self) -> Result<&[u8], AppError> {
+    pub(crate) async fn link_key(&self) -> Result<&[u8], AppError> {
         let key = self
             .media_key
             .get_or_try_init(|| async {
@@ -105,10 +121,10 @@ impl Kenning {
         holder: &str,
         expires_at_ms: i64,
     ) -> Result<String, AppError> {
-        let mut mac = HmacSha256::new_from_slice(self.link_key().await?)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        mac.update(signed_message(media, holder, expires_at_ms).as_bytes());
-        Ok(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+        mac(
+            self.link_key().await?,
+            &signed_message(media, holder, expires_at_ms),
+        )
     }
 
     /// The signed address of a media file for `holder`, valid until `expires_at_ms`.

@@ -226,6 +226,10 @@ pub trait LearningStore: Send + Sync {
     /// The named secret, stored as `candidate` if there is none yet (every node then
     /// reads the same value).
     async fn secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
+    /// The version of a person's feed of a product (0 until first rotated).
+    async fn feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64>;
+    /// Raises it by one and returns the new version.
+    async fn bump_feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64>;
 }
 
 /// All storage, as one object.

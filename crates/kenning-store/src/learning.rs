@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use kenning_app::ports::{LearningStore, StoreError, StoreResult};
-use kenning_domain::ids::{AccountId, LessonId, MediaId};
+use kenning_domain::ids::{AccountId, LessonId, MediaId, ProductId};
 use kenning_domain::media::{LessonProgress, Media, MediaKind};
 use sqlx::any::AnyRow;
 
@@ -149,5 +149,31 @@ impl LearningStore for SqlStore {
             .await
             .map_err(db_error)?;
         rows::text(&row, "value")
+    }
+
+    async fn feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64> {
+        let found = sqlx::query(
+            "SELECT version FROM feed_versions WHERE account_id = $1 AND product_id = $2",
+        )
+        .bind(account.to_string())
+        .bind(product.to_string())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)?;
+        found.map_or(Ok(0), |r| rows::int(&r, "version"))
+    }
+
+    async fn bump_feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "INSERT INTO feed_versions (account_id, product_id, version) VALUES ($1, $2, 1) \
+             ON CONFLICT (account_id, product_id) \
+             DO UPDATE SET version = feed_versions.version + 1 RETURNING version",
+        )
+        .bind(account.to_string())
+        .bind(product.to_string())
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_error)?;
+        rows::int(&row, "version")
     }
 }

@@ -14,7 +14,10 @@ use kenning_domain::ids::MediaId;
 use kenning_domain::media::Media;
 use serde::Deserialize;
 
-use crate::api::path_id;
+use askama::Template;
+
+use crate::api::{path_id, public_base};
+use crate::context::Ctx;
 use crate::error::HttpError;
 use crate::state::AppState;
 
@@ -131,6 +134,96 @@ pub async fn stream(
         );
     }
     Ok(response)
+}
+
+/// One `<item>` of a podcast feed.
+struct Episode {
+    title: String,
+    guid: String,
+    link: String,
+    url: String,
+    bytes: u64,
+    content_type: String,
+    published: String,
+    number: usize,
+}
+
+#[derive(Template)]
+#[template(path = "podcast.xml", escape = "html")]
+struct PodcastTemplate {
+    title: String,
+    link: String,
+    self_url: String,
+    description: String,
+    language: &'static str,
+    author: String,
+    episodes: Vec<Episode>,
+}
+
+/// RFC 822 dates, as RSS wants them.
+fn rfc822(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc2822)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// `GET /feeds/{token}`: a person's private podcast feed of an audio series.
+pub async fn podcast(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let feed = state.app.podcast_feed(&token).await?;
+    let base = public_base(&state, &headers);
+    let p = &feed.product;
+    // A feed is read by an app, not a person: the product's own first language.
+    let locale = p.languages().first().copied().unwrap_or(ctx.locale);
+    let published = rfc822(p.published_at_ms.unwrap_or(p.created_at_ms));
+    let template = PodcastTemplate {
+        title: p.title.get(locale).to_owned(),
+        link: format!("{base}/products/{}", p.id),
+        self_url: format!("{base}/feeds/{token}"),
+        description: p.description.get(locale).to_owned(),
+        language: locale.tag(),
+        author: p.creator_name.clone(),
+        episodes: feed
+            .episodes
+            .iter()
+            .enumerate()
+            .map(|(i, (lesson, link))| Episode {
+                title: lesson.title.get(locale).to_owned(),
+                guid: lesson.id.to_string(),
+                link: format!("{base}/lessons/{}", lesson.id),
+                url: format!("{base}{}", link.url),
+                bytes: link.media.bytes,
+                content_type: link.media.content_type.clone(),
+                published: published.clone(),
+                number: i + 1,
+            })
+            .collect(),
+    };
+    let xml = template
+        .render()
+        .map_err(|e| HttpError::from_app(&AppError::Internal(e.to_string())))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/rss+xml; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-cache"),
+            ),
+        ],
+        xml,
+    )
+        .into_response())
 }
 
 /// Percent-encodes a file name for `filename*` (RFC 8187): everything but unreserved

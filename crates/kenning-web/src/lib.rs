@@ -40,6 +40,7 @@ pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
     let limited = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/stream/{id}", get(delivery::stream))
+        .route("/feeds/{token}", get(delivery::podcast))
         .merge(pages::router())
         .merge(api_router)
         // Inside the context middleware, so an oversize body gets a localized error.

@@ -11,8 +11,11 @@ use crate::i18n::I18n;
 pub struct WebConfig {
     /// Mark cookies `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
-    /// Largest request body accepted, in bytes (uploads included).
+    /// Largest request body accepted, in bytes (media uploads have their own limits).
     pub max_body_bytes: usize,
+    /// The address people reach this server at (e.g. `https://learn.example.com`), for
+    /// links used outside the browser such as podcast feeds; None uses the Host header.
+    pub public_url: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -20,6 +23,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             max_body_bytes: 8 * 1024 * 1024,
+            public_url: None,
         }
     }
 }

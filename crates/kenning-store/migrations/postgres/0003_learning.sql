@@ -28,3 +28,11 @@ CREATE TABLE secrets (
     name TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
 );
+-- Personal podcast feeds: a feed address is signed with its version, so raising the
+-- version (the person rotates their feed) revokes every older address.
+CREATE TABLE feed_versions (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    product_id TEXT NOT NULL REFERENCES products(id),
+    version BIGINT NOT NULL,
+    PRIMARY KEY (account_id, product_id)
+);

@@ -81,6 +81,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::library))
+        .routes(routes!(orders::rotate_feed))
         .split_for_parts()
 }
 
@@ -90,6 +91,23 @@ pub fn docs(openapi: OpenApiDoc) -> Router {
     SwaggerUi::new("/api/docs")
         .url("/api/openapi.json", openapi)
         .into()
+}
+
+/// The server's own address as the client reached it (`WebConfig::public_url` when set,
+/// else the Host header over http), for links used outside the browser such as feeds.
+pub fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
 }
 
 /// Parses an id from the path; a malformed id names nothing, so it is "not found".

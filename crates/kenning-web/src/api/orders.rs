@@ -7,12 +7,14 @@ use kenning_app::checkout::CurrencyChoice;
 use kenning_domain::DomainError;
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
+use serde::Serialize;
+use utoipa::ToSchema;
 
-use super::path_id;
 use super::types::{
     CreateOrderRequest, ErrorResponse, LibraryItemResponse, LibraryResponse, OrderResponse,
     PayOrderRequest, ProductSummary, timestamp,
 };
+use super::{path_id, public_base};
 use crate::context::SignedIn;
 use crate::error::{ApiJson, HttpError};
 use crate::state::AppState;
@@ -125,15 +127,46 @@ pub async fn pay_order(
 pub async fn library(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
+    headers: HeaderMap,
 ) -> Result<Json<LibraryResponse>, HttpError> {
     let items = state.app.library(&user).await?;
-    Ok(Json(LibraryResponse {
-        items: items
-            .iter()
-            .map(|item| LibraryItemResponse {
-                product: ProductSummary::new(&item.product, ctx.locale, ctx.currency),
-                granted_at: timestamp(item.granted_at_ms),
-            })
-            .collect(),
+    let base = public_base(&state, &headers);
+    let mut out = Vec::with_capacity(items.len());
+    for item in &items {
+        let feed_url = state
+            .app
+            .feed_path(&user, &item.product)
+            .await?
+            .map(|path| format!("{base}{path}"));
+        out.push(LibraryItemResponse {
+            product: ProductSummary::new(&item.product, ctx.locale, ctx.currency),
+            granted_at: timestamp(item.granted_at_ms),
+            feed_url,
+        });
+    }
+    Ok(Json(LibraryResponse { items: out }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedResponse {
+    /// The new personal podcast feed address; the previous one no longer works.
+    pub feed_url: String,
+}
+
+/// Replace your personal podcast feed of an audio series (if the old address leaked).
+#[utoipa::path(post, path = "/api/v1/library/{id}/feed/rotate", tag = "orders",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id of an audio series you own")),
+    responses((status = 200, body = FeedResponse), (status = 401, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn rotate_feed(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<FeedResponse>, HttpError> {
+    let product: ProductId = path_id(&id)?;
+    let path = state.app.rotate_feed(&user, product).await?;
+    Ok(Json(FeedResponse {
+        feed_url: format!("{}{path}", public_base(&state, &headers)),
     }))
 }

@@ -339,6 +339,9 @@ pub struct LibraryItemResponse {
     #[serde(flatten)]
     pub product: ProductSummary,
     pub granted_at: String,
+    /// For an audio series: your personal podcast feed (RSS 2.0 with iTunes tags), to
+    /// paste into any podcast app. Keep it private; rotate it if it leaks.
+    pub feed_url: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -140,6 +140,18 @@ pub async fn pay(
     }
 }
 
+/// Replaces the person's podcast feed address, then shows the library again.
+pub async fn rotate_feed(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    let product: ProductId = path_id(&id)?;
+    state.app.rotate_feed(&user, product).await?;
+    Ok(Redirect::to(&format!("/library#feed-{product}")))
+}
+
 /// Progress through a product once started: percent done and the lesson to continue.
 type Started = (i64, String);
 
@@ -147,19 +159,32 @@ type Started = (i64, String);
 #[template(path = "library.html")]
 struct LibraryTemplate<'a> {
     page: Page<'a>,
-    items: Vec<(Card, String, Option<Started>)>,
+    items: Vec<(Card, String, Option<Started>, Option<String>)>,
 }
 
 pub async fn library(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, HttpError> {
     let page = Page::new(&state, &ctx, "library-title");
     let items = state.app.library(&user).await?;
     let progress = state.app.progress_by_product(&user).await?;
+    let base = crate::api::public_base(&state, &headers);
+    let mut feeds = Vec::with_capacity(items.len());
+    for i in &items {
+        feeds.push(
+            state
+                .app
+                .feed_path(&user, &i.product)
+                .await?
+                .map(|p| format!("{base}{p}")),
+        );
+    }
     let items = items
         .iter()
-        .map(|i| {
+        .zip(feeds)
+        .map(|(i, feed)| {
             // (percent done, the lesson to continue with), once started.
             let started = progress.get(&i.product.id).map(|p| {
                 (
@@ -171,6 +196,7 @@ pub async fn library(
                 Card::new(&page, &i.product),
                 page.date(&i.granted_at_ms),
                 started,
+                feed,
             )
         })
         .collect();

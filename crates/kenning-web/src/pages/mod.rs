@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}", get(checkout::order))
         .route("/orders/{id}/pay", post(checkout::pay))
         .route("/library", get(checkout::library))
+        .route("/library/{id}/feed/rotate", post(checkout::rotate_feed))
         .route(
             "/register",
             get(account::register_form).post(account::register),

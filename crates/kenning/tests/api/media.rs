@@ -9,6 +9,7 @@ use crate::on_both_databases;
 on_both_databases!(
     paid_media_flows_only_through_signed_links_and_seeks_with_ranges,
     progress_is_saved_resumed_and_summed_per_product,
+    a_private_podcast_feed_parses_plays_and_can_be_rotated,
 );
 
 /// A small but real WAV file of `samples` 16-bit mono samples.
@@ -332,4 +333,189 @@ async fn progress_is_saved_resumed_and_summed_per_product(app: &TestApp) {
         .unwrap_or_default();
     assert!(library.contains("33% done"), "{library}");
     assert!(library.contains(&format!("/lessons/{}", lessons[1])));
+}
+
+/// An audio series with two episodes (the first a free preview), each with a WAV file.
+async fn audio_series(app: &TestApp) -> (String, String) {
+    let (_, creator) = app.with_role(kenning_domain::account::Role::Creator).await;
+    let created = app
+        .post(
+            "/api/v1/products",
+            Some(&creator),
+            json!({
+                "kind": "audio_series",
+                "title": {"en": "Night Talks", "zh-CN": "夜谈"},
+                "description": {"en": "Short talks & stories.", "zh-CN": "短小的谈话与故事。"},
+                "prices": [{"amount_minor": 4900, "currency": "CNY"}, {"amount_minor": 699, "currency": "USD"}],
+                "tags": ["audio"]
+            }),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let product = json_of(created).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for (i, title) in ["Episode <1>", "Episode 2"].iter().enumerate() {
+        let lesson = app
+            .post(
+                &format!("/api/v1/products/{product}/lessons"),
+                Some(&creator),
+                json!({"title": {"en": title}, "content": {"en": "Show notes."}, "preview": i == 0}),
+            )
+            .await;
+        let lesson = json_of(lesson).await["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let up = upload(
+            app,
+            &lesson,
+            Some(&creator),
+            "ep.wav",
+            wav(1_000 + 100 * i as u32),
+        )
+        .await;
+        assert_eq!(up.status(), StatusCode::CREATED);
+    }
+    let published = app
+        .post(
+            &format!("/api/v1/products/{product}/publish"),
+            Some(&creator),
+            json!({}),
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::OK);
+    (product, creator)
+}
+
+async fn feed_url_of(app: &TestApp, token: &str, product: &str) -> Option<String> {
+    let library = json_of(app.get("/api/v1/library", Some(token)).await).await;
+    library["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .find(|i| i["id"] == product)
+        .and_then(|i| i["feed_url"].as_str().map(String::from))
+}
+
+async fn a_private_podcast_feed_parses_plays_and_can_be_rotated(app: &TestApp) {
+    let (series, _) = audio_series(app).await;
+    let (course, _, _) = app.published_course().await;
+    let listener = app.learner().await;
+    app.buy(&listener, &series).await;
+    app.buy(&listener, &course).await;
+    assert_eq!(
+        feed_url_of(app, &listener, &course).await,
+        None,
+        "courses have no feed"
+    );
+    let feed = feed_url_of(app, &listener, &series)
+        .await
+        .unwrap_or_else(|| panic!("no feed url"));
+    assert!(
+        feed.starts_with(&format!("http://{}/feeds/", app.addr)),
+        "{feed}"
+    );
+
+    // A podcast app fetches it (no cookie, no token) and a real parser reads it.
+    let fetched = app
+        .client
+        .get(&feed)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fetched.status(), StatusCode::OK);
+    assert!(
+        fetched.headers()["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("application/rss+xml")
+    );
+    let xml = fetched.bytes().await.unwrap_or_default();
+    let channel = rss::Channel::read_from(&xml[..]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(channel.title(), "Night Talks");
+    assert!(
+        channel
+            .namespaces()
+            .values()
+            .any(|ns| ns.contains("itunes"))
+    );
+    assert_eq!(channel.items().len(), 2);
+    assert_eq!(
+        channel.items()[0].title(),
+        Some("Episode <1>"),
+        "escaped and read back"
+    );
+    let enclosure = channel.items()[1]
+        .enclosure()
+        .unwrap_or_else(|| panic!("no enclosure"));
+    assert_eq!(enclosure.mime_type(), "audio/x-wav");
+    assert_eq!(enclosure.length(), "2244");
+    let episode = app
+        .client
+        .get(enclosure.url())
+        .header(RANGE, "bytes=0-3")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(episode.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(episode.bytes().await.unwrap_or_default().as_ref(), b"RIFF");
+
+    // A guessed or altered address finds nothing; nobody else gets one.
+    let stranger = app.learner().await;
+    assert_eq!(feed_url_of(app, &stranger, &series).await, None);
+    let altered = format!("{}X.rss", feed.trim_end_matches(".rss"));
+    let refused = app
+        .client
+        .get(&altered)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+
+    // Rotating replaces the address: the old one stops working at once.
+    let rotated = app
+        .post(
+            &format!("/api/v1/library/{series}/feed/rotate"),
+            Some(&listener),
+            json!({}),
+        )
+        .await;
+    assert_eq!(rotated.status(), StatusCode::OK);
+    let new_feed = json_of(rotated).await["feed_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_ne!(new_feed, feed);
+    assert_eq!(
+        feed_url_of(app, &listener, &series).await.as_deref(),
+        Some(new_feed.as_str())
+    );
+    let old = app
+        .client
+        .get(&feed)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(old.status(), StatusCode::NOT_FOUND);
+    let new = app
+        .client
+        .get(&new_feed)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(new.status(), StatusCode::OK);
+    expect_error(
+        app.post(
+            &format!("/api/v1/library/{series}/feed/rotate"),
+            Some(&stranger),
+            json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }
