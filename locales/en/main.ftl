@@ -221,3 +221,6 @@ library-continue = Continue
 library-feed = Your private podcast feed
 library-feed-help = Paste this address into any podcast app. It is yours alone: if it leaks, replace it.
 library-feed-rotate = Replace the feed address
+xapi-verb-registered = registered
+xapi-verb-progressed = progressed
+xapi-verb-completed = completed

@@ -206,3 +206,6 @@ library-continue = 继续学习
 library-feed = 你的专属播客订阅地址
 library-feed-help = 把这个地址粘贴到任意播客应用中。它只属于你；如果泄露了，请更换。
 library-feed-rotate = 更换订阅地址
+xapi-verb-registered = 已报名
+xapi-verb-progressed = 学习中
+xapi-verb-completed = 已完成

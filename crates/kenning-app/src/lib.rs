@@ -16,6 +16,7 @@ pub mod media;
 pub mod podcast;
 pub mod ports;
 pub mod recommend;
+pub mod records;
 pub mod reviews;
 pub mod search;
 

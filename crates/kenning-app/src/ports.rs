@@ -226,6 +226,10 @@ pub trait LearningStore: Send + Sync {
     /// The named secret, stored as `candidate` if there is none yet (every node then
     /// reads the same value).
     async fn secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
+    /// Every learner's progress in a product's lessons, oldest first.
+    async fn progress_in(&self, product: ProductId) -> StoreResult<Vec<LessonProgress>>;
+    /// Who holds a product, with the time of the grant, oldest first.
+    async fn holders(&self, product: ProductId) -> StoreResult<Vec<(AccountId, i64)>>;
     /// The version of a person's feed of a product (0 until first rotated).
     async fn feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64>;
     /// Raises it by one and returns the new version.

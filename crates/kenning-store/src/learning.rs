@@ -151,6 +151,38 @@ impl LearningStore for SqlStore {
         rows::text(&row, "value")
     }
 
+    async fn progress_in(&self, product: ProductId) -> StoreResult<Vec<LessonProgress>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{PROGRESS_SELECT} WHERE product_id = $1 ORDER BY updated_at_ms, account_id"
+        ));
+        let found = sqlx::query(sql)
+            .bind(product.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(progress).collect()
+    }
+
+    async fn holders(&self, product: ProductId) -> StoreResult<Vec<(AccountId, i64)>> {
+        let found = sqlx::query(
+            "SELECT account_id, granted_at_ms FROM entitlements WHERE product_id = $1 \
+             ORDER BY granted_at_ms, account_id",
+        )
+        .bind(product.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| {
+                Ok((
+                    parse_col(&rows::text(r, "account_id")?, "account id")?,
+                    rows::int(r, "granted_at_ms")?,
+                ))
+            })
+            .collect()
+    }
+
     async fn feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64> {
         let found = sqlx::query(
             "SELECT version FROM feed_versions WHERE account_id = $1 AND product_id = $2",

@@ -6,6 +6,7 @@ mod catalog;
 pub(crate) mod media;
 mod orders;
 pub mod recommendations;
+mod records;
 mod reviews;
 pub mod search;
 pub mod types;
@@ -41,6 +42,7 @@ use crate::state::AppState;
         (name = "catalog", description = "Products, chapters and lessons"),
         (name = "orders", description = "Buying and the library"),
         (name = "reviews", description = "Ratings and reviews from buyers"),
+        (name = "learning", description = "Learning records (xAPI)"),
     )
 )]
 struct ApiDoc;
@@ -73,6 +75,8 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(recommendations::recommendations))
         .routes(routes!(recommendations::also_bought))
         .routes(routes!(media::save_progress))
+        .routes(routes!(records::my_records))
+        .routes(routes!(records::product_records))
         .routes(routes!(reviews::list_reviews))
         .routes(routes!(reviews::write_review))
         .routes(routes!(search::search))

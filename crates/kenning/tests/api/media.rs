@@ -10,6 +10,7 @@ on_both_databases!(
     paid_media_flows_only_through_signed_links_and_seeks_with_ranges,
     progress_is_saved_resumed_and_summed_per_product,
     a_private_podcast_feed_parses_plays_and_can_be_rotated,
+    learning_records_export_as_xapi_for_the_person_and_the_creator,
 );
 
 /// A small but real WAV file of `samples` 16-bit mono samples.
@@ -516,6 +517,95 @@ async fn a_private_podcast_feed_parses_plays_and_can_be_rotated(app: &TestApp) {
         .await,
         StatusCode::NOT_FOUND,
         "not_found",
+    )
+    .await;
+}
+
+async fn learning_records_export_as_xapi_for_the_person_and_the_creator(app: &TestApp) {
+    let (product, lessons, creator) = app.published_course().await;
+    let buyer = app.learner().await;
+    app.buy(&buyer, &product).await;
+    let done = app
+        .client
+        .put(app.url(&format!("/api/v1/lessons/{}/progress", lessons[1])))
+        .bearer_auth(&buyer)
+        .json(&json!({"ended": true}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done.status(), StatusCode::OK);
+
+    let mine = app.get("/api/v1/me/learning-records", Some(&buyer)).await;
+    assert_eq!(mine.status(), StatusCode::OK);
+    assert!(
+        mine.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("attachment")
+    );
+    let mine = json_of(mine).await;
+    let statements = mine.as_array().cloned().unwrap_or_default();
+    let verbs: Vec<&str> = statements
+        .iter()
+        .filter_map(|s| s["verb"]["id"].as_str())
+        .collect();
+    assert_eq!(
+        verbs,
+        vec![
+            "http://adlnet.gov/expapi/verbs/registered",
+            "http://adlnet.gov/expapi/verbs/completed"
+        ],
+        "{mine}"
+    );
+    let completed = &statements[1];
+    for key in ["id", "actor", "verb", "object", "result", "timestamp"] {
+        assert!(!completed[key].is_null(), "{key} in {completed}");
+    }
+    assert_eq!(completed["actor"]["objectType"], "Agent");
+    assert_eq!(completed["result"]["completion"], true);
+    assert!(
+        completed["object"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with(&format!("/lessons/{}", lessons[1]))
+    );
+    assert_eq!(completed["object"]["definition"]["name"]["en"], "Ownership");
+    assert_eq!(completed["verb"]["display"]["zh-CN"], "已完成");
+    let again = json_of(app.get("/api/v1/me/learning-records", Some(&buyer)).await).await;
+    assert_eq!(
+        again[1]["id"], completed["id"],
+        "ids are stable across exports"
+    );
+
+    // The creator exports everyone's; nobody else may.
+    let all = json_of(
+        app.get(
+            &format!("/api/v1/products/{product}/learning-records"),
+            Some(&creator),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(all.as_array().map(Vec::len), Some(2), "{all}");
+    expect_error(
+        app.get(
+            &format!("/api/v1/products/{product}/learning-records"),
+            Some(&buyer),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let (_, other_creator) = app.with_role(kenning_domain::account::Role::Creator).await;
+    expect_error(
+        app.get(
+            &format!("/api/v1/products/{product}/learning-records"),
+            Some(&other_creator),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
     )
     .await;
 }

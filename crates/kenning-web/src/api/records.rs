@@ -1,0 +1,245 @@
+//! Learning records as xAPI 1.0.3 statements (actor, verb, object, result, timestamp),
+//! downloadable as JSON by each person and by creators for their products.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use kenning_app::records::{LearningRecord, RecordVerb};
+use kenning_domain::ids::ProductId;
+use kenning_domain::locale::LocalizedText;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use super::types::{ErrorResponse, timestamp};
+use super::{path_id, public_base};
+use crate::context::SignedIn;
+use crate::error::HttpError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct XapiAccount {
+    #[serde(rename = "homePage")]
+    pub home_page: String,
+    /// The person's account id on this server.
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct XapiActor {
+    #[serde(rename = "objectType")]
+    pub object_type: String,
+    pub name: String,
+    pub account: XapiAccount,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct XapiVerb {
+    pub id: String,
+    pub display: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct XapiDefinition {
+    pub name: BTreeMap<String, String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct XapiActivity {
+    #[serde(rename = "objectType")]
+    pub object_type: String,
+    pub id: String,
+    pub definition: XapiDefinition,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct XapiResult {
+    pub completion: bool,
+    /// Where playback stood, in milliseconds, under `{server}/xapi/position_ms`.
+    pub extensions: BTreeMap<String, i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct XapiContextActivities {
+    pub parent: Vec<XapiActivity>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct XapiContext {
+    #[serde(rename = "contextActivities")]
+    pub context_activities: XapiContextActivities,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct XapiStatement {
+    /// Stable for the same record, so a re-export does not duplicate statements.
+    pub id: String,
+    pub actor: XapiActor,
+    pub verb: XapiVerb,
+    pub object: XapiActivity,
+    pub result: Option<XapiResult>,
+    pub context: Option<XapiContext>,
+    pub timestamp: String,
+    pub version: String,
+}
+
+fn names(text: &LocalizedText) -> BTreeMap<String, String> {
+    text.locales()
+        .filter_map(|l| text.exact(l).map(|t| (l.tag().to_owned(), t.to_owned())))
+        .collect()
+}
+
+fn activity(id: String, name: &LocalizedText, kind: &str) -> XapiActivity {
+    XapiActivity {
+        object_type: "Activity".to_owned(),
+        id,
+        definition: XapiDefinition {
+            name: names(name),
+            kind: kind.to_owned(),
+        },
+    }
+}
+
+const COURSE: &str = "http://adlnet.gov/expapi/activities/course";
+const LESSON: &str = "http://adlnet.gov/expapi/activities/lesson";
+
+fn statement(state: &AppState, base: &str, r: &LearningRecord) -> XapiStatement {
+    let (verb, word) = match r.verb {
+        RecordVerb::Registered => ("http://adlnet.gov/expapi/verbs/registered", "registered"),
+        RecordVerb::Progressed => ("http://adlnet.gov/expapi/verbs/progressed", "progressed"),
+        RecordVerb::Completed => ("http://adlnet.gov/expapi/verbs/completed", "completed"),
+    };
+    let display = [
+        kenning_domain::locale::Locale::En,
+        kenning_domain::locale::Locale::ZhCn,
+    ]
+    .iter()
+    .map(|l| {
+        (
+            l.tag().to_owned(),
+            Tr::new(&state.i18n, *l).t(&format!("xapi-verb-{word}")),
+        )
+    })
+    .collect();
+    let product = activity(
+        format!("{base}/products/{}", r.product.id),
+        &r.product.title,
+        COURSE,
+    );
+    let (object, context) = match &r.lesson {
+        Some(lesson) => (
+            activity(
+                format!("{base}/lessons/{}", lesson.id),
+                &lesson.title,
+                LESSON,
+            ),
+            Some(XapiContext {
+                context_activities: XapiContextActivities {
+                    parent: vec![product],
+                },
+            }),
+        ),
+        None => (product, None),
+    };
+    let result = r.position_ms.map(|position| XapiResult {
+        completion: r.verb == RecordVerb::Completed,
+        extensions: BTreeMap::from([(format!("{base}/xapi/position_ms"), position)]),
+    });
+    // A stable id: the same person, verb, object and time give the same statement.
+    let digest =
+        Sha256::digest(format!("{}\n{verb}\n{}\n{}", r.actor.id, object.id, r.at_ms).as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(digest.get(..16).unwrap_or(&[0u8; 16]));
+    XapiStatement {
+        id: uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .to_string(),
+        actor: XapiActor {
+            object_type: "Agent".to_owned(),
+            name: r.actor.display_name.as_str().to_owned(),
+            account: XapiAccount {
+                home_page: base.to_owned(),
+                name: r.actor.id.to_string(),
+            },
+        },
+        verb: XapiVerb {
+            id: verb.to_owned(),
+            display,
+        },
+        object,
+        result,
+        context,
+        timestamp: timestamp(r.at_ms),
+        version: "1.0.3".to_owned(),
+    }
+}
+
+fn download(statements: Vec<XapiStatement>) -> Response {
+    let mut response = Json(statements).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"learning-records.json\""),
+    );
+    response
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct RecordsParams {
+    /// Only this product.
+    pub product: Option<String>,
+}
+
+/// Your learning records as xAPI statements (a JSON download).
+#[utoipa::path(get, path = "/api/v1/me/learning-records", tag = "learning",
+    security(("bearer" = [])),
+    params(RecordsParams),
+    responses((status = 200, body = Vec<XapiStatement>), (status = 401, body = ErrorResponse)))]
+pub async fn my_records(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Query(params): Query<RecordsParams>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let only: Option<ProductId> = params.product.as_deref().map(path_id).transpose()?;
+    let records = state.app.my_records(&user, only).await?;
+    let base = public_base(&state, &headers);
+    Ok(download(
+        records
+            .iter()
+            .map(|r| statement(&state, &base, r))
+            .collect(),
+    ))
+}
+
+/// Every learner's records for a product you made (or any, for operators), as xAPI.
+#[utoipa::path(get, path = "/api/v1/products/{id}/learning-records", tag = "learning",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id")),
+    responses(
+        (status = 200, body = Vec<XapiStatement>),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+    ))]
+pub async fn product_records(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, HttpError> {
+    let product: ProductId = path_id(&id)?;
+    let records = state.app.product_records(&user, product).await?;
+    let base = public_base(&state, &headers);
+    Ok(download(
+        records
+            .iter()
+            .map(|r| statement(&state, &base, r))
+            .collect(),
+    ))
+}
