@@ -10,7 +10,9 @@ use futures::{StreamExt, TryStreamExt};
 use kenning_app::ports::{ByteStream, MediaStore, PutStreamError};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{GetOptions, GetRange, ObjectStore, PutPayload, WriteMultipart};
+use object_store::{
+    GetOptions, GetRange, GetResultPayload, ObjectStore, PutPayload, WriteMultipart,
+};
 
 /// Parts uploaded at once while streaming an upload: bounds the memory an upload holds
 /// to a few multipart chunks (5 MiB each by default).
@@ -36,6 +38,36 @@ impl ObjectMedia {
     pub fn new(store: Arc<dyn ObjectStore>) -> ObjectMedia {
         ObjectMedia { store }
     }
+}
+
+/// Bytes read from a local file per step. object_store's own file stream reads 8 KiB
+/// per blocking call, which held one download to about 70 MB/s on loopback.
+const FILE_CHUNK: u64 = 256 * 1024;
+
+/// A range of a local file as a stream of large chunks, each read on the blocking pool.
+fn file_stream(file: std::fs::File, range: std::ops::Range<u64>) -> ByteStream {
+    futures::stream::try_unfold(
+        (file, range.start, range.end),
+        |(mut file, at, end)| async move {
+            if at >= end {
+                return Ok(None);
+            }
+            let len = usize::try_from((end - at).min(FILE_CHUNK)).unwrap_or(0);
+            let (file, chunk) = tokio::task::spawn_blocking(move || {
+                use std::io::{Read, Seek, SeekFrom};
+                file.seek(SeekFrom::Start(at))?;
+                let mut chunk = vec![0; len];
+                file.read_exact(&mut chunk)?;
+                Ok::<_, std::io::Error>((file, chunk))
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+            let next = at + u64::try_from(chunk.len()).unwrap_or(FILE_CHUNK);
+            Ok(Some((Bytes::from(chunk), (file, next, end))))
+        },
+    )
+    .boxed()
 }
 
 fn object_path(key: &str) -> Result<ObjectPath, String> {
@@ -113,7 +145,11 @@ impl MediaStore for ObjectMedia {
             .get_opts(&object_path(key)?, options)
             .await
             .map_err(|e| e.to_string())?;
-        Ok(found.into_stream().map_err(|e| e.to_string()).boxed())
+        let range = found.range.clone();
+        match found.payload {
+            GetResultPayload::File(file, _) => Ok(file_stream(file, range)),
+            GetResultPayload::Stream(stream) => Ok(stream.map_err(|e| e.to_string()).boxed()),
+        }
     }
 }
 
