@@ -20,6 +20,10 @@ pub struct Settings {
     pub platform_fee_bps: u16,
     pub max_connections: u32,
     pub cache_ms: i64,
+    /// A cap on every media upload, in MiB, below each kind's own limit.
+    pub max_media_mb: Option<u64>,
+    /// The address people reach the server at, for links used outside the browser.
+    pub public_url: Option<String>,
 }
 
 /// The file form: every key optional; unknown keys are an error so typos are caught.
@@ -33,6 +37,8 @@ pub struct FileSettings {
     pub platform_fee_bps: Option<u16>,
     pub max_connections: Option<u32>,
     pub cache_ms: Option<i64>,
+    pub max_media_mb: Option<u64>,
+    pub public_url: Option<String>,
 }
 
 impl FileSettings {
@@ -72,6 +78,12 @@ pub struct Overrides {
     /// How long catalog pages and sessions may be served from memory, in ms (0: never).
     #[arg(long, env = "KENNING_CACHE_MS", global = true)]
     pub cache_ms: Option<i64>,
+    /// Largest media upload in MiB (each kind also has its own limit).
+    #[arg(long, env = "KENNING_MAX_MEDIA_MB", global = true)]
+    pub max_media_mb: Option<u64>,
+    /// Public address of the server (e.g. https://learn.example.com) for podcast feeds.
+    #[arg(long, env = "KENNING_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
 }
 
 impl Settings {
@@ -112,6 +124,8 @@ impl Settings {
             platform_fee_bps,
             max_connections: file.max_connections.unwrap_or(16),
             cache_ms: overrides.cache_ms.or(file.cache_ms).unwrap_or(1000).max(0),
+            max_media_mb: overrides.max_media_mb.or(file.max_media_mb),
+            public_url: overrides.public_url.clone().or(file.public_url),
         })
     }
 }

@@ -54,6 +54,9 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
         AppSettings {
             platform_fee_bps: settings.platform_fee_bps,
             cache_ms: settings.cache_ms,
+            max_media_bytes: settings
+                .max_media_mb
+                .map_or(u64::MAX, |mb| mb.saturating_mul(1024 * 1024)),
             ..AppSettings::default()
         },
     ))
@@ -71,6 +74,7 @@ pub async fn serve(
         app,
         WebConfig {
             secure_cookies: settings.secure_cookies,
+            public_url: settings.public_url.clone(),
             ..WebConfig::default()
         },
     )

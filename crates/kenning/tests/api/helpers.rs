@@ -97,6 +97,9 @@ impl TestApp {
             platform_fee_bps: 1000,
             max_connections: 8,
             cache_ms: 1000,
+            // Small, so that the upload limit can be tested with a small file.
+            max_media_mb: Some(1),
+            public_url: None,
         };
         let store = open_store(&settings)
             .await

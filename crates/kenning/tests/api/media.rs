@@ -11,6 +11,7 @@ on_both_databases!(
     progress_is_saved_resumed_and_summed_per_product,
     a_private_podcast_feed_parses_plays_and_can_be_rotated,
     learning_records_export_as_xapi_for_the_person_and_the_creator,
+    every_media_endpoint_checks_who_is_asking,
 );
 
 /// A small but real WAV file of `samples` 16-bit mono samples.
@@ -606,6 +607,92 @@ async fn learning_records_export_as_xapi_for_the_person_and_the_creator(app: &Te
         .await,
         StatusCode::FORBIDDEN,
         "forbidden",
+    )
+    .await;
+}
+
+/// Who may do what with lesson files, progress and records: anonymous, a learner without
+/// the product, a buyer, the product's creator, another creator and an operator.
+async fn every_media_endpoint_checks_who_is_asking(app: &TestApp) {
+    use kenning_domain::account::Role;
+    let (product, lessons, creator) = app.published_course().await;
+    let locked = &lessons[1];
+    let stranger = app.learner().await;
+    let buyer = app.learner().await;
+    app.buy(&buyer, &product).await;
+    let (_, other_creator) = app.with_role(Role::Creator).await;
+    let (_, admin) = app.with_role(Role::Admin).await;
+    let first = upload(app, locked, Some(&creator), "first.wav", wav(500)).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let who: [(&str, Option<&str>); 6] = [
+        ("anonymous", None),
+        ("stranger", Some(&stranger)),
+        ("buyer", Some(&buyer)),
+        ("creator", Some(&creator)),
+        ("other creator", Some(&other_creator)),
+        ("admin", Some(&admin)),
+    ];
+    // Expected statuses in the order above.
+    let upload_expect = [401, 403, 403, 201, 403, 201];
+    let lesson_expect = [401, 403, 200, 200, 403, 200];
+    let progress_expect = [401, 403, 200, 200, 403, 200];
+    let records_expect = [401, 403, 403, 200, 403, 200];
+    for (i, (name, token)) in who.iter().enumerate() {
+        let up = upload(app, locked, *token, "a.wav", wav(500)).await;
+        assert_eq!(up.status().as_u16(), upload_expect[i], "upload as {name}");
+        let lesson = app.get(&format!("/api/v1/lessons/{locked}"), *token).await;
+        assert_eq!(
+            lesson.status().as_u16(),
+            lesson_expect[i],
+            "lesson as {name}"
+        );
+        if lesson.status() == StatusCode::OK {
+            // Everyone who may read the lesson gets working links of their own.
+            let body = json_of(lesson).await;
+            let url = body["media"][0]["url"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(!url.is_empty(), "links for {name}: {body}");
+            let got = fetch(app, &url, &[(RANGE, "bytes=0-3")]).await;
+            assert_eq!(
+                got.status(),
+                StatusCode::PARTIAL_CONTENT,
+                "stream as {name}"
+            );
+        }
+        let mut progress = app
+            .client
+            .put(app.url(&format!("/api/v1/lessons/{locked}/progress")))
+            .json(&json!({"position_ms": 1000}));
+        if let Some(t) = token {
+            progress = progress.bearer_auth(t);
+        }
+        let progress = progress.send().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            progress.status().as_u16(),
+            progress_expect[i],
+            "progress as {name}"
+        );
+        let records = app
+            .get(
+                &format!("/api/v1/products/{product}/learning-records"),
+                *token,
+            )
+            .await;
+        assert_eq!(
+            records.status().as_u16(),
+            records_expect[i],
+            "records as {name}"
+        );
+    }
+
+    // Uploads above the configured cap are refused whole (this server allows 1 MiB).
+    let big = wav(700_000);
+    expect_error(
+        upload(app, locked, Some(&creator), "big.wav", big).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "upload_too_large",
     )
     .await;
 }
