@@ -227,29 +227,9 @@ impl Kenning {
         id: LessonId,
         user: Option<&CurrentUser>,
     ) -> Result<LessonView, AppError> {
-        let lesson = self
-            .store
-            .lesson(id)
-            .await?
-            .ok_or(AppError::NotFound("lesson"))?;
-        let outline = match self.outline(lesson.product_id).await {
-            Err(AppError::NotFound(_)) => return Err(AppError::NotFound("lesson")),
-            other => other?,
-        };
+        let (outline, lesson, entitled) = self.readable_lesson(id, user).await?;
         let product = outline.product.clone();
         let viewer = user.map(CurrentUser::viewer);
-        let entitled = match viewer {
-            Some(v) => self.store.is_entitled(v.account_id, product.id).await?,
-            None => false,
-        };
-        if !entitled && !can_view_product(&product, viewer) {
-            return Err(AppError::NotFound("lesson"));
-        }
-        match lesson_access(&product, &lesson, viewer, entitled) {
-            LessonAccess::Open => {}
-            LessonAccess::NeedsLogin => return Err(AppError::Unauthenticated),
-            LessonAccess::NeedsPurchase => return Err(AppError::PurchaseRequired),
-        }
         if product.creator_id != viewer.map_or(product.creator_id, |v| v.account_id) {
             let kind = if entitled {
                 SignalKind::Study
@@ -270,6 +250,41 @@ impl Kenning {
             media,
             progress,
         })
+    }
+
+    /// The lesson with its product's outline, if this person may read it, and whether
+    /// they hold the product.
+    pub(crate) async fn readable_lesson(
+        &self,
+        id: LessonId,
+        user: Option<&CurrentUser>,
+    ) -> Result<(Arc<ProductOutline>, Lesson, bool), AppError> {
+        let lesson = self
+            .store
+            .lesson(id)
+            .await?
+            .ok_or(AppError::NotFound("lesson"))?;
+        let outline = match self.outline(lesson.product_id).await {
+            Err(AppError::NotFound(_)) => return Err(AppError::NotFound("lesson")),
+            other => other?,
+        };
+        let viewer = user.map(CurrentUser::viewer);
+        let entitled = match viewer {
+            Some(v) => {
+                self.store
+                    .is_entitled(v.account_id, outline.product.id)
+                    .await?
+            }
+            None => false,
+        };
+        if !entitled && !can_view_product(&outline.product, viewer) {
+            return Err(AppError::NotFound("lesson"));
+        }
+        match lesson_access(&outline.product, &lesson, viewer, entitled) {
+            LessonAccess::Open => Ok((outline, lesson, entitled)),
+            LessonAccess::NeedsLogin => Err(AppError::Unauthenticated),
+            LessonAccess::NeedsPurchase => Err(AppError::PurchaseRequired),
+        }
     }
 
     /// The product a lesson belongs to (to explain a locked lesson).

@@ -28,6 +28,7 @@ CREATE TABLE secrets (
     name TEXT PRIMARY KEY NOT NULL,
     value TEXT NOT NULL
 );
+
 -- Personal podcast feeds: a feed address is signed with its version, so raising the
 -- version (the person rotates their feed) revokes every older address.
 CREATE TABLE feed_versions (
