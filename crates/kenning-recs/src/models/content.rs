@@ -40,12 +40,7 @@ impl Content {
 
     /// The user's item most like `item`, if any shares a feature with it.
     pub fn because(&self, data: &Interactions, user: usize, item: usize) -> Option<usize> {
-        data.row(user)
-            .iter()
-            .map(|&(j, _)| (j, self.similarity(j, item)))
-            .filter(|(_, s)| *s > 0.0)
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(j, _)| j)
+        super::most_similar_of_user(data, user, |j| self.similarity(j, item))
     }
 }
 

@@ -68,13 +68,7 @@ impl ItemKnn {
     /// Which of the user's items contributes most to `item`'s score: the "because you
     /// have …" of a recommendation.
     pub fn because(&self, data: &Interactions, user: usize, item: usize) -> Option<usize> {
-        let n = self.n_items;
-        data.row(user)
-            .iter()
-            .map(|&(j, _)| (j, self.sim.get(j * n + item).copied().unwrap_or(0.0)))
-            .filter(|(_, s)| *s > 0.0)
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(j, _)| j)
+        super::most_similar_of_user(data, user, |j| self.similarity(j, item))
     }
 }
 

@@ -40,6 +40,21 @@ pub trait Recommender: Send + Sync {
     }
 }
 
+/// The user's item most similar to `item` (the "because you have …" of a suggestion),
+/// if any is similar at all.
+fn most_similar_of_user(
+    data: &Interactions,
+    user: usize,
+    similarity: impl Fn(usize) -> f64,
+) -> Option<usize> {
+    data.row(user)
+        .iter()
+        .map(|&(j, _)| (j, similarity(j)))
+        .filter(|(_, s)| *s > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(j, _)| j)
+}
+
 /// Adds `weight × row` of a dense row-major matrix to `acc`.
 fn add_row(acc: &mut [f64], matrix: &[f64], n: usize, row: usize, weight: f64) {
     let start = row * n;
