@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use bytes::Bytes;
 use futures::StreamExt;
 use hmac::{Hmac, KeyInit, Mac};
-use kenning_domain::catalog::{Lesson, LessonAccess, Product, can_edit_product, lesson_access};
+use kenning_domain::catalog::{Lesson, can_edit_product};
 use kenning_domain::ids::{AccountId, LessonId, MediaId};
 use kenning_domain::media::{Media, MediaKind};
 use sha2::Sha256;
@@ -181,58 +181,35 @@ impl Kenning {
         if link.expires_at_ms <= self.now_ms() {
             return Err(AppError::MediaLinkInvalid);
         }
-        let provided = URL_SAFE_NO_PAD
-            .decode(link.signature.as_bytes())
-            .map_err(|_| AppError::MediaLinkInvalid)?;
-        let mut mac = HmacSha256::new_from_slice(self.link_key().await?)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        mac.update(signed_message(link.media, &link.holder, link.expires_at_ms).as_bytes());
-        mac.verify_slice(&provided)
-            .map_err(|_| AppError::MediaLinkInvalid)?;
+        let expected = self
+            .sign(link.media, &link.holder, link.expires_at_ms)
+            .await?;
+        if !same(&expected, &link.signature) {
+            return Err(AppError::MediaLinkInvalid);
+        }
         let holder = LinkHolder::parse(&link.holder).ok_or(AppError::MediaLinkInvalid)?;
         let media = self
             .store
             .media(link.media)
             .await?
             .ok_or(AppError::MediaLinkInvalid)?;
-        let lesson = self
-            .store
-            .lesson(media.lesson_id)
-            .await?
-            .ok_or(AppError::MediaLinkInvalid)?;
-        let product = self
-            .store
-            .product(media.product_id)
-            .await?
-            .ok_or(AppError::MediaLinkInvalid)?;
-        if !self.may_read(&product, &lesson, holder).await? {
-            return Err(AppError::MediaLinkInvalid);
-        }
-        Ok(media)
-    }
-
-    /// Whether a link holder may read a lesson now (rights can end after a link is made).
-    async fn may_read(
-        &self,
-        product: &Product,
-        lesson: &Lesson,
-        holder: LinkHolder,
-    ) -> Result<bool, AppError> {
-        let viewer = match holder {
+        // The same rule as reading the lesson, for whoever the link was made out to:
+        // rights can end after a link is made.
+        let user = match holder {
             LinkHolder::Anyone => None,
-            LinkHolder::Person(id) => match self.store.account_by_id(id).await? {
-                Some(account) => Some(CurrentUser { account }.viewer()),
-                None => return Ok(false),
-            },
+            LinkHolder::Person(id) => Some(CurrentUser {
+                account: self
+                    .store
+                    .account_by_id(id)
+                    .await?
+                    .ok_or(AppError::MediaLinkInvalid)?,
+            }),
         };
-        let entitled = match viewer {
-            Some(v) => self.store.is_entitled(v.account_id, product.id).await?,
-            None => false,
-        };
-        let visible = product.is_published()
-            || entitled
-            || viewer.is_some_and(|v| can_edit_product(product, v));
-        Ok(visible && lesson_access(product, lesson, viewer, entitled) == LessonAccess::Open)
+        match self.readable_lesson(media.lesson_id, user.as_ref()).await {
+            Ok(_) => Ok(media),
+            Err(AppError::Internal(e)) => Err(AppError::Internal(e)),
+            Err(_) => Err(AppError::MediaLinkInvalid),
+        }
     }
 
     /// The bytes `start..end` of a media file already opened with a valid link.

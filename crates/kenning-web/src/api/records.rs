@@ -180,7 +180,11 @@ fn statement(state: &AppState, base: &str, r: &LearningRecord) -> XapiStatement 
     }
 }
 
-fn download(statements: Vec<XapiStatement>) -> Response {
+/// The records as statements, in a JSON download.
+fn download(state: &AppState, headers: &HeaderMap, records: &[LearningRecord]) -> Response {
+    let base = public_base(state, headers);
+    let statements: Vec<XapiStatement> =
+        records.iter().map(|r| statement(state, &base, r)).collect();
     let mut response = Json(statements).into_response();
     response.headers_mut().insert(
         header::CONTENT_DISPOSITION,
@@ -208,13 +212,7 @@ pub async fn my_records(
 ) -> Result<Response, HttpError> {
     let only: Option<ProductId> = params.product.as_deref().map(path_id).transpose()?;
     let records = state.app.my_records(&user, only).await?;
-    let base = public_base(&state, &headers);
-    Ok(download(
-        records
-            .iter()
-            .map(|r| statement(&state, &base, r))
-            .collect(),
-    ))
+    Ok(download(&state, &headers, &records))
 }
 
 /// Every learner's records for a product you made (or any, for operators), as xAPI.
@@ -235,11 +233,5 @@ pub async fn product_records(
 ) -> Result<Response, HttpError> {
     let product: ProductId = path_id(&id)?;
     let records = state.app.product_records(&user, product).await?;
-    let base = public_base(&state, &headers);
-    Ok(download(
-        records
-            .iter()
-            .map(|r| statement(&state, &base, r))
-            .collect(),
-    ))
+    Ok(download(&state, &headers, &records))
 }
