@@ -46,3 +46,8 @@ error-method_not_allowed = That method is not allowed here.
 error-invalid_rating = A rating is one to five stars.
 error-review_requires_purchase = Only people who own this product can review it.
 error-media_link_invalid = This link is invalid or has expired. Open the lesson again to get a new one.
+error-invalid_release = A lesson opens between 0 and 3650 days after purchase, or on a valid date.
+error-lesson_not_released = This lesson opens { $days ->
+    [one] within a day
+   *[other] in { $days } days
+}.

@@ -78,6 +78,16 @@ lesson-next = Next lesson →
 locked-title = This lesson is locked
 locked-body = Buy “{ $product }” to read this lesson and every other one in it.
 locked-buy = Get it for { $price }
+locked-drip-title = This lesson is not open yet
+lesson-opens-on = Opens on { $date }
+lesson-opens-after = Opens { $days ->
+    [one] one day
+   *[other] { $days } days
+} after purchase
+field-release = When does it open for buyers?
+field-release-now = As soon as they buy
+field-release-days = Days after purchase
+field-release-date = On a date (UTC)
 
 ## Accounts
 register-title = Create your account

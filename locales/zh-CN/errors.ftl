@@ -46,3 +46,5 @@ error-method_not_allowed = 此处不允许该请求方法。
 error-invalid_rating = 评分为一到五星。
 error-review_requires_purchase = 只有拥有此产品的用户才能评价。
 error-media_link_invalid = 此链接无效或已过期，请重新打开课时获取新链接。
+error-invalid_release = 课时需在购买后 0 到 3650 天内开放，或指定一个有效日期。
+error-lesson_not_released = 此课时将在 { $days } 天内解锁。

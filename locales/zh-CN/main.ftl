@@ -72,6 +72,13 @@ lesson-next = 下一课 →
 locked-title = 此课时需购买后学习
 locked-body = 购买《{ $product }》即可学习本课时及全部内容。
 locked-buy = { $price } 立即获取
+locked-drip-title = 此课时尚未解锁
+lesson-opens-on = { $date } 解锁
+lesson-opens-after = 购买 { $days } 天后解锁
+field-release = 何时向学员开放？
+field-release-now = 购买后立即开放
+field-release-days = 购买后第几天开放
+field-release-date = 指定日期开放（UTC）
 
 ## Accounts
 register-title = 创建账号

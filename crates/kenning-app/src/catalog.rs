@@ -6,7 +6,8 @@ use bytes::Bytes;
 use kenning_domain::DomainError;
 use kenning_domain::catalog::{
     Chapter, Lesson, LessonAccess, LessonOutline, MAX_LESSON_BODY_CHARS, MAX_TITLE_CHARS, Product,
-    ProductDraft, ProductKind, ProductStatus, can_edit_product, can_view_product, lesson_access,
+    ProductDraft, ProductKind, ProductStatus, Release, can_edit_product, can_view_product,
+    lesson_access,
 };
 use kenning_domain::discovery::SignalKind;
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
@@ -46,6 +47,8 @@ pub struct ProductDetail {
     /// The viewer may edit it (its creator or an admin).
     pub editable: bool,
     pub reviews: crate::reviews::ProductReviews,
+    /// For a holder: the dripped lessons not open yet, and when each opens.
+    pub opens_at: Vec<(LessonId, i64)>,
 }
 
 /// A lesson together with its product, for a viewer allowed to read it.
@@ -68,6 +71,14 @@ pub struct NewLesson {
     pub title: LocalizedText,
     pub body: LocalizedText,
     pub preview: bool,
+    pub release: Release,
+}
+
+/// Whole days from `now_ms` until `at_ms`, rounded up (a lesson opening in an hour opens
+/// "in 1 day").
+pub fn days_until(now_ms: i64, at_ms: i64) -> i64 {
+    const DAY_MS: i64 = 86_400_000;
+    (at_ms.saturating_sub(now_ms).max(0) + DAY_MS - 1) / DAY_MS
 }
 
 /// The file types accepted as cover images, recognised by their first bytes.
@@ -198,10 +209,11 @@ impl Kenning {
         let outline = self.outline(id).await?;
         let product = &outline.product;
         let viewer = user.map(CurrentUser::viewer);
-        let owned = match viewer {
-            Some(v) => self.store.is_entitled(v.account_id, id).await?,
-            None => false,
+        let owned_since = match viewer {
+            Some(v) => self.store.entitled_since(v.account_id, id).await?,
+            None => None,
         };
+        let owned = owned_since.is_some();
         // Buyers keep seeing what they bought after it is unpublished.
         if !owned && !can_view_product(product, viewer) {
             return Err(AppError::NotFound("product"));
@@ -211,7 +223,21 @@ impl Kenning {
             self.note_interest(user, id, SignalKind::View).await;
         }
         let reviews = self.reviews_view(&outline, user, owned).await?;
+        // Dripped lessons the holder is still waiting for (creators and admins wait for
+        // nothing).
+        let now_ms = self.now_ms();
+        let opens_at = match owned_since {
+            Some(since) if !editable => outline
+                .lessons
+                .iter()
+                .filter(|l| !l.preview)
+                .map(|l| (l.id, l.release.opens_at_ms(since)))
+                .filter(|(_, at)| *at > now_ms)
+                .collect(),
+            _ => Vec::new(),
+        };
         Ok(ProductDetail {
+            opens_at,
             reviews,
             product: product.clone(),
             chapters: outline.chapters.clone(),
@@ -269,21 +295,27 @@ impl Kenning {
             other => other?,
         };
         let viewer = user.map(CurrentUser::viewer);
-        let entitled = match viewer {
+        let since = match viewer {
             Some(v) => {
                 self.store
-                    .is_entitled(v.account_id, outline.product.id)
+                    .entitled_since(v.account_id, outline.product.id)
                     .await?
             }
-            None => false,
+            None => None,
         };
+        let entitled = since.is_some();
         if !entitled && !can_view_product(&outline.product, viewer) {
             return Err(AppError::NotFound("lesson"));
         }
-        match lesson_access(&outline.product, &lesson, viewer, entitled) {
+        let now_ms = self.now_ms();
+        match lesson_access(&outline.product, &lesson, viewer, since, now_ms) {
             LessonAccess::Open => Ok((outline, lesson, entitled)),
             LessonAccess::NeedsLogin => Err(AppError::Unauthenticated),
             LessonAccess::NeedsPurchase => Err(AppError::PurchaseRequired),
+            LessonAccess::NotYet { opens_at_ms } => Err(AppError::NotYetReleased {
+                opens_at_ms,
+                days_left: days_until(now_ms, opens_at_ms),
+            }),
         }
     }
 
@@ -437,6 +469,25 @@ impl Kenning {
         Ok(chapter)
     }
 
+    /// Changes when a lesson opens to those who hold its product.
+    pub async fn set_lesson_release(
+        &self,
+        user: &CurrentUser,
+        id: LessonId,
+        release: Release,
+    ) -> Result<Lesson, AppError> {
+        let mut lesson = self
+            .store
+            .lesson(id)
+            .await?
+            .ok_or(AppError::NotFound("lesson"))?;
+        self.editable_product(user, lesson.product_id).await?;
+        lesson.release = release.validate()?;
+        self.store.set_lesson_release(id, lesson.release).await?;
+        self.catalog_changed(lesson.product_id).await;
+        Ok(lesson)
+    }
+
     pub async fn add_lesson(
         &self,
         user: &CurrentUser,
@@ -464,6 +515,7 @@ impl Kenning {
             title: new.title,
             body: new.body,
             preview: new.preview,
+            release: new.release.validate()?,
         };
         self.store.insert_lesson(&lesson).await?;
         self.catalog_changed(product.id).await;

@@ -33,6 +33,8 @@ pub enum AppError {
     Forbidden,
     #[error("this lesson requires purchase")]
     PurchaseRequired,
+    #[error("this lesson opens later (drip release)")]
+    NotYetReleased { opens_at_ms: i64, days_left: i64 },
     #[error("only buyers may review a product")]
     ReviewRequiresPurchase,
     #[error("media link invalid or expired")]
@@ -68,6 +70,7 @@ impl AppError {
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Forbidden => "forbidden",
             AppError::PurchaseRequired => "purchase_required",
+            AppError::NotYetReleased { .. } => "lesson_not_released",
             AppError::ReviewRequiresPurchase => "review_requires_purchase",
             AppError::MediaLinkInvalid => "media_link_invalid",
             AppError::EmailTaken => "email_taken",
@@ -91,6 +94,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => ErrorKind::Unauthenticated,
             AppError::Forbidden
             | AppError::PurchaseRequired
+            | AppError::NotYetReleased { .. }
             | AppError::ReviewRequiresPurchase
             | AppError::MediaLinkInvalid => ErrorKind::Forbidden,
             AppError::EmailTaken

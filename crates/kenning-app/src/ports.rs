@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use kenning_domain::account::{Account, Email, Role};
 use kenning_domain::catalog::{
-    Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus,
+    Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus, Release,
 };
 use kenning_domain::discovery::{Signal, SignalKind};
 use kenning_domain::ids::{AccountId, LessonId, MediaId, OrderId, PaymentId, ProductId};
@@ -96,6 +96,7 @@ pub trait CatalogStore: Send + Sync {
     /// The product's lessons in order, without their text.
     async fn lessons(&self, product: ProductId) -> StoreResult<Vec<LessonOutline>>;
     async fn lesson(&self, id: LessonId) -> StoreResult<Option<Lesson>>;
+    async fn set_lesson_release(&self, id: LessonId, release: Release) -> StoreResult<()>;
 }
 
 /// A payment attempt as recorded.
@@ -155,7 +156,15 @@ pub trait OrderStore: Send + Sync {
     /// Records a failed attempt and returns the order to pending.
     async fn fail_payment(&self, payment: &PaymentRecord) -> StoreResult<()>;
 
-    async fn is_entitled(&self, account: AccountId, product: ProductId) -> StoreResult<bool>;
+    /// When the person got the product, if they hold it.
+    async fn entitled_since(
+        &self,
+        account: AccountId,
+        product: ProductId,
+    ) -> StoreResult<Option<i64>>;
+    async fn is_entitled(&self, account: AccountId, product: ProductId) -> StoreResult<bool> {
+        Ok(self.entitled_since(account, product).await?.is_some())
+    }
     /// Grants a product without payment (free products, gifts, admin grants).
     async fn grant_entitlement(
         &self,

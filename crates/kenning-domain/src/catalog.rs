@@ -236,7 +236,54 @@ pub struct Chapter {
     pub title: LocalizedText,
 }
 
-/// A lesson: markdown text for now, media later.
+/// Longest drip delay a creator may set: ten years.
+pub const MAX_RELEASE_DAYS: i64 = 3650;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// When a lesson opens to those who hold its product (drip release).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Release {
+    /// Open as soon as the product is held.
+    #[default]
+    Immediately,
+    /// Open this many days after the person got the product.
+    AfterDays { days: i64 },
+    /// Open to everyone who holds the product from this moment on.
+    OnDate { at_ms: i64 },
+}
+
+impl Release {
+    /// Checks the numbers a creator typed.
+    pub fn validate(self) -> Result<Release, DomainError> {
+        match self {
+            Release::AfterDays { days } if !(0..=MAX_RELEASE_DAYS).contains(&days) => {
+                Err(DomainError::InvalidRelease)
+            }
+            Release::OnDate { at_ms } if at_ms < 0 => Err(DomainError::InvalidRelease),
+            Release::AfterDays { days: 0 } => Ok(Release::Immediately),
+            other => Ok(other),
+        }
+    }
+
+    /// When the lesson opens for someone who got the product at `granted_at_ms`.
+    pub fn opens_at_ms(self, granted_at_ms: i64) -> i64 {
+        match self {
+            Release::Immediately => granted_at_ms,
+            Release::AfterDays { days } => {
+                granted_at_ms.saturating_add(days.saturating_mul(DAY_MS))
+            }
+            Release::OnDate { at_ms } => at_ms,
+        }
+    }
+
+    pub fn is_immediate(self) -> bool {
+        self == Release::Immediately
+    }
+}
+
+/// A lesson: markdown text, media attached separately.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lesson {
     pub id: LessonId,
@@ -246,6 +293,7 @@ pub struct Lesson {
     pub title: LocalizedText,
     pub body: LocalizedText,
     pub preview: bool,
+    pub release: Release,
 }
 
 /// A lesson as listed in a table of contents: everything but its text.
@@ -257,6 +305,7 @@ pub struct LessonOutline {
     pub position: i64,
     pub title: LocalizedText,
     pub preview: bool,
+    pub release: Release,
 }
 
 /// Who is looking at a lesson and what they hold.
@@ -275,15 +324,19 @@ pub enum LessonAccess {
     NeedsLogin,
     /// Logged in but without the right to it: buy first.
     NeedsPurchase,
+    /// Held, but dripped: it opens at this moment.
+    NotYet { opens_at_ms: i64 },
 }
 
-/// Decides access to a lesson. `entitled` says whether the viewer holds an entitlement
-/// to the product.
+/// Decides access to a lesson. `entitled_since_ms` is when the viewer got the product,
+/// if they hold it. Creators and admins are never held back by drip release; a preview
+/// is open to everyone, whatever its release.
 pub fn lesson_access(
     product: &Product,
     lesson: &Lesson,
     viewer: Option<Viewer>,
-    entitled: bool,
+    entitled_since_ms: Option<i64>,
+    now_ms: i64,
 ) -> LessonAccess {
     if lesson.preview {
         return LessonAccess::Open;
@@ -291,10 +344,15 @@ pub fn lesson_access(
     let Some(viewer) = viewer else {
         return LessonAccess::NeedsLogin;
     };
-    if entitled || viewer.role == Role::Admin || viewer.account_id == product.creator_id {
-        LessonAccess::Open
-    } else {
-        LessonAccess::NeedsPurchase
+    if viewer.role == Role::Admin || viewer.account_id == product.creator_id {
+        return LessonAccess::Open;
+    }
+    match entitled_since_ms {
+        None => LessonAccess::NeedsPurchase,
+        Some(since) => match lesson.release.opens_at_ms(since) {
+            opens_at_ms if opens_at_ms > now_ms => LessonAccess::NotYet { opens_at_ms },
+            _ => LessonAccess::Open,
+        },
     }
 }
 
@@ -340,6 +398,7 @@ mod tests {
             title: LocalizedText::from_pairs([(Locale::En, "L")]),
             body: LocalizedText::new(),
             preview,
+            release: Release::Immediately,
         }
     }
 
@@ -347,7 +406,7 @@ mod tests {
     fn preview_lessons_are_open_to_everyone() {
         let p = product(AccountId::new());
         assert_eq!(
-            lesson_access(&p, &lesson(&p, true), None, false),
+            lesson_access(&p, &lesson(&p, true), None, None, 0),
             LessonAccess::Open
         );
     }
@@ -360,13 +419,16 @@ mod tests {
             account_id: AccountId::new(),
             role: Role::Learner,
         };
-        assert_eq!(lesson_access(&p, &l, None, false), LessonAccess::NeedsLogin);
         assert_eq!(
-            lesson_access(&p, &l, Some(learner), false),
+            lesson_access(&p, &l, None, None, 0),
+            LessonAccess::NeedsLogin
+        );
+        assert_eq!(
+            lesson_access(&p, &l, Some(learner), None, 0),
             LessonAccess::NeedsPurchase
         );
         assert_eq!(
-            lesson_access(&p, &l, Some(learner), true),
+            lesson_access(&p, &l, Some(learner), Some(0), 0),
             LessonAccess::Open
         );
     }
@@ -388,13 +450,16 @@ mod tests {
             account_id: AccountId::new(),
             role: Role::Creator,
         };
-        assert_eq!(lesson_access(&p, &l, Some(own), false), LessonAccess::Open);
         assert_eq!(
-            lesson_access(&p, &l, Some(admin), false),
+            lesson_access(&p, &l, Some(own), None, 0),
             LessonAccess::Open
         );
         assert_eq!(
-            lesson_access(&p, &l, Some(other_creator), false),
+            lesson_access(&p, &l, Some(admin), None, 0),
+            LessonAccess::Open
+        );
+        assert_eq!(
+            lesson_access(&p, &l, Some(other_creator), None, 0),
             LessonAccess::NeedsPurchase
         );
     }
@@ -426,5 +491,67 @@ mod tests {
             Ok(vec!["rust".to_owned(), "并发".to_owned()])
         );
         assert_eq!(normalize_tags(["a,b"]), Err(DomainError::InvalidTag));
+    }
+
+    #[test]
+    fn dripped_lessons_open_days_after_purchase_or_on_their_date() {
+        let p = product(AccountId::new());
+        let mut l = lesson(&p, false);
+        let learner = Viewer {
+            account_id: AccountId::new(),
+            role: Role::Learner,
+        };
+        l.release = Release::AfterDays { days: 2 };
+        let bought = 1_000;
+        let opens = bought + 2 * DAY_MS;
+        assert_eq!(
+            lesson_access(&p, &l, Some(learner), Some(bought), opens - 1),
+            LessonAccess::NotYet { opens_at_ms: opens }
+        );
+        assert_eq!(
+            lesson_access(&p, &l, Some(learner), Some(bought), opens),
+            LessonAccess::Open
+        );
+        l.release = Release::OnDate { at_ms: 5_000 };
+        assert_eq!(
+            lesson_access(&p, &l, Some(learner), Some(bought), 4_999),
+            LessonAccess::NotYet { opens_at_ms: 5_000 }
+        );
+        // The creator is never held back, and a non-holder still has to buy first.
+        let own = Viewer {
+            account_id: p.creator_id,
+            role: Role::Creator,
+        };
+        assert_eq!(
+            lesson_access(&p, &l, Some(own), None, 0),
+            LessonAccess::Open
+        );
+        assert_eq!(
+            lesson_access(&p, &l, Some(learner), None, 0),
+            LessonAccess::NeedsPurchase
+        );
+    }
+
+    #[test]
+    fn release_settings_are_checked() {
+        assert_eq!(
+            Release::AfterDays { days: -1 }.validate(),
+            Err(DomainError::InvalidRelease)
+        );
+        assert_eq!(
+            Release::AfterDays {
+                days: MAX_RELEASE_DAYS + 1
+            }
+            .validate(),
+            Err(DomainError::InvalidRelease)
+        );
+        assert_eq!(
+            Release::AfterDays { days: 0 }.validate(),
+            Ok(Release::Immediately)
+        );
+        assert_eq!(
+            Release::OnDate { at_ms: -5 }.validate(),
+            Err(DomainError::InvalidRelease)
+        );
     }
 }

@@ -48,6 +48,8 @@ pub enum DomainError {
     NothingToPublish,
     #[error("a rating is one to five stars")]
     InvalidRating,
+    #[error("a lesson opens between 0 and 3650 days after purchase, or on a date")]
+    InvalidRelease,
 }
 
 impl DomainError {
@@ -76,6 +78,7 @@ impl DomainError {
             DomainError::Unbalanced => "ledger_unbalanced",
             DomainError::NothingToPublish => "nothing_to_publish",
             DomainError::InvalidRating => "invalid_rating",
+            DomainError::InvalidRelease => "invalid_release",
         }
     }
 }

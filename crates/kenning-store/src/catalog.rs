@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use kenning_app::ports::{CatalogStore, ProductFilter, StoreError, StoreResult};
-use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product};
+use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product, Release};
 use kenning_domain::ids::{LessonId, ProductId};
 use kenning_domain::money::{Currency, Money};
 use sqlx::any::AnyArguments;
@@ -261,8 +261,8 @@ impl CatalogStore for SqlStore {
 
     async fn insert_lesson(&self, l: &Lesson) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO lessons (id, product_id, chapter_id, position, title, body, preview) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO lessons (id, product_id, chapter_id, position, title, body, preview, \
+             release_after_days, release_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(l.id.to_string())
         .bind(l.product_id.to_string())
@@ -271,6 +271,8 @@ impl CatalogStore for SqlStore {
         .bind(rows::to_json(&l.title)?)
         .bind(rows::to_json(&l.body)?)
         .bind(l.preview)
+        .bind(rows::release_after_days(l.release))
+        .bind(rows::release_at_ms(l.release))
         .execute(self.pool())
         .await
         .map_err(db_error)?;
@@ -279,7 +281,8 @@ impl CatalogStore for SqlStore {
 
     async fn lessons(&self, product: ProductId) -> StoreResult<Vec<LessonOutline>> {
         let found = sqlx::query(
-            "SELECT id, product_id, chapter_id, position, title, preview FROM lessons \
+            "SELECT id, product_id, chapter_id, position, title, preview, release_after_days, \
+             release_at_ms FROM lessons \
              WHERE product_id = $1 ORDER BY position, id",
         )
         .bind(product.to_string())
@@ -291,7 +294,8 @@ impl CatalogStore for SqlStore {
 
     async fn lesson(&self, id: LessonId) -> StoreResult<Option<Lesson>> {
         let row = sqlx::query(
-            "SELECT id, product_id, chapter_id, position, title, body, preview FROM lessons \
+            "SELECT id, product_id, chapter_id, position, title, body, preview, \
+             release_after_days, release_at_ms FROM lessons \
              WHERE id = $1",
         )
         .bind(id.to_string())
@@ -299,5 +303,21 @@ impl CatalogStore for SqlStore {
         .await
         .map_err(db_error)?;
         row.as_ref().map(rows::lesson).transpose()
+    }
+
+    async fn set_lesson_release(&self, id: LessonId, release: Release) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE lessons SET release_after_days = $1, release_at_ms = $2 WHERE id = $3",
+        )
+        .bind(rows::release_after_days(release))
+        .bind(rows::release_at_ms(release))
+        .bind(id.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 }

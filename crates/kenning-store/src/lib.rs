@@ -66,6 +66,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_learning.sql"),
         include_str!("../migrations/postgres/0003_learning.sql"),
     ),
+    (
+        4,
+        "delivery",
+        include_str!("../migrations/sqlite/0004_delivery.sql"),
+        include_str!("../migrations/postgres/0004_delivery.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

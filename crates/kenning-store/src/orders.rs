@@ -231,16 +231,22 @@ impl OrderStore for SqlStore {
         tx.commit().await.map_err(db_error)
     }
 
-    async fn is_entitled(&self, account: AccountId, product: ProductId) -> StoreResult<bool> {
+    async fn entitled_since(
+        &self,
+        account: AccountId,
+        product: ProductId,
+    ) -> StoreResult<Option<i64>> {
         let row = sqlx::query(
-            "SELECT 1 AS yes FROM entitlements WHERE account_id = $1 AND product_id = $2",
+            "SELECT granted_at_ms FROM entitlements WHERE account_id = $1 AND product_id = $2",
         )
         .bind(account.to_string())
         .bind(product.to_string())
         .fetch_optional(self.pool())
         .await
         .map_err(db_error)?;
-        Ok(row.is_some())
+        row.as_ref()
+            .map(|r| rows::int(r, "granted_at_ms"))
+            .transpose()
     }
 
     async fn grant_entitlement(

@@ -2,7 +2,7 @@
 
 use kenning_app::ports::StoreError;
 use kenning_domain::account::{Account, DisplayName, Email, Role};
-use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product};
+use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product, Release};
 use kenning_domain::ids::{AccountId, ChapterId, LessonId, OrderId, ProductId};
 use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::{Currency, Money};
@@ -111,6 +111,7 @@ pub(crate) fn lesson(row: &AnyRow) -> Result<Lesson, StoreError> {
         title: json(row, "title")?,
         body: json(row, "body")?,
         preview: flag(row, "preview")?,
+        release: release(row)?,
     })
 }
 
@@ -125,7 +126,35 @@ pub(crate) fn lesson_outline(row: &AnyRow) -> Result<LessonOutline, StoreError> 
         position: int(row, "position")?,
         title: json(row, "title")?,
         preview: flag(row, "preview")?,
+        release: release(row)?,
     })
+}
+
+fn release(row: &AnyRow) -> Result<Release, StoreError> {
+    Ok(
+        match (
+            opt_int(row, "release_after_days")?,
+            opt_int(row, "release_at_ms")?,
+        ) {
+            (_, Some(at_ms)) => Release::OnDate { at_ms },
+            (Some(days), None) => Release::AfterDays { days },
+            (None, None) => Release::Immediately,
+        },
+    )
+}
+
+pub(crate) fn release_after_days(release: Release) -> Option<i64> {
+    match release {
+        Release::AfterDays { days } => Some(days),
+        _ => None,
+    }
+}
+
+pub(crate) fn release_at_ms(release: Release) -> Option<i64> {
+    match release {
+        Release::OnDate { at_ms } => Some(at_ms),
+        _ => None,
+    }
 }
 
 pub(crate) fn order(row: &AnyRow) -> Result<Order, StoreError> {

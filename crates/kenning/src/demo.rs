@@ -7,7 +7,7 @@ use kenning_app::catalog::NewLesson;
 use kenning_app::checkout::CurrencyChoice;
 use kenning_app::{AppError, Kenning};
 use kenning_domain::account::Role;
-use kenning_domain::catalog::{PriceList, ProductDraft, ProductKind};
+use kenning_domain::catalog::{PriceList, ProductDraft, ProductKind, Release};
 use kenning_domain::ids::ProductId;
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
@@ -400,6 +400,7 @@ async fn publish_all(
                         body: lesson_body(*title, spec.title, n),
                         // The first lesson of every product is a free preview.
                         preview: n == 1,
+                        release: demo_release(spec.title.0, n),
                     },
                 )
                 .await?;
@@ -409,6 +410,16 @@ async fn publish_all(
         ids.push(product.id);
     }
     Ok(ids)
+}
+
+/// The 21-day camp drips: lesson n opens n - 1 days after purchase, one a day.
+fn demo_release(product_title: &str, n: usize) -> Release {
+    match i64::try_from(n) {
+        Ok(n) if product_title == "Public Speaking in 21 Days" && n > 1 => {
+            Release::AfterDays { days: n - 1 }
+        }
+        _ => Release::Immediately,
+    }
 }
 
 /// Demo buyers and what they bought (indexes into the creators' lists), so that the

@@ -15,7 +15,7 @@ use super::path_id;
 use super::types::{
     ChapterRequest, CreatedResponse, ErrorResponse, LessonRequest, LessonResponse,
     MediaLinkResponse, ProductDetailResponse, ProductRequest, ProductSummary, ProductsResponse,
-    ProgressResponse, localized,
+    ProgressResponse, ReleaseDto, localized,
 };
 use crate::context::{Ctx, SignedIn};
 use crate::error::{ApiJson, HttpError};
@@ -173,6 +173,7 @@ pub async fn add_lesson(
                 title: localized(&body.title)?,
                 body: localized(&body.content)?,
                 preview: body.preview,
+                release: body.release.to_release()?,
             },
         )
         .await?;
@@ -182,6 +183,25 @@ pub async fn add_lesson(
             id: lesson.id.to_string(),
         }),
     ))
+}
+
+/// Change when a lesson opens to those who hold its product (drip release).
+#[utoipa::path(put, path = "/api/v1/lessons/{id}/release", tag = "catalog",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Lesson id")),
+    request_body = ReleaseDto,
+    responses((status = 200, body = ReleaseDto), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn set_lesson_release(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReleaseDto>,
+) -> Result<Json<ReleaseDto>, HttpError> {
+    let lesson = state
+        .app
+        .set_lesson_release(&user, path_id(&id)?, body.to_release()?)
+        .await?;
+    Ok(Json(ReleaseDto::from(lesson.release)))
 }
 
 /// Publish a product (it needs at least one lesson).

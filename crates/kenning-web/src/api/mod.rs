@@ -72,6 +72,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(catalog::publish_product))
         .routes(routes!(catalog::unpublish_product))
         .routes(routes!(catalog::get_lesson))
+        .routes(routes!(catalog::set_lesson_release))
         .routes(routes!(recommendations::recommendations))
         .routes(routes!(recommendations::also_bought))
         .routes(routes!(media::save_progress))

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use kenning_app::catalog::ProductDetail;
 use kenning_app::media::MediaLink;
+use kenning_domain::DomainError;
 use kenning_domain::account::Account;
-use kenning_domain::catalog::{LessonOutline, Product};
+use kenning_domain::catalog::{LessonOutline, Product, Release};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::media::LessonProgress;
 use kenning_domain::money::{Currency, Money};
@@ -135,17 +136,69 @@ pub struct LessonSummary {
     /// Open to everyone as a free preview.
     pub preview: bool,
     pub chapter_id: Option<String>,
+    /// When the lesson opens to those who hold the product.
+    pub release: ReleaseDto,
+    /// For a holder waiting on drip release: when it opens for them.
+    pub opens_at: Option<String>,
 }
 
 impl LessonSummary {
-    pub fn new(l: &LessonOutline, locale: Locale) -> Self {
+    pub fn new(l: &LessonOutline, locale: Locale, opens_at_ms: Option<i64>) -> Self {
         LessonSummary {
             id: l.id.to_string(),
             title: l.title.get(locale).to_owned(),
             preview: l.preview,
             chapter_id: l.chapter_id.map(|c| c.to_string()),
+            release: ReleaseDto::from(l.release),
+            opens_at: opens_at_ms.map(timestamp),
         }
     }
+}
+
+/// Drip release: at most one of the two fields; neither means "as soon as bought".
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct ReleaseDto {
+    /// Opens this many days (0–3650) after the person got the product.
+    pub after_days: Option<i64>,
+    /// Opens at this RFC 3339 moment.
+    pub at: Option<String>,
+}
+
+impl From<Release> for ReleaseDto {
+    fn from(r: Release) -> Self {
+        match r {
+            Release::Immediately => ReleaseDto::default(),
+            Release::AfterDays { days } => ReleaseDto {
+                after_days: Some(days),
+                at: None,
+            },
+            Release::OnDate { at_ms } => ReleaseDto {
+                after_days: None,
+                at: Some(timestamp(at_ms)),
+            },
+        }
+    }
+}
+
+impl ReleaseDto {
+    pub fn to_release(&self) -> Result<Release, DomainError> {
+        match (self.after_days, self.at.as_deref()) {
+            (None, None) => Ok(Release::Immediately),
+            (Some(days), None) => Release::AfterDays { days }.validate(),
+            (None, Some(at)) => Release::OnDate {
+                at_ms: parse_timestamp(at).ok_or(DomainError::InvalidRelease)?,
+            }
+            .validate(),
+            (Some(_), Some(_)) => Err(DomainError::InvalidRelease),
+        }
+    }
+}
+
+/// Milliseconds since the epoch of an RFC 3339 moment.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let at =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -179,7 +232,10 @@ impl ProductDetailResponse {
             lessons: d
                 .lessons
                 .iter()
-                .map(|l| LessonSummary::new(l, locale))
+                .map(|l| {
+                    let opens = d.opens_at.iter().find(|(id, _)| *id == l.id);
+                    LessonSummary::new(l, locale, opens.map(|(_, at)| *at))
+                })
                 .collect(),
             owned: d.owned,
         }
@@ -387,6 +443,8 @@ pub struct LessonRequest {
     #[serde(default)]
     pub preview: bool,
     pub chapter_id: Option<String>,
+    #[serde(default)]
+    pub release: ReleaseDto,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kenning_app::AppError;
 use kenning_app::catalog::{CatalogQuery, ProductDetail};
 use kenning_app::recommend::Recommendation;
-use kenning_domain::catalog::ProductKind;
+use kenning_domain::catalog::{ProductKind, Release};
 use kenning_domain::ids::{LessonId, ProductId};
 use kenning_domain::locale::Locale;
 use kenning_domain::review::ReviewDraft;
@@ -171,6 +171,8 @@ pub struct LessonLine {
     pub title: String,
     pub preview: bool,
     pub open: bool,
+    /// Drip release, said in words: "opens on …" or "opens 7 days after purchase".
+    pub release_note: Option<String>,
 }
 
 /// Lessons grouped under their chapters (lessons outside any chapter come first).
@@ -181,11 +183,27 @@ pub struct Section {
 
 pub fn sections(page: &Page<'_>, detail: &ProductDetail) -> Vec<Section> {
     let open_all = detail.owned || detail.editable;
-    let line = |l: &kenning_domain::catalog::LessonOutline| LessonLine {
-        id: l.id.to_string(),
-        title: l.title.get(page.ctx.locale).to_owned(),
-        preview: l.preview,
-        open: open_all || l.preview,
+    let line = |l: &kenning_domain::catalog::LessonOutline| {
+        let waiting = detail.opens_at.iter().find(|(id, _)| *id == l.id);
+        let release_note = match (waiting, l.release) {
+            _ if l.preview => None,
+            (Some((_, at)), _) => Some(page.t_s("lesson-opens-on", "date", &page.date(at))),
+            (None, _) if detail.owned && !detail.editable => None,
+            (None, Release::AfterDays { days }) => {
+                Some(page.t_n("lesson-opens-after", "days", days))
+            }
+            (None, Release::OnDate { at_ms }) => {
+                Some(page.t_s("lesson-opens-on", "date", &page.date(&at_ms)))
+            }
+            (None, Release::Immediately) => None,
+        };
+        LessonLine {
+            id: l.id.to_string(),
+            title: l.title.get(page.ctx.locale).to_owned(),
+            preview: l.preview,
+            open: (open_all && waiting.is_none()) || l.preview,
+            release_note,
+        }
     };
     let mut out = Vec::new();
     let loose: Vec<LessonLine> = detail
@@ -362,6 +380,8 @@ struct LockedTemplate<'a> {
     product_id: String,
     product_title: String,
     price: String,
+    /// Set for a holder waiting on drip release.
+    opens_on: Option<String>,
 }
 
 pub async fn lesson(
@@ -372,7 +392,10 @@ pub async fn lesson(
     let id: LessonId = path_id(&id)?;
     let view = match state.app.read_lesson(id, ctx.user.as_ref()).await {
         Ok(view) => view,
-        Err(AppError::PurchaseRequired) => return locked(&state, &ctx, id).await,
+        Err(AppError::PurchaseRequired) => return locked(&state, &ctx, id, None).await,
+        Err(AppError::NotYetReleased { opens_at_ms, .. }) => {
+            return locked(&state, &ctx, id, Some(opens_at_ms)).await;
+        }
         Err(e) => return Err(e.into()),
     };
     let locale = ctx.locale;
@@ -448,10 +471,13 @@ pub async fn save_progress(
 }
 
 /// The page for a locked lesson: what it is and how to get it (403).
+/// The page for a lesson this person may not read: "buy first", or for a holder of a
+/// dripped lesson, when it opens.
 async fn locked(
     state: &AppState,
     ctx: &crate::context::RequestContext,
     id: LessonId,
+    opens_at_ms: Option<i64>,
 ) -> Result<Response, HttpError> {
     let product_id = state.app.lesson_product(id).await?;
     let detail = state
@@ -463,6 +489,7 @@ async fn locked(
         product_id: detail.product.id.to_string(),
         product_title: detail.product.title.get(ctx.locale).to_owned(),
         price: price_label(&page, &detail.product),
+        opens_on: opens_at_ms.map(|at| page.date(&at)),
         page,
     };
     Ok(render(StatusCode::FORBIDDEN, &template))

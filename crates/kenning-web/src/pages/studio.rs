@@ -12,7 +12,9 @@ use kenning_app::AppError;
 use kenning_app::accounts::CurrentUser;
 use kenning_app::catalog::NewLesson;
 use kenning_domain::DomainError;
-use kenning_domain::catalog::{PriceList, Product, ProductDraft, ProductKind, ProductStatus};
+use kenning_domain::catalog::{
+    PriceList, Product, ProductDraft, ProductKind, ProductStatus, Release,
+};
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
@@ -438,6 +440,37 @@ pub struct LessonForm {
     #[serde(default)]
     chapter_id: String,
     preview: Option<String>,
+    /// Drip release: "", "days" or "date".
+    #[serde(default)]
+    release: String,
+    #[serde(default)]
+    release_days: String,
+    /// A date (YYYY-MM-DD) from the date picker; the lesson opens at 00:00 UTC that day.
+    #[serde(default)]
+    release_date: String,
+}
+
+impl LessonForm {
+    fn release(&self) -> Result<Release, HttpError> {
+        let release = match self.release.as_str() {
+            "days" => Release::AfterDays {
+                days: self
+                    .release_days
+                    .trim()
+                    .parse()
+                    .map_err(|_| DomainError::InvalidRelease)?,
+            },
+            "date" => Release::OnDate {
+                at_ms: crate::api::types::parse_timestamp(&format!(
+                    "{}T00:00:00Z",
+                    self.release_date.trim()
+                ))
+                .ok_or(DomainError::InvalidRelease)?,
+            },
+            _ => Release::Immediately,
+        };
+        Ok(release.validate()?)
+    }
 }
 
 pub async fn add_lesson(
@@ -452,7 +485,9 @@ pub async fn add_lesson(
     } else {
         Some(path_id::<ChapterId>(&form.chapter_id)?)
     };
+    let release = form.release()?;
     let lesson = NewLesson {
+        release,
         chapter_id,
         title: LocalizedText::from_pairs([
             (Locale::En, form.title_en),

@@ -8,6 +8,7 @@ mod accounts;
 mod catalog;
 mod cli;
 mod demo;
+mod drip;
 mod media;
 mod orders;
 mod pages;
