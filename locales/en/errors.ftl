@@ -51,3 +51,7 @@ error-lesson_not_released = This lesson opens { $days ->
     [one] within a day
    *[other] in { $days } days
 }.
+error-invalid_live_schedule = A live session needs a start time, a duration of 5 to 1440 minutes, at least one seat and an http(s) or rtmp(s) stream address; its ticket can only come with another product of yours.
+error-invalid_chat_message = A message is 1 to 1000 characters.
+error-ticket_required = Only ticket holders can enter this live room.
+error-sold_out = This live session is sold out.

@@ -88,6 +88,41 @@ field-release = When does it open for buyers?
 field-release-now = As soon as they buy
 field-release-days = Days after purchase
 field-release-date = On a date (UTC)
+live-title = Live room
+live-duration = { $minutes } min
+live-starts-in = Starts in
+live-days-short = d
+live-now = Live now
+live-ended = This session has ended.
+live-replay = Replay
+live-open-stream = Open the stream
+live-chat = Chat
+live-questions = Questions
+live-ask-as-question = Ask it as a question
+live-send = Send
+live-pin = Pin
+live-unpin = Unpin
+live-pinned = Pinned
+live-mark-answered = Mark answered
+live-answered = Answered
+live-question = Question
+live-disconnected = Connection lost. Reconnecting…
+live-enter = Enter the live room
+live-seats-left = { $count ->
+    [one] One seat left
+   *[other] { $count } seats left
+}
+live-ticket-title = A ticket is needed for this room
+live-ticket-body = Only ticket holders can watch and chat in this live session.
+live-included-in = Comes with “{ $product }”
+live-included-session = Includes a live session on { $date }
+studio-live-schedule = Live session schedule
+studio-live-replay-hint = After the session, attach the recording to one of its lessons: ticket holders watch it as the replay.
+field-live-starts = Starts at (UTC)
+field-live-duration = Duration in minutes
+field-live-capacity = Seats (leave empty for no limit)
+field-live-included-in = Ticket also comes with
+field-live-stream-url = Stream address (HLS, RTMP or meeting link)
 
 ## Accounts
 register-title = Create your account
@@ -181,6 +216,7 @@ error-home = Back to the home page
 number-group-separator = ,
 number-decimal-separator = .
 date-format = { $monthName } { $day }, { $year }
+datetime-format = { $date }, { $time } UTC
 month-1 = Jan
 month-2 = Feb
 month-3 = Mar

@@ -48,3 +48,7 @@ error-review_requires_purchase = 只有拥有此产品的用户才能评价。
 error-media_link_invalid = 此链接无效或已过期，请重新打开课时获取新链接。
 error-invalid_release = 课时需在购买后 0 到 3650 天内开放，或指定一个有效日期。
 error-lesson_not_released = 此课时将在 { $days } 天内解锁。
+error-invalid_live_schedule = 直播需要开播时间、5 到 1440 分钟的时长、至少一个席位，以及 http(s) 或 rtmp(s) 直播地址；门票只能随您自己的其他商品赠送。
+error-invalid_chat_message = 消息长度为 1 到 1000 个字符。
+error-ticket_required = 只有持票人才能进入此直播间。
+error-sold_out = 本场直播已售罄。

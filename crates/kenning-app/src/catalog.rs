@@ -210,7 +210,7 @@ impl Kenning {
         let product = &outline.product;
         let viewer = user.map(CurrentUser::viewer);
         let owned_since = match viewer {
-            Some(v) => self.store.entitled_since(v.account_id, id).await?,
+            Some(v) => self.held_since(v.account_id, product).await?,
             None => None,
         };
         let owned = owned_since.is_some();
@@ -296,11 +296,7 @@ impl Kenning {
         };
         let viewer = user.map(CurrentUser::viewer);
         let since = match viewer {
-            Some(v) => {
-                self.store
-                    .entitled_since(v.account_id, outline.product.id)
-                    .await?
-            }
+            Some(v) => self.held_since(v.account_id, &outline.product).await?,
             None => None,
         };
         let entitled = since.is_some();
@@ -368,7 +364,7 @@ impl Kenning {
     }
 
     /// Loads a product the person may edit.
-    async fn editable_product(
+    pub(crate) async fn editable_product(
         &self,
         user: &CurrentUser,
         id: ProductId,

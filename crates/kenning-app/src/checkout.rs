@@ -54,6 +54,7 @@ impl Kenning {
         if product.is_free() {
             return Err(AppError::ProductIsFree);
         }
+        self.check_seats(&product).await?;
         let total = match currency {
             CurrencyChoice::Exactly(c) => product
                 .prices
@@ -117,6 +118,7 @@ impl Kenning {
             return Ok(view.order);
         }
         let card = CardNumber::parse(card_number)?;
+        self.check_seats(&view.product).await?;
         let now = self.now_ms();
         match self
             .store

@@ -35,6 +35,10 @@ pub enum AppError {
     PurchaseRequired,
     #[error("this lesson opens later (drip release)")]
     NotYetReleased { opens_at_ms: i64, days_left: i64 },
+    #[error("only ticket holders may enter this live room")]
+    TicketRequired,
+    #[error("this live session is sold out")]
+    SoldOut,
     #[error("only buyers may review a product")]
     ReviewRequiresPurchase,
     #[error("media link invalid or expired")]
@@ -72,6 +76,8 @@ impl AppError {
             AppError::PurchaseRequired => "purchase_required",
             AppError::NotYetReleased { .. } => "lesson_not_released",
             AppError::ReviewRequiresPurchase => "review_requires_purchase",
+            AppError::TicketRequired => "ticket_required",
+            AppError::SoldOut => "sold_out",
             AppError::MediaLinkInvalid => "media_link_invalid",
             AppError::EmailTaken => "email_taken",
             AppError::NotForSale => "not_for_sale",
@@ -96,11 +102,13 @@ impl AppError {
             | AppError::PurchaseRequired
             | AppError::NotYetReleased { .. }
             | AppError::ReviewRequiresPurchase
+            | AppError::TicketRequired
             | AppError::MediaLinkInvalid => ErrorKind::Forbidden,
             AppError::EmailTaken
             | AppError::NotForSale
             | AppError::ProductIsFree
             | AppError::AlreadyOwned
+            | AppError::SoldOut
             | AppError::IdempotencyKeyReused
             | AppError::PaymentInProgress => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,

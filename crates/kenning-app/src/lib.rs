@@ -12,6 +12,7 @@ pub mod checkout;
 pub mod error;
 pub mod learning;
 pub mod library;
+pub mod live;
 pub mod media;
 pub mod podcast;
 pub mod ports;
@@ -76,6 +77,8 @@ pub struct Kenning {
     search_requests_seen: Arc<std::sync::atomic::AtomicI64>,
     /// Bumped by every catalog change, so a rebuild can tell it raced with one.
     catalog_generation: Arc<std::sync::atomic::AtomicU64>,
+    /// This process's open live rooms.
+    live_hub: Arc<live::LiveHub>,
 }
 
 impl Kenning {
@@ -104,6 +107,7 @@ impl Kenning {
             search_requests_seen: Arc::new(std::sync::atomic::AtomicI64::new(
                 search::NOT_LOOKED_YET,
             )),
+            live_hub: Arc::new(live::LiveHub::default()),
             settings,
         }
     }

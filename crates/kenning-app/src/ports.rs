@@ -8,8 +8,11 @@ use kenning_domain::catalog::{
     Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus, Release,
 };
 use kenning_domain::discovery::{Signal, SignalKind};
-use kenning_domain::ids::{AccountId, LessonId, MediaId, OrderId, PaymentId, ProductId};
+use kenning_domain::ids::{
+    AccountId, LessonId, LiveMessageId, MediaId, OrderId, PaymentId, ProductId,
+};
 use kenning_domain::ledger::LedgerTransaction;
+use kenning_domain::live::{ChatMessage, LiveSchedule};
 use kenning_domain::locale::Locale;
 use kenning_domain::media::{LessonProgress, Media};
 use kenning_domain::money::{Currency, Money};
@@ -246,12 +249,46 @@ pub trait LearningStore: Send + Sync {
 }
 
 /// All storage, as one object.
+/// Live sessions: schedules, the chat, and a channel between server processes.
+#[async_trait]
+pub trait LiveStore: Send + Sync {
+    /// Inserts or replaces the schedule of a live-session product.
+    async fn set_live_schedule(&self, schedule: &LiveSchedule) -> StoreResult<()>;
+    async fn live_schedule(&self, product: ProductId) -> StoreResult<Option<LiveSchedule>>;
+    /// Live sessions whose tickets come with this product.
+    async fn live_sessions_in(&self, product: ProductId) -> StoreResult<Vec<LiveSchedule>>;
+    /// How many people hold the product (tickets sold, for the capacity).
+    async fn holder_count(&self, product: ProductId) -> StoreResult<i64>;
+    async fn insert_live_message(&self, message: &ChatMessage) -> StoreResult<()>;
+    /// Writes a message's pinned and answered flags.
+    async fn update_live_message(&self, message: &ChatMessage) -> StoreResult<()>;
+    async fn live_message(&self, id: LiveMessageId) -> StoreResult<Option<ChatMessage>>;
+    /// The room's latest `limit` messages, oldest first.
+    async fn live_messages(&self, product: ProductId, limit: i64) -> StoreResult<Vec<ChatMessage>>;
+    /// Sends `payload` to every server process listening on `channel`, this one included.
+    /// Returns false when the database has no such channel (SQLite, one process): the
+    /// caller then delivers it itself.
+    async fn notify(&self, channel: &str, payload: &str) -> StoreResult<bool>;
+    /// Every payload sent on `channel` by any process, from now on; `None` when the
+    /// database has no such channel.
+    async fn listen(
+        &self,
+        channel: &str,
+    ) -> StoreResult<Option<futures::stream::BoxStream<'static, String>>>;
+}
+
 pub trait Store:
-    AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore + LearningStore
+    AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore + LearningStore + LiveStore
 {
 }
 impl<T> Store for T where
-    T: AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore + LearningStore
+    T: AccountStore
+        + CatalogStore
+        + OrderStore
+        + DiscoveryStore
+        + ReviewStore
+        + LearningStore
+        + LiveStore
 {
 }
 

@@ -50,6 +50,12 @@ pub enum DomainError {
     InvalidRating,
     #[error("a lesson opens between 0 and 3650 days after purchase, or on a date")]
     InvalidRelease,
+    #[error(
+        "a live session needs a start, a duration of 5 to 1440 minutes, a capacity of at least one and an http(s) or rtmp(s) stream address"
+    )]
+    InvalidLiveSchedule,
+    #[error("a chat message is 1 to 1000 characters")]
+    InvalidChatMessage,
 }
 
 impl DomainError {
@@ -79,6 +85,8 @@ impl DomainError {
             DomainError::NothingToPublish => "nothing_to_publish",
             DomainError::InvalidRating => "invalid_rating",
             DomainError::InvalidRelease => "invalid_release",
+            DomainError::InvalidLiveSchedule => "invalid_live_schedule",
+            DomainError::InvalidChatMessage => "invalid_chat_message",
         }
     }
 }

@@ -87,6 +87,11 @@ typed_id!(
     LedgerTransactionId
 );
 
+typed_id!(
+    /// A chat message or question in a live room.
+    LiveMessageId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ pub mod discovery;
 pub mod error;
 pub mod ids;
 pub mod ledger;
+pub mod live;
 pub mod locale;
 pub mod media;
 pub mod money;

@@ -10,6 +10,7 @@ mod accounts;
 mod catalog;
 mod discovery;
 mod learning;
+mod live;
 mod orders;
 mod reviews;
 mod rows;
@@ -113,6 +114,8 @@ impl Default for StoreOptions {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// Kept for connections outside the pool (PostgreSQL LISTEN).
+    url: String,
 }
 
 impl SqlStore {
@@ -147,7 +150,7 @@ impl SqlStore {
             .connect(&url)
             .await
             .map_err(db_error)?;
-        Ok(SqlStore { pool, backend })
+        Ok(SqlStore { pool, backend, url })
     }
 
     /// Applies pending migrations.

@@ -55,7 +55,7 @@ fn bearer(headers: &HeaderMap) -> Option<SessionToken> {
 
 /// A state-changing request to a page must come from our own pages. SameSite cookies
 /// and the form token already stop forgeries; this refuses cross-site posts outright.
-fn is_cross_site(headers: &HeaderMap) -> bool {
+pub(crate) fn is_cross_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return site == "cross-site";
     }

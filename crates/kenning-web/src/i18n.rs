@@ -216,6 +216,18 @@ impl<'a> Tr<'a> {
         );
         self.i18n.message(self.locale, "date-format", Some(&args))
     }
+
+    /// A UTC date and time of day for this locale ("Nov 22, 2026 19:30 UTC").
+    pub fn datetime(&self, ms: i64) -> String {
+        let Ok(at) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+            return String::new();
+        };
+        let mut args = FluentArgs::new();
+        args.set("date", self.date(ms));
+        args.set("time", format!("{:02}:{:02}", at.hour(), at.minute()));
+        self.i18n
+            .message(self.locale, "datetime-format", Some(&args))
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod context;
 mod delivery;
 mod error;
 pub mod i18n;
+mod live;
 mod markdown;
 mod pages;
 mod state;
@@ -41,6 +42,7 @@ pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/stream/{id}", get(delivery::stream))
         .route("/feeds/{token}", get(delivery::podcast))
+        .route("/live/{id}/socket", get(live::socket))
         .merge(pages::router())
         .merge(api_router)
         // Inside the context middleware, so an oversize body gets a localized error.

@@ -16,6 +16,9 @@ pub struct WebConfig {
     /// The address people reach this server at (e.g. `https://learn.example.com`), for
     /// links used outside the browser such as podcast feeds; None uses the Host header.
     pub public_url: Option<String>,
+    /// Turns true when the server begins to shut down, so long-lived connections (live
+    /// rooms) close instead of holding it open.
+    pub closing: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 impl Default for WebConfig {
@@ -24,6 +27,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             max_body_bytes: 8 * 1024 * 1024,
             public_url: None,
+            closing: None,
         }
     }
 }

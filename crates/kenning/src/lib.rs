@@ -70,20 +70,40 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let app_for_refresh = app.clone();
+    let (closing, closing_rx) = tokio::sync::watch::channel(false);
     let router = kenning_web::router(
         app,
         WebConfig {
             secure_cookies: settings.secure_cookies,
             public_url: settings.public_url.clone(),
+            closing: Some(closing_rx),
             ..WebConfig::default()
         },
     )
     .map_err(|e| anyhow::anyhow!("loading translations: {e}"))?;
+    let live = match app_for_refresh
+        .open_live_channel()
+        .await
+        .context("listening for live rooms")?
+    {
+        Some(channel) => {
+            let app = app_for_refresh.clone();
+            Some(tokio::spawn(async move { app.follow_live(channel).await }))
+        }
+        None => None,
+    };
     let refresher = recommendations::spawn_refresher(app_for_refresh);
     let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // Open live-room sockets end too, or they would hold the server open.
+            let _ = closing.send(true);
+        })
         .await
         .context("serving HTTP");
     refresher.abort();
+    if let Some(live) = live {
+        live.abort();
+    }
     served
 }

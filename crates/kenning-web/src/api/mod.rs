@@ -3,6 +3,7 @@
 
 mod accounts;
 mod catalog;
+pub(crate) mod live;
 pub(crate) mod media;
 mod orders;
 pub mod recommendations;
@@ -43,6 +44,7 @@ use crate::state::AppState;
         (name = "orders", description = "Buying and the library"),
         (name = "reviews", description = "Ratings and reviews from buyers"),
         (name = "learning", description = "Learning records (xAPI)"),
+        (name = "live", description = "Live sessions: schedule and room chat"),
     )
 )]
 struct ApiDoc;
@@ -87,6 +89,9 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::library))
         .routes(routes!(orders::rotate_feed))
+        .routes(routes!(live::get_live, live::schedule_live))
+        .routes(routes!(live::list_messages, live::post_message))
+        .routes(routes!(live::moderate_message))
         .split_for_parts()
 }
 

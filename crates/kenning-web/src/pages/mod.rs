@@ -4,6 +4,7 @@
 mod account;
 mod checkout;
 mod forms;
+mod live;
 mod storefront;
 pub(crate) mod studio;
 
@@ -57,12 +58,21 @@ pub fn router() -> Router<AppState> {
         .route("/studio/products/{id}/unpublish", post(studio::unpublish))
         .route("/media/{*key}", get(storefront::media))
         .route("/assets/style.css", get(stylesheet))
-        .route("/assets/player.js", get(player_script))
+        .route(
+            "/assets/player.js",
+            get(|| script(include_str!("../../assets/player.js"))),
+        )
+        .route(
+            "/assets/live.js",
+            get(|| script(include_str!("../../assets/live.js"))),
+        )
+        .route("/live/{id}", get(live::room))
+        .route("/studio/products/{id}/live", post(studio::schedule_live))
         .route("/lessons/{id}/progress", post(storefront::save_progress))
         .fallback(|| async { ErrorReport::not_found() })
 }
 
-async fn player_script() -> Response {
+async fn script(source: &'static str) -> Response {
     (
         [
             (
@@ -74,7 +84,7 @@ async fn player_script() -> Response {
                 HeaderValue::from_static("public, max-age=3600"),
             ),
         ],
-        include_str!("../../assets/player.js"),
+        source,
     )
         .into_response()
 }
@@ -136,6 +146,10 @@ impl<'a> Page<'a> {
 
     pub fn date(&self, ms: &i64) -> String {
         self.tr.date(*ms)
+    }
+
+    pub fn datetime(&self, ms: &i64) -> String {
+        self.tr.datetime(*ms)
     }
 
     pub fn kind(&self, kind: &ProductKind) -> String {

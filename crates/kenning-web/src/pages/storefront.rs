@@ -261,6 +261,10 @@ struct ProductTemplate<'a> {
     can_review: bool,
     my_rating: u8,
     my_review: String,
+    /// The schedule, when the product is a live session.
+    live: Option<super::live::LiveBlock>,
+    /// (session product id, when) of live sessions that come with this product.
+    included_live: Vec<(String, String)>,
 }
 
 /// Five stars, `n` of them filled.
@@ -286,7 +290,20 @@ pub async fn product(
     let sections = sections(&page, &detail);
     let also = state.app.also_bought(id, 4).await?;
     let reviews = &detail.reviews;
+    let live = match p.kind {
+        ProductKind::LiveSession => super::live::live_block(&state, &page, id).await?,
+        _ => None,
+    };
+    let included_live = state
+        .app
+        .live_sessions_in(id)
+        .await?
+        .iter()
+        .map(|s| (s.product_id.to_string(), page.datetime(&s.starts_at_ms)))
+        .collect();
     let template = ProductTemplate {
+        live,
+        included_live,
         rating: rating_label(&page, &p.rating),
         reviews: reviews
             .items

@@ -16,6 +16,7 @@ use kenning_domain::catalog::{
     PriceList, Product, ProductDraft, ProductKind, ProductStatus, Release,
 };
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
+use kenning_domain::live::LiveSchedule;
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
 use serde::Deserialize;
@@ -277,6 +278,83 @@ struct EditTemplate<'a> {
     sections: Vec<super::storefront::Section>,
     cover_url: Option<String>,
     max_cover_mb: i64,
+    /// The schedule form, for live-session products.
+    live: Option<LiveForm>,
+    /// The creator's other products (a live session may come with one of them).
+    other_products: Vec<(String, String)>,
+}
+
+/// The live-session schedule as the studio form shows and sends it.
+#[derive(Default, Deserialize)]
+pub struct LiveForm {
+    /// `YYYY-MM-DDTHH:MM` from a datetime-local input, taken as UTC.
+    #[serde(default)]
+    starts_at: String,
+    #[serde(default)]
+    duration_minutes: String,
+    #[serde(default)]
+    capacity: String,
+    #[serde(default)]
+    stream_url: String,
+    #[serde(default)]
+    included_in: String,
+}
+
+impl LiveForm {
+    fn from_schedule(s: &LiveSchedule) -> LiveForm {
+        let starts_at = crate::api::types::timestamp(s.starts_at_ms)
+            .chars()
+            .take(16)
+            .collect();
+        LiveForm {
+            starts_at,
+            duration_minutes: s.duration_minutes.to_string(),
+            capacity: s.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            stream_url: s.stream_url.clone(),
+            included_in: s.included_in.map(|p| p.to_string()).unwrap_or_default(),
+        }
+    }
+
+    fn to_schedule(&self, id: ProductId) -> Result<LiveSchedule, HttpError> {
+        let invalid = || HttpError::from(DomainError::InvalidLiveSchedule);
+        let starts_at_ms =
+            crate::api::types::parse_timestamp(&format!("{}:00Z", self.starts_at.trim()))
+                .ok_or_else(invalid)?;
+        let capacity = match self.capacity.trim() {
+            "" => None,
+            n => Some(n.parse().map_err(|_| invalid())?),
+        };
+        let included_in = match self.included_in.trim() {
+            "" => None,
+            p => Some(path_id::<ProductId>(p)?),
+        };
+        Ok(LiveSchedule {
+            product_id: id,
+            starts_at_ms,
+            duration_minutes: self
+                .duration_minutes
+                .trim()
+                .parse()
+                .map_err(|_| invalid())?,
+            capacity,
+            stream_url: self.stream_url.clone(),
+            included_in,
+        })
+    }
+}
+
+pub async fn schedule_live(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<LiveForm>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    state
+        .app
+        .schedule_live(&user, id, form.to_schedule(id)?)
+        .await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")))
 }
 
 pub async fn edit_product(
@@ -295,7 +373,27 @@ pub async fn edit_product(
         .iter()
         .map(|k| (k.as_str(), page.kind(k)))
         .collect();
+    let (live, other_products) = if p.kind == ProductKind::LiveSession {
+        let live = match state.app.live_room(id, Some(&user)).await {
+            Ok(room) => LiveForm::from_schedule(&room.schedule),
+            Err(AppError::NotFound(_)) => LiveForm::default(),
+            Err(e) => return Err(e.into()),
+        };
+        let others = state
+            .app
+            .my_products(&user)
+            .await?
+            .into_iter()
+            .filter(|o| o.id != id && o.creator_id == p.creator_id)
+            .map(|o| (o.id.to_string(), o.title.get(ctx.locale).to_owned()))
+            .collect();
+        (Some(live), others)
+    } else {
+        (None, Vec::new())
+    };
     let template = EditTemplate {
+        live,
+        other_products,
         id: p.id.to_string(),
         status: page.t(&format!("status-{}", p.status.as_str())),
         published: p.status == ProductStatus::Published,

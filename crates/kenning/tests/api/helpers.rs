@@ -89,36 +89,7 @@ impl TestApp {
                 (replace_database(&admin, &name), Some((admin, name)))
             }
         };
-        let settings = Settings {
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir: data_dir.clone(),
-            database_url: database_url.clone(),
-            secure_cookies: false,
-            platform_fee_bps: 1000,
-            max_connections: 8,
-            cache_ms: 1000,
-            // Small, so that the upload limit can be tested with a small file.
-            max_media_mb: Some(1),
-            public_url: None,
-        };
-        let store = open_store(&settings)
-            .await
-            .unwrap_or_else(|e| panic!("{e:#}"));
-        let app = build_app(store, &settings).unwrap_or_else(|e| panic!("{e:#}"));
-        let listener = tokio::net::TcpListener::bind(settings.addr)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-        let (tx, rx) = oneshot::channel::<()>();
-        let served = app.clone();
-        let server = tokio::spawn(async move {
-            let shutdown = async move {
-                let _ = rx.await;
-            };
-            if let Err(e) = kenning::serve(listener, served, &settings, shutdown).await {
-                eprintln!("server stopped: {e:#}");
-            }
-        });
+        let (app, addr, shutdown, server) = start_server(&data_dir, &database_url).await;
         let db = AnyPool::connect(&database_url)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -132,7 +103,7 @@ impl TestApp {
             app,
             db,
             database_url,
-            shutdown: Some(tx),
+            shutdown: Some(shutdown),
             server: Some(server),
             data_dir,
             pg_database,
@@ -353,6 +324,79 @@ impl TestApp {
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         (product, lessons, creator)
+    }
+}
+
+/// Starts a server over a database (migrating it if needed) on a random loopback port.
+async fn start_server(
+    data_dir: &std::path::Path,
+    database_url: &str,
+) -> (
+    Kenning,
+    SocketAddr,
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    let settings = Settings {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: data_dir.to_path_buf(),
+        database_url: database_url.to_owned(),
+        secure_cookies: false,
+        platform_fee_bps: 1000,
+        max_connections: 8,
+        cache_ms: 1000,
+        // Small, so that the upload limit can be tested with a small file.
+        max_media_mb: Some(1),
+        public_url: None,
+    };
+    let store = open_store(&settings)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let app = build_app(store, &settings).unwrap_or_else(|e| panic!("{e:#}"));
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    let (tx, rx) = oneshot::channel::<()>();
+    let served = app.clone();
+    let server = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = rx.await;
+        };
+        if let Err(e) = kenning::serve(listener, served, &settings, shutdown).await {
+            eprintln!("server stopped: {e:#}");
+        }
+    });
+    (app, addr, tx, server)
+}
+
+/// Another server process over the same database and files, as in a deployment with
+/// several nodes.
+pub struct Node {
+    pub addr: SocketAddr,
+    shutdown: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Node {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        let _ = self.server.await;
+    }
+}
+
+impl TestApp {
+    pub async fn second_node(&self) -> Node {
+        let (_, addr, shutdown, server) = start_server(&self.data_dir, &self.database_url).await;
+        Node {
+            addr,
+            shutdown,
+            server,
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod catalog;
 mod cli;
 mod demo;
 mod drip;
+mod live;
 mod media;
 mod orders;
 mod pages;

@@ -1,0 +1,175 @@
+//! The live room over WebSocket: `GET /live/{id}/socket`.
+//!
+//! Only ticket holders are upgraded (others get the usual error response: 401, 403 or
+//! 404), and only from our own pages (a cross-site Origin is refused, so another site
+//! cannot open a room with a visitor's cookie). On entry the server sends the room's
+//! history; then every new message and change, from any server process.
+//!
+//! Server to client: `{"type":"history","messages":[…]}`, `{"type":"message","message":…}`,
+//! `{"type":"updated","message":…}`, `{"type":"error","code","message"}` and
+//! `{"type":"reload"}` (the connection fell behind; fetch the history again).
+//! Client to server: `{"type":"say","body":"…","question":false}` and
+//! `{"type":"moderate","id":"…","action":"pin"|"unpin"|"answered"}`.
+
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use kenning_app::AppError;
+use kenning_app::accounts::CurrentUser;
+use kenning_app::live::{LiveEvent, RoomEntry};
+use kenning_domain::ids::{LiveMessageId, ProductId};
+use kenning_domain::live::Moderation;
+use kenning_domain::locale::Locale;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::api::live::LiveMessageResponse;
+use crate::api::path_id;
+use crate::context::{SignedIn, is_cross_site};
+use crate::error::{ErrorReport, HttpError};
+use crate::state::AppState;
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ToClient<'a> {
+    History { messages: Vec<LiveMessageResponse> },
+    Message { message: LiveMessageResponse },
+    Updated { message: LiveMessageResponse },
+    Error { code: &'a str, message: String },
+    Reload,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum FromClient {
+    Say {
+        body: String,
+        #[serde(default)]
+        question: bool,
+    },
+    Moderate {
+        id: String,
+        action: Moderation,
+    },
+}
+
+pub async fn socket(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, HttpError> {
+    if is_cross_site(&headers) {
+        return Err(AppError::Forbidden.into());
+    }
+    let id: ProductId = path_id(&id)?;
+    let entry = state.app.join_live(id, &user).await?;
+    Ok(upgrade.on_upgrade(move |socket| room(socket, state, user, ctx.locale, entry)))
+}
+
+async fn send(socket: &mut WebSocket, message: &ToClient<'_>) -> bool {
+    match serde_json::to_string(message) {
+        Ok(text) => socket
+            .send(Message::Text(Utf8Bytes::from(text)))
+            .await
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+async fn room(
+    mut socket: WebSocket,
+    state: AppState,
+    user: CurrentUser,
+    locale: Locale,
+    entry: RoomEntry,
+) {
+    let RoomEntry {
+        room,
+        history,
+        mut events,
+    } = entry;
+    let history = ToClient::History {
+        messages: history.iter().map(LiveMessageResponse::from).collect(),
+    };
+    if !send(&mut socket, &history).await {
+        return;
+    }
+    let mut closing = state.config.closing.clone();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let text = match incoming {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                    Some(Ok(_)) => continue,
+                };
+                if let Err(e) = act(&state, &user, room.product.id, &text).await {
+                    let report = ErrorReport::from_app(&e);
+                    let reply = ToClient::Error {
+                        code: report.code,
+                        message: report.message(&state.i18n, locale),
+                    };
+                    if !send(&mut socket, &reply).await {
+                        return;
+                    }
+                }
+            }
+            event = events.recv() => {
+                let reply = match event {
+                    Ok(LiveEvent::Message { message }) => ToClient::Message {
+                        message: LiveMessageResponse::from(&message),
+                    },
+                    Ok(LiveEvent::Updated { message }) => ToClient::Updated {
+                        message: LiveMessageResponse::from(&message),
+                    },
+                    Err(RecvError::Lagged(_)) => ToClient::Reload,
+                    Err(RecvError::Closed) => return,
+                };
+                if !send(&mut socket, &reply).await {
+                    return;
+                }
+            }
+            () = server_closing(&mut closing) => {
+                let _ = socket.send(Message::Close(None)).await;
+                return;
+            }
+        }
+    }
+}
+
+/// Resolves when the server starts shutting down (never, without a signal).
+async fn server_closing(closing: &mut Option<tokio::sync::watch::Receiver<bool>>) {
+    match closing {
+        Some(rx) => {
+            if rx.wait_for(|closing| *closing).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+/// Carries out one client request. What it changes reaches this client as an event,
+/// like everyone else's.
+async fn act(
+    state: &AppState,
+    user: &CurrentUser,
+    room: ProductId,
+    text: &str,
+) -> Result<(), AppError> {
+    let request: FromClient = serde_json::from_str(text)
+        .map_err(|_| AppError::Invalid(kenning_domain::DomainError::InvalidChatMessage))?;
+    match request {
+        FromClient::Say { body, question } => {
+            state.app.say_live(room, user, &body, question).await?;
+        }
+        FromClient::Moderate { id, action } => {
+            let id: LiveMessageId = id.parse().map_err(|_| AppError::NotFound("message"))?;
+            state.app.moderate_live(user, id, action).await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The live room page: countdown before, the stream and the chat during, the replay
+//! after. The chat itself runs over the room's WebSocket (`assets/live.js`).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kenning_app::AppError;
+use kenning_app::live::LiveRoom;
+use kenning_domain::ids::ProductId;
+use kenning_domain::live::LivePhase;
+
+use super::{Page, ok, render};
+use crate::api::path_id;
+use crate::context::SignedIn;
+use crate::error::HttpError;
+use crate::state::AppState;
+
+/// The schedule as a product page shows it.
+pub struct LiveBlock {
+    pub id: String,
+    pub starts: String,
+    pub starts_at_ms: i64,
+    pub duration_minutes: i64,
+    pub phase: &'static str,
+    pub seats_left: Option<i64>,
+    pub ticket: bool,
+}
+
+impl LiveBlock {
+    pub fn new(page: &Page<'_>, room: &LiveRoom) -> LiveBlock {
+        LiveBlock {
+            id: room.product.id.to_string(),
+            starts: page.datetime(&room.schedule.starts_at_ms),
+            starts_at_ms: room.schedule.starts_at_ms,
+            duration_minutes: room.schedule.duration_minutes,
+            phase: room.phase.as_str(),
+            seats_left: room.seats_left,
+            ticket: room.ticket,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "live.html")]
+struct RoomTemplate<'a> {
+    page: Page<'a>,
+    live: LiveBlock,
+    moderator: bool,
+    stream_url: String,
+    /// The stream is a file or an HLS address a `<video>` can try to play.
+    playable: bool,
+    /// (lesson id, title) of the session's lessons, where the replay is attached.
+    replays: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "live_locked.html")]
+struct NoTicketTemplate<'a> {
+    page: Page<'a>,
+    id: String,
+    included_in: Option<(String, String)>,
+}
+
+pub async fn room(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let room = state.app.live_room(id, Some(&user)).await?;
+    let locale = ctx.locale;
+    let page = Page::new(&state, &ctx, "live-title").with_title(room.product.title.get(locale));
+    if !room.ticket {
+        let template = NoTicketTemplate {
+            id: id.to_string(),
+            included_in: room
+                .included_in
+                .as_ref()
+                .map(|p| (p.id.to_string(), p.title.get(locale).to_owned())),
+            page,
+        };
+        return Ok(render(StatusCode::FORBIDDEN, &template));
+    }
+    let url = room.schedule.stream_url.to_ascii_lowercase();
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let template = RoomTemplate {
+        live: LiveBlock::new(&page, &room),
+        moderator: room.moderator,
+        playable: url.starts_with("http")
+            && [".m3u8", ".mp4", ".webm", ".ogg"]
+                .iter()
+                .any(|ext| path.ends_with(ext)),
+        stream_url: room.schedule.stream_url.clone(),
+        replays: if room.phase == LivePhase::Ended {
+            room.lessons
+                .iter()
+                .map(|l| (l.id.to_string(), l.title.get(locale).to_owned()))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        page,
+    };
+    ok(&template)
+}
+
+/// For the product page: the session's schedule, if the product is a scheduled live
+/// session. A product without a schedule yet simply has none.
+pub async fn live_block(
+    state: &AppState,
+    page: &Page<'_>,
+    id: ProductId,
+) -> Result<Option<LiveBlock>, HttpError> {
+    match state.app.live_room(id, page.ctx.user.as_ref()).await {
+        Ok(room) => Ok(Some(LiveBlock::new(page, &room))),
+        Err(AppError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}

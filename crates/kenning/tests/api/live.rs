@@ -1,0 +1,341 @@
+use futures::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::helpers::{TestApp, expect_error, json_of};
+use crate::on_both_databases;
+
+on_both_databases!(a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node);
+
+type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Creates and publishes a product with one lesson; returns (product id, lesson id).
+async fn product(app: &TestApp, creator: &str, kind: &str, title: &str) -> (String, String) {
+    let created = app
+        .post(
+            "/api/v1/products",
+            Some(creator),
+            json!({
+                "kind": kind,
+                "title": {"en": title},
+                "prices": [{"amount_minor": 1999, "currency": "USD"}]
+            }),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let id = json_of(created).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let lesson = app
+        .post(
+            &format!("/api/v1/products/{id}/lessons"),
+            Some(creator),
+            json!({"title": {"en": format!("{title}: replay")}}),
+        )
+        .await;
+    let lesson = json_of(lesson).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let r = app
+        .post(
+            &format!("/api/v1/products/{id}/publish"),
+            Some(creator),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    (id, lesson)
+}
+
+/// Opens the room's socket as this person (their session token as the page cookie).
+async fn connect(
+    base: &str,
+    room: &str,
+    token: Option<&str>,
+    origin: Option<&str>,
+) -> Result<Socket, u16> {
+    let url = format!(
+        "ws://{}/live/{room}/socket",
+        base.trim_start_matches("http://")
+    );
+    let mut request = url.into_client_request().unwrap_or_else(|e| panic!("{e}"));
+    if let Some(token) = token {
+        let cookie = format!("kenning_session={token}")
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        request.headers_mut().insert("cookie", cookie);
+    }
+    if let Some(origin) = origin {
+        let origin = origin.parse().unwrap_or_else(|e| panic!("{e}"));
+        request.headers_mut().insert("origin", origin);
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(e) => panic!("connect: {e}"),
+    }
+}
+
+/// The next JSON frame, within five seconds.
+async fn next(socket: &mut Socket) -> Value {
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next())
+            .await
+            .unwrap_or_else(|_| panic!("no frame within 5 s"));
+        match frame {
+            Some(Ok(Message::Text(text))) => {
+                return serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+            }
+            Some(Ok(_)) => continue,
+            other => panic!("socket ended: {other:?}"),
+        }
+    }
+}
+
+async fn say(socket: &mut Socket, request: Value) {
+    socket
+        .send(Message::Text(request.to_string().into()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node(app: &TestApp) {
+    let (_, creator) = app.with_role(kenning_domain::account::Role::Creator).await;
+    let (course, _) = product(app, &creator, "course", "Async Rust").await;
+    let (live, replay) = product(app, &creator, "live_session", "Ask me anything").await;
+    let schedule = |url: &str, included_in: &str| {
+        json!({
+            "starts_at": "2099-01-01T12:00:00Z",
+            "duration_minutes": 60,
+            "capacity": 2,
+            "stream_url": url,
+            "included_in": included_in
+        })
+    };
+    let path = format!("/api/v1/products/{live}/live");
+
+    // Bad schedules and strangers change nothing.
+    expect_error(
+        app.put(
+            &path,
+            Some(&creator),
+            schedule("javascript:alert(1)", &course),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_live_schedule",
+    )
+    .await;
+    let (other_course, _, _) = app.published_course().await;
+    expect_error(
+        app.put(
+            &path,
+            Some(&creator),
+            schedule("https://live.example.org/s.m3u8", &other_course),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_live_schedule",
+    )
+    .await;
+    let stranger = app.learner().await;
+    expect_error(
+        app.put(
+            &path,
+            Some(&stranger),
+            schedule("https://live.example.org/s.m3u8", &course),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    expect_error(
+        app.get(&path, None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+
+    let r = app
+        .put(
+            &path,
+            Some(&creator),
+            schedule("https://live.example.org/s.m3u8", &course),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let public = json_of(app.get(&path, None).await).await;
+    assert_eq!(public["phase"], "upcoming");
+    assert_eq!(public["ticket"], false);
+    assert_eq!(public["seats_left"], 2);
+    assert!(
+        public["stream_url"].is_null(),
+        "the stream is for ticket holders"
+    );
+
+    // A buys a ticket; B holds the course the session comes with; C holds nothing.
+    let a = app.learner().await;
+    app.buy(&a, &live).await;
+    let b = app.learner().await;
+    app.buy(&b, &course).await;
+    let seen_by_b = json_of(app.get(&path, Some(&b)).await).await;
+    assert_eq!(seen_by_b["ticket"], true);
+    assert_eq!(seen_by_b["stream_url"], "https://live.example.org/s.m3u8");
+    assert_eq!(seen_by_b["seats_left"], 1);
+
+    // Who may open the room's socket.
+    let node = app.second_node().await;
+    // On PostgreSQL, B sits on another server process: the chat crosses via NOTIFY.
+    let b_base = if app.database_url.starts_with("postgres") {
+        node.url("")
+    } else {
+        app.url("")
+    };
+    let base = app.url("");
+    // Anonymous visitors are sent to the login page, like every page that needs one.
+    assert_eq!(connect(&base, &live, None, None).await.err(), Some(303));
+    assert_eq!(
+        connect(&base, &live, Some(&stranger), None).await.err(),
+        Some(403)
+    );
+    assert_eq!(
+        connect(&base, &live, Some(&a), Some("http://evil.example"))
+            .await
+            .err(),
+        Some(403)
+    );
+    let mut sock_a = connect(&base, &live, Some(&a), Some(&base))
+        .await
+        .unwrap_or_else(|s| panic!("A refused: {s}"));
+    let mut sock_b = connect(&b_base, &live, Some(&b), None)
+        .await
+        .unwrap_or_else(|s| panic!("B refused: {s}"));
+    assert_eq!(next(&mut sock_a).await["type"], "history");
+    assert_eq!(next(&mut sock_b).await["messages"], json!([]));
+
+    say(
+        &mut sock_a,
+        json!({"type": "say", "body": "  hello from A  "}),
+    )
+    .await;
+    for socket in [&mut sock_a, &mut sock_b] {
+        let event = next(socket).await;
+        assert_eq!(event["type"], "message");
+        assert_eq!(event["message"]["body"], "hello from A");
+        assert_eq!(event["message"]["question"], false);
+    }
+    say(
+        &mut sock_b,
+        json!({"type": "say", "body": "Will there be a replay?", "question": true}),
+    )
+    .await;
+    let mut question_id = String::new();
+    for socket in [&mut sock_a, &mut sock_b] {
+        let event = next(socket).await;
+        assert_eq!(event["message"]["question"], true);
+        question_id = event["message"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+    }
+    // A learner may not pin; a bad message is refused in the person's language.
+    say(
+        &mut sock_a,
+        json!({"type": "moderate", "id": question_id, "action": "pin"}),
+    )
+    .await;
+    assert_eq!(next(&mut sock_a).await["code"], "forbidden");
+    say(&mut sock_a, json!({"type": "say", "body": "   "})).await;
+    let refused = next(&mut sock_a).await;
+    assert_eq!(refused["code"], "invalid_chat_message");
+    assert!(refused["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+    // The creator pins and answers; every room sees it.
+    let mut sock_creator = connect(&base, &live, Some(&creator), None)
+        .await
+        .unwrap_or_else(|s| panic!("creator refused: {s}"));
+    let history = next(&mut sock_creator).await;
+    assert_eq!(history["messages"].as_array().map(Vec::len), Some(2));
+    say(
+        &mut sock_creator,
+        json!({"type": "moderate", "id": question_id, "action": "pin"}),
+    )
+    .await;
+    for socket in [&mut sock_a, &mut sock_b, &mut sock_creator] {
+        let event = next(socket).await;
+        assert_eq!(event["type"], "updated");
+        assert_eq!(event["message"]["pinned"], true);
+    }
+    let r = app
+        .put(
+            &format!("/api/v1/live/messages/{question_id}"),
+            Some(&creator),
+            json!({"action": "answered"}),
+        )
+        .await;
+    assert_eq!(json_of(r).await["answered"], true);
+    assert_eq!(next(&mut sock_b).await["message"]["answered"], true);
+    for socket in [sock_a, sock_b, sock_creator] {
+        let mut socket = socket;
+        let _ = socket.close(None).await;
+    }
+
+    // Messages persist, for ticket holders only.
+    let kept = json_of(app.get(&format!("{path}/messages"), Some(&b)).await).await;
+    assert_eq!(kept[0]["body"], "hello from A");
+    assert_eq!(kept[1]["pinned"], true);
+    assert_eq!(kept[1]["answered"], true);
+    expect_error(
+        app.get(&format!("{path}/messages"), Some(&stranger)).await,
+        StatusCode::FORBIDDEN,
+        "ticket_required",
+    )
+    .await;
+    expect_error(
+        app.post(
+            &format!("{path}/messages"),
+            Some(&stranger),
+            json!({"body": "hi"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "ticket_required",
+    )
+    .await;
+    let r = app
+        .post(
+            &format!("{path}/messages"),
+            Some(&a),
+            json!({"body": "by API"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // The replay lesson is open to both kinds of ticket holder, not to strangers.
+    for (token, status) in [(&a, 200), (&b, 200), (&stranger, 403)] {
+        let r = app
+            .get(&format!("/api/v1/lessons/{replay}"), Some(token))
+            .await;
+        assert_eq!(r.status().as_u16(), status);
+    }
+
+    // Two seats: the second ticket sells, the third does not.
+    let d = app.learner().await;
+    app.buy(&d, &live).await;
+    let e = app.learner().await;
+    expect_error(
+        app.order(&e, &live, "e-1").await,
+        StatusCode::CONFLICT,
+        "sold_out",
+    )
+    .await;
+    node.stop().await;
+}
