@@ -14,6 +14,8 @@ const journeys = [
     search: '数据库',
     found: '写给应用工程师的数据库内核课',
     review: '例子清楚，节奏正好。',
+    chat: '大家好！',
+    question: '回放会保留多久？',
     words: { catalog: '全部内容', register: '注册', buy: '立即购买', declined: '银行卡被拒绝', owned: '购买成功', start: '开始学习', library: '我的学习' },
   },
   {
@@ -23,6 +25,8 @@ const journeys = [
     search: 'databse',
     found: 'Database Internals for Application Engineers',
     review: 'Clear examples and a good pace.',
+    chat: 'Hello everyone!',
+    question: 'How long is the replay kept?',
     words: { catalog: 'Catalog', register: 'Sign up', buy: 'Buy now', declined: 'declined', owned: 'Thank you', start: 'Start learning', library: 'My library' },
   },
 ];
@@ -146,6 +150,21 @@ for (const j of journeys) {
       assert.equal(mine.trim(), '★★★★★');
       assert.ok((await page.textContent('[data-test=product-rating]')).includes('★'));
       await shot(page, `${j.locale}-10-review`);
+
+      // The course comes with a live session: its room counts down and its chat works.
+      await page.click('[data-test=includes-live] a');
+      await page.waitForSelector('[data-test=live-box]');
+      await page.click('[data-test=enter-room]');
+      await page.waitForSelector('[data-test=live-room][data-connected=true]');
+      await page.waitForFunction(() => /\d\d:\d\d:\d\d/.test(document.querySelector('[data-countdown-text]').textContent));
+      await page.fill('[data-test=chat-input]', j.chat);
+      await page.click('[data-test=chat-send]');
+      await page.waitForSelector(`[data-test=chat-message] >> text=${j.chat}`);
+      await page.fill('[data-test=chat-input]', j.question);
+      await page.check('[data-test=chat-question]');
+      await page.click('[data-test=chat-send]');
+      await page.waitForSelector(`[data-test=question] >> text=${j.question}`);
+      await shot(page, `${j.locale}-11-live-room`);
     } finally {
       await context.close();
     }

@@ -123,6 +123,20 @@ field-live-duration = Duration in minutes
 field-live-capacity = Seats (leave empty for no limit)
 field-live-included-in = Ticket also comes with
 field-live-stream-url = Stream address (HLS, RTMP or meeting link)
+mark-line-order = Licensed to { $name } · order { $order } · not for redistribution
+mark-line-account = Licensed to { $name } · account { $account } · not for redistribution
+certificate-title = Certificate of completion
+certificate-preamble = This certifies that
+certificate-completed = has completed every lesson of
+certificate-lessons = { $count ->
+    [one] one lesson
+   *[other] { $count } lessons
+}
+certificate-verification = Certificate { $code }
+certificate-verified = Issued by this platform: the details below are on record.
+certificate-download = Download the PDF
+certificate-yours = Your certificate
+certificate-earned = You completed every lesson: your certificate is ready.
 
 ## Accounts
 register-title = Create your account

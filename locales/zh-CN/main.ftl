@@ -111,6 +111,17 @@ field-live-duration = 时长（分钟）
 field-live-capacity = 席位数（留空则不限）
 field-live-included-in = 同时赠送给以下商品的购买者
 field-live-stream-url = 直播地址（HLS、RTMP 或会议链接）
+mark-line-order = 授权给 { $name } · 订单 { $order } · 请勿传播
+mark-line-account = 授权给 { $name } · 账号 { $account } · 请勿传播
+certificate-title = 结业证书
+certificate-preamble = 兹证明
+certificate-completed = 已完成以下课程的全部课时
+certificate-lessons = 共 { $count } 课时
+certificate-verification = 证书编号 { $code }
+certificate-verified = 本证书由本平台颁发，以下信息已存档可查。
+certificate-download = 下载 PDF
+certificate-yours = 我的证书
+certificate-earned = 你已完成全部课时，证书已生成。
 
 ## Accounts
 register-title = 创建账号

@@ -49,6 +49,8 @@ pub struct ProductDetail {
     pub reviews: crate::reviews::ProductReviews,
     /// For a holder: the dripped lessons not open yet, and when each opens.
     pub opens_at: Vec<(LessonId, i64)>,
+    /// The viewer's certificate for this product, once earned.
+    pub certificate: Option<kenning_domain::certificate::CertificateCode>,
 }
 
 /// A lesson together with its product, for a viewer allowed to read it.
@@ -236,7 +238,16 @@ impl Kenning {
                 .collect(),
             _ => Vec::new(),
         };
+        let certificate = match viewer {
+            Some(v) if owned => self
+                .store
+                .certificate_of(v.account_id, id)
+                .await?
+                .map(|c| c.code),
+            _ => None,
+        };
         Ok(ProductDetail {
+            certificate,
             opens_at,
             reviews,
             product: product.clone(),

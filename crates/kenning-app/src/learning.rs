@@ -41,6 +41,10 @@ impl Kenning {
             self.now_ms(),
         );
         self.store.save_progress(&progress).await?;
+        if progress.completed && !previous.is_some_and(|p| p.completed) {
+            self.certificate_if_complete(user, outline.product.id)
+                .await?;
+        }
         Ok(progress)
     }
 

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod cache;
 pub mod catalog;
+pub mod certificates;
 pub mod checkout;
 pub mod error;
 pub mod learning;
@@ -24,7 +25,20 @@ pub mod search;
 use std::sync::Arc;
 
 pub use error::AppError;
-use ports::{Clock, MediaStore, PaymentProvider, RecommendationEngine, SearchEngine, Store};
+use ports::{
+    Clock, Documents, MediaStore, PaymentProvider, RecommendationEngine, SearchEngine, Store,
+};
+
+/// The adapters behind the ports, as the binary (or a test) wires them.
+pub struct Adapters {
+    pub store: Arc<dyn Store>,
+    pub payments: Arc<dyn PaymentProvider>,
+    pub media: Arc<dyn MediaStore>,
+    pub recommender: Arc<dyn RecommendationEngine>,
+    pub search: Arc<dyn SearchEngine>,
+    pub documents: Arc<dyn Documents>,
+    pub clock: Arc<dyn Clock>,
+}
 
 /// Operator settings the use cases need.
 #[derive(Clone, Debug)]
@@ -64,6 +78,7 @@ pub struct Kenning {
     media: Arc<dyn MediaStore>,
     recommender: Arc<dyn RecommendationEngine>,
     search: Arc<dyn SearchEngine>,
+    documents: Arc<dyn Documents>,
     clock: Arc<dyn Clock>,
     settings: AppSettings,
     catalog_cache: Arc<cache::CatalogCache>,
@@ -82,21 +97,23 @@ pub struct Kenning {
 }
 
 impl Kenning {
-    pub fn new(
-        store: Arc<dyn Store>,
-        payments: Arc<dyn PaymentProvider>,
-        media: Arc<dyn MediaStore>,
-        recommender: Arc<dyn RecommendationEngine>,
-        search: Arc<dyn SearchEngine>,
-        clock: Arc<dyn Clock>,
-        settings: AppSettings,
-    ) -> Kenning {
+    pub fn new(adapters: Adapters, settings: AppSettings) -> Kenning {
+        let Adapters {
+            store,
+            payments,
+            media,
+            recommender,
+            search,
+            documents,
+            clock,
+        } = adapters;
         Kenning {
             store,
             payments,
             media,
             recommender,
             search,
+            documents,
             clock,
             catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),

@@ -8,12 +8,12 @@ use bytes::Bytes;
 use futures::StreamExt;
 use hmac::{Hmac, KeyInit, Mac};
 use kenning_domain::catalog::{Lesson, can_edit_product};
-use kenning_domain::ids::{AccountId, LessonId, MediaId};
+use kenning_domain::ids::{AccountId, LessonId, MediaId, OrderId};
 use kenning_domain::media::{Media, MediaKind};
 use sha2::Sha256;
 
 use crate::accounts::{CurrentUser, random_token};
-use crate::ports::{ByteStream, PutStreamError};
+use crate::ports::{BuyerMark, ByteStream, PutStreamError};
 use crate::{AppError, Kenning};
 
 /// Bytes read before deciding what a file is.
@@ -22,6 +22,14 @@ const SNIFF_BYTES: usize = 4096;
 const MAX_FILE_NAME_CHARS: usize = 200;
 /// The shared secret that signs media links.
 const LINK_SECRET: &str = "media_links";
+
+/// What a buyer's mark says, for the web layer to put into words.
+pub struct MarkFacts<'a> {
+    pub holder_name: &'a str,
+    /// The order the document was bought with (none for grants and creators).
+    pub order: Option<OrderId>,
+    pub account: AccountId,
+}
 
 /// Who a link was issued to: a person, or anyone (free previews).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,7 +185,13 @@ impl Kenning {
 
     /// Checks a link (signature, expiry) and, again, that its holder may read the lesson
     /// now; answers the media it points to. Any failure is the same "invalid link".
-    pub async fn open_media_link(&self, link: &LinkRequest) -> Result<Media, AppError> {
+    /// A PDF or EPUB made out to a person is their marked copy (made on first use, in
+    /// the words `wording` gives).
+    pub async fn open_media_link(
+        &self,
+        link: &LinkRequest,
+        wording: &(dyn Fn(&MarkFacts) -> String + Send + Sync),
+    ) -> Result<Media, AppError> {
         if link.expires_at_ms <= self.now_ms() {
             return Err(AppError::MediaLinkInvalid);
         }
@@ -206,10 +220,88 @@ impl Kenning {
             }),
         };
         match self.readable_lesson(media.lesson_id, user.as_ref()).await {
-            Ok(_) => Ok(media),
-            Err(AppError::Internal(e)) => Err(AppError::Internal(e)),
-            Err(_) => Err(AppError::MediaLinkInvalid),
+            Ok(_) => {}
+            Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),
+            Err(_) => return Err(AppError::MediaLinkInvalid),
         }
+        match user {
+            Some(reader) if media.kind.is_document() => {
+                self.marked_copy(media, &reader, wording).await
+            }
+            _ => Ok(media),
+        }
+    }
+
+    /// The reader's own copy of a document, marked with their name and order so a
+    /// leaked copy can be traced. Made once, on the first download, and kept in storage
+    /// beside the original (so later requests, ranges included, stream it like any
+    /// file). Marking holds the document in memory once per buyer.
+    async fn marked_copy(
+        &self,
+        media: Media,
+        reader: &CurrentUser,
+        wording: &(dyn Fn(&MarkFacts) -> String + Send + Sync),
+    ) -> Result<Media, AppError> {
+        let account = reader.account.id;
+        if let Some((object_key, bytes)) = self.store.marked_copy(media.id, account).await? {
+            return Ok(Media {
+                object_key,
+                bytes,
+                ..media
+            });
+        }
+        let order = self
+            .store
+            .entitlement_order(account, media.product_id)
+            .await?;
+        let facts = MarkFacts {
+            holder_name: reader.account.display_name.as_str(),
+            order,
+            account,
+        };
+        let mark = BuyerMark {
+            line: wording(&facts),
+            holder_name: facts.holder_name.to_owned(),
+            reference: order.map_or_else(|| account.to_string(), |o| o.to_string()),
+        };
+        let mut original = Vec::with_capacity(usize::try_from(media.bytes).unwrap_or(0));
+        let mut chunks = self
+            .media
+            .get_range(&media.object_key, 0, media.bytes)
+            .await
+            .map_err(AppError::Internal)?;
+        while let Some(chunk) = chunks.next().await {
+            original.extend_from_slice(&chunk.map_err(AppError::Internal)?);
+        }
+        let documents = self.documents.clone();
+        let kind = media.kind;
+        let marked = tokio::task::spawn_blocking(move || documents.mark(kind, &original, &mark))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let marked = match marked {
+            Ok(marked) => marked,
+            Err(e) => {
+                // A file the marker cannot read (damaged, encrypted) still reaches the
+                // person who paid for it, unmarked; the operator hears about it.
+                tracing::warn!(media = %media.id, error = %e, "document not marked");
+                return Ok(media);
+            }
+        };
+        let key = format!("marked/{}/{}.{}", media.id, account, media.kind.as_str());
+        let bytes = u64::try_from(marked.len()).unwrap_or(u64::MAX);
+        self.media
+            .put(&key, Bytes::from(marked))
+            .await
+            .map_err(AppError::Internal)?;
+        let (object_key, bytes) = self
+            .store
+            .insert_marked_copy(media.id, account, &key, bytes, self.now_ms())
+            .await?;
+        Ok(Media {
+            object_key,
+            bytes,
+            ..media
+        })
     }
 
     /// The bytes `start..end` of a media file already opened with a valid link.

@@ -7,6 +7,7 @@ use kenning_domain::account::{Account, Email, Role};
 use kenning_domain::catalog::{
     Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus, Release,
 };
+use kenning_domain::certificate::{Certificate, CertificateCode};
 use kenning_domain::discovery::{Signal, SignalKind};
 use kenning_domain::ids::{
     AccountId, LessonId, LiveMessageId, MediaId, OrderId, PaymentId, ProductId,
@@ -249,6 +250,43 @@ pub trait LearningStore: Send + Sync {
 }
 
 /// All storage, as one object.
+/// Certificates of completion, and copies of documents marked for one buyer.
+#[async_trait]
+pub trait CertificateStore: Send + Sync {
+    /// Keeps the certificate unless the person already has one for the product; returns
+    /// the one kept.
+    async fn insert_certificate(&self, certificate: &Certificate) -> StoreResult<Certificate>;
+    async fn certificate(&self, code: &CertificateCode) -> StoreResult<Option<Certificate>>;
+    async fn certificate_of(
+        &self,
+        account: AccountId,
+        product: ProductId,
+    ) -> StoreResult<Option<Certificate>>;
+    /// Newest first.
+    async fn certificates_of(&self, account: AccountId) -> StoreResult<Vec<Certificate>>;
+    /// The stored marked copy of a document for this person: (object key, bytes).
+    async fn marked_copy(
+        &self,
+        media: MediaId,
+        account: AccountId,
+    ) -> StoreResult<Option<(String, u64)>>;
+    /// Records a marked copy; when another request recorded one first, returns that one.
+    async fn insert_marked_copy(
+        &self,
+        media: MediaId,
+        account: AccountId,
+        object_key: &str,
+        bytes: u64,
+        now_ms: i64,
+    ) -> StoreResult<(String, u64)>;
+    /// The order behind a person's entitlement, if it was bought.
+    async fn entitlement_order(
+        &self,
+        account: AccountId,
+        product: ProductId,
+    ) -> StoreResult<Option<OrderId>>;
+}
+
 /// Live sessions: schedules, the chat, and a channel between server processes.
 #[async_trait]
 pub trait LiveStore: Send + Sync {
@@ -278,7 +316,14 @@ pub trait LiveStore: Send + Sync {
 }
 
 pub trait Store:
-    AccountStore + CatalogStore + OrderStore + DiscoveryStore + ReviewStore + LearningStore + LiveStore
+    AccountStore
+    + CatalogStore
+    + OrderStore
+    + DiscoveryStore
+    + ReviewStore
+    + LearningStore
+    + LiveStore
+    + CertificateStore
 {
 }
 impl<T> Store for T where
@@ -289,6 +334,7 @@ impl<T> Store for T where
         + ReviewStore
         + LearningStore
         + LiveStore
+        + CertificateStore
 {
 }
 
@@ -468,4 +514,54 @@ impl Clock for SystemClock {
             .unwrap_or_default();
         i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
     }
+}
+
+/// Why a document could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// The file is not a document this kind can read (damaged, encrypted, not a PDF…).
+    #[error("unreadable document: {0}")]
+    Unreadable(String),
+    #[error("document not written: {0}")]
+    Write(String),
+}
+
+/// The words of a certificate, already in the reader's language.
+#[derive(Clone, Debug)]
+pub struct CertificateText {
+    /// "Certificate of completion"
+    pub title: String,
+    /// "This certifies that"
+    pub preamble: String,
+    pub holder: String,
+    /// "has completed"
+    pub completed: String,
+    pub product: String,
+    /// "6 lessons · by Lin Wei · Nov 23, 2026"
+    pub details: String,
+    /// "Certificate ABCD-… · verify at https://…"
+    pub verification: String,
+}
+
+/// What is written into a copy made for one buyer.
+#[derive(Clone, Debug)]
+pub struct BuyerMark {
+    /// The visible line on every page (PDF) or on a page of its own (EPUB), in the
+    /// buyer's language: e.g. "Licensed to Ana · order 0193…".
+    pub line: String,
+    pub holder_name: String,
+    /// The order it was bought with, or the account when there was no order.
+    pub reference: String,
+}
+
+/// Writing documents: certificates, and marked copies of PDF and EPUB files.
+pub trait Documents: Send + Sync {
+    fn certificate_pdf(&self, text: &CertificateText) -> Result<Vec<u8>, DocumentError>;
+    /// A copy of `original` carrying the mark; video and audio come back unchanged.
+    fn mark(
+        &self,
+        kind: kenning_domain::media::MediaKind,
+        original: &[u8],
+        mark: &BuyerMark,
+    ) -> Result<Vec<u8>, DocumentError>;
 }

@@ -14,6 +14,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod certificate;
 pub mod discovery;
 pub mod error;
 pub mod ids;

@@ -34,6 +34,11 @@ impl MediaKind {
         }
     }
 
+    /// PDFs and EPUBs: files a reader keeps, so each buyer's copy carries their mark.
+    pub fn is_document(self) -> bool {
+        matches!(self, MediaKind::Pdf | MediaKind::Epub)
+    }
+
     /// The largest file of this kind accepted by default.
     pub fn default_max_bytes(self) -> u64 {
         match self {

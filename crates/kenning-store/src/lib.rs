@@ -8,6 +8,7 @@
 
 mod accounts;
 mod catalog;
+mod certificates;
 mod discovery;
 mod learning;
 mod live;

@@ -8,9 +8,11 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use fluent_bundle::FluentArgs;
 use kenning_app::AppError;
-use kenning_app::media::LinkRequest;
+use kenning_app::media::{LinkRequest, MarkFacts};
 use kenning_domain::ids::MediaId;
+use kenning_domain::locale::Locale;
 use kenning_domain::media::Media;
 use serde::Deserialize;
 
@@ -66,8 +68,25 @@ fn header_value(s: &str) -> HeaderValue {
     HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// The mark on a buyer's copy of a document, in their language.
+fn mark_line(state: &AppState, locale: Locale, facts: &MarkFacts) -> String {
+    let mut args = FluentArgs::new();
+    args.set("name", facts.holder_name.to_owned());
+    match facts.order {
+        Some(order) => {
+            args.set("order", order.to_string());
+            state.i18n.message(locale, "mark-line-order", Some(&args))
+        }
+        None => {
+            args.set("account", facts.account.to_string());
+            state.i18n.message(locale, "mark-line-account", Some(&args))
+        }
+    }
+}
+
 pub async fn stream(
     State(state): State<AppState>,
+    Ctx(ctx): Ctx,
     Path(id): Path<String>,
     Query(params): Query<LinkParams>,
     headers: HeaderMap,
@@ -79,12 +98,15 @@ pub async fn stream(
     };
     let media = state
         .app
-        .open_media_link(&LinkRequest {
-            media,
-            holder,
-            expires_at_ms,
-            signature,
-        })
+        .open_media_link(
+            &LinkRequest {
+                media,
+                holder,
+                expires_at_ms,
+                signature,
+            },
+            &|facts| mark_line(&state, ctx.locale, facts),
+        )
         .await?;
     let common = [
         (header::CONTENT_TYPE, header_value(&media.content_type)),

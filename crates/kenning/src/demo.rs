@@ -9,6 +9,7 @@ use kenning_app::{AppError, Kenning};
 use kenning_domain::account::Role;
 use kenning_domain::catalog::{PriceList, ProductDraft, ProductKind, Release};
 use kenning_domain::ids::ProductId;
+use kenning_domain::live::LiveSchedule;
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::review::ReviewDraft;
@@ -185,6 +186,26 @@ const LIN_WEI: &[DemoProduct] = &[
                     "Episode 3: Hiring without guesswork",
                     "第 3 期：不靠猜的招聘",
                 ),
+            ],
+        )],
+    },
+    DemoProduct {
+        kind: ProductKind::LiveSession,
+        title: (
+            "Live Q&A: Async Rust in Production",
+            "直播答疑：异步 Rust 生产实践",
+        ),
+        description: (
+            "An hour of live questions and answers on running async Rust services. A ticket comes with the Rust in Practice course; the recording is kept for ticket holders.",
+            "一小时直播答疑，聊聊异步 Rust 服务的上线与运维。购买《Rust 实战》课程即送门票；直播结束后持票人可看回放。",
+        ),
+        cny_usd: Some((2_900, 499)),
+        tags: &["rust", "live", "直播"],
+        chapters: &[(
+            ("The session", "本场直播"),
+            &[
+                ("Agenda and how to ask", "议程与提问方式"),
+                ("Replay", "直播回放"),
             ],
         )],
     },
@@ -412,6 +433,36 @@ async fn publish_all(
     Ok(ids)
 }
 
+/// The demo's live session starts three days after the demo is loaded, on the hour, and
+/// its ticket comes with the first course. The stream address is a placeholder to
+/// replace with a real one.
+async fn schedule_demo_live(
+    app: &Kenning,
+    creator: &CurrentUser,
+    live: ProductId,
+    course: ProductId,
+) -> Result<(), AppError> {
+    const HOUR_MS: i64 = 3_600_000;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
+    let starts_at_ms = (now_ms / HOUR_MS + 72) * HOUR_MS;
+    app.schedule_live(
+        creator,
+        live,
+        LiveSchedule {
+            product_id: live,
+            starts_at_ms,
+            duration_minutes: 60,
+            capacity: Some(200),
+            stream_url: "https://stream.example.com/kenning/async-rust-qa.m3u8".into(),
+            included_in: Some(course),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// The 21-day camp drips: lesson n opens n - 1 days after purchase, one a day.
 fn demo_release(product_title: &str, n: usize) -> Release {
     match i64::try_from(n) {
@@ -551,6 +602,15 @@ pub async fn load(app: &Kenning) -> anyhow::Result<()> {
         crate::demo_media::attach(app, &lin, *course, *series)
             .await
             .map_err(|e| anyhow::anyhow!("demo media: {e}"))?;
+    }
+    let live = LIN_WEI
+        .iter()
+        .position(|p| p.kind == ProductKind::LiveSession)
+        .and_then(|i| lin_products.get(i));
+    if let (Some(course), Some(live)) = (lin_products.first(), live) {
+        schedule_demo_live(app, &lin, *live, *course)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo live session: {e}"))?;
     }
     demo_purchases(app, &lin_products, &maya_products)
         .await

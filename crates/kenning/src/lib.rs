@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use kenning_app::ports::SystemClock;
-use kenning_app::{AppSettings, Kenning};
+use kenning_app::{Adapters, AppSettings, Kenning};
+use kenning_docs::DocumentWriter;
 use kenning_media::ObjectMedia;
 use kenning_payments::Sandbox;
 use kenning_store::{SqlStore, StoreOptions};
@@ -44,13 +45,17 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<SqlStore> {
 pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning> {
     let media = ObjectMedia::local(&settings.data_dir.join("media"))
         .map_err(|e| anyhow::anyhow!("media directory: {e}"))?;
+    let search = search::CatalogSearch::new().map_err(|e| anyhow::anyhow!("search index: {e}"))?;
     Ok(Kenning::new(
-        Arc::new(store),
-        Arc::new(Sandbox),
-        Arc::new(media),
-        Arc::new(recommendations::HybridRecommender::default()),
-        Arc::new(search::CatalogSearch::new().map_err(|e| anyhow::anyhow!("search index: {e}"))?),
-        Arc::new(SystemClock),
+        Adapters {
+            store: Arc::new(store),
+            payments: Arc::new(Sandbox),
+            media: Arc::new(media),
+            recommender: Arc::new(recommendations::HybridRecommender::default()),
+            search: Arc::new(search),
+            documents: Arc::new(DocumentWriter),
+            clock: Arc::new(SystemClock),
+        },
         AppSettings {
             platform_fee_bps: settings.platform_fee_bps,
             cache_ms: settings.cache_ms,

@@ -80,6 +80,8 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(media::save_progress))
         .routes(routes!(records::my_records))
         .routes(routes!(records::product_records))
+        .routes(routes!(records::verify_certificate))
+        .routes(routes!(records::my_certificates))
         .routes(routes!(reviews::list_reviews))
         .routes(routes!(reviews::write_review))
         .routes(routes!(search::search))

@@ -235,3 +235,77 @@ pub async fn product_records(
     let records = state.app.product_records(&user, product).await?;
     Ok(download(&state, &headers, &records))
 }
+
+/// A certificate of completion as anyone may check it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CertificateResponse {
+    pub code: String,
+    pub holder: String,
+    pub product_id: String,
+    pub product_title: String,
+    pub creator: String,
+    pub lessons: i64,
+    pub issued_at: String,
+    /// The public page that verifies it.
+    pub verification_url: String,
+    /// The certificate as a PDF.
+    pub pdf_url: String,
+}
+
+impl CertificateResponse {
+    fn new(
+        c: &kenning_domain::certificate::Certificate,
+        locale: kenning_domain::locale::Locale,
+        base: &str,
+    ) -> Self {
+        let url = crate::pages::certificates::verification_url(base, c);
+        CertificateResponse {
+            code: c.code.to_string(),
+            holder: c.holder_name.clone(),
+            product_id: c.product_id.to_string(),
+            product_title: c.product_title.get(locale).to_owned(),
+            creator: c.creator_name.clone(),
+            lessons: c.lessons,
+            issued_at: timestamp(c.issued_at_ms),
+            pdf_url: format!("{url}/pdf"),
+            verification_url: url,
+        }
+    }
+}
+
+/// Verify a certificate by its code (anyone).
+#[utoipa::path(get, path = "/api/v1/certificates/{code}", tag = "learning",
+    params(("code" = String, Path, description = "The code printed on the certificate")),
+    responses((status = 200, body = CertificateResponse), (status = 404, body = ErrorResponse)))]
+pub async fn verify_certificate(
+    State(state): State<AppState>,
+    crate::context::Ctx(ctx): crate::context::Ctx,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<CertificateResponse>, HttpError> {
+    let certificate = state.app.verify_certificate(&code).await?;
+    let base = public_base(&state, &headers);
+    Ok(Json(CertificateResponse::new(
+        &certificate,
+        ctx.locale,
+        &base,
+    )))
+}
+
+/// The caller's certificates, newest first.
+#[utoipa::path(get, path = "/api/v1/me/certificates", tag = "learning",
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<CertificateResponse>), (status = 401, body = ErrorResponse)))]
+pub async fn my_certificates(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    headers: HeaderMap,
+) -> Result<Json<Vec<CertificateResponse>>, HttpError> {
+    let base = public_base(&state, &headers);
+    let all = state.app.my_certificates(&user).await?;
+    Ok(Json(
+        all.iter()
+            .map(|c| CertificateResponse::new(c, ctx.locale, &base))
+            .collect(),
+    ))
+}

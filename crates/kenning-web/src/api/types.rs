@@ -215,6 +215,9 @@ pub struct ProductDetailResponse {
     pub lessons: Vec<LessonSummary>,
     /// The caller holds an entitlement.
     pub owned: bool,
+    /// The caller's certificate code, once every lesson is done
+    /// (`/certificates/{code}` verifies it).
+    pub certificate: Option<String>,
 }
 
 impl ProductDetailResponse {
@@ -238,6 +241,7 @@ impl ProductDetailResponse {
                 })
                 .collect(),
             owned: d.owned,
+            certificate: d.certificate.as_ref().map(ToString::to_string),
         }
     }
 }

@@ -160,6 +160,8 @@ type Started = (i64, String);
 struct LibraryTemplate<'a> {
     page: Page<'a>,
     items: Vec<(Card, String, Option<Started>, Option<String>)>,
+    /// (product id, certificate code) of every certificate earned.
+    certificates: Vec<(String, String)>,
 }
 
 pub async fn library(
@@ -200,5 +202,16 @@ pub async fn library(
             )
         })
         .collect();
-    ok(&LibraryTemplate { page, items })
+    let certificates = state
+        .app
+        .my_certificates(&user)
+        .await?
+        .iter()
+        .map(|c| (c.product_id.to_string(), c.code.to_string()))
+        .collect();
+    ok(&LibraryTemplate {
+        page,
+        items,
+        certificates,
+    })
 }

@@ -2,6 +2,7 @@
 //! time); every string in them comes from `locales/` through [`Page`].
 
 mod account;
+pub(crate) mod certificates;
 mod checkout;
 mod forms;
 mod live;
@@ -67,6 +68,8 @@ pub fn router() -> Router<AppState> {
             get(|| script(include_str!("../../assets/live.js"))),
         )
         .route("/live/{id}", get(live::room))
+        .route("/certificates/{code}", get(certificates::page))
+        .route("/certificates/{code}/pdf", get(certificates::pdf))
         .route("/studio/products/{id}/live", post(studio::schedule_live))
         .route("/lessons/{id}/progress", post(storefront::save_progress))
         .fallback(|| async { ErrorReport::not_found() })

@@ -265,6 +265,8 @@ struct ProductTemplate<'a> {
     live: Option<super::live::LiveBlock>,
     /// (session product id, when) of live sessions that come with this product.
     included_live: Vec<(String, String)>,
+    /// The viewer's certificate code, once earned.
+    certificate: Option<String>,
 }
 
 /// Five stars, `n` of them filled.
@@ -302,6 +304,7 @@ pub async fn product(
         .map(|s| (s.product_id.to_string(), page.datetime(&s.starts_at_ms)))
         .collect();
     let template = ProductTemplate {
+        certificate: detail.certificate.as_ref().map(ToString::to_string),
         live,
         included_live,
         rating: rating_label(&page, &p.rating),

@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod catalog;
+mod certificates;
 mod cli;
 mod demo;
 mod drip;

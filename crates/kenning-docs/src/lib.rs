@@ -1,0 +1,41 @@
+//! Documents Kenning writes: certificates of completion as PDF, and copies of PDF and
+//! EPUB files marked for the one buyer who downloads them, so a leaked copy can be
+//! traced. Pure byte transformations: callers bring the bytes and the words (already in
+//! the reader's language) and store the result.
+//!
+//! PDFs are read and written with `lopdf`; EPUBs are zip archives (`zip`). Text uses
+//! fonts every PDF reader knows without embedding: Helvetica for plain ASCII and Adobe's
+//! STSong-Light (with the UniGB-UCS2-H encoding) for everything else, so names and titles
+//! in Chinese print without shipping a font.
+
+mod epub;
+mod pdf;
+
+use kenning_app::ports::{BuyerMark, CertificateText, DocumentError, Documents};
+use kenning_domain::media::MediaKind;
+
+pub use epub::mark_epub;
+pub use pdf::{certificate_pdf, mark_pdf};
+
+/// The [`Documents`] port over this crate.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DocumentWriter;
+
+impl Documents for DocumentWriter {
+    fn certificate_pdf(&self, text: &CertificateText) -> Result<Vec<u8>, DocumentError> {
+        certificate_pdf(text)
+    }
+
+    fn mark(
+        &self,
+        kind: MediaKind,
+        original: &[u8],
+        mark: &BuyerMark,
+    ) -> Result<Vec<u8>, DocumentError> {
+        match kind {
+            MediaKind::Pdf => mark_pdf(original, mark),
+            MediaKind::Epub => mark_epub(original, mark),
+            MediaKind::Video | MediaKind::Audio => Ok(original.to_vec()),
+        }
+    }
+}

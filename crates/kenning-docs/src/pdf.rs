@@ -1,0 +1,380 @@
+//! Certificates written from scratch, and PDF copies marked for one buyer.
+
+use kenning_app::ports::{BuyerMark, CertificateText, DocumentError};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
+
+/// A4 landscape, in points.
+const A4_WIDE: (f32, f32) = (842.0, 595.0);
+/// Resource names of the two fonts.
+const LATIN: &str = "KnHelv";
+const CJK: &str = "KnSong";
+
+fn write_error(e: impl std::fmt::Display) -> DocumentError {
+    DocumentError::Write(e.to_string())
+}
+
+/// Helvetica, for text that is plain ASCII.
+fn latin_font() -> Dictionary {
+    dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type1",
+        "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    }
+}
+
+/// Adobe's STSong-Light, a font every reader provides for Simplified Chinese; with the
+/// UniGB-UCS2-H encoding, text is written as UTF-16BE code units. Its Latin glyphs are
+/// half width (CIDs 1–95).
+fn cjk_font() -> Dictionary {
+    dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type0",
+        "BaseFont" => "STSong-Light",
+        "Encoding" => "UniGB-UCS2-H",
+        "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+            "Type" => "Font",
+            "Subtype" => "CIDFontType0",
+            "BaseFont" => "STSong-Light",
+            "CIDSystemInfo" => dictionary! {
+                "Registry" => Object::string_literal("Adobe"),
+                "Ordering" => Object::string_literal("GB1"),
+                "Supplement" => 2,
+            },
+            "FontDescriptor" => dictionary! {
+                "Type" => "FontDescriptor",
+                "FontName" => "STSong-Light",
+                "Flags" => 6,
+                "FontBBox" => vec![(-25).into(), (-254).into(), 1000.into(), 880.into()],
+                "ItalicAngle" => 0,
+                "Ascent" => 880,
+                "Descent" => -120,
+                "CapHeight" => 880,
+                "StemV" => 93,
+            },
+            "DW" => 1000,
+            "W" => vec![1.into(), 95.into(), 500.into()],
+        })],
+    }
+}
+
+/// A string operand and the font to show it in.
+fn shown(text: &str) -> (&'static str, Vec<u8>) {
+    if text.is_ascii() {
+        let mut out = Vec::with_capacity(text.len() + 2);
+        out.push(b'(');
+        for b in text.bytes().filter(|b| !b.is_ascii_control()) {
+            if matches!(b, b'(' | b')' | b'\\') {
+                out.push(b'\\');
+            }
+            out.push(b);
+        }
+        out.push(b')');
+        (LATIN, out)
+    } else {
+        let mut out = Vec::with_capacity(text.len() * 4 + 2);
+        out.push(b'<');
+        for unit in text.chars().filter(|c| !c.is_control()).flat_map(|c| {
+            let mut buf = [0u16; 2];
+            c.encode_utf16(&mut buf).to_vec()
+        }) {
+            out.extend_from_slice(format!("{unit:04X}").as_bytes());
+        }
+        out.push(b'>');
+        (CJK, out)
+    }
+}
+
+/// Roughly how wide `text` is at `size` (for centring): Helvetica averages about half an
+/// em; in STSong ASCII is half width and everything else full width.
+fn width(text: &str, size: f32) -> f32 {
+    let ems: f32 = if text.is_ascii() {
+        text.chars()
+            .map(|c| match c {
+                'i' | 'l' | 'j' | 't' | 'f' | 'I' | '.' | ',' | ' ' | '·' => 0.3,
+                'm' | 'w' | 'M' | 'W' => 0.85,
+                c if c.is_ascii_uppercase() => 0.68,
+                _ => 0.55,
+            })
+            .sum()
+    } else {
+        text.chars()
+            .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+            .sum()
+    };
+    ems * size
+}
+
+/// Content-stream operators that show one line of text at (x, y).
+fn text_at(text: &str, size: f32, x: f32, y: f32) -> Vec<u8> {
+    let (font, operand) = shown(text);
+    let mut out = format!("BT /{font} {size} Tf {x:.1} {y:.1} Td ").into_bytes();
+    out.extend_from_slice(&operand);
+    out.extend_from_slice(b" Tj ET\n");
+    out
+}
+
+fn centred(text: &str, size: f32, y: f32) -> Vec<u8> {
+    let x = ((A4_WIDE.0 - width(text, size)) / 2.0).max(20.0);
+    text_at(text, size, x, y)
+}
+
+/// PDF text strings (metadata) are UTF-16BE with a byte-order mark.
+fn text_string(text: &str) -> Object {
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// A one-page certificate of completion.
+pub fn certificate_pdf(text: &CertificateText) -> Result<Vec<u8>, DocumentError> {
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let latin = doc.add_object(latin_font());
+    let cjk = doc.add_object(cjk_font());
+    let resources = doc.add_object(dictionary! {
+        "Font" => dictionary! { LATIN => latin, CJK => cjk },
+    });
+    let (w, h) = A4_WIDE;
+    let mut content = Vec::new();
+    // Two frames, the outer one in a deep teal.
+    content.extend_from_slice(
+        format!(
+            "q 0.06 0.36 0.4 RG 4 w 24 24 {:.1} {:.1} re S 1 w 36 36 {:.1} {:.1} re S Q\n",
+            w - 48.0,
+            h - 48.0,
+            w - 72.0,
+            h - 72.0
+        )
+        .as_bytes(),
+    );
+    content.extend_from_slice(b"0.06 0.36 0.4 rg\n");
+    content.extend(centred(&text.title, 32.0, 450.0));
+    content.extend_from_slice(b"0.2 0.2 0.2 rg\n");
+    content.extend(centred(&text.preamble, 14.0, 395.0));
+    content.extend(centred(&text.holder, 30.0, 345.0));
+    content.extend(centred(&text.completed, 14.0, 300.0));
+    content.extend(centred(&text.product, 22.0, 255.0));
+    content.extend(centred(&text.details, 12.0, 210.0));
+    content.extend_from_slice(b"0.45 0.45 0.45 rg\n");
+    content.extend(centred(&text.verification, 10.0, 70.0));
+    let content_id = doc.add_object(Stream::new(Dictionary::new(), content));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), w.into(), h.into()],
+        "Contents" => content_id,
+        "Resources" => resources,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![page_id.into()],
+            "Count" => 1,
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    let info = doc.add_object(dictionary! {
+        "Title" => text_string(&format!("{} · {}", text.title, text.holder)),
+        "Subject" => text_string(&text.product),
+        "Keywords" => text_string(&text.verification),
+        "Producer" => Object::string_literal("Kenning"),
+    });
+    doc.trailer.set("Root", catalog);
+    doc.trailer.set("Info", info);
+    doc.compress();
+    save(&mut doc)
+}
+
+fn save(doc: &mut Document) -> Result<Vec<u8>, DocumentError> {
+    let mut out = Vec::new();
+    doc.save_to(&mut out).map_err(write_error)?;
+    Ok(out)
+}
+
+/// The page's MediaBox (looked up the page tree when inherited); US Letter if none.
+fn media_box(doc: &Document, page: ObjectId) -> (f32, f32) {
+    let mut node = doc.get_dictionary(page).ok();
+    for _ in 0..32 {
+        let Some(dict) = node else { break };
+        if let Ok(Object::Array(b)) = dict.get(b"MediaBox").and_then(|o| match o {
+            Object::Reference(id) => doc.get_object(*id),
+            other => Ok(other),
+        }) {
+            let n = |i: usize| b.get(i).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
+            return (n(0), n(1));
+        }
+        node = dict
+            .get(b"Parent")
+            .and_then(Object::as_reference)
+            .and_then(|id| doc.get_dictionary(id))
+            .ok();
+    }
+    (0.0, 0.0)
+}
+
+/// A copy of a PDF with the buyer's mark: in the document information (Subject,
+/// Keywords and a `KenningLicensee` entry) and as a line of small grey text at the foot of
+/// every page. The original page content is wrapped in q/Q first, so whatever state it
+/// leaves does not move or hide the mark.
+pub fn mark_pdf(original: &[u8], mark: &BuyerMark) -> Result<Vec<u8>, DocumentError> {
+    let mut doc =
+        Document::load_mem(original).map_err(|e| DocumentError::Unreadable(e.to_string()))?;
+    if doc.is_encrypted() {
+        return Err(DocumentError::Unreadable("encrypted".into()));
+    }
+    let latin = doc.add_object(latin_font());
+    let cjk = doc.add_object(cjk_font());
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    if pages.is_empty() {
+        return Err(DocumentError::Unreadable("no pages".into()));
+    }
+    for page in pages {
+        add_fonts(&mut doc, page, latin, cjk)?;
+        let (x0, y0) = media_box(&doc, page);
+        let save = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
+        let mut stamp = b"Q\nq 0.5 0.5 0.5 rg\n".to_vec();
+        stamp.extend(text_at(&mark.line, 7.0, x0 + 24.0, y0 + 12.0));
+        stamp.extend_from_slice(b"Q\n");
+        let stamp = doc.add_object(Stream::new(Dictionary::new(), stamp));
+        let dict = doc.get_dictionary(page).map_err(write_error)?;
+        let mut contents: Vec<Object> = match dict.get(b"Contents") {
+            Ok(Object::Reference(id)) => match doc.get_object(*id) {
+                Ok(Object::Array(items)) => items.clone(),
+                _ => vec![Object::Reference(*id)],
+            },
+            Ok(Object::Array(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        contents.insert(0, Object::Reference(save));
+        contents.push(Object::Reference(stamp));
+        doc.get_object_mut(page)
+            .and_then(Object::as_dict_mut)
+            .map_err(write_error)?
+            .set("Contents", contents);
+    }
+    let mut info = match doc.trailer.get(b"Info") {
+        Ok(Object::Reference(id)) => doc.get_dictionary(*id).cloned().unwrap_or_default(),
+        Ok(Object::Dictionary(d)) => d.clone(),
+        _ => Dictionary::new(),
+    };
+    info.set("Subject", text_string(&mark.line));
+    info.set("Keywords", text_string(&mark.reference));
+    info.set(
+        "KenningLicensee",
+        text_string(&format!("{} · {}", mark.holder_name, mark.reference)),
+    );
+    let info = doc.add_object(info);
+    doc.trailer.set("Info", info);
+    save(&mut doc)
+}
+
+/// Makes both fonts available on the page under names no document is likely to use.
+fn add_fonts(
+    doc: &mut Document,
+    page: ObjectId,
+    latin: ObjectId,
+    cjk: ObjectId,
+) -> Result<(), DocumentError> {
+    let resources = doc
+        .get_or_create_resources(page)
+        .and_then(Object::as_dict_mut)
+        .map_err(write_error)?;
+    let shared_fonts = match resources.get(b"Font") {
+        Ok(Object::Reference(id)) => Some(*id),
+        Ok(Object::Dictionary(_)) => None,
+        _ => {
+            resources.set("Font", Dictionary::new());
+            None
+        }
+    };
+    let fonts = match shared_fonts {
+        Some(id) => doc.get_object_mut(id).and_then(Object::as_dict_mut),
+        None => resources.get_mut(b"Font").and_then(Object::as_dict_mut),
+    }
+    .map_err(write_error)?;
+    fonts.set(LATIN, latin);
+    fonts.set(CJK, cjk);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text() -> CertificateText {
+        CertificateText {
+            title: "Certificate of completion".into(),
+            preamble: "This certifies that".into(),
+            holder: "陈晨".into(),
+            completed: "has completed".into(),
+            product: "Rust 实战".into(),
+            details: "6 lessons".into(),
+            verification: "Certificate ABCD-EFGH · verify at http://x/certificates/ABCD-EFGH"
+                .into(),
+        }
+    }
+
+    fn page_text(doc: &Document) -> String {
+        let mut doc = doc.clone();
+        doc.decompress();
+        let page = *doc.get_pages().values().next().unwrap();
+        String::from_utf8_lossy(&doc.get_page_content(page)).into_owned()
+    }
+
+    #[test]
+    fn a_certificate_is_a_one_page_pdf_with_its_verification_line() {
+        let bytes = certificate_pdf(&text()).unwrap();
+        assert!(bytes.starts_with(b"%PDF-1.7"));
+        let doc = Document::load_mem(&bytes).unwrap();
+        assert_eq!(doc.get_pages().len(), 1);
+        let content = page_text(&doc);
+        // The verification line holds a "·", so it is shown in STSong: "ABCD" as UTF-16.
+        assert!(content.contains("0041004200430044"), "{content}");
+        // The Chinese name is shown in STSong as UTF-16 code units.
+        assert!(content.contains("<96486668>"), "{content}");
+    }
+
+    #[test]
+    fn a_marked_pdf_carries_the_buyer_on_every_page_and_in_its_metadata() {
+        let original = certificate_pdf(&text()).unwrap();
+        let mark = BuyerMark {
+            line: "Licensed to Ana - order 42".into(),
+            holder_name: "Ana".into(),
+            reference: "order 42".into(),
+        };
+        let marked = mark_pdf(&original, &mark).unwrap();
+        let doc = Document::load_mem(&marked).unwrap();
+        let content = page_text(&doc);
+        assert!(
+            content.contains("(Licensed to Ana - order 42) Tj"),
+            "{content}"
+        );
+        assert!(content.starts_with("q\n"));
+        let info = doc
+            .trailer
+            .get(b"Info")
+            .and_then(Object::as_reference)
+            .unwrap();
+        let info = doc.get_dictionary(info).unwrap();
+        assert!(info.has(b"KenningLicensee"));
+        // The original text is still there.
+        assert!(content.contains("<96486668>"));
+    }
+
+    #[test]
+    fn what_is_not_a_pdf_is_refused() {
+        let mark = BuyerMark {
+            line: "x".into(),
+            holder_name: "x".into(),
+            reference: "x".into(),
+        };
+        assert!(matches!(
+            mark_pdf(b"not a pdf", &mark),
+            Err(DocumentError::Unreadable(_))
+        ));
+    }
+}
