@@ -58,59 +58,72 @@ fn cjk_font() -> Dictionary {
     }
 }
 
-/// A string operand and the font to show it in.
-fn shown(text: &str) -> (&'static str, Vec<u8>) {
-    if text.is_ascii() {
-        let mut out = Vec::with_capacity(text.len() + 2);
-        out.push(b'(');
-        for b in text.bytes().filter(|b| !b.is_ascii_control()) {
-            if matches!(b, b'(' | b')' | b'\\') {
-                out.push(b'\\');
-            }
-            out.push(b);
-        }
-        out.push(b')');
-        (LATIN, out)
-    } else {
-        let mut out = Vec::with_capacity(text.len() * 4 + 2);
-        out.push(b'<');
-        for unit in text.chars().filter(|c| !c.is_control()).flat_map(|c| {
-            let mut buf = [0u16; 2];
-            c.encode_utf16(&mut buf).to_vec()
-        }) {
-            out.extend_from_slice(format!("{unit:04X}").as_bytes());
-        }
-        out.push(b'>');
-        (CJK, out)
-    }
+/// Characters Helvetica shows with WinAnsiEncoding: ASCII and Latin-1 (byte = code
+/// point), such as "·" and "é". Everything else goes to STSong.
+fn in_win_ansi(c: char) -> bool {
+    let c = u32::from(c);
+    (0x20..0x7F).contains(&c) || (0xA0..=0xFF).contains(&c)
 }
 
-/// Roughly how wide `text` is at `size` (for centring): Helvetica averages about half an
-/// em; in STSong ASCII is half width and everything else full width.
+/// The text split into runs of one font each, with the string operand of each run.
+fn runs(text: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let mut out: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    for c in text.chars().filter(|c| !c.is_control()) {
+        let font = if in_win_ansi(c) { LATIN } else { CJK };
+        if out.last().is_none_or(|(f, _)| *f != font) {
+            out.push((font, Vec::new()));
+        }
+        if let Some((_, bytes)) = out.last_mut() {
+            if font == LATIN {
+                let byte = u8::try_from(u32::from(c)).unwrap_or(b'?');
+                if matches!(byte, b'(' | b')' | b'\\') {
+                    bytes.push(b'\\');
+                }
+                bytes.push(byte);
+            } else {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    bytes.extend_from_slice(format!("{unit:04X}").as_bytes());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Roughly how wide `text` is at `size` (for centring): Helvetica's letters average a
+/// little over half an em, STSong's ideographs are one em.
 fn width(text: &str, size: f32) -> f32 {
-    let ems: f32 = if text.is_ascii() {
-        text.chars()
-            .map(|c| match c {
-                'i' | 'l' | 'j' | 't' | 'f' | 'I' | '.' | ',' | ' ' | '·' => 0.3,
-                'm' | 'w' | 'M' | 'W' => 0.85,
-                c if c.is_ascii_uppercase() => 0.68,
-                _ => 0.55,
-            })
-            .sum()
-    } else {
-        text.chars()
-            .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-            .sum()
-    };
+    let ems: f32 = text
+        .chars()
+        .map(|c| match c {
+            c if !in_win_ansi(c) => 1.0,
+            'i' | 'l' | 'j' | 't' | 'f' | 'I' | '.' | ',' | ' ' | '·' | ':' => 0.28,
+            'm' | 'w' | 'M' | 'W' => 0.85,
+            c if c.is_ascii_uppercase() => 0.68,
+            _ => 0.55,
+        })
+        .sum();
     ems * size
 }
 
-/// Content-stream operators that show one line of text at (x, y).
+/// Content-stream operators that show one line of text at (x, y), switching fonts
+/// between runs.
 fn text_at(text: &str, size: f32, x: f32, y: f32) -> Vec<u8> {
-    let (font, operand) = shown(text);
-    let mut out = format!("BT /{font} {size} Tf {x:.1} {y:.1} Td ").into_bytes();
-    out.extend_from_slice(&operand);
-    out.extend_from_slice(b" Tj ET\n");
+    let mut out = format!("BT {x:.1} {y:.1} Td ").into_bytes();
+    for (font, operand) in runs(text) {
+        out.extend_from_slice(format!("/{font} {size} Tf ").as_bytes());
+        let (open, close) = if font == LATIN {
+            (b'(', b')')
+        } else {
+            (b'<', b'>')
+        };
+        out.push(open);
+        out.extend_from_slice(&operand);
+        out.push(close);
+        out.extend_from_slice(b" Tj ");
+    }
+    out.extend_from_slice(b"ET\n");
     out
 }
 
@@ -332,8 +345,8 @@ mod tests {
         let doc = Document::load_mem(&bytes).unwrap();
         assert_eq!(doc.get_pages().len(), 1);
         let content = page_text(&doc);
-        // The verification line holds a "·", so it is shown in STSong: "ABCD" as UTF-16.
-        assert!(content.contains("0041004200430044"), "{content}");
+        // Latin text (with its "·") in Helvetica, the Chinese name in STSong as UTF-16.
+        assert!(content.contains("(Certificate ABCD-EFGH "), "{content}");
         // The Chinese name is shown in STSong as UTF-16 code units.
         assert!(content.contains("<96486668>"), "{content}");
     }

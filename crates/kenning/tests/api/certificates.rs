@@ -235,12 +235,7 @@ async fn pdf_and_epub_downloads_carry_the_buyers_mark(app: &TestApp) {
     doc.decompress();
     let page = doc.get_pages().values().next().copied().unwrap_or((0, 0));
     let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
-    // The footer line, small, in the font that shows any script ("Licensed to Test · …"
-    // as UTF-16).
-    assert!(
-        content.contains("/KnSong 7 Tf") && content.contains("0054006500730074"),
-        "{content}"
-    );
+    assert!(content.contains("(Licensed to Test "), "{content}");
     // Ranges come from the same marked copy.
     let (status, head) = download(app, &pdf_url, Some("bytes=0-99")).await;
     assert_eq!(status, StatusCode::PARTIAL_CONTENT);
