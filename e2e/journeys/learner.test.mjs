@@ -1,6 +1,7 @@
 // A visitor finds a course, previews it, signs up, is declined once, pays, and studies —
 // in Simplified Chinese and in English, through the real pages.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { shot, useKenning } from '../support.mjs';
 
@@ -14,6 +15,7 @@ const journeys = [
     search: '数据库',
     found: '写给应用工程师的数据库内核课',
     review: '例子清楚，节奏正好。',
+    name: '小明',
     chat: '大家好！',
     question: '回放会保留多久？',
     words: { catalog: '全部内容', register: '注册', buy: '立即购买', declined: '银行卡被拒绝', owned: '购买成功', start: '开始学习', library: '我的学习' },
@@ -25,6 +27,7 @@ const journeys = [
     search: 'databse',
     found: 'Database Internals for Application Engineers',
     review: 'Clear examples and a good pace.',
+    name: 'Sam',
     chat: 'Hello everyone!',
     question: 'How long is the replay kept?',
     words: { catalog: 'Catalog', register: 'Sign up', buy: 'Buy now', declined: 'declined', owned: 'Thank you', start: 'Start learning', library: 'My library' },
@@ -69,7 +72,7 @@ for (const j of journeys) {
       // Sign up from the product page and come back to it.
       await page.click('[data-test=nav-register]');
       await page.fill('input[name=email]', `learner-${j.locale}-${Date.now()}@example.com`);
-      await page.fill('input[name=display_name]', j.locale === 'zh-CN' ? '小明' : 'Sam');
+      await page.fill('input[name=display_name]', j.name);
       await page.fill('input[name=password]', 'short');
       await page.click('[data-test=submit]');
       await page.waitForSelector('[data-test=form-error]');
@@ -165,6 +168,30 @@ for (const j of journeys) {
       await page.click('[data-test=chat-send]');
       await page.waitForSelector(`[data-test=question] >> text=${j.question}`);
       await shot(page, `${j.locale}-11-live-room`);
+
+      // Finish every lesson: the certificate is issued, verifiable, and downloads as a PDF.
+      await page.goto(productUrl);
+      const lessonUrls = await page
+        .locator('[data-test=lesson-row] a')
+        .evaluateAll((links) => links.map((a) => a.href));
+      for (const url of lessonUrls) {
+        await page.goto(url);
+        if (await page.locator('[data-test=mark-done]').count()) {
+          await page.click('[data-test=mark-done]');
+          await page.waitForSelector('[data-test=lesson-done]');
+        }
+      }
+      await page.goto(productUrl);
+      await page.click('[data-test=certificate-link]');
+      await page.waitForSelector('[data-test=certificate]');
+      assert.equal((await page.textContent('[data-test=certificate-holder]')).trim(), j.name);
+      await shot(page, `${j.locale}-12-certificate`);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-test=certificate-pdf]'),
+      ]);
+      const pdf = readFileSync(await download.path());
+      assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
     } finally {
       await context.close();
     }

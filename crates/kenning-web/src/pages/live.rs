@@ -48,7 +48,8 @@ struct RoomTemplate<'a> {
     live: LiveBlock,
     moderator: bool,
     stream_url: String,
-    /// The stream is a file or an HLS address a `<video>` can try to play.
+    /// The stream is a file a `<video>` plays by itself (HLS needs a player library, so
+    /// it gets the link only).
     playable: bool,
     /// (lesson id, title) of the session's lessons, where the replay is attached.
     replays: Vec<(String, String)>,
@@ -88,7 +89,7 @@ pub async fn room(
         live: LiveBlock::new(&page, &room),
         moderator: room.moderator,
         playable: url.starts_with("http")
-            && [".m3u8", ".mp4", ".webm", ".ogg"]
+            && [".mp4", ".webm", ".ogg"]
                 .iter()
                 .any(|ext| path.ends_with(ext)),
         stream_url: room.schedule.stream_url.clone(),
