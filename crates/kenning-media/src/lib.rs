@@ -1,5 +1,5 @@
 //! Object storage for uploaded media through the `object_store` crate: a local directory
-//! by default; S3-compatible stores plug in behind the same `ObjectStore` trait.
+//! by default, or an S3-compatible bucket (AWS, MinIO, Ceph, R2 …) by configuration.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
 use kenning_app::ports::{ByteStream, MediaStore, PutStreamError};
+use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{
@@ -34,7 +35,31 @@ impl ObjectMedia {
         })
     }
 
-    /// Any other object store (S3-compatible, in-memory for tests …).
+    /// An S3 bucket, or a bucket of an S3-compatible service at `endpoint`. Credentials
+    /// come from the standard AWS environment variables. Addresses are path-style, which
+    /// every compatible service understands; a plain-http endpoint is allowed (a service
+    /// on the same private network).
+    pub fn s3(
+        bucket: &str,
+        endpoint: Option<&str>,
+        region: Option<&str>,
+    ) -> Result<ObjectMedia, String> {
+        let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+        if let Some(endpoint) = endpoint {
+            builder = builder
+                .with_endpoint(endpoint)
+                .with_allow_http(endpoint.starts_with("http://"));
+        }
+        if let Some(region) = region {
+            builder = builder.with_region(region);
+        }
+        let store = builder.build().map_err(|e| e.to_string())?;
+        Ok(ObjectMedia {
+            store: Arc::new(store),
+        })
+    }
+
+    /// Any other object store (in-memory for tests …).
     pub fn new(store: Arc<dyn ObjectStore>) -> ObjectMedia {
         ObjectMedia { store }
     }

@@ -24,6 +24,19 @@ pub struct Settings {
     pub max_media_mb: Option<u64>,
     /// The address people reach the server at, for links used outside the browser.
     pub public_url: Option<String>,
+    /// Media in an S3-compatible bucket instead of the data directory.
+    pub s3: Option<S3Settings>,
+}
+
+/// Where media goes when it goes to S3 (or MinIO, Ceph, R2 …). Credentials come from
+/// the standard `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` (/ `AWS_SESSION_TOKEN`)
+/// variables, never from the configuration file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// For S3-compatible services; unset means AWS itself.
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
 }
 
 /// The file form: every key optional; unknown keys are an error so typos are caught.
@@ -39,6 +52,9 @@ pub struct FileSettings {
     pub cache_ms: Option<i64>,
     pub max_media_mb: Option<u64>,
     pub public_url: Option<String>,
+    pub s3_bucket: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
 }
 
 impl FileSettings {
@@ -84,6 +100,16 @@ pub struct Overrides {
     /// Public address of the server (e.g. https://learn.example.com) for podcast feeds.
     #[arg(long, env = "KENNING_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Keep media in this S3 bucket (credentials from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY).
+    #[arg(long, env = "KENNING_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// Endpoint of an S3-compatible service (e.g. http://127.0.0.1:9000).
+    #[arg(long, env = "KENNING_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    /// Region of the bucket.
+    #[arg(long, env = "KENNING_S3_REGION", global = true)]
+    pub s3_region: Option<String>,
 }
 
 impl Settings {
@@ -126,6 +152,15 @@ impl Settings {
             cache_ms: overrides.cache_ms.or(file.cache_ms).unwrap_or(1000).max(0),
             max_media_mb: overrides.max_media_mb.or(file.max_media_mb),
             public_url: overrides.public_url.clone().or(file.public_url),
+            s3: overrides
+                .s3_bucket
+                .clone()
+                .or(file.s3_bucket)
+                .map(|bucket| S3Settings {
+                    bucket,
+                    endpoint: overrides.s3_endpoint.clone().or(file.s3_endpoint),
+                    region: overrides.s3_region.clone().or(file.s3_region),
+                }),
         })
     }
 }

@@ -43,8 +43,12 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<SqlStore> {
 
 /// The application over real adapters.
 pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning> {
-    let media = ObjectMedia::local(&settings.data_dir.join("media"))
-        .map_err(|e| anyhow::anyhow!("media directory: {e}"))?;
+    let media = match &settings.s3 {
+        Some(s3) => ObjectMedia::s3(&s3.bucket, s3.endpoint.as_deref(), s3.region.as_deref())
+            .map_err(|e| anyhow::anyhow!("S3 media bucket: {e}"))?,
+        None => ObjectMedia::local(&settings.data_dir.join("media"))
+            .map_err(|e| anyhow::anyhow!("media directory: {e}"))?,
+    };
     let search = search::CatalogSearch::new().map_err(|e| anyhow::anyhow!("search index: {e}"))?;
     Ok(Kenning::new(
         Adapters {

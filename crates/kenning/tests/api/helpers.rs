@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use kenning::config::S3Settings;
 use kenning::{Settings, build_app, open_store};
 use kenning_app::Kenning;
 use kenning_app::accounts::{CurrentUser, Registration};
@@ -68,6 +69,11 @@ fn unique(prefix: &str) -> String {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, None).await
+    }
+
+    /// A server whose media goes to an S3-compatible bucket.
+    pub async fn spawn_with(backend: Backend, s3: Option<S3Settings>) -> TestApp {
         let data_dir = std::env::temp_dir().join(unique("kenning-test-"));
         let (database_url, pg_database) = match backend {
             Backend::Sqlite => (
@@ -89,7 +95,7 @@ impl TestApp {
                 (replace_database(&admin, &name), Some((admin, name)))
             }
         };
-        let (app, addr, shutdown, server) = start_server(&data_dir, &database_url).await;
+        let (app, addr, shutdown, server) = start_server(&data_dir, &database_url, s3).await;
         let db = AnyPool::connect(&database_url)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -153,6 +159,10 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
     }
 
     /// A single integer from SQL (test-side checks of what was written).
@@ -331,6 +341,7 @@ impl TestApp {
 async fn start_server(
     data_dir: &std::path::Path,
     database_url: &str,
+    s3: Option<S3Settings>,
 ) -> (
     Kenning,
     SocketAddr,
@@ -348,6 +359,7 @@ async fn start_server(
         // Small, so that the upload limit can be tested with a small file.
         max_media_mb: Some(1),
         public_url: None,
+        s3,
     };
     let store = open_store(&settings)
         .await
@@ -391,7 +403,8 @@ impl Node {
 
 impl TestApp {
     pub async fn second_node(&self) -> Node {
-        let (_, addr, shutdown, server) = start_server(&self.data_dir, &self.database_url).await;
+        let (_, addr, shutdown, server) =
+            start_server(&self.data_dir, &self.database_url, None).await;
         Node {
             addr,
             shutdown,

@@ -16,4 +16,5 @@ mod orders;
 mod pages;
 mod recommendations;
 mod reviews;
+mod s3;
 mod search;
