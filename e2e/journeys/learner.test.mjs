@@ -198,6 +198,76 @@ for (const j of journeys) {
   });
 }
 
+test('a learner subscribes to an audio series in a podcast app', async () => {
+  const context = await env.chrome.browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${env.server.base}/register`);
+    await page.fill('input[name=email]', `listener-${Date.now()}@example.com`);
+    await page.fill('input[name=display_name]', 'Lee');
+    await page.fill('input[name=password]', 'a long enough password');
+    await page.click('[data-test=submit]');
+    await page.waitForSelector('[data-test=who]');
+    await page.fill('[data-test=searchbox]', 'Engineering Leadership Weekly');
+    await page.press('[data-test=searchbox]', 'Enter');
+    await page.click('[data-test=search-result] h3 >> nth=0');
+    await page.click('[data-test=buy]');
+    await page.fill('[data-test=card-number]', '4242 4242 4242 4242');
+    await page.click('[data-test=pay]');
+    await page.waitForSelector('[data-test=purchase-success]');
+
+    // The library gives a personal feed address, which a podcast app fetches without
+    // any cookie: it must parse as RSS with iTunes tags and playable enclosures.
+    await page.click('[data-test=nav-library]');
+    const feedUrl = await page.inputValue('[data-test=feed-url]');
+    const app = await env.chrome.browser.newContext();
+    try {
+      const podcastApp = await app.newPage();
+      await podcastApp.goto(env.server.base);
+      const feed = await podcastApp.evaluate(async (url) => {
+        const r = await fetch(url, { credentials: 'omit' });
+        const doc = new DOMParser().parseFromString(await r.text(), 'application/xml');
+        const items = [...doc.querySelectorAll('item')];
+        const enclosure = items[0]?.querySelector('enclosure');
+        const first = enclosure
+          ? await fetch(enclosure.getAttribute('url'), { headers: { Range: 'bytes=0-99' }, credentials: 'omit' })
+          : null;
+        return {
+          status: r.status,
+          type: r.headers.get('content-type'),
+          error: doc.querySelector('parsererror')?.textContent ?? null,
+          root: doc.documentElement.nodeName,
+          itunes: doc.getElementsByTagNameNS('http://www.itunes.com/dtds/podcast-1.0.dtd', 'author').length,
+          items: items.length,
+          enclosureType: enclosure?.getAttribute('type'),
+          rangeStatus: first?.status,
+          rangeBytes: first ? (await first.arrayBuffer()).byteLength : 0,
+        };
+      }, feedUrl);
+      assert.equal(feed.status, 200);
+      assert.equal(feed.error, null);
+      assert.equal(feed.root, 'rss');
+      assert.ok(feed.itunes > 0, 'iTunes tags');
+      assert.ok(feed.items >= 3, `${feed.items} episodes`);
+      assert.match(feed.enclosureType, /^audio\//);
+      assert.equal(feed.rangeStatus, 206);
+      assert.equal(feed.rangeBytes, 100);
+
+      // Rotating the address revokes the old one.
+      await page.click('[data-test=feed-rotate]');
+      const newUrl = await page.inputValue('[data-test=feed-url]');
+      assert.notEqual(newUrl, feedUrl);
+      const old = await podcastApp.evaluate(async (url) => (await fetch(url, { credentials: 'omit' })).status, feedUrl);
+      assert.equal(old, 404);
+      await shot(page, 'podcast-library');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await context.close();
+  }
+});
+
 test('the language can be switched by hand and is remembered', async () => {
   const context = await env.chrome.browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
