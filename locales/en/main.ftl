@@ -137,6 +137,12 @@ certificate-verified = Issued by this platform: the details below are on record.
 certificate-download = Download the PDF
 certificate-yours = Your certificate
 certificate-earned = You completed every lesson: your certificate is ready.
+media-kind-video = Video
+media-kind-audio = Audio
+media-kind-pdf = PDF
+media-kind-epub = EPUB
+file-size-kb = { $size } KB
+file-size-mb = { $size } MB
 
 ## Accounts
 register-title = Create your account

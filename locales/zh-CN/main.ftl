@@ -122,6 +122,12 @@ certificate-verified = 本证书由本平台颁发，以下信息已存档可查
 certificate-download = 下载 PDF
 certificate-yours = 我的证书
 certificate-earned = 你已完成全部课时，证书已生成。
+media-kind-video = 视频
+media-kind-audio = 音频
+media-kind-pdf = PDF
+media-kind-epub = EPUB
+file-size-kb = { $size } KB
+file-size-mb = { $size } MB
 
 ## Accounts
 register-title = 创建账号

@@ -304,6 +304,17 @@ impl Kenning {
         })
     }
 
+    /// The files attached to a product's lessons, for its creator or an admin (the
+    /// studio lists them).
+    pub async fn product_files(
+        &self,
+        user: &CurrentUser,
+        product: kenning_domain::ids::ProductId,
+    ) -> Result<Vec<Media>, AppError> {
+        self.editable_product(user, product).await?;
+        Ok(self.store.product_media(product).await?)
+    }
+
     /// The bytes `start..end` of a media file already opened with a valid link.
     pub async fn media_bytes(
         &self,

@@ -228,6 +228,8 @@ pub trait LearningStore: Send + Sync {
     async fn media(&self, id: MediaId) -> StoreResult<Option<Media>>;
     /// A lesson's media, oldest first.
     async fn lesson_media(&self, lesson: LessonId) -> StoreResult<Vec<Media>>;
+    /// Every file attached to the product's lessons, oldest first.
+    async fn product_media(&self, product: ProductId) -> StoreResult<Vec<Media>>;
     async fn progress(
         &self,
         account: AccountId,

@@ -85,6 +85,18 @@ impl LearningStore for SqlStore {
         found.iter().map(media).collect()
     }
 
+    async fn product_media(&self, product: ProductId) -> StoreResult<Vec<Media>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{MEDIA_SELECT} WHERE product_id = $1 ORDER BY created_at_ms, id"
+        ));
+        let found = sqlx::query(sql)
+            .bind(product.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(media).collect()
+    }
+
     async fn progress(
         &self,
         account: AccountId,

@@ -173,6 +173,8 @@ pub struct LessonLine {
     pub open: bool,
     /// Drip release, said in words: "opens on …" or "opens 7 days after purchase".
     pub release_note: Option<String>,
+    /// (kind, file name, size) of the attached files, in the studio.
+    pub files: Vec<(&'static str, String, String)>,
 }
 
 /// Lessons grouped under their chapters (lessons outside any chapter come first).
@@ -203,6 +205,7 @@ pub fn sections(page: &Page<'_>, detail: &ProductDetail) -> Vec<Section> {
             preview: l.preview,
             open: (open_all && waiting.is_none()) || l.preview,
             release_note,
+            files: Vec::new(),
         }
     };
     let mut out = Vec::new();

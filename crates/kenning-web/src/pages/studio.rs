@@ -391,6 +391,28 @@ pub async fn edit_product(
     } else {
         (None, Vec::new())
     };
+    let files = state.app.product_files(&user, id).await?;
+    let mut sections = super::storefront::sections(&page, &detail);
+    for line in sections.iter_mut().flat_map(|s| s.lessons.iter_mut()) {
+        line.files = files
+            .iter()
+            .filter(|m| m.lesson_id.to_string() == line.id)
+            .map(|m| {
+                let kib = m.bytes.div_ceil(1024);
+                let size = if kib >= 1024 {
+                    let tenths = m.bytes.saturating_mul(10) / 1_048_576;
+                    page.t_s(
+                        "file-size-mb",
+                        "size",
+                        &format!("{}.{}", tenths / 10, tenths % 10),
+                    )
+                } else {
+                    page.t_s("file-size-kb", "size", &kib.to_string())
+                };
+                (m.kind.as_str(), m.file_name.clone(), size)
+            })
+            .collect();
+    }
     let template = EditTemplate {
         live,
         other_products,
@@ -404,7 +426,7 @@ pub async fn edit_product(
             .iter()
             .map(|c| (c.id.to_string(), c.title.get(ctx.locale).to_owned()))
             .collect(),
-        sections: super::storefront::sections(&page, &detail),
+        sections,
         cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
         max_cover_mb: i64::try_from(state.app.settings().max_cover_bytes / (1024 * 1024))
             .unwrap_or(0),

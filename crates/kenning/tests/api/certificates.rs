@@ -203,6 +203,23 @@ async fn pdf_and_epub_downloads_carry_the_buyers_mark(app: &TestApp) {
     .unwrap_or_else(|e| panic!("{e}"));
     upload(app, &lessons[1], &creator, "notes.pdf", original.clone()).await;
     upload(app, &lessons[1], &creator, "tea.epub", epub()).await;
+    // The studio lists what is attached to each lesson.
+    let studio = app
+        .client
+        .get(app.url(&format!("/studio/products/{product}")))
+        .header("cookie", format!("kenning_session={creator}"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(
+        studio.contains("data-test=\"lesson-files\"")
+            && studio.contains("notes.pdf")
+            && studio.contains("tea.epub"),
+        "{studio}"
+    );
 
     let buyer = app.learner().await;
     app.buy(&buyer, &product).await;

@@ -283,6 +283,28 @@ async fn a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node(app: 
         .await;
     assert_eq!(json_of(r).await["answered"], true);
     assert_eq!(next(&mut sock_b).await["message"]["answered"], true);
+    // Operators may moderate any room; people without a ticket may not even try.
+    let (_, admin) = app.with_role(kenning_domain::account::Role::Admin).await;
+    let r = app
+        .put(
+            &format!("/api/v1/live/messages/{question_id}"),
+            Some(&admin),
+            json!({"action": "unpin"}),
+        )
+        .await;
+    assert_eq!(json_of(r).await["pinned"], false);
+    assert_eq!(next(&mut sock_b).await["message"]["pinned"], false);
+    expect_error(
+        app.put(
+            &format!("/api/v1/live/messages/{question_id}"),
+            Some(&stranger),
+            json!({"action": "pin"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "ticket_required",
+    )
+    .await;
     for socket in [sock_a, sock_b, sock_creator] {
         let mut socket = socket;
         let _ = socket.close(None).await;
@@ -291,7 +313,7 @@ async fn a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node(app: 
     // Messages persist, for ticket holders only.
     let kept = json_of(app.get(&format!("{path}/messages"), Some(&b)).await).await;
     assert_eq!(kept[0]["body"], "hello from A");
-    assert_eq!(kept[1]["pinned"], true);
+    assert_eq!(kept[1]["pinned"], false);
     assert_eq!(kept[1]["answered"], true);
     expect_error(
         app.get(&format!("{path}/messages"), Some(&stranger)).await,
