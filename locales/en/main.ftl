@@ -143,6 +143,21 @@ media-kind-pdf = PDF
 media-kind-epub = EPUB
 file-size-kb = { $size } KB
 file-size-mb = { $size } MB
+coupon-placeholder = Coupon code (optional)
+checkout-coupon = Coupon { $code }
+studio-coupons = Coupons
+studio-coupons-intro = A coupon takes a share or a fixed amount off one of your products, or all of them, until it expires or its uses run out.
+studio-coupon-create = Create coupon
+field-coupon-code = Code
+field-coupon-product = Product
+field-coupon-all-products = All my products
+field-coupon-percent = Percent off (1–99)
+field-coupon-max-uses = Uses (empty: no limit)
+field-coupon-expires = Expires on (UTC, optional)
+coupon-uses = { $uses } used
+coupon-uses-of = { $uses } of { $max } used
+coupon-off-percent = { $percent }% off
+coupon-none = No coupons yet.
 
 ## Accounts
 register-title = Create your account

@@ -128,6 +128,21 @@ media-kind-pdf = PDF
 media-kind-epub = EPUB
 file-size-kb = { $size } KB
 file-size-mb = { $size } MB
+coupon-placeholder = 优惠码（选填）
+checkout-coupon = 优惠码 { $code }
+studio-coupons = 优惠码
+studio-coupons-intro = 优惠码可为您的某个商品或全部商品减免一定比例或固定金额，过期或用完即失效。
+studio-coupon-create = 创建优惠码
+field-coupon-code = 优惠码
+field-coupon-product = 适用商品
+field-coupon-all-products = 我的全部商品
+field-coupon-percent = 折扣百分比（1–99）
+field-coupon-max-uses = 可用次数（留空不限）
+field-coupon-expires = 截止日期（UTC，选填）
+coupon-uses = 已使用 { $uses } 次
+coupon-uses-of = 已使用 { $uses } / { $max } 次
+coupon-off-percent = 减 { $percent }%
+coupon-none = 还没有优惠码。
 
 ## Accounts
 register-title = 创建账号

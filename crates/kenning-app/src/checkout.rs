@@ -1,13 +1,15 @@
 //! Buying: idempotent orders, payment through the provider, settlement.
 
+use kenning_domain::DomainError;
 use kenning_domain::catalog::Product;
+use kenning_domain::coupon::{Coupon, CouponCode, Discount};
 use kenning_domain::ids::{OrderId, PaymentId, ProductId};
 use kenning_domain::ledger;
 use kenning_domain::money::Currency;
 use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
 
 use crate::accounts::CurrentUser;
-use crate::ports::{ChargeOutcome, ChargeRequest, Claim, PaymentRecord, Settlement};
+use crate::ports::{ChargeOutcome, ChargeRequest, Claim, PaymentRecord, Settlement, StoreError};
 use crate::{AppError, Kenning};
 
 /// A processing claim older than this is considered abandoned (the process died while
@@ -31,16 +33,68 @@ pub struct OrderView {
     pub product: Product,
 }
 
+/// What a creator fills in for a coupon.
+#[derive(Clone, Debug)]
+pub struct NewCoupon {
+    pub code: String,
+    /// One of the creator's products, or all of them.
+    pub product_id: Option<ProductId>,
+    pub discount: Discount,
+    pub max_uses: Option<i64>,
+    pub expires_at_ms: Option<i64>,
+}
+
 impl Kenning {
-    /// Creates an order for one product in the chosen currency. The same idempotency key
-    /// from the same buyer returns the same order; the same key for another product or
-    /// currency is refused.
+    /// Creates a coupon for one of the creator's products or all of them (creators for
+    /// their own products; admins for anyone's product, in its creator's name).
+    pub async fn create_coupon(
+        &self,
+        user: &CurrentUser,
+        new: NewCoupon,
+    ) -> Result<Coupon, AppError> {
+        if !user.account.role.can_create_products() {
+            return Err(AppError::Forbidden);
+        }
+        let creator_id = match new.product_id {
+            Some(id) => self.editable_product(user, id).await?.creator_id,
+            None => user.account.id,
+        };
+        let coupon = Coupon {
+            code: new.code.parse()?,
+            creator_id,
+            product_id: new.product_id,
+            discount: new.discount,
+            max_uses: new.max_uses,
+            uses: 0,
+            expires_at_ms: new.expires_at_ms,
+            created_at_ms: self.now_ms(),
+        }
+        .validate()?;
+        match self.store.insert_coupon(&coupon).await {
+            Err(StoreError::Duplicate) => Err(DomainError::CouponCodeTaken.into()),
+            other => other.map(|()| coupon).map_err(AppError::from),
+        }
+    }
+
+    /// The creator's coupons, newest first, with how often each was used.
+    pub async fn my_coupons(&self, user: &CurrentUser) -> Result<Vec<Coupon>, AppError> {
+        if !user.account.role.can_create_products() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self.store.coupons_of(user.account.id).await?)
+    }
+
+    /// Creates an order for one product in the chosen currency, with a coupon if one is
+    /// given. The same idempotency key from the same buyer returns the same order; the
+    /// same key for another product, currency or coupon is refused. A coupon's use is
+    /// taken when the order is made, atomically, so its limit is never passed.
     pub async fn create_order(
         &self,
         user: &CurrentUser,
         product_id: ProductId,
         currency: CurrencyChoice,
         idempotency_key: &str,
+        coupon: Option<&str>,
     ) -> Result<(Order, bool), AppError> {
         let key = IdempotencyKey::parse(idempotency_key)?;
         let product = self
@@ -55,14 +109,53 @@ impl Kenning {
             return Err(AppError::ProductIsFree);
         }
         self.check_seats(&product).await?;
-        let total = match currency {
+        let price = match currency {
             CurrencyChoice::Exactly(c) => product
                 .prices
                 .in_currency(c)
                 .ok_or(kenning_domain::DomainError::NotPricedInCurrency)?,
             CurrencyChoice::Prefer(c) => product.prices.preferred(c).ok_or(AppError::NotForSale)?,
         };
+        let coupon: Option<CouponCode> = match coupon.map(str::trim) {
+            Some(raw) if !raw.is_empty() => Some(raw.parse()?),
+            _ => None,
+        };
+        let same_request = |order: &Order| {
+            order.product_id == product_id
+                && order.total.currency == price.currency
+                && order.coupon == coupon
+        };
+        // A retried request gets its order back before anything is checked or spent.
+        if let Some(existing) = self
+            .store
+            .order_by_key(user.account.id, key.as_str())
+            .await?
+        {
+            return if same_request(&existing) {
+                Ok((existing, false))
+            } else {
+                Err(AppError::IdempotencyKeyReused)
+            };
+        }
+        let (total, discount_minor) = match &coupon {
+            Some(code) => {
+                let found = self
+                    .store
+                    .coupon(code)
+                    .await?
+                    .ok_or(DomainError::UnknownCoupon)?;
+                let off = found.discount_for(&product, price, self.now_ms())?;
+                // Spend no use of the coupon on an order that would be refused.
+                if self.store.is_entitled(user.account.id, product_id).await? {
+                    return Err(AppError::AlreadyOwned);
+                }
+                (price.checked_sub(off)?, off.amount_minor)
+            }
+            None => (price, 0),
+        };
         let candidate = Order {
+            coupon: coupon.clone(),
+            discount_minor,
             id: OrderId::new(),
             buyer_id: user.account.id,
             product_id,
@@ -72,8 +165,11 @@ impl Kenning {
             created_at_ms: self.now_ms(),
             paid_at_ms: None,
         };
-        let (order, created) = self.store.create_order(&candidate).await?;
-        if order.product_id != product_id || order.total.currency != total.currency {
+        let (order, created) = match self.store.create_order(&candidate).await {
+            Err(StoreError::Conflict) => return Err(DomainError::CouponExhausted.into()),
+            other => other?,
+        };
+        if !same_request(&order) {
             return Err(AppError::IdempotencyKeyReused);
         }
         if created && self.store.is_entitled(user.account.id, product_id).await? {

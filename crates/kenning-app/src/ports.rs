@@ -8,6 +8,7 @@ use kenning_domain::catalog::{
     Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus, Release,
 };
 use kenning_domain::certificate::{Certificate, CertificateCode};
+use kenning_domain::coupon::{Coupon, CouponCode};
 use kenning_domain::discovery::{Signal, SignalKind};
 use kenning_domain::ids::{
     AccountId, LessonId, LiveMessageId, MediaId, OrderId, PaymentId, ProductId,
@@ -142,9 +143,13 @@ pub enum Claim {
 #[async_trait]
 pub trait OrderStore: Send + Sync {
     /// Inserts the order, or returns the existing one with the same buyer and
-    /// idempotency key (the flag says whether it was created now).
+    /// idempotency key (the flag says whether it was created now). A new order with a
+    /// coupon redeems one of its uses in the same transaction; when none is left, nothing
+    /// is written and the answer is [`StoreError::Conflict`].
     async fn create_order(&self, order: &Order) -> StoreResult<(Order, bool)>;
     async fn order(&self, id: OrderId) -> StoreResult<Option<Order>>;
+    /// The order a buyer made with an idempotency key, if any.
+    async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>>;
     async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>>;
     /// Moves a pending order (or one whose processing went stale before `stale_before_ms`)
     /// to processing.
@@ -289,6 +294,16 @@ pub trait CertificateStore: Send + Sync {
     ) -> StoreResult<Option<OrderId>>;
 }
 
+/// Coupons creators hand out.
+#[async_trait]
+pub trait CouponStore: Send + Sync {
+    /// Fails with [`StoreError::Duplicate`] when the code is taken.
+    async fn insert_coupon(&self, coupon: &Coupon) -> StoreResult<()>;
+    async fn coupon(&self, code: &CouponCode) -> StoreResult<Option<Coupon>>;
+    /// The creator's coupons, newest first.
+    async fn coupons_of(&self, creator: AccountId) -> StoreResult<Vec<Coupon>>;
+}
+
 /// Live sessions: schedules, the chat, and a channel between server processes.
 #[async_trait]
 pub trait LiveStore: Send + Sync {
@@ -326,6 +341,7 @@ pub trait Store:
     + LearningStore
     + LiveStore
     + CertificateStore
+    + CouponStore
 {
 }
 impl<T> Store for T where
@@ -337,6 +353,7 @@ impl<T> Store for T where
         + LearningStore
         + LiveStore
         + CertificateStore
+        + CouponStore
 {
 }
 

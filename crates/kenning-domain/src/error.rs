@@ -56,6 +56,20 @@ pub enum DomainError {
     InvalidLiveSchedule,
     #[error("a chat message is 1 to 1000 characters")]
     InvalidChatMessage,
+    #[error(
+        "a coupon has a code of 3 to 32 letters, digits, - or _, takes 1% to 99% or a positive amount off, and allows at least one use"
+    )]
+    InvalidCoupon,
+    #[error("this coupon code is taken")]
+    CouponCodeTaken,
+    #[error("no such coupon")]
+    UnknownCoupon,
+    #[error("this coupon has expired")]
+    CouponExpired,
+    #[error("this coupon has been used up")]
+    CouponExhausted,
+    #[error("this coupon does not apply to this product or currency")]
+    CouponNotApplicable,
 }
 
 impl DomainError {
@@ -87,6 +101,12 @@ impl DomainError {
             DomainError::InvalidRelease => "invalid_release",
             DomainError::InvalidLiveSchedule => "invalid_live_schedule",
             DomainError::InvalidChatMessage => "invalid_chat_message",
+            DomainError::InvalidCoupon => "invalid_coupon",
+            DomainError::UnknownCoupon => "unknown_coupon",
+            DomainError::CouponCodeTaken => "coupon_code_taken",
+            DomainError::CouponExpired => "coupon_expired",
+            DomainError::CouponExhausted => "coupon_exhausted",
+            DomainError::CouponNotApplicable => "coupon_not_applicable",
         }
     }
 }

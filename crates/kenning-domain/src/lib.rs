@@ -15,6 +15,7 @@
 pub mod account;
 pub mod catalog;
 pub mod certificate;
+pub mod coupon;
 pub mod discovery;
 pub mod error;
 pub mod ids;

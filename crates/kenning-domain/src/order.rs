@@ -65,6 +65,9 @@ pub struct Order {
     pub idempotency_key: String,
     pub created_at_ms: i64,
     pub paid_at_ms: Option<i64>,
+    /// The coupon it was made with, and what that took off (`total` is after it).
+    pub coupon: Option<crate::coupon::CouponCode>,
+    pub discount_minor: i64,
 }
 
 /// A payment card number as typed: digits only after removing spaces and dashes, 12 to

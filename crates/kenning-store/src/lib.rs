@@ -9,6 +9,7 @@
 mod accounts;
 mod catalog;
 mod certificates;
+mod coupons;
 mod discovery;
 mod learning;
 mod live;
@@ -73,6 +74,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "delivery",
         include_str!("../migrations/sqlite/0004_delivery.sql"),
         include_str!("../migrations/postgres/0004_delivery.sql"),
+    ),
+    (
+        5,
+        "coupons",
+        include_str!("../migrations/sqlite/0005_coupons.sql"),
+        include_str!("../migrations/postgres/0005_coupons.sql"),
     ),
 ];
 

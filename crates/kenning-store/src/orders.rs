@@ -11,7 +11,7 @@ use crate::catalog::PRODUCT_SELECT;
 use crate::{SqlStore, db_error, rows};
 
 const ORDER_COLUMNS: &str = "id, buyer_id, product_id, currency, amount_minor, status, \
-     idempotency_key, created_at_ms, paid_at_ms";
+     idempotency_key, created_at_ms, paid_at_ms, coupon_code, discount_minor";
 
 async fn insert_payment(tx: &mut Transaction<'_, Any>, p: &PaymentRecord) -> StoreResult<()> {
     sqlx::query(
@@ -83,11 +83,14 @@ impl SqlStore {
 impl OrderStore for SqlStore {
     async fn create_order(&self, o: &Order) -> StoreResult<(Order, bool)> {
         // Insert first (taking the write lock on SQLite), then read whichever order holds
-        // the key: concurrent requests with one key all end up with the same order.
+        // the key: concurrent requests with one key all end up with the same order. A
+        // coupon is redeemed in the same transaction, only by the request that created
+        // the order, and only while uses remain (the row lock makes that exact).
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
         let done = sqlx::query(
             "INSERT INTO orders (id, buyer_id, product_id, currency, amount_minor, status, \
-             idempotency_key, created_at_ms, updated_at_ms, paid_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL) \
+             idempotency_key, created_at_ms, updated_at_ms, paid_at_ms, coupon_code, \
+             discount_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11) \
              ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
         )
         .bind(o.id.to_string())
@@ -99,9 +102,27 @@ impl OrderStore for SqlStore {
         .bind(o.idempotency_key.clone())
         .bind(o.created_at_ms)
         .bind(o.created_at_ms)
-        .execute(self.pool())
+        .bind(o.coupon.as_ref().map(ToString::to_string))
+        .bind(o.discount_minor)
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        let created = done.rows_affected() == 1;
+        if created && let Some(code) = &o.coupon {
+            let redeemed = sqlx::query(
+                "UPDATE coupons SET uses = uses + 1 \
+                 WHERE code = $1 AND (max_uses IS NULL OR uses < max_uses)",
+            )
+            .bind(code.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if redeemed.rows_affected() == 0 {
+                tx.rollback().await.map_err(db_error)?;
+                return Err(StoreError::Conflict);
+            }
+        }
+        tx.commit().await.map_err(db_error)?;
         let sql = AssertSqlSafe(format!(
             "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 AND idempotency_key = $2"
         ));
@@ -111,7 +132,20 @@ impl OrderStore for SqlStore {
             .fetch_one(self.pool())
             .await
             .map_err(db_error)?;
-        Ok((rows::order(&row)?, done.rows_affected() == 1))
+        Ok((rows::order(&row)?, created))
+    }
+
+    async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>> {
+        let sql = AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 AND idempotency_key = $2"
+        ));
+        let row = sqlx::query(sql)
+            .bind(buyer.to_string())
+            .bind(key.to_owned())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(rows::order).transpose()
     }
 
     async fn order(&self, id: OrderId) -> StoreResult<Option<Order>> {

@@ -171,5 +171,9 @@ pub(crate) fn order(row: &AnyRow) -> Result<Order, StoreError> {
         idempotency_key: text(row, "idempotency_key")?,
         created_at_ms: int(row, "created_at_ms")?,
         paid_at_ms: opt_int(row, "paid_at_ms")?,
+        coupon: opt_text(row, "coupon_code")?
+            .map(|c| parse_col(&c, "coupon code"))
+            .transpose()?,
+        discount_minor: int(row, "discount_minor")?,
     })
 }

@@ -549,6 +549,7 @@ async fn demo_purchases(
                     *product,
                     CurrencyChoice::Prefer(Currency::CNY),
                     &key,
+                    None,
                 )
                 .await?;
             app.pay(&buyer, order.id, kenning_payments::test_cards::SUCCEEDS)

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod catalog;
+pub(crate) mod coupons;
 pub(crate) mod live;
 pub(crate) mod media;
 mod orders;
@@ -91,6 +92,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::library))
         .routes(routes!(orders::rotate_feed))
+        .routes(routes!(coupons::create_coupon, coupons::list_coupons))
         .routes(routes!(live::get_live, live::schedule_live))
         .routes(routes!(live::list_messages, live::post_message))
         .routes(routes!(live::moderate_message))

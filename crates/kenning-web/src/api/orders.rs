@@ -59,7 +59,7 @@ pub async fn create_order(
     };
     let (order, created) = state
         .app
-        .create_order(&user, product_id, currency, key)
+        .create_order(&user, product_id, currency, key, body.coupon.as_deref())
         .await?;
     let replayed = HeaderValue::from_static(if created { "false" } else { "true" });
     Ok((

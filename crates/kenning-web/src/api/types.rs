@@ -361,6 +361,8 @@ pub struct CreateOrderRequest {
     /// ISO 4217 code to pay in; defaults to the product's price in the caller's
     /// currency, or its first price.
     pub currency: Option<String>,
+    /// A coupon code (case does not matter).
+    pub coupon: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -369,7 +371,11 @@ pub struct OrderResponse {
     /// pending, processing or paid
     pub status: String,
     pub product_id: String,
+    /// What is charged (after any coupon).
     pub total: MoneyDto,
+    /// The coupon applied, and what it took off.
+    pub coupon: Option<String>,
+    pub discount: MoneyDto,
     pub created_at: String,
     pub paid_at: Option<String>,
 }
@@ -381,6 +387,8 @@ impl From<&Order> for OrderResponse {
             status: o.status.as_str().to_owned(),
             product_id: o.product_id.to_string(),
             total: o.total.into(),
+            coupon: o.coupon.as_ref().map(ToString::to_string),
+            discount: Money::new(o.discount_minor, o.total.currency).into(),
             created_at: timestamp(o.created_at_ms),
             paid_at: o.paid_at_ms.map(timestamp),
         }

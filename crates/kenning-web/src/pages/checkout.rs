@@ -23,6 +23,8 @@ pub struct BuyForm {
     key: String,
     #[serde(default)]
     currency: String,
+    #[serde(default)]
+    coupon: String,
 }
 
 /// "Buy": creates (or finds, for a resubmitted form) the order and opens its checkout.
@@ -40,7 +42,13 @@ pub async fn buy(
     };
     let (order, _) = state
         .app
-        .create_order(&user, product_id, currency, &form.key)
+        .create_order(
+            &user,
+            product_id,
+            currency,
+            &form.key,
+            Some(form.coupon.as_str()),
+        )
         .await?;
     Ok(axum::response::IntoResponse::into_response(Redirect::to(
         &format!("/orders/{}", order.id),
@@ -67,6 +75,8 @@ struct OrderTemplate<'a> {
     product_id: String,
     product_title: String,
     total: String,
+    /// (coupon code, amount taken off) when a coupon was used.
+    discount: Option<(String, String)>,
     paid: bool,
     error: Option<String>,
     card_number: String,
@@ -88,6 +98,13 @@ async fn order_page(
         product_id: view.product.id.to_string(),
         product_title: view.product.title.get(ctx.locale).to_owned(),
         total: page.money(&view.order.total),
+        discount: view.order.coupon.as_ref().map(|code| {
+            let off = kenning_domain::money::Money::new(
+                view.order.discount_minor,
+                view.order.total.currency,
+            );
+            (code.to_string(), page.money(&off))
+        }),
         paid: view.order.status == OrderStatus::Paid,
         error,
         card_number,

@@ -4,6 +4,7 @@
 mod account;
 pub(crate) mod certificates;
 mod checkout;
+mod coupons;
 mod forms;
 mod live;
 mod storefront;
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .route("/certificates/{code}", get(certificates::page))
         .route("/certificates/{code}/pdf", get(certificates::pdf))
         .route("/studio/products/{id}/live", post(studio::schedule_live))
+        .route("/studio/coupons", get(coupons::list).post(coupons::create))
         .route("/lessons/{id}/progress", post(storefront::save_progress))
         .fallback(|| async { ErrorReport::not_found() })
 }

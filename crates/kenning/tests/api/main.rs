@@ -8,6 +8,7 @@ mod accounts;
 mod catalog;
 mod certificates;
 mod cli;
+mod coupons;
 mod demo;
 mod drip;
 mod live;

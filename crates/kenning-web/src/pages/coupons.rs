@@ -1,0 +1,119 @@
+//! The studio's coupons: a list with their use counts and a form to make one.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Redirect, Response};
+use kenning_domain::coupon::Discount;
+use serde::Deserialize;
+
+use super::forms::CsrfForm;
+use super::{Page, ok};
+use crate::api::coupons::CouponRequest;
+use crate::context::SignedIn;
+use crate::error::HttpError;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "studio_coupons.html")]
+struct CouponsTemplate<'a> {
+    page: Page<'a>,
+    /// (code, what it takes off, which product, uses, expiry)
+    coupons: Vec<(String, String, String, String, String)>,
+    products: Vec<(String, String)>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+) -> Result<Response, HttpError> {
+    let page = Page::new(&state, &ctx, "studio-coupons");
+    let products = state.app.my_products(&user).await?;
+    let title_of = |id: Option<kenning_domain::ids::ProductId>| match id {
+        Some(id) => products
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.title.get(ctx.locale).to_owned())
+            .unwrap_or_default(),
+        None => page.t("field-coupon-all-products"),
+    };
+    let coupons = state
+        .app
+        .my_coupons(&user)
+        .await?
+        .iter()
+        .map(|c| {
+            let off = match c.discount {
+                Discount::Percent { bps } => {
+                    page.t_n("coupon-off-percent", "percent", i64::from(bps / 100))
+                }
+                Discount::Fixed { amount } => page.money(&amount),
+            };
+            let uses = match c.max_uses {
+                Some(max) => {
+                    let mut args = fluent_bundle::FluentArgs::new();
+                    args.set("uses", c.uses);
+                    args.set("max", max);
+                    page.tr
+                        .i18n
+                        .message(page.ctx.locale, "coupon-uses-of", Some(&args))
+                }
+                None => page.t_n("coupon-uses", "uses", c.uses),
+            };
+            (
+                c.code.to_string(),
+                off,
+                title_of(c.product_id),
+                uses,
+                c.expires_at_ms.map(|at| page.date(&at)).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let products = products
+        .iter()
+        .map(|p| (p.id.to_string(), p.title.get(ctx.locale).to_owned()))
+        .collect();
+    ok(&CouponsTemplate {
+        page,
+        coupons,
+        products,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CouponForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    product_id: String,
+    #[serde(default)]
+    percent: String,
+    #[serde(default)]
+    max_uses: String,
+    /// YYYY-MM-DD; the coupon works until the end of that day (UTC).
+    #[serde(default)]
+    expires_on: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    CsrfForm(form): CsrfForm<CouponForm>,
+) -> Result<Redirect, HttpError> {
+    let invalid = || HttpError::from(kenning_domain::DomainError::InvalidCoupon);
+    let request = CouponRequest {
+        code: form.code,
+        product_id: Some(form.product_id),
+        percent: Some(form.percent.trim().parse().map_err(|_| invalid())?),
+        amount: None,
+        max_uses: match form.max_uses.trim() {
+            "" => None,
+            n => Some(n.parse().map_err(|_| invalid())?),
+        },
+        expires_at: match form.expires_on.trim() {
+            "" => None,
+            day => Some(format!("{day}T23:59:59Z")),
+        },
+    };
+    state.app.create_coupon(&user, request.to_new()?).await?;
+    Ok(Redirect::to("/studio/coupons"))
+}

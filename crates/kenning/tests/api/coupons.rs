@@ -1,0 +1,237 @@
+use kenning_domain::account::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, expect_error, json_of};
+use crate::on_both_databases;
+
+on_both_databases!(
+    coupons_take_their_share_and_refuse_what_they_should,
+    a_coupon_limit_holds_under_parallel_checkouts,
+);
+
+async fn coupon_order(
+    app: &TestApp,
+    token: &str,
+    product: &str,
+    key: &str,
+    code: &str,
+) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/orders"))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .json(&json!({"product_id": product, "currency": "USD", "coupon": code}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn coupons_take_their_share_and_refuse_what_they_should(app: &TestApp) {
+    let (product, _, creator) = app.published_course().await;
+    let create = |token: String, body: Value| async move {
+        app.post("/api/v1/coupons", Some(&token), body).await
+    };
+
+    // Bad coupons, and people who may not make them, change nothing.
+    for bad in [
+        json!({"code": "X", "percent": 10}),
+        json!({"code": "ZERO", "percent": 0}),
+        json!({"code": "ALL", "percent": 100}),
+        json!({"code": "BOTH", "percent": 10, "amount": {"amount_minor": 100, "currency": "USD"}}),
+        json!({"code": "NEG", "amount": {"amount_minor": -100, "currency": "USD"}}),
+        json!({"code": "CUR", "amount": {"amount_minor": 100, "currency": "XXX"}}),
+        json!({"code": "NONE", "percent": 10, "max_uses": 0}),
+    ] {
+        let r = create(creator.clone(), bad.clone()).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let learner = app.learner().await;
+    expect_error(
+        create(learner.clone(), json!({"code": "MINE", "percent": 10})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let (_, other_creator) = app.with_role(Role::Creator).await;
+    expect_error(
+        create(
+            other_creator.clone(),
+            json!({"code": "THEIRS", "percent": 10, "product_id": product}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM coupons").await, 0);
+
+    let r = create(
+        creator.clone(),
+        json!({"code": "launch-50", "percent": 50, "product_id": product, "max_uses": 10}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(json_of(r).await["code"], "LAUNCH-50");
+    expect_error(
+        create(creator.clone(), json!({"code": "LAUNCH-50", "percent": 20})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "coupon_code_taken",
+    )
+    .await;
+    let r = create(
+        creator.clone(),
+        json!({"code": "OLD", "percent": 20, "expires_at": "2020-01-01T00:00:00Z"}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = create(
+        creator.clone(),
+        json!({"code": "YUAN-10", "amount": {"amount_minor": 1000, "currency": "CNY"}}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = create(
+        other_creator.clone(),
+        json!({"code": "ELSEWHERE", "percent": 30}),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+
+    // Codes that do not apply are refused with their reason, and no order is made.
+    let buyer = app.learner().await;
+    for (i, code, status, error) in [
+        (
+            "NOPE-NOPE",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_coupon",
+        ),
+        ("a b", StatusCode::UNPROCESSABLE_ENTITY, "invalid_coupon"),
+        ("OLD", StatusCode::UNPROCESSABLE_ENTITY, "coupon_expired"),
+        (
+            "YUAN-10",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "coupon_not_applicable",
+        ),
+        (
+            "ELSEWHERE",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "coupon_not_applicable",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (code, status, error))| (i, code, status, error))
+    {
+        expect_error(
+            coupon_order(app, &buyer, &product, &format!("k-{i}"), code).await,
+            status,
+            error,
+        )
+        .await;
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM orders").await, 0);
+
+    // Half off USD 14.99: 7.49 off (rounded in the buyer's favour... of the exact
+    // share, never below it), 7.50 to pay; the books balance after payment.
+    let r = coupon_order(app, &buyer, &product, "k-ok", "launch-50").await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let order = json_of(r).await;
+    assert_eq!(order["total"]["amount_minor"], 750);
+    assert_eq!(order["discount"]["amount_minor"], 749);
+    assert_eq!(order["coupon"], "LAUNCH-50");
+    let id = order["id"].as_str().unwrap_or_default();
+    let paid = app
+        .post(
+            &format!("/api/v1/orders/{id}/pay"),
+            Some(&buyer),
+            json!({"card_number": "4242 4242 4242 4242"}),
+        )
+        .await;
+    assert_eq!(json_of(paid).await["status"], "paid");
+    // A replay is the same order and spends no second use; another coupon on the same
+    // key is a different request.
+    let again = json_of(coupon_order(app, &buyer, &product, "k-ok", "LAUNCH-50").await).await;
+    assert_eq!(again["id"], order["id"]);
+    let mine = json_of(app.get("/api/v1/coupons", Some(&creator)).await).await;
+    let launch = mine
+        .as_array()
+        .and_then(|all| all.iter().find(|c| c["code"] == "LAUNCH-50"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(launch["uses"], 1);
+    assert_eq!(
+        app.scalar("SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM payments WHERE succeeded = TRUE")
+            .await,
+        750
+    );
+}
+
+async fn a_coupon_limit_holds_under_parallel_checkouts(app: &TestApp) {
+    let (product, _, creator) = app.published_course().await;
+    let r = app
+        .post(
+            "/api/v1/coupons",
+            Some(&creator),
+            json!({"code": "FIRST-3", "percent": 30, "max_uses": 3}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let mut buyers = Vec::new();
+    for _ in 0..10 {
+        buyers.push(app.learner().await);
+    }
+    // Ten buyers at once, and one buyer retrying one request five times at once.
+    let orders = futures::future::join_all(
+        buyers
+            .iter()
+            .map(|b| coupon_order(app, b, &product, "parallel", "FIRST-3")),
+    )
+    .await;
+    let mut made = 0;
+    for r in orders {
+        match r.status() {
+            StatusCode::CREATED => made += 1,
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                assert_eq!(json_of(r).await["error"]["code"], "coupon_exhausted");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(made, 3, "exactly the coupon's three uses");
+    assert_eq!(
+        app.scalar("SELECT uses FROM coupons WHERE code = 'FIRST-3'")
+            .await,
+        3
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM orders WHERE coupon_code = 'FIRST-3'")
+            .await,
+        3
+    );
+
+    let r = app
+        .post(
+            "/api/v1/coupons",
+            Some(&creator),
+            json!({"code": "RETRY", "percent": 10, "max_uses": 5}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let buyer = app.learner().await;
+    let retries = futures::future::join_all(
+        (0..5).map(|_| coupon_order(app, &buyer, &product, "one-click", "RETRY")),
+    )
+    .await;
+    let mut ids = std::collections::HashSet::new();
+    for r in retries {
+        assert_eq!(r.status(), StatusCode::CREATED);
+        ids.insert(json_of(r).await["id"].to_string());
+    }
+    assert_eq!(ids.len(), 1, "one order for one request");
+    assert_eq!(
+        app.scalar("SELECT uses FROM coupons WHERE code = 'RETRY'")
+            .await,
+        1
+    );
+}
