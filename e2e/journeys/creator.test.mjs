@@ -31,11 +31,47 @@ for (const locale of ['en', 'zh-CN']) {
       await page.click('[data-test=add-lesson]');
       await page.fill('[data-test=lesson-title-en]', 'First wash');
       await page.fill('[data-test=lesson-body-en]', 'Wet the paper first.');
+      // It opens three days after purchase (drip release).
+      await page.check('[data-test=release-days-choice]');
+      await page.fill('[data-test=release-days]', '3');
       await page.click('[data-test=add-lesson]');
       assert.equal(await page.locator('[data-test=studio-lesson]').count(), 2);
       await page.click('[data-test=publish]');
       await page.waitForSelector('[data-test=unpublish]');
       await shot(page, `${locale}-studio-published`);
+      const productPath = new URL(await page.getAttribute('[data-test=view-product]', 'href'), env.server.base).pathname;
+
+      // A launch coupon: a quarter off, five uses.
+      const code = `WATER-${locale}-${Date.now()}`.toUpperCase();
+      await page.goto(`${env.server.base}/studio/coupons`);
+      await page.fill('[data-test=coupon-code]', code);
+      await page.selectOption('[data-test=coupon-product]', { label: locale === 'en' ? title : `水彩入门 ${locale}` });
+      await page.fill('[data-test=coupon-percent]', '25');
+      await page.fill('[data-test=coupon-max-uses]', '5');
+      await page.click('[data-test=coupon-create]');
+      await page.waitForSelector(`[data-test=coupon-row] >> text=${code}`);
+      await shot(page, `${locale}-studio-coupon`);
+
+      // A learner buys it with the coupon: a quarter off USD 9.99 is 2.49, 7.50 to pay.
+      const learner = await env.chrome.browser.newContext({ locale: 'en' });
+      const l = await learner.newPage();
+      await l.goto(`${env.server.base}/login`);
+      await l.fill('input[name=email]', 'learner@demo.kenning.test');
+      await l.fill('input[name=password]', 'kenning-demo-2026');
+      await l.click('[data-test=submit]');
+      await l.goto(`${env.server.base}${productPath}?currency=USD`);
+      await l.fill('[data-test=coupon-input]', code.toLowerCase());
+      await l.click('[data-test=buy]');
+      await l.waitForURL(/\/orders\//);
+      assert.ok((await l.textContent('[data-test=order-discount]')).includes('2.49'));
+      assert.ok((await l.textContent('[data-test=order-total]')).includes('7.50'));
+      await l.fill('[data-test=card-number]', '4242 4242 4242 4242');
+      await l.click('[data-test=pay]');
+      await l.waitForSelector('[data-test=purchase-success]');
+      // The dripped lesson says when it opens.
+      assert.ok((await l.textContent('[data-test=release-note]')).length > 0);
+      await shot(l, `${locale}-coupon-purchase`);
+      await learner.close();
 
       // A visitor sees it, with the first lesson as a preview and the second locked.
       const visitor = await env.chrome.browser.newContext({ locale });
