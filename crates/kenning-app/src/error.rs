@@ -37,6 +37,12 @@ pub enum AppError {
     NotYetReleased { opens_at_ms: i64, days_left: i64 },
     #[error("only ticket holders may enter this live room")]
     TicketRequired,
+    #[error("a refund of this order is in progress")]
+    RefundInProgress,
+    #[error("only a paid order can be refunded")]
+    NotRefundable,
+    #[error("the refund window of {days} days has passed")]
+    RefundWindowClosed { days: i64 },
     #[error("this live session is sold out")]
     SoldOut,
     #[error("only buyers may review a product")]
@@ -78,6 +84,9 @@ impl AppError {
             AppError::ReviewRequiresPurchase => "review_requires_purchase",
             AppError::TicketRequired => "ticket_required",
             AppError::SoldOut => "sold_out",
+            AppError::NotRefundable => "not_refundable",
+            AppError::RefundInProgress => "refund_in_progress",
+            AppError::RefundWindowClosed { .. } => "refund_window_closed",
             AppError::MediaLinkInvalid => "media_link_invalid",
             AppError::EmailTaken => "email_taken",
             AppError::NotForSale => "not_for_sale",
@@ -109,6 +118,9 @@ impl AppError {
             | AppError::ProductIsFree
             | AppError::AlreadyOwned
             | AppError::SoldOut
+            | AppError::NotRefundable
+            | AppError::RefundInProgress
+            | AppError::RefundWindowClosed { .. }
             | AppError::IdempotencyKeyReused
             | AppError::PaymentInProgress => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,

@@ -19,6 +19,7 @@ pub mod podcast;
 pub mod ports;
 pub mod recommend;
 pub mod records;
+pub mod refunds;
 pub mod reviews;
 pub mod search;
 
@@ -55,6 +56,8 @@ pub struct AppSettings {
     pub max_media_bytes: u64,
     /// How long a signed media link works.
     pub media_link_ms: i64,
+    /// How many days after payment a creator may refund an order (operators: always).
+    pub refund_window_days: i64,
 }
 
 impl Default for AppSettings {
@@ -66,6 +69,7 @@ impl Default for AppSettings {
             cache_ms: 1000,
             max_media_bytes: u64::MAX,
             media_link_ms: 2 * 60 * 60 * 1000,
+            refund_window_days: 14,
         }
     }
 }

@@ -148,6 +148,30 @@ pub trait OrderStore: Send + Sync {
     /// is written and the answer is [`StoreError::Conflict`].
     async fn create_order(&self, order: &Order) -> StoreResult<(Order, bool)>;
     async fn order(&self, id: OrderId) -> StoreResult<Option<Order>>;
+    /// How much of the order has been refunded (0 when nothing).
+    async fn refunded_total(&self, order: OrderId) -> StoreResult<i64>;
+    /// The provider's reference of the order's successful payment.
+    async fn payment_reference(&self, order: OrderId) -> StoreResult<Option<String>>;
+    /// Takes a paid order for refunding; false when another refund holds it (a claim
+    /// older than `stale_before_ms` is taken over).
+    async fn claim_refund(
+        &self,
+        order: OrderId,
+        now_ms: i64,
+        stale_before_ms: i64,
+    ) -> StoreResult<bool>;
+    /// Lets go of a refund claim without refunding (the provider refused).
+    async fn release_refund(&self, order: OrderId) -> StoreResult<()>;
+    /// Writes the refund and its ledger entries, when `revoke` removes the buyer's
+    /// entitlement, and releases the claim, in one transaction. One that would take the
+    /// refunded sum past the total writes nothing ([`StoreError::Conflict`]).
+    async fn record_refund(
+        &self,
+        refund: &RefundRecord,
+        order_total: Money,
+        ledger: &LedgerTransaction,
+        revoke: Option<(AccountId, ProductId)>,
+    ) -> StoreResult<()>;
     /// The order a buyer made with an idempotency key, if any.
     async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>>;
     async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>>;
@@ -385,6 +409,26 @@ pub trait PaymentProvider: Send + Sync {
     /// The name recorded on payments and ledger accounts.
     fn name(&self) -> &'static str;
     async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String>;
+    /// Gives back `amount` of the charge `reference`; answers the refund's reference.
+    /// The same idempotency key refunds once.
+    async fn refund(
+        &self,
+        reference: &str,
+        amount: Money,
+        idempotency_key: &str,
+    ) -> Result<String, String>;
+}
+
+/// A refund as recorded.
+#[derive(Clone, Debug)]
+pub struct RefundRecord {
+    pub id: kenning_domain::ids::RefundId,
+    pub order_id: OrderId,
+    pub amount: Money,
+    pub reason: String,
+    pub actor_id: AccountId,
+    pub provider_reference: String,
+    pub created_at_ms: i64,
 }
 
 /// A stream of bytes, for uploads and deliveries that are never held whole in memory.

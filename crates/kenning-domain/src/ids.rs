@@ -88,6 +88,11 @@ typed_id!(
 );
 
 typed_id!(
+    /// A refund of (part of) an order.
+    RefundId
+);
+
+typed_id!(
     /// A chat message or question in a live room.
     LiveMessageId
 );

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 use kenning_app::ports::{ChargeOutcome, ChargeRequest, DeclineReason, PaymentProvider};
+use kenning_domain::money::Money;
 
 /// Test cards the sandbox understands (the same numbers gateways use in test mode).
 pub mod test_cards {
@@ -46,6 +47,22 @@ impl PaymentProvider for Sandbox {
             _ => ChargeOutcome::Declined(DeclineReason::CardDeclined),
         };
         Ok(outcome)
+    }
+
+    async fn refund(
+        &self,
+        reference: &str,
+        _amount: Money,
+        idempotency_key: &str,
+    ) -> Result<String, String> {
+        // Only its own charges can be refunded.
+        if !reference.starts_with("sbx_") {
+            return Err(format!("unknown charge {reference}"));
+        }
+        Ok(format!(
+            "sbx_re_{}",
+            Sandbox::reference(idempotency_key).trim_start_matches("sbx_")
+        ))
     }
 }
 

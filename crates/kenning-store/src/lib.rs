@@ -77,9 +77,9 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
     (
         5,
-        "coupons",
-        include_str!("../migrations/sqlite/0005_coupons.sql"),
-        include_str!("../migrations/postgres/0005_coupons.sql"),
+        "money",
+        include_str!("../migrations/sqlite/0005_money.sql"),
+        include_str!("../migrations/postgres/0005_money.sql"),
     ),
 ];
 

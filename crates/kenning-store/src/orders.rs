@@ -1,9 +1,13 @@
 //! Orders, payments, entitlements and the ledger.
 
 use async_trait::async_trait;
-use kenning_app::ports::{Claim, OrderStore, PaymentRecord, Settlement, StoreError, StoreResult};
+use kenning_app::ports::{
+    Claim, OrderStore, PaymentRecord, RefundRecord, Settlement, StoreError, StoreResult,
+};
 use kenning_domain::catalog::Product;
 use kenning_domain::ids::{AccountId, EntitlementId, OrderId, ProductId};
+use kenning_domain::ledger::LedgerTransaction;
+use kenning_domain::money::Money;
 use kenning_domain::order::Order;
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
@@ -56,6 +60,43 @@ async fn insert_entitlement(
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
+    Ok(())
+}
+
+/// Writes a ledger transaction under `kind` (its own kind, or for refunds `refund:{id}`:
+/// `ledger_transactions` holds one transaction per kind and order, which keeps a sale
+/// from being booked twice while letting an order have many refunds).
+async fn insert_ledger(
+    tx: &mut Transaction<'_, Any>,
+    ledger: &LedgerTransaction,
+    kind: &str,
+    at_ms: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO ledger_transactions (id, kind, order_id, created_at_ms) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(ledger.id.to_string())
+    .bind(kind.to_owned())
+    .bind(ledger.order_id.map(|o| o.to_string()))
+    .bind(at_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    for (line, posting) in ledger.postings().iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO ledger_postings (transaction_id, line, account_code, currency, \
+             amount_minor) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(ledger.id.to_string())
+        .bind(i64::try_from(line).unwrap_or(i64::MAX))
+        .bind(posting.account.code())
+        .bind(posting.amount.currency.code())
+        .bind(posting.amount.amount_minor)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
     Ok(())
 }
 
@@ -133,6 +174,121 @@ impl OrderStore for SqlStore {
             .await
             .map_err(db_error)?;
         Ok((rows::order(&row)?, created))
+    }
+
+    async fn refunded_total(&self, order: OrderId) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM refunds \
+             WHERE order_id = $1",
+        )
+        .bind(order.to_string())
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_error)?;
+        rows::int(&row, "n")
+    }
+
+    async fn payment_reference(&self, order: OrderId) -> StoreResult<Option<String>> {
+        let row = sqlx::query(
+            "SELECT provider_reference FROM payments WHERE order_id = $1 AND succeeded = $2",
+        )
+        .bind(order.to_string())
+        .bind(true)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)?;
+        match row {
+            Some(row) => rows::opt_text(&row, "provider_reference"),
+            None => Ok(None),
+        }
+    }
+
+    async fn claim_refund(
+        &self,
+        order: OrderId,
+        now_ms: i64,
+        stale_before_ms: i64,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE orders SET refund_claimed_at_ms = $1 WHERE id = $2 AND status = 'paid' \
+             AND (refund_claimed_at_ms IS NULL OR refund_claimed_at_ms < $3)",
+        )
+        .bind(now_ms)
+        .bind(order.to_string())
+        .bind(stale_before_ms)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release_refund(&self, order: OrderId) -> StoreResult<()> {
+        sqlx::query("UPDATE orders SET refund_claimed_at_ms = NULL WHERE id = $1")
+            .bind(order.to_string())
+            .execute(self.pool())
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn record_refund(
+        &self,
+        r: &RefundRecord,
+        order_total: Money,
+        ledger: &LedgerTransaction,
+        revoke: Option<(AccountId, ProductId)>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        // Release the claim first: it also takes the row lock on PostgreSQL and the write
+        // lock on SQLite, so the sum below cannot change underneath.
+        sqlx::query(
+            "UPDATE orders SET updated_at_ms = $1, refund_claimed_at_ms = NULL \
+             WHERE id = $2 AND status = 'paid'",
+        )
+        .bind(r.created_at_ms)
+        .bind(r.order_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM refunds \
+             WHERE order_id = $1",
+        )
+        .bind(r.order_id.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let before = rows::int(&row, "n")?;
+        if before.saturating_add(r.amount.amount_minor) > order_total.amount_minor {
+            tx.rollback().await.map_err(db_error)?;
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query(
+            "INSERT INTO refunds (id, order_id, currency, amount_minor, reason, actor_id, \
+             provider_reference, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(r.id.to_string())
+        .bind(r.order_id.to_string())
+        .bind(r.amount.currency.code())
+        .bind(r.amount.amount_minor)
+        .bind(r.reason.clone())
+        .bind(r.actor_id.to_string())
+        .bind(r.provider_reference.clone())
+        .bind(r.created_at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let kind = format!("{}:{}", ledger.kind, r.id);
+        insert_ledger(&mut tx, ledger, &kind, r.created_at_ms).await?;
+        if let Some((account, product)) = revoke {
+            sqlx::query("DELETE FROM entitlements WHERE account_id = $1 AND product_id = $2")
+                .bind(account.to_string())
+                .bind(product.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
     }
 
     async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>> {
@@ -222,31 +378,7 @@ impl OrderStore for SqlStore {
             s.paid_at_ms,
         )
         .await?;
-        sqlx::query(
-            "INSERT INTO ledger_transactions (id, kind, order_id, created_at_ms) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(s.ledger.id.to_string())
-        .bind(s.ledger.kind)
-        .bind(s.ledger.order_id.map(|o| o.to_string()))
-        .bind(s.paid_at_ms)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        for (line, posting) in s.ledger.postings().iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO ledger_postings (transaction_id, line, account_code, currency, \
-                 amount_minor) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(s.ledger.id.to_string())
-            .bind(i64::try_from(line).unwrap_or(i64::MAX))
-            .bind(posting.account.code())
-            .bind(posting.amount.currency.code())
-            .bind(posting.amount.amount_minor)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        }
+        insert_ledger(&mut tx, &s.ledger, s.ledger.kind, s.paid_at_ms).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -341,7 +473,9 @@ impl OrderStore for SqlStore {
     async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>> {
         self.ids(
             "SELECT o.id FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
-             (SELECT 1 FROM entitlements e WHERE e.order_id = o.id) ORDER BY o.id",
+             (SELECT 1 FROM entitlements e WHERE e.order_id = o.id) \
+             AND o.amount_minor > (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
+             WHERE r.order_id = o.id) ORDER BY o.id",
         )
         .await
     }
@@ -349,7 +483,9 @@ impl OrderStore for SqlStore {
     async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>> {
         self.ids(
             "SELECT e.id FROM entitlements e LEFT JOIN orders o ON o.id = e.order_id \
-             WHERE (e.source = 'order' AND (o.id IS NULL OR o.status <> 'paid')) \
+             WHERE (e.source = 'order' AND (o.id IS NULL OR o.status <> 'paid' \
+                OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
+                WHERE r.order_id = o.id))) \
                 OR e.source NOT IN ('order', 'free') ORDER BY e.id",
         )
         .await

@@ -67,6 +67,9 @@ impl ErrorReport {
             AppError::Invalid(DomainError::WeakPassword { min }) => {
                 report = report.with_arg("min", i64::try_from(*min).unwrap_or(0));
             }
+            AppError::RefundWindowClosed { days } => {
+                report = report.with_arg("days", *days);
+            }
             AppError::NotYetReleased { days_left, .. } => {
                 report = report.with_arg("days", *days_left);
             }

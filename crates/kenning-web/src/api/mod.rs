@@ -90,6 +90,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(orders::create_order, orders::list_orders))
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::pay_order))
+        .routes(routes!(orders::refund_order))
         .routes(routes!(orders::library))
         .routes(routes!(orders::rotate_feed))
         .routes(routes!(coupons::create_coupon, coupons::list_coupons))

@@ -7,7 +7,7 @@ use kenning_app::checkout::CurrencyChoice;
 use kenning_domain::DomainError;
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::types::{
@@ -78,7 +78,12 @@ pub async fn list_orders(
     SignedIn(user, _): SignedIn,
 ) -> Result<Json<Vec<OrderResponse>>, HttpError> {
     let orders = state.app.my_orders(&user).await?;
-    Ok(Json(orders.iter().map(OrderResponse::from).collect()))
+    let mut out = Vec::with_capacity(orders.len());
+    for order in &orders {
+        let refunded = state.app.refunded(order).await?;
+        out.push(OrderResponse::from(order).with_refunded(refunded));
+    }
+    Ok(Json(out))
 }
 
 /// One of the caller's orders; anyone else's is 404.
@@ -93,7 +98,10 @@ pub async fn get_order(
 ) -> Result<Json<OrderResponse>, HttpError> {
     let id: OrderId = path_id(&id)?;
     let view = state.app.my_order(&user, id).await?;
-    Ok(Json(OrderResponse::from(&view.order)))
+    let refunded = state.app.refunded(&view.order).await?;
+    Ok(Json(
+        OrderResponse::from(&view.order).with_refunded(refunded),
+    ))
 }
 
 /// Pay an order with a card through the payment provider (the offline sandbox by
@@ -118,6 +126,44 @@ pub async fn pay_order(
     let id: OrderId = path_id(&id)?;
     let order = state.app.pay(&user, id, &body.card_number).await?;
     Ok(Json(OrderResponse::from(&order)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefundRequest {
+    /// How much to give back, in minor units; omit for all that is left.
+    pub amount_minor: Option<i64>,
+    /// Kept with the refund (at most 500 characters).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Refund an order in full or in part: the product's creator within the refund window
+/// (14 days by default), an operator at any time. A full refund ends the buyer's access.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/refunds", tag = "orders",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    request_body = RefundRequest,
+    responses(
+        (status = 201, body = OrderResponse),
+        (status = 404, description = "No such order of your products", body = ErrorResponse),
+        (status = 409, description = "Not paid, or past the refund window", body = ErrorResponse),
+        (status = 422, description = "More than is left, or not positive", body = ErrorResponse),
+    ))]
+pub async fn refund_order(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RefundRequest>,
+) -> Result<(StatusCode, Json<OrderResponse>), HttpError> {
+    let id: OrderId = path_id(&id)?;
+    let done = state
+        .app
+        .refund_order(&user, id, body.amount_minor, &body.reason)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(OrderResponse::from(&done.order).with_refunded(done.refunded)),
+    ))
 }
 
 /// Everything the caller is entitled to.

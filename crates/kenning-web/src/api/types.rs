@@ -376,8 +376,26 @@ pub struct OrderResponse {
     /// The coupon applied, and what it took off.
     pub coupon: Option<String>,
     pub discount: MoneyDto,
+    /// What has been given back.
+    pub refunded: MoneyDto,
     pub created_at: String,
     pub paid_at: Option<String>,
+}
+
+impl OrderResponse {
+    /// With what was refunded: a paid order refunded in part is `partially_refunded`, in
+    /// full `refunded`.
+    pub fn with_refunded(mut self, refunded: Money) -> Self {
+        if refunded.amount_minor > 0 {
+            self.status = if refunded.amount_minor >= self.total.amount_minor {
+                "refunded".to_owned()
+            } else {
+                "partially_refunded".to_owned()
+            };
+        }
+        self.refunded = refunded.into();
+        self
+    }
 }
 
 impl From<&Order> for OrderResponse {
@@ -389,6 +407,7 @@ impl From<&Order> for OrderResponse {
             total: o.total.into(),
             coupon: o.coupon.as_ref().map(ToString::to_string),
             discount: Money::new(o.discount_minor, o.total.currency).into(),
+            refunded: Money::new(0, o.total.currency).into(),
             created_at: timestamp(o.created_at_ms),
             paid_at: o.paid_at_ms.map(timestamp),
         }

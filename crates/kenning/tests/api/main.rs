@@ -16,6 +16,7 @@ mod media;
 mod orders;
 mod pages;
 mod recommendations;
+mod refunds;
 mod reviews;
 mod s3;
 mod search;

@@ -1,3 +1,5 @@
+-- Money: coupons and refunds.
+
 -- Coupons: a code that takes a percentage (percent_bps) or a fixed amount
 -- (amount_minor in currency) off one product (product_id) or every product of its
 -- creator (product_id NULL). `uses` counts orders that took it; it never passes max_uses.
@@ -21,3 +23,22 @@ CREATE INDEX coupons_creator ON coupons (creator_id, created_at_ms);
 -- charged).
 ALTER TABLE orders ADD COLUMN coupon_code TEXT REFERENCES coupons (code);
 ALTER TABLE orders ADD COLUMN discount_minor BIGINT NOT NULL DEFAULT 0;
+
+-- Refunds, full or partial: what was given back of an order, by whom and why. Their
+-- sum never passes the order's total; an order refunded in full loses its entitlement.
+CREATE TABLE refunds (
+    id TEXT PRIMARY KEY NOT NULL,
+    order_id TEXT NOT NULL REFERENCES orders (id),
+    currency TEXT NOT NULL,
+    amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
+    reason TEXT NOT NULL,
+    actor_id TEXT NOT NULL REFERENCES accounts (id),
+    provider_reference TEXT NOT NULL,
+    created_at_ms BIGINT NOT NULL
+);
+CREATE INDEX refunds_order ON refunds (order_id);
+
+-- Held while a refund of the order is with the payment provider, so two refunds of one
+-- order never run at once (a claim older than five minutes is abandoned and may be
+-- taken again).
+ALTER TABLE orders ADD COLUMN refund_claimed_at_ms BIGINT;

@@ -1,0 +1,149 @@
+//! Refunds, full or partial: by the product's creator within the refund window, or by an
+//! operator at any time. The provider gives the money back first; then the refund, its
+//! reversing ledger entries and (for a full refund) the loss of access are written in
+//! one transaction.
+
+use kenning_domain::DomainError;
+use kenning_domain::account::Role;
+use kenning_domain::ids::{OrderId, RefundId};
+use kenning_domain::ledger;
+use kenning_domain::money::Money;
+use kenning_domain::order::{Order, OrderStatus};
+
+use crate::accounts::CurrentUser;
+use crate::ports::{RefundRecord, StoreError};
+use crate::{AppError, Kenning};
+
+const DAY_MS: i64 = 86_400_000;
+/// A refund claim older than this was abandoned (the process died while the provider was
+/// asked) and may be taken again; providers get the refund id as idempotency key.
+const STALE_REFUND_CLAIM_MS: i64 = 5 * 60 * 1000;
+/// Longest reason kept with a refund.
+const MAX_REASON_CHARS: usize = 500;
+
+/// An order and how much of it was refunded.
+#[derive(Clone, Debug)]
+pub struct RefundedOrder {
+    pub order: Order,
+    pub refunded: Money,
+}
+
+impl Kenning {
+    /// How much of an order was refunded.
+    pub async fn refunded(&self, order: &Order) -> Result<Money, AppError> {
+        let minor = self.store.refunded_total(order.id).await?;
+        Ok(Money::new(minor, order.total.currency))
+    }
+
+    /// Refunds `amount` of a paid order (all that is left when `None`).
+    pub async fn refund_order(
+        &self,
+        user: &CurrentUser,
+        id: OrderId,
+        amount_minor: Option<i64>,
+        reason: &str,
+    ) -> Result<RefundedOrder, AppError> {
+        let order = self
+            .store
+            .order(id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        let product = self
+            .store
+            .product(order.product_id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        let is_admin = user.account.role == Role::Admin;
+        if !is_admin && product.creator_id != user.account.id {
+            // Other people's orders do not exist, as far as they can tell.
+            return Err(AppError::NotFound("order"));
+        }
+        if order.status != OrderStatus::Paid {
+            return Err(AppError::NotRefundable);
+        }
+        let window_ms = self.settings.refund_window_days.saturating_mul(DAY_MS);
+        let paid_at = order.paid_at_ms.unwrap_or(order.created_at_ms);
+        if !is_admin && self.now_ms() > paid_at.saturating_add(window_ms) {
+            return Err(AppError::RefundWindowClosed {
+                days: self.settings.refund_window_days,
+            });
+        }
+        let reason: String = reason.trim().chars().take(MAX_REASON_CHARS).collect();
+        // One refund of an order at a time: the provider is asked only for what the
+        // books will take.
+        let now = self.now_ms();
+        if !self
+            .store
+            .claim_refund(order.id, now, now - STALE_REFUND_CLAIM_MS)
+            .await?
+        {
+            return Err(AppError::RefundInProgress);
+        }
+        let outcome = self
+            .refund_claimed(user, &order, product.creator_id, amount_minor, reason)
+            .await;
+        if outcome.is_err() {
+            self.store.release_refund(order.id).await?;
+        }
+        outcome
+    }
+
+    /// The refund itself, with the order claimed.
+    async fn refund_claimed(
+        &self,
+        user: &CurrentUser,
+        order: &Order,
+        creator: kenning_domain::ids::AccountId,
+        amount_minor: Option<i64>,
+        reason: String,
+    ) -> Result<RefundedOrder, AppError> {
+        let before = self.refunded(order).await?;
+        let remaining = order.total.amount_minor - before.amount_minor;
+        let amount = Money::new(amount_minor.unwrap_or(remaining), order.total.currency);
+        let entries = ledger::refund(
+            order.id,
+            self.payments.name(),
+            creator,
+            order.total,
+            before,
+            amount,
+            self.settings.platform_fee_bps,
+        )?;
+        let refund_id = RefundId::new();
+        let charge = self
+            .store
+            .payment_reference(order.id)
+            .await?
+            .ok_or(AppError::NotRefundable)?;
+        let provider_reference = self
+            .payments
+            .refund(&charge, amount, &refund_id.to_string())
+            .await
+            .map_err(AppError::Internal)?;
+        let full = amount.amount_minor == remaining;
+        let record = RefundRecord {
+            id: refund_id,
+            order_id: order.id,
+            amount,
+            reason,
+            actor_id: user.account.id,
+            provider_reference,
+            created_at_ms: self.now_ms(),
+        };
+        let revoke = full.then_some((order.buyer_id, order.product_id));
+        match self
+            .store
+            .record_refund(&record, order.total, &entries, revoke)
+            .await
+        {
+            // Cannot happen while the claim is held; refuse rather than over-refund.
+            Err(StoreError::Conflict) => return Err(DomainError::InvalidRefundAmount.into()),
+            other => other?,
+        }
+        tracing::info!(order = %order.id, amount = amount.amount_minor, full, "order refunded");
+        Ok(RefundedOrder {
+            refunded: Money::new(before.amount_minor + amount.amount_minor, amount.currency),
+            order: order.clone(),
+        })
+    }
+}
