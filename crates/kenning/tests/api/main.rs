@@ -9,6 +9,7 @@ mod catalog;
 mod certificates;
 mod cli;
 mod coupons;
+mod crash;
 mod demo;
 mod drip;
 mod live;
