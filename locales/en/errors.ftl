@@ -65,3 +65,4 @@ error-invalid_refund_amount = A refund is more than zero and at most what is lef
 error-not_refundable = Only a paid order can be refunded.
 error-refund_window_closed = The refund window of { $days } days has passed; an operator can still refund it.
 error-refund_in_progress = A refund of this order is in progress. Try again in a moment.
+error-webhook_rejected = The webhook was refused: its signature, timestamp or content could not be trusted.

@@ -62,3 +62,4 @@ error-invalid_refund_amount = 退款金额须大于零，且不超过订单剩�
 error-not_refundable = 只有已支付的订单可以退款。
 error-refund_window_closed = 已超过 { $days } 天的退款期限；平台管理员仍可办理退款。
 error-refund_in_progress = 该订单正在退款中，请稍后再试。
+error-webhook_rejected = Webhook 被拒绝：签名、时间戳或内容无法验证。

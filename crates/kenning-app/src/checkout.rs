@@ -9,13 +9,27 @@ use kenning_domain::money::Currency;
 use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
 
 use crate::accounts::CurrentUser;
-use crate::ports::{ChargeOutcome, ChargeRequest, Claim, PaymentRecord, Settlement, StoreError};
+use crate::ports::{
+    ChargeOutcome, ChargeRequest, Claim, PaymentEvent, PaymentEventKind, PaymentRecord, Settlement,
+    StoreError,
+};
 use crate::{AppError, Kenning};
 
 /// A processing claim older than this is considered abandoned (the process died while
 /// charging) and may be taken again. Providers receive the order id as idempotency key,
 /// so a retry after such a crash does not charge twice.
 const STALE_CLAIM_MS: i64 = 5 * 60 * 1000;
+
+/// How long the sandbox's bank takes to confirm a "confirms later" card.
+const SANDBOX_CONFIRM_MS: u64 = 1500;
+
+/// What became of a payment event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventOutcome {
+    Applied,
+    /// Delivered before: nothing changed.
+    Duplicate,
+}
 
 /// Which of a product's prices the buyer pays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,6 +193,137 @@ impl Kenning {
         Ok((order, created))
     }
 
+    /// Writes a successful payment: the order paid, the entitlement, the ledger sale.
+    async fn settle(
+        &self,
+        order: &Order,
+        product: &Product,
+        payment: PaymentRecord,
+    ) -> Result<Order, AppError> {
+        let ledger = ledger::sale(
+            order.id,
+            &payment.provider,
+            product.creator_id,
+            order.total,
+            self.settings.platform_fee_bps,
+        )?;
+        let paid_at_ms = self.now_ms();
+        self.store
+            .settle_order(&Settlement {
+                order_id: order.id,
+                buyer_id: order.buyer_id,
+                product_id: order.product_id,
+                payment,
+                ledger,
+                paid_at_ms,
+            })
+            .await?;
+        tracing::info!(order = %order.id, "order paid");
+        Ok(Order {
+            status: OrderStatus::Paid,
+            paid_at_ms: Some(paid_at_ms),
+            ..order.clone()
+        })
+    }
+
+    /// Applies what a payment provider says happened to an order (a verified webhook, or
+    /// the sandbox's delayed confirmation). Idempotent: an event seen before, or one about
+    /// an order already settled, changes nothing.
+    pub async fn handle_payment_event(
+        &self,
+        event: PaymentEvent,
+    ) -> Result<EventOutcome, AppError> {
+        if self.store.webhook_seen(&event.id).await? {
+            return Ok(EventOutcome::Duplicate);
+        }
+        let order = self
+            .store
+            .order(event.order_id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        if event.amount != order.total {
+            return Err(AppError::WebhookRejected(format!(
+                "amount {} {} does not match the order",
+                event.amount.amount_minor,
+                event.amount.currency.code()
+            )));
+        }
+        let product = self
+            .store
+            .product(order.product_id)
+            .await?
+            .ok_or(AppError::NotFound("product"))?;
+        let kind = match &event.kind {
+            PaymentEventKind::Succeeded { .. } => "succeeded",
+            PaymentEventKind::Failed { .. } => "failed",
+        };
+        let payment =
+            |succeeded: bool, reference: Option<String>, code: Option<String>| PaymentRecord {
+                id: PaymentId::new(),
+                order_id: order.id,
+                provider: event.provider.to_owned(),
+                provider_reference: reference,
+                amount: order.total,
+                succeeded,
+                failure_code: code,
+                card_last4: String::new(),
+                created_at_ms: self.now_ms(),
+            };
+        match (&event.kind, order.status) {
+            (_, OrderStatus::Paid) => {}
+            (PaymentEventKind::Succeeded { reference }, status) => {
+                if status == OrderStatus::Pending {
+                    let now = self.now_ms();
+                    // A payment started elsewhere (a provider's checkout page): take the
+                    // order as this request's before settling it.
+                    if self
+                        .store
+                        .claim_order(order.id, now, now - STALE_CLAIM_MS)
+                        .await?
+                        == Claim::AlreadyPaid
+                    {
+                        return Ok(EventOutcome::Applied);
+                    }
+                }
+                let record = payment(true, Some(reference.clone()), None);
+                self.settle(&order, &product, record).await?;
+            }
+            (PaymentEventKind::Failed { code }, OrderStatus::Processing) => {
+                self.store
+                    .fail_payment(&payment(false, None, Some(code.clone())))
+                    .await?;
+            }
+            (PaymentEventKind::Failed { .. }, _) => {}
+        }
+        self.store
+            .record_webhook(&event.id, event.provider, kind, self.now_ms())
+            .await?;
+        Ok(EventOutcome::Applied)
+    }
+
+    /// Verifies and applies a webhook delivery from the named provider. A delivery that
+    /// does not verify is refused and logged, and changes nothing.
+    pub async fn receive_webhook(
+        &self,
+        provider: &str,
+        payload: &[u8],
+        signature: Option<&str>,
+    ) -> Result<EventOutcome, AppError> {
+        let verifier = self
+            .webhooks
+            .iter()
+            .find(|w| w.name() == provider)
+            .ok_or(AppError::NotFound("webhook"))?;
+        let event = match verifier.verify(payload, signature, self.now_ms()) {
+            Ok(event) => event,
+            Err(rejection) => {
+                tracing::warn!(provider, %rejection, "webhook refused");
+                return Err(AppError::WebhookRejected(rejection.to_string()));
+            }
+        };
+        self.handle_payment_event(event).await
+    }
+
     /// An order of this person's. Someone else's order is "not found".
     pub async fn my_order(&self, user: &CurrentUser, id: OrderId) -> Result<OrderView, AppError> {
         let order = self
@@ -251,28 +396,31 @@ impl Kenning {
             Ok(ChargeOutcome::Succeeded { reference }) => {
                 payment.succeeded = true;
                 payment.provider_reference = Some(reference);
-                let ledger = ledger::sale(
-                    order.id,
-                    self.payments.name(),
-                    view.product.creator_id,
-                    order.total,
-                    self.settings.platform_fee_bps,
-                )?;
-                let paid_at_ms = self.now_ms();
-                self.store
-                    .settle_order(&Settlement {
+                self.settle(&order, &view.product, payment).await
+            }
+            Ok(ChargeOutcome::Pending { reference }) => {
+                // The order stays claimed (processing) until the provider's event says
+                // how it ended. The sandbox's bank answers a moment later, through the
+                // same path a provider's webhook takes.
+                if self.payments.name() == "sandbox" {
+                    let app = self.clone();
+                    let event = PaymentEvent {
+                        id: format!("sbx_evt_{}", order.id),
+                        provider: "sandbox",
                         order_id: order.id,
-                        buyer_id: order.buyer_id,
-                        product_id: order.product_id,
-                        payment,
-                        ledger,
-                        paid_at_ms,
-                    })
-                    .await?;
-                tracing::info!(order = %order.id, "order paid");
+                        amount: order.total,
+                        kind: PaymentEventKind::Succeeded { reference },
+                    };
+                    tokio::spawn(async move {
+                        tokio::time::sleep(std::time::Duration::from_millis(SANDBOX_CONFIRM_MS))
+                            .await;
+                        if let Err(e) = app.handle_payment_event(event).await {
+                            tracing::error!(error = %e, "sandbox confirmation failed");
+                        }
+                    });
+                }
                 Ok(Order {
-                    status: OrderStatus::Paid,
-                    paid_at_ms: Some(paid_at_ms),
+                    status: OrderStatus::Processing,
                     ..order
                 })
             }

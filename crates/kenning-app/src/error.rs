@@ -9,6 +9,8 @@ use crate::ports::{DeclineReason, StoreError};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     Invalid,
+    /// A request that cannot be understood or trusted (400).
+    BadRequest,
     Unauthenticated,
     Forbidden,
     NotFound,
@@ -37,6 +39,8 @@ pub enum AppError {
     NotYetReleased { opens_at_ms: i64, days_left: i64 },
     #[error("only ticket holders may enter this live room")]
     TicketRequired,
+    #[error("webhook refused: {0}")]
+    WebhookRejected(String),
     #[error("a refund of this order is in progress")]
     RefundInProgress,
     #[error("only a paid order can be refunded")]
@@ -86,6 +90,7 @@ impl AppError {
             AppError::SoldOut => "sold_out",
             AppError::NotRefundable => "not_refundable",
             AppError::RefundInProgress => "refund_in_progress",
+            AppError::WebhookRejected(_) => "webhook_rejected",
             AppError::RefundWindowClosed { .. } => "refund_window_closed",
             AppError::MediaLinkInvalid => "media_link_invalid",
             AppError::EmailTaken => "email_taken",
@@ -105,6 +110,7 @@ impl AppError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             AppError::Invalid(_) => ErrorKind::Invalid,
+            AppError::WebhookRejected(_) => ErrorKind::BadRequest,
             AppError::NotFound(_) => ErrorKind::NotFound,
             AppError::Unauthenticated | AppError::InvalidCredentials => ErrorKind::Unauthenticated,
             AppError::Forbidden

@@ -28,6 +28,7 @@ use std::sync::Arc;
 pub use error::AppError;
 use ports::{
     Clock, Documents, MediaStore, PaymentProvider, RecommendationEngine, SearchEngine, Store,
+    WebhookVerifier,
 };
 
 /// The adapters behind the ports, as the binary (or a test) wires them.
@@ -38,6 +39,8 @@ pub struct Adapters {
     pub recommender: Arc<dyn RecommendationEngine>,
     pub search: Arc<dyn SearchEngine>,
     pub documents: Arc<dyn Documents>,
+    /// Payment providers whose webhooks are accepted.
+    pub webhooks: Vec<Arc<dyn WebhookVerifier>>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -83,6 +86,7 @@ pub struct Kenning {
     recommender: Arc<dyn RecommendationEngine>,
     search: Arc<dyn SearchEngine>,
     documents: Arc<dyn Documents>,
+    webhooks: Arc<Vec<Arc<dyn WebhookVerifier>>>,
     clock: Arc<dyn Clock>,
     settings: AppSettings,
     catalog_cache: Arc<cache::CatalogCache>,
@@ -109,6 +113,7 @@ impl Kenning {
             recommender,
             search,
             documents,
+            webhooks,
             clock,
         } = adapters;
         Kenning {
@@ -118,6 +123,7 @@ impl Kenning {
             recommender,
             search,
             documents,
+            webhooks: Arc::new(webhooks),
             clock,
             catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),

@@ -318,6 +318,20 @@ pub trait CertificateStore: Send + Sync {
     ) -> StoreResult<Option<OrderId>>;
 }
 
+/// Webhook deliveries already handled.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    async fn webhook_seen(&self, event_id: &str) -> StoreResult<bool>;
+    /// Notes a handled event; false when it was already noted.
+    async fn record_webhook(
+        &self,
+        event_id: &str,
+        provider: &str,
+        kind: &str,
+        now_ms: i64,
+    ) -> StoreResult<bool>;
+}
+
 /// Coupons creators hand out.
 #[async_trait]
 pub trait CouponStore: Send + Sync {
@@ -366,6 +380,7 @@ pub trait Store:
     + LiveStore
     + CertificateStore
     + CouponStore
+    + WebhookStore
 {
 }
 impl<T> Store for T where
@@ -378,6 +393,7 @@ impl<T> Store for T where
         + LiveStore
         + CertificateStore
         + CouponStore
+        + WebhookStore
 {
 }
 
@@ -400,8 +416,59 @@ pub struct ChargeRequest {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum ChargeOutcome {
-    Succeeded { reference: String },
+    Succeeded {
+        reference: String,
+    },
     Declined(DeclineReason),
+    /// Accepted, but the bank confirms later: a payment event will say how it ended.
+    Pending {
+        reference: String,
+    },
+}
+
+/// What a payment provider told us happened, from a verified webhook.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentEvent {
+    /// The provider's event id (a second delivery of it changes nothing).
+    pub id: String,
+    /// The provider's name, as on payments and ledger accounts.
+    pub provider: &'static str,
+    pub order_id: OrderId,
+    pub amount: Money,
+    pub kind: PaymentEventKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaymentEventKind {
+    Succeeded { reference: String },
+    Failed { code: String },
+}
+
+/// Why a webhook was refused (nothing is changed by a refused webhook).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookRejection {
+    #[error("no signature")]
+    MissingSignature,
+    #[error("signature does not match")]
+    BadSignature,
+    #[error("timestamp outside the tolerance window")]
+    Stale,
+    #[error("malformed event: {0}")]
+    Malformed(String),
+    #[error("event type not handled: {0}")]
+    UnknownEvent(String),
+}
+
+/// A provider's webhooks: checks a delivery's signature and reads the event.
+pub trait WebhookVerifier: Send + Sync {
+    /// The provider's name, as in `/api/v1/webhooks/{name}`.
+    fn name(&self) -> &'static str;
+    fn verify(
+        &self,
+        payload: &[u8],
+        signature: Option<&str>,
+        now_ms: i64,
+    ) -> Result<PaymentEvent, WebhookRejection>;
 }
 
 #[async_trait]

@@ -1,6 +1,8 @@
 //! Payment providers. Today: the offline sandbox, the default, which needs no network and
 //! behaves like a gateway in test mode.
 
+pub mod stripe;
+
 use async_trait::async_trait;
 use kenning_app::ports::{ChargeOutcome, ChargeRequest, DeclineReason, PaymentProvider};
 use kenning_domain::money::Money;
@@ -10,6 +12,8 @@ pub mod test_cards {
     pub const SUCCEEDS: &str = "4242424242424242";
     pub const DECLINED: &str = "4000000000000002";
     pub const INSUFFICIENT_FUNDS: &str = "4000000000009995";
+    /// Accepted, then confirmed by the bank a moment later (asynchronous confirmation).
+    pub const CONFIRMS_LATER: &str = "4000000000003220";
 }
 
 /// The built-in offline provider. Deterministic and stateless: the same idempotency key
@@ -38,6 +42,9 @@ impl PaymentProvider for Sandbox {
     async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String> {
         let outcome = match request.card.digits() {
             test_cards::SUCCEEDS => ChargeOutcome::Succeeded {
+                reference: Sandbox::reference(&request.idempotency_key),
+            },
+            test_cards::CONFIRMS_LATER => ChargeOutcome::Pending {
                 reference: Sandbox::reference(&request.idempotency_key),
             },
             test_cards::INSUFFICIENT_FUNDS => {

@@ -16,6 +16,7 @@ mod live;
 mod orders;
 mod reviews;
 mod rows;
+mod webhooks;
 
 use std::borrow::Cow;
 use std::str::FromStr;

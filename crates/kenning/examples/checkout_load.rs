@@ -26,8 +26,7 @@ async fn post(client: &reqwest::Client, url: String, token: Option<&str>, body: 
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(base), Some(email), Some(password)) = (args.get(1), args.get(2), args.get(3))
-    else {
+    let (Some(base), Some(email), Some(password)) = (args.get(1), args.get(2), args.get(3)) else {
         eprintln!("usage: checkout_load BASE_URL CREATOR_EMAIL PASSWORD [SECONDS] [WORKERS]");
         std::process::exit(2);
     };
@@ -61,8 +60,13 @@ async fn main() {
             json!({"title": {"en": "Findings"}}),
         )
         .await;
-        post(&client, format!("{base}/api/v1/products/{id}/publish"), Some(&creator), json!({}))
-            .await;
+        post(
+            &client,
+            format!("{base}/api/v1/products/{id}/publish"),
+            Some(&creator),
+            json!({}),
+        )
+        .await;
         products.push(id);
     }
     let run = format!("{}", std::process::id());

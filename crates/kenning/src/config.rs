@@ -26,6 +26,9 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Media in an S3-compatible bucket instead of the data directory.
     pub s3: Option<S3Settings>,
+    /// The signing secret of the Stripe webhook endpoint (`whsec_…`); unset: Stripe
+    /// webhooks are not accepted.
+    pub stripe_webhook_secret: Option<String>,
 }
 
 /// Where media goes when it goes to S3 (or MinIO, Ceph, R2 …). Credentials come from
@@ -55,6 +58,7 @@ pub struct FileSettings {
     pub s3_bucket: Option<String>,
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
+    pub stripe_webhook_secret: Option<String>,
 }
 
 impl FileSettings {
@@ -110,6 +114,14 @@ pub struct Overrides {
     /// Region of the bucket.
     #[arg(long, env = "KENNING_S3_REGION", global = true)]
     pub s3_region: Option<String>,
+    /// Signing secret of the Stripe webhook endpoint (/api/v1/webhooks/stripe).
+    #[arg(
+        long,
+        env = "KENNING_STRIPE_WEBHOOK_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub stripe_webhook_secret: Option<String>,
 }
 
 impl Settings {
@@ -161,6 +173,10 @@ impl Settings {
                     endpoint: overrides.s3_endpoint.clone().or(file.s3_endpoint),
                     region: overrides.s3_region.clone().or(file.s3_region),
                 }),
+            stripe_webhook_secret: overrides
+                .stripe_webhook_secret
+                .clone()
+                .or(file.stripe_webhook_secret),
         })
     }
 }

@@ -13,10 +13,12 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use kenning_app::ports::SystemClock;
+use kenning_app::ports::WebhookVerifier;
 use kenning_app::{Adapters, AppSettings, Kenning};
 use kenning_docs::DocumentWriter;
 use kenning_media::ObjectMedia;
 use kenning_payments::Sandbox;
+use kenning_payments::stripe::{self, StripeWebhooks};
 use kenning_store::{SqlStore, StoreOptions};
 use kenning_web::WebConfig;
 use tokio::net::TcpListener;
@@ -58,6 +60,14 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
             recommender: Arc::new(recommendations::HybridRecommender::default()),
             search: Arc::new(search),
             documents: Arc::new(DocumentWriter),
+            webhooks: settings
+                .stripe_webhook_secret
+                .iter()
+                .map(|secret| {
+                    Arc::new(StripeWebhooks::new(secret, stripe::DEFAULT_TOLERANCE_S))
+                        as Arc<dyn WebhookVerifier>
+                })
+                .collect(),
             clock: Arc::new(SystemClock),
         },
         AppSettings {

@@ -42,3 +42,11 @@ CREATE INDEX refunds_order ON refunds (order_id);
 -- order never run at once (a claim older than five minutes is abandoned and may be
 -- taken again).
 ALTER TABLE orders ADD COLUMN refund_claimed_at_ms BIGINT;
+
+-- Payment-provider webhook events already handled: a second delivery changes nothing.
+CREATE TABLE webhook_events (
+    id TEXT PRIMARY KEY NOT NULL,
+    provider TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    received_at_ms BIGINT NOT NULL
+);

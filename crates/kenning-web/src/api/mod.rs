@@ -91,6 +91,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::refund_order))
+        .routes(routes!(orders::webhook))
         .routes(routes!(orders::library))
         .routes(routes!(orders::rotate_feed))
         .routes(routes!(coupons::create_coupon, coupons::list_coupons))

@@ -63,15 +63,22 @@ async fn a_server_killed_mid_checkout_leaves_books_that_verify(app: &TestApp) {
                        "prices": [{"amount_minor": 999 + i, "currency": "USD"}]}),
             )
             .await;
-        let id = json_of(created).await["id"].as_str().unwrap_or_default().to_owned();
+        let id = json_of(created).await["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         app.post(
             &format!("/api/v1/products/{id}/lessons"),
             Some(&creator),
             json!({"title": {"en": "Findings"}}),
         )
         .await;
-        app.post(&format!("/api/v1/products/{id}/publish"), Some(&creator), json!({}))
-            .await;
+        app.post(
+            &format!("/api/v1/products/{id}/publish"),
+            Some(&creator),
+            json!({}),
+        )
+        .await;
         products.push(id);
     }
     let mut buyers = Vec::new();
@@ -137,7 +144,10 @@ async fn a_server_killed_mid_checkout_leaves_books_that_verify(app: &TestApp) {
     for w in workers {
         let _ = w.await;
     }
-    assert!(paid.load(Ordering::Relaxed) >= 10, "the load ran before the kill");
+    assert!(
+        paid.load(Ordering::Relaxed) >= 10,
+        "the load ran before the kill"
+    );
 
     // Restarted, the server serves, and the books verify (with no server running too).
     let mut again = start(app, port);
@@ -156,7 +166,9 @@ async fn a_server_killed_mid_checkout_leaves_books_that_verify(app: &TestApp) {
         String::from_utf8_lossy(&verify.stdout),
         String::from_utf8_lossy(&verify.stderr)
     );
-    let paid_orders = app.scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'").await;
+    let paid_orders = app
+        .scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+        .await;
     let entitlements = app.scalar("SELECT COUNT(*) FROM entitlements").await;
     assert_eq!(paid_orders, entitlements);
     assert!(paid_orders >= 10);

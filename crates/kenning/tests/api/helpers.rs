@@ -47,6 +47,8 @@ pub enum Backend {
 }
 
 pub const PASSWORD: &str = "correct horse battery";
+/// The Stripe webhook signing secret test servers are configured with.
+pub const STRIPE_TEST_SECRET: &str = "whsec_kenning_test_fixture";
 
 /// A running server with its own database.
 pub struct TestApp {
@@ -360,6 +362,7 @@ async fn start_server(
         max_media_mb: Some(1),
         public_url: None,
         s3,
+        stripe_webhook_secret: Some(STRIPE_TEST_SECRET.to_owned()),
     };
     let store = open_store(&settings)
         .await

@@ -21,3 +21,4 @@ mod refunds;
 mod reviews;
 mod s3;
 mod search;
+mod webhooks;
