@@ -78,6 +78,8 @@ struct OrderTemplate<'a> {
     /// (coupon code, amount taken off) when a coupon was used.
     discount: Option<(String, String)>,
     paid: bool,
+    /// Waiting for the bank's confirmation.
+    processing: bool,
     error: Option<String>,
     card_number: String,
 }
@@ -106,6 +108,7 @@ async fn order_page(
             (code.to_string(), page.money(&off))
         }),
         paid: view.order.status == OrderStatus::Paid,
+        processing: view.order.status == OrderStatus::Processing,
         error,
         card_number,
         page,
@@ -135,6 +138,10 @@ pub async fn pay(
 ) -> Result<Response, HttpError> {
     let id: OrderId = path_id(&id)?;
     match state.app.pay(&user, id, &form.card_number).await {
+        // The bank confirms later: the order page waits for it.
+        Ok(order) if order.status == OrderStatus::Processing => Ok(
+            axum::response::IntoResponse::into_response(Redirect::to(&format!("/orders/{id}"))),
+        ),
         Ok(order) => Ok(axum::response::IntoResponse::into_response(Redirect::to(
             &format!("/products/{}?purchased=1", order.product_id),
         ))),
