@@ -49,6 +49,7 @@ kind-report = Report
 kind-consultation = Consultation
 kind-circle = Circle
 kind-bundle = Bundle
+kind-membership = Membership
 
 ## Product statuses
 status-draft = Draft

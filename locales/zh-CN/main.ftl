@@ -46,6 +46,7 @@ kind-report = 专业报告
 kind-consultation = 付费咨询
 kind-circle = 付费社群
 kind-bundle = 组合套餐
+kind-membership = 会员订阅
 
 ## Product statuses
 status-draft = 草稿

@@ -532,7 +532,8 @@ impl Kenning {
     /// Publishes a product with at least one lesson.
     pub async fn publish(&self, user: &CurrentUser, id: ProductId) -> Result<Product, AppError> {
         let mut product = self.editable_product(user, id).await?;
-        if self.store.lessons(id).await?.is_empty() {
+        // A membership tier grants other products and needs no lessons of its own.
+        if product.kind != ProductKind::Membership && self.store.lessons(id).await?.is_empty() {
             return Err(DomainError::NothingToPublish.into());
         }
         product.status = ProductStatus::Published;

@@ -1,7 +1,7 @@
 //! Buying: idempotent orders, payment through the provider, settlement.
 
 use kenning_domain::DomainError;
-use kenning_domain::catalog::Product;
+use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::coupon::{Coupon, CouponCode, Discount};
 use kenning_domain::ids::{OrderId, PaymentId, ProductId};
 use kenning_domain::ledger;
@@ -123,6 +123,7 @@ impl Kenning {
             return Err(AppError::ProductIsFree);
         }
         self.check_seats(&product).await?;
+        self.check_not_subscribed(user, &product).await?;
         let price = match currency {
             CurrencyChoice::Exactly(c) => product
                 .prices
@@ -194,11 +195,33 @@ impl Kenning {
     }
 
     /// Writes a successful payment: the order paid, the entitlement, the ledger sale.
+    /// Writes a successful payment and what it buys. A membership tier is not granted
+    /// itself: its subscription starts and grants the products; `method` is the saved
+    /// payment method its renewals charge.
     async fn settle(
         &self,
         order: &Order,
         product: &Product,
         payment: PaymentRecord,
+        method: Option<String>,
+    ) -> Result<Order, AppError> {
+        let tier = product.kind == ProductKind::Membership;
+        let paid = self.book_sale(order, product, payment, !tier).await?;
+        if tier {
+            self.start_membership(order, product, method.unwrap_or_default())
+                .await?;
+        }
+        Ok(paid)
+    }
+
+    /// The order paid, the payment, the ledger sale and (when `grant`) the entitlement,
+    /// in one transaction.
+    pub(crate) async fn book_sale(
+        &self,
+        order: &Order,
+        product: &Product,
+        payment: PaymentRecord,
+        grant: bool,
     ) -> Result<Order, AppError> {
         let ledger = ledger::sale(
             order.id,
@@ -216,6 +239,7 @@ impl Kenning {
                 payment,
                 ledger,
                 paid_at_ms,
+                grant,
             })
             .await?;
         tracing::info!(order = %order.id, "order paid");
@@ -286,7 +310,7 @@ impl Kenning {
                     }
                 }
                 let record = payment(true, Some(reference.clone()), None);
-                self.settle(&order, &product, record).await?;
+                self.settle(&order, &product, record, None).await?;
             }
             (PaymentEventKind::Failed { code }, OrderStatus::Processing) => {
                 self.store
@@ -372,6 +396,7 @@ impl Kenning {
         }
         let order = view.order;
         let last4 = card.last4().to_owned();
+        let card_for_method = card.clone();
         let outcome = self
             .payments
             .charge(ChargeRequest {
@@ -396,7 +421,9 @@ impl Kenning {
             Ok(ChargeOutcome::Succeeded { reference }) => {
                 payment.succeeded = true;
                 payment.provider_reference = Some(reference);
-                self.settle(&order, &view.product, payment).await
+                let method = self.payments.payment_method(&card_for_method);
+                self.settle(&order, &view.product, payment, Some(method))
+                    .await
             }
             Ok(ChargeOutcome::Pending { reference }) => {
                 // The order stays claimed (processing) until the provider's event says

@@ -15,6 +15,7 @@ pub mod learning;
 pub mod library;
 pub mod live;
 pub mod media;
+pub mod memberships;
 pub mod podcast;
 pub mod ports;
 pub mod recommend;

@@ -11,7 +11,7 @@ use kenning_domain::certificate::{Certificate, CertificateCode};
 use kenning_domain::coupon::{Coupon, CouponCode};
 use kenning_domain::discovery::{Signal, SignalKind};
 use kenning_domain::ids::{
-    AccountId, LessonId, LiveMessageId, MediaId, OrderId, PaymentId, ProductId,
+    AccountId, LessonId, LiveMessageId, MediaId, OrderId, PaymentId, ProductId, SubscriptionId,
 };
 use kenning_domain::ledger::LedgerTransaction;
 use kenning_domain::live::{ChatMessage, LiveSchedule};
@@ -20,6 +20,7 @@ use kenning_domain::media::{LessonProgress, Media};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, Order};
 use kenning_domain::review::{Rating, Review};
+use kenning_domain::subscription::{MembershipPlan, Subscription};
 
 /// Why storage failed.
 #[derive(Debug, thiserror::Error)]
@@ -127,6 +128,8 @@ pub struct Settlement {
     pub payment: PaymentRecord,
     pub ledger: LedgerTransaction,
     pub paid_at_ms: i64,
+    /// Grant the product (false for a membership tier: its subscription grants instead).
+    pub grant: bool,
 }
 
 /// The result of trying to take an order for payment.
@@ -318,6 +321,33 @@ pub trait CertificateStore: Send + Sync {
     ) -> StoreResult<Option<OrderId>>;
 }
 
+/// Membership tiers and subscriptions.
+#[async_trait]
+pub trait MembershipStore: Send + Sync {
+    async fn set_plan(&self, plan: &MembershipPlan) -> StoreResult<()>;
+    async fn plan(&self, product: ProductId) -> StoreResult<Option<MembershipPlan>>;
+    /// Inserts or replaces (by id).
+    async fn save_subscription(&self, subscription: &Subscription, now_ms: i64) -> StoreResult<()>;
+    async fn subscription(&self, id: SubscriptionId) -> StoreResult<Option<Subscription>>;
+    async fn subscription_of(
+        &self,
+        plan: ProductId,
+        account: AccountId,
+    ) -> StoreResult<Option<Subscription>>;
+    async fn subscriptions_of(&self, account: AccountId) -> StoreResult<Vec<Subscription>>;
+    /// Subscriptions with something due at `now_ms` (renewal, retry or end).
+    async fn due_subscriptions(&self, now_ms: i64) -> StoreResult<Vec<Subscription>>;
+    /// Grants the products (those the person does not hold already).
+    async fn grant_subscription(
+        &self,
+        subscription: &Subscription,
+        products: &[ProductId],
+        now_ms: i64,
+    ) -> StoreResult<()>;
+    /// Removes every entitlement the subscription granted.
+    async fn revoke_subscription(&self, id: SubscriptionId) -> StoreResult<()>;
+}
+
 /// Webhook deliveries already handled.
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
@@ -381,6 +411,7 @@ pub trait Store:
     + CertificateStore
     + CouponStore
     + WebhookStore
+    + MembershipStore
 {
 }
 impl<T> Store for T where
@@ -394,6 +425,7 @@ impl<T> Store for T where
         + CertificateStore
         + CouponStore
         + WebhookStore
+        + MembershipStore
 {
 }
 
@@ -476,6 +508,15 @@ pub trait PaymentProvider: Send + Sync {
     /// The name recorded on payments and ledger accounts.
     fn name(&self) -> &'static str;
     async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String>;
+    /// A reusable token for the card just charged, for renewals.
+    fn payment_method(&self, card: &CardNumber) -> String;
+    /// Charges a saved payment method (renewals: no one is there to type a card).
+    async fn charge_method(
+        &self,
+        method: &str,
+        amount: Money,
+        idempotency_key: &str,
+    ) -> Result<ChargeOutcome, String>;
     /// Gives back `amount` of the charge `reference`; answers the refund's reference.
     /// The same idempotency key refunds once.
     async fn refund(
@@ -632,6 +673,31 @@ pub trait SearchEngine: Send + Sync {
 /// The time, so tests can move it.
 pub trait Clock: Send + Sync {
     fn now_ms(&self) -> i64;
+    /// Moves time forward, when this clock allows it (a test clock); false otherwise.
+    fn advance(&self, _ms: i64) -> bool {
+        false
+    }
+}
+
+/// The real clock plus an offset an operator can move forward: a test clock, for trying
+/// renewals and expiries without waiting a month (`--test-clock`; never in production).
+#[derive(Default)]
+pub struct TestClock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        SystemClock
+            .now_ms()
+            .saturating_add(self.offset_ms.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn advance(&self, ms: i64) -> bool {
+        self.offset_ms
+            .fetch_add(ms.max(0), std::sync::atomic::Ordering::Relaxed);
+        true
+    }
 }
 
 /// The real clock.

@@ -29,10 +29,12 @@ pub enum ProductKind {
     Consultation,
     Circle,
     Bundle,
+    /// A membership tier (订阅/会员): a recurring price that grants other products.
+    Membership,
 }
 
 impl ProductKind {
-    pub const ALL: [ProductKind; 8] = [
+    pub const ALL: [ProductKind; 9] = [
         ProductKind::Course,
         ProductKind::Ebook,
         ProductKind::AudioSeries,
@@ -41,6 +43,7 @@ impl ProductKind {
         ProductKind::Consultation,
         ProductKind::Circle,
         ProductKind::Bundle,
+        ProductKind::Membership,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -53,6 +56,7 @@ impl ProductKind {
             ProductKind::Consultation => "consultation",
             ProductKind::Circle => "circle",
             ProductKind::Bundle => "bundle",
+            ProductKind::Membership => "membership",
         }
     }
 }

@@ -60,6 +60,8 @@ pub enum DomainError {
         "a coupon has a code of 3 to 32 letters, digits, - or _, takes 1% to 99% or a positive amount off, and allows at least one use"
     )]
     InvalidCoupon,
+    #[error("not a valid membership setting or change")]
+    InvalidMembership,
     #[error("a refund is more than zero and at most what is left of the order")]
     InvalidRefundAmount,
     #[error("this coupon code is taken")]
@@ -107,6 +109,7 @@ impl DomainError {
             DomainError::UnknownCoupon => "unknown_coupon",
             DomainError::CouponCodeTaken => "coupon_code_taken",
             DomainError::InvalidRefundAmount => "invalid_refund_amount",
+            DomainError::InvalidMembership => "invalid_membership",
             DomainError::CouponExpired => "coupon_expired",
             DomainError::CouponExhausted => "coupon_exhausted",
             DomainError::CouponNotApplicable => "coupon_not_applicable",

@@ -88,6 +88,11 @@ typed_id!(
 );
 
 typed_id!(
+    /// One person's membership of one tier.
+    SubscriptionId
+);
+
+typed_id!(
     /// A refund of (part of) an order.
     RefundId
 );

@@ -26,5 +26,6 @@ pub mod media;
 pub mod money;
 pub mod order;
 pub mod review;
+pub mod subscription;
 
 pub use error::DomainError;

@@ -6,12 +6,16 @@ pub mod stripe;
 use async_trait::async_trait;
 use kenning_app::ports::{ChargeOutcome, ChargeRequest, DeclineReason, PaymentProvider};
 use kenning_domain::money::Money;
+use kenning_domain::order::CardNumber;
 
 /// Test cards the sandbox understands (the same numbers gateways use in test mode).
 pub mod test_cards {
     pub const SUCCEEDS: &str = "4242424242424242";
     pub const DECLINED: &str = "4000000000000002";
     pub const INSUFFICIENT_FUNDS: &str = "4000000000009995";
+    /// Pays when the buyer is there, but every later charge of the saved card (renewals)
+    /// is declined.
+    pub const FAILS_LATER: &str = "4000000000000341";
     /// Accepted, then confirmed by the bank a moment later (asynchronous confirmation).
     pub const CONFIRMS_LATER: &str = "4000000000003220";
 }
@@ -41,7 +45,7 @@ impl PaymentProvider for Sandbox {
 
     async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String> {
         let outcome = match request.card.digits() {
-            test_cards::SUCCEEDS => ChargeOutcome::Succeeded {
+            test_cards::SUCCEEDS | test_cards::FAILS_LATER => ChargeOutcome::Succeeded {
                 reference: Sandbox::reference(&request.idempotency_key),
             },
             test_cards::CONFIRMS_LATER => ChargeOutcome::Pending {
@@ -54,6 +58,27 @@ impl PaymentProvider for Sandbox {
             _ => ChargeOutcome::Declined(DeclineReason::CardDeclined),
         };
         Ok(outcome)
+    }
+
+    fn payment_method(&self, card: &CardNumber) -> String {
+        match card.digits() {
+            test_cards::FAILS_LATER => "sbx_pm_fails".to_owned(),
+            _ => "sbx_pm_ok".to_owned(),
+        }
+    }
+
+    async fn charge_method(
+        &self,
+        method: &str,
+        _amount: Money,
+        idempotency_key: &str,
+    ) -> Result<ChargeOutcome, String> {
+        Ok(match method {
+            "sbx_pm_ok" => ChargeOutcome::Succeeded {
+                reference: Sandbox::reference(idempotency_key),
+            },
+            _ => ChargeOutcome::Declined(DeclineReason::CardDeclined),
+        })
     }
 
     async fn refund(

@@ -13,6 +13,7 @@ mod coupons;
 mod discovery;
 mod learning;
 mod live;
+mod memberships;
 mod orders;
 mod reviews;
 mod rows;
@@ -81,6 +82,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "money",
         include_str!("../migrations/sqlite/0005_money.sql"),
         include_str!("../migrations/postgres/0005_money.sql"),
+    ),
+    (
+        6,
+        "memberships",
+        include_str!("../migrations/sqlite/0006_memberships.sql"),
+        include_str!("../migrations/postgres/0006_memberships.sql"),
     ),
 ];
 

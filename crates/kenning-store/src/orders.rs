@@ -369,15 +369,17 @@ impl OrderStore for SqlStore {
             return Err(StoreError::Conflict);
         }
         insert_payment(&mut tx, &s.payment).await?;
-        insert_entitlement(
-            &mut tx,
-            s.buyer_id,
-            s.product_id,
-            "order",
-            Some(s.order_id),
-            s.paid_at_ms,
-        )
-        .await?;
+        if s.grant {
+            insert_entitlement(
+                &mut tx,
+                s.buyer_id,
+                s.product_id,
+                "order",
+                Some(s.order_id),
+                s.paid_at_ms,
+            )
+            .await?;
+        }
         insert_ledger(&mut tx, &s.ledger, s.ledger.kind, s.paid_at_ms).await?;
         tx.commit().await.map_err(db_error)
     }
@@ -475,7 +477,9 @@ impl OrderStore for SqlStore {
             "SELECT o.id FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
              (SELECT 1 FROM entitlements e WHERE e.order_id = o.id) \
              AND o.amount_minor > (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
-             WHERE r.order_id = o.id) ORDER BY o.id",
+             WHERE r.order_id = o.id) \
+             AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = o.product_id \
+             AND p.kind = 'membership') ORDER BY o.id",
         )
         .await
     }
@@ -486,7 +490,9 @@ impl OrderStore for SqlStore {
              WHERE (e.source = 'order' AND (o.id IS NULL OR o.status <> 'paid' \
                 OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
                 WHERE r.order_id = o.id))) \
-                OR e.source NOT IN ('order', 'free') ORDER BY e.id",
+                OR (e.source = 'subscription' AND NOT EXISTS (SELECT 1 FROM subscriptions s \
+                WHERE s.id = e.subscription_id AND s.status <> 'expired')) \
+                OR e.source NOT IN ('order', 'free', 'subscription') ORDER BY e.id",
         )
         .await
     }

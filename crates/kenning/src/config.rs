@@ -29,6 +29,8 @@ pub struct Settings {
     /// The signing secret of the Stripe webhook endpoint (`whsec_…`); unset: Stripe
     /// webhooks are not accepted.
     pub stripe_webhook_secret: Option<String>,
+    /// A clock operators can move forward (to try renewals); for demos and tests only.
+    pub test_clock: bool,
 }
 
 /// Where media goes when it goes to S3 (or MinIO, Ceph, R2 …). Credentials come from
@@ -59,6 +61,7 @@ pub struct FileSettings {
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
     pub stripe_webhook_secret: Option<String>,
+    pub test_clock: Option<bool>,
 }
 
 impl FileSettings {
@@ -122,6 +125,10 @@ pub struct Overrides {
         hide_env_values = true
     )]
     pub stripe_webhook_secret: Option<String>,
+    /// Let operators move the clock forward (POST /api/v1/admin/clock) to try renewals
+    /// and expiries. Never in production.
+    #[arg(long, env = "KENNING_TEST_CLOCK", global = true)]
+    pub test_clock: Option<bool>,
 }
 
 impl Settings {
@@ -177,6 +184,7 @@ impl Settings {
                 .stripe_webhook_secret
                 .clone()
                 .or(file.stripe_webhook_secret),
+            test_clock: overrides.test_clock.or(file.test_clock).unwrap_or(false),
         })
     }
 }

@@ -12,8 +12,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use kenning_app::ports::SystemClock;
 use kenning_app::ports::WebhookVerifier;
+use kenning_app::ports::{SystemClock, TestClock};
 use kenning_app::{Adapters, AppSettings, Kenning};
 use kenning_docs::DocumentWriter;
 use kenning_media::ObjectMedia;
@@ -68,7 +68,12 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
                         as Arc<dyn WebhookVerifier>
                 })
                 .collect(),
-            clock: Arc::new(SystemClock),
+            clock: if settings.test_clock {
+                tracing::warn!("the test clock is on: operators can move time forward");
+                Arc::new(TestClock::default())
+            } else {
+                Arc::new(SystemClock)
+            },
         },
         AppSettings {
             platform_fee_bps: settings.platform_fee_bps,

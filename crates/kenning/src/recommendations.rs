@@ -155,6 +155,11 @@ pub fn spawn_refresher(app: Kenning) -> tokio::task::JoinHandle<()> {
                 Ok(n) => tracing::debug!(products = n, "search index rebuilt"),
                 Err(e) => tracing::warn!(error = %e, "rebuilding the search index failed"),
             }
+            match app.run_renewals().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(subscriptions = n, "memberships renewed or ended"),
+                Err(e) => tracing::warn!(error = %e, "membership renewals failed"),
+            }
         }
     })
 }

@@ -6,6 +6,7 @@ mod catalog;
 pub(crate) mod coupons;
 pub(crate) mod live;
 pub(crate) mod media;
+pub(crate) mod memberships;
 mod orders;
 pub mod recommendations;
 mod records;
@@ -92,6 +93,11 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::refund_order))
         .routes(routes!(orders::webhook))
+        .routes(routes!(memberships::get_plan, memberships::set_plan))
+        .routes(routes!(memberships::list_subscriptions))
+        .routes(routes!(memberships::cancel))
+        .routes(routes!(memberships::resume))
+        .routes(routes!(memberships::advance_clock))
         .routes(routes!(orders::library))
         .routes(routes!(orders::rotate_feed))
         .routes(routes!(coupons::create_coupon, coupons::list_coupons))

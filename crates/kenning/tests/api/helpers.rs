@@ -363,6 +363,7 @@ async fn start_server(
         public_url: None,
         s3,
         stripe_webhook_secret: Some(STRIPE_TEST_SECRET.to_owned()),
+        test_clock: true,
     };
     let store = open_store(&settings)
         .await

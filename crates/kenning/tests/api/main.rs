@@ -14,6 +14,7 @@ mod demo;
 mod drip;
 mod live;
 mod media;
+mod memberships;
 mod orders;
 mod pages;
 mod recommendations;

@@ -1,0 +1,298 @@
+//! Memberships: a creator's tier (a product of kind `membership`) renews every month or
+//! year and grants their other products. Access is entitlements: the subscription grants
+//! them when a period is paid and takes them away when it ends, so every reader of
+//! access (lessons, feeds, live rooms, search) sees the same answer.
+
+use kenning_domain::DomainError;
+use kenning_domain::account::Role;
+use kenning_domain::catalog::{Product, ProductKind, ProductStatus};
+use kenning_domain::ids::{OrderId, PaymentId, ProductId, SubscriptionId};
+use kenning_domain::order::{Order, OrderStatus};
+use kenning_domain::subscription::{Due, Interval, MembershipPlan, Subscription};
+
+use crate::accounts::CurrentUser;
+use crate::ports::{ChargeOutcome, Claim, PaymentRecord, ProductFilter};
+use crate::{AppError, Kenning};
+
+/// A subscription with its tier, for the person's library.
+#[derive(Clone, Debug)]
+pub struct Membership {
+    pub subscription: Subscription,
+    pub tier: Product,
+    pub active: bool,
+}
+
+impl Kenning {
+    /// Sets what a tier grants and how often it renews (its creator or an admin).
+    pub async fn set_membership_plan(
+        &self,
+        user: &CurrentUser,
+        id: ProductId,
+        interval: Interval,
+        all_of_creator: bool,
+        products: Vec<ProductId>,
+    ) -> Result<MembershipPlan, AppError> {
+        let tier = self.editable_product(user, id).await?;
+        if tier.kind != ProductKind::Membership || (!all_of_creator && products.is_empty()) {
+            return Err(DomainError::InvalidMembership.into());
+        }
+        for product in &products {
+            let granted = self
+                .store
+                .product(*product)
+                .await?
+                .ok_or(AppError::NotFound("product"))?;
+            if granted.creator_id != tier.creator_id || granted.kind == ProductKind::Membership {
+                return Err(DomainError::InvalidMembership.into());
+            }
+        }
+        let plan = MembershipPlan {
+            product_id: id,
+            interval,
+            all_of_creator,
+            products,
+        };
+        self.store.set_plan(&plan).await?;
+        self.catalog_changed(id).await;
+        Ok(plan)
+    }
+
+    /// A published membership tier (or one the caller may not see is "not found").
+    pub async fn product_for_plan(&self, id: ProductId) -> Result<Product, AppError> {
+        match self.store.product(id).await? {
+            Some(p) if p.kind == ProductKind::Membership => Ok(p),
+            _ => Err(AppError::NotFound("membership")),
+        }
+    }
+
+    /// A tier's plan; a tier never set up renews monthly and grants all of its creator's
+    /// products.
+    pub async fn membership_plan(&self, tier: &Product) -> Result<MembershipPlan, AppError> {
+        Ok(self
+            .store
+            .plan(tier.id)
+            .await?
+            .unwrap_or_else(|| MembershipPlan {
+                product_id: tier.id,
+                interval: Interval::Monthly,
+                all_of_creator: true,
+                products: Vec::new(),
+            }))
+    }
+
+    /// The published products a tier grants.
+    pub async fn covered_products(&self, tier: &Product) -> Result<Vec<Product>, AppError> {
+        let plan = self.membership_plan(tier).await?;
+        let all = self
+            .store
+            .list_products(&ProductFilter {
+                status: Some(ProductStatus::Published),
+                creator_id: Some(tier.creator_id),
+                limit: 1000,
+                ..ProductFilter::default()
+            })
+            .await?;
+        Ok(all.into_iter().filter(|p| plan.covers(tier, p)).collect())
+    }
+
+    /// A tier may not be bought again while its subscription still gives access.
+    pub(crate) async fn check_not_subscribed(
+        &self,
+        user: &CurrentUser,
+        tier: &Product,
+    ) -> Result<(), AppError> {
+        if tier.kind != ProductKind::Membership {
+            return Ok(());
+        }
+        match self.store.subscription_of(tier.id, user.account.id).await? {
+            Some(s) if s.grants_access(self.now_ms()) => Err(AppError::AlreadyOwned),
+            _ => Ok(()),
+        }
+    }
+
+    /// The first period is paid: start (or restart) the subscription and grant.
+    pub(crate) async fn start_membership(
+        &self,
+        order: &Order,
+        tier: &Product,
+        method: String,
+    ) -> Result<(), AppError> {
+        let plan = self.membership_plan(tier).await?;
+        let now = self.now_ms();
+        let mut subscription = Subscription::start(&plan, order.buyer_id, order.total, method, now);
+        if let Some(previous) = self.store.subscription_of(tier.id, order.buyer_id).await? {
+            // Subscribing again reuses the record (one per person and tier).
+            subscription.id = previous.id;
+            subscription.created_at_ms = previous.created_at_ms;
+        }
+        self.store.save_subscription(&subscription, now).await?;
+        self.grant_covered(&subscription, tier).await?;
+        tracing::info!(subscription = %subscription.id, "membership started");
+        Ok(())
+    }
+
+    async fn grant_covered(&self, s: &Subscription, tier: &Product) -> Result<(), AppError> {
+        let products: Vec<ProductId> = self
+            .covered_products(tier)
+            .await?
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        self.store
+            .grant_subscription(s, &products, self.now_ms())
+            .await?;
+        Ok(())
+    }
+
+    /// The person's memberships, newest first.
+    pub async fn my_memberships(&self, user: &CurrentUser) -> Result<Vec<Membership>, AppError> {
+        let now = self.now_ms();
+        let mut out = Vec::new();
+        for subscription in self.store.subscriptions_of(user.account.id).await? {
+            if let Some(tier) = self.store.product(subscription.plan_id).await? {
+                out.push(Membership {
+                    active: subscription.grants_access(now),
+                    subscription,
+                    tier,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    async fn my_subscription(
+        &self,
+        user: &CurrentUser,
+        id: SubscriptionId,
+    ) -> Result<Subscription, AppError> {
+        match self.store.subscription(id).await? {
+            Some(s) if s.account_id == user.account.id || user.account.role == Role::Admin => Ok(s),
+            _ => Err(AppError::NotFound("subscription")),
+        }
+    }
+
+    /// Cancels at period end: access lasts until then.
+    pub async fn cancel_subscription(
+        &self,
+        user: &CurrentUser,
+        id: SubscriptionId,
+    ) -> Result<Subscription, AppError> {
+        let s = self.my_subscription(user, id).await?.cancel()?;
+        self.store.save_subscription(&s, self.now_ms()).await?;
+        if !s.grants_access(self.now_ms()) {
+            self.store.revoke_subscription(s.id).await?;
+        }
+        Ok(s)
+    }
+
+    /// Takes back a cancellation before the period ends.
+    pub async fn resume_subscription(
+        &self,
+        user: &CurrentUser,
+        id: SubscriptionId,
+    ) -> Result<Subscription, AppError> {
+        let now = self.now_ms();
+        let s = self.my_subscription(user, id).await?.resume(now)?;
+        self.store.save_subscription(&s, now).await?;
+        Ok(s)
+    }
+
+    /// Renews, retries and ends whatever is due. Runs every minute on every node; two
+    /// nodes renewing one subscription at once share one order (its idempotency key is
+    /// the period) and only one of them charges it.
+    pub async fn run_renewals(&self) -> Result<usize, AppError> {
+        let now = self.now_ms();
+        let mut handled = 0;
+        for s in self.store.due_subscriptions(now).await? {
+            match s.due(now) {
+                Due::Nothing => continue,
+                Due::Expire => {
+                    let ended = s.expired();
+                    self.store.save_subscription(&ended, now).await?;
+                    self.store.revoke_subscription(ended.id).await?;
+                    tracing::info!(subscription = %ended.id, "membership ended");
+                }
+                Due::Renew => self.renew(s).await?,
+            }
+            handled += 1;
+        }
+        Ok(handled)
+    }
+
+    async fn renew(&self, s: Subscription) -> Result<(), AppError> {
+        let Some(tier) = self.store.product(s.plan_id).await? else {
+            return Ok(());
+        };
+        let now = self.now_ms();
+        let candidate = Order {
+            id: OrderId::new(),
+            buyer_id: s.account_id,
+            product_id: tier.id,
+            total: s.price,
+            status: OrderStatus::Pending,
+            idempotency_key: format!("renewal:{}:{}", s.id, s.period_end_ms),
+            created_at_ms: now,
+            paid_at_ms: None,
+            coupon: None,
+            discount_minor: 0,
+        };
+        let (order, _) = self.store.create_order(&candidate).await?;
+        if self
+            .store
+            .claim_order(order.id, now, now - 5 * 60 * 1000)
+            .await?
+            != Claim::Claimed
+        {
+            return Ok(());
+        }
+        let outcome = self
+            .payments
+            .charge_method(&s.payment_method, order.total, &order.id.to_string())
+            .await;
+        let mut payment = PaymentRecord {
+            id: PaymentId::new(),
+            order_id: order.id,
+            provider: self.payments.name().to_owned(),
+            provider_reference: None,
+            amount: order.total,
+            succeeded: false,
+            failure_code: None,
+            card_last4: String::new(),
+            created_at_ms: now,
+        };
+        match outcome {
+            Ok(ChargeOutcome::Succeeded { reference }) => {
+                payment.succeeded = true;
+                payment.provider_reference = Some(reference);
+                let renewed = s.renewed();
+                // Settle as a plain sale (the subscription is extended here, not
+                // restarted), then the new period, then any products added since.
+                self.book_sale(&order, &tier, payment, false).await?;
+                self.store.save_subscription(&renewed, now).await?;
+                self.grant_covered(&renewed, &tier).await?;
+                tracing::info!(subscription = %renewed.id, "membership renewed");
+            }
+            Ok(ChargeOutcome::Declined(_) | ChargeOutcome::Pending { .. }) | Err(_) => {
+                payment.failure_code = Some("renewal_failed".to_owned());
+                self.store.fail_payment(&payment).await?;
+                let failed = s.renewal_failed(now);
+                self.store.save_subscription(&failed, now).await?;
+                tracing::warn!(subscription = %failed.id, "membership renewal failed");
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves a test clock forward and runs what became due (operators; only when the
+    /// server runs with a test clock).
+    pub async fn advance_clock(&self, user: &CurrentUser, ms: i64) -> Result<i64, AppError> {
+        if user.account.role != Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        if !self.clock.advance(ms) {
+            return Err(AppError::NotFound("test clock"));
+        }
+        self.run_renewals().await?;
+        Ok(self.now_ms())
+    }
+}

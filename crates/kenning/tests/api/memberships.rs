@@ -1,0 +1,317 @@
+use kenning_domain::account::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, TestApp, expect_error, json_of, token_of};
+use crate::on_both_databases;
+
+on_both_databases!(
+    a_membership_renews_can_be_cancelled_and_access_follows_it,
+    a_failed_renewal_keeps_access_through_grace_then_ends_it,
+);
+
+/// A monthly tier (USD 9.99) by the course's creator, granting all of their products.
+async fn tier(app: &TestApp, creator: &str, body: Value) -> String {
+    let created = app
+        .post(
+            "/api/v1/products",
+            Some(creator),
+            json!({"kind": "membership", "title": {"en": "All access"},
+                   "prices": [{"amount_minor": 999, "currency": "USD"}]}),
+        )
+        .await;
+    let id = json_of(created).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let r = app
+        .put(
+            &format!("/api/v1/products/{id}/membership"),
+            Some(creator),
+            body,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .post(
+            &format!("/api/v1/products/{id}/publish"),
+            Some(creator),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "a tier needs no lessons");
+    id
+}
+
+async fn subscribe(app: &TestApp, buyer: &str, tier: &str, card: &str) {
+    let order = json_of(app.order(buyer, tier, &format!("sub-{tier}")).await).await;
+    let id = order["id"].as_str().unwrap_or_default();
+    let paid = app
+        .post(
+            &format!("/api/v1/orders/{id}/pay"),
+            Some(buyer),
+            json!({"card_number": card}),
+        )
+        .await;
+    assert_eq!(json_of(paid).await["status"], "paid");
+}
+
+/// People who log in again after the clock moves (a month outlives a session).
+struct People {
+    admin: String,
+    buyer: String,
+}
+
+impl People {
+    async fn new(app: &TestApp) -> People {
+        let (admin, _) = app.with_role(Role::Admin).await;
+        let (buyer, _) = app.with_role(Role::Learner).await;
+        People {
+            admin: admin.account.email.as_str().to_owned(),
+            buyer: buyer.account.email.as_str().to_owned(),
+        }
+    }
+
+    async fn token(app: &TestApp, email: &str) -> String {
+        token_of(app.login(email, PASSWORD).await).await
+    }
+
+    async fn buyer(&self, app: &TestApp) -> String {
+        People::token(app, &self.buyer).await
+    }
+}
+
+/// Moves the test clock forward; answers a fresh token for the buyer.
+async fn advance(app: &TestApp, people: &People, days: i64) -> String {
+    let admin = People::token(app, &people.admin).await;
+    let r = app
+        .post(
+            "/api/v1/admin/clock",
+            Some(&admin),
+            json!({"advance_days": days}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    people.buyer(app).await
+}
+
+async fn subscription(app: &TestApp, buyer: &str) -> Value {
+    json_of(app.get("/api/v1/subscriptions", Some(buyer)).await).await[0].clone()
+}
+
+async fn a_membership_renews_can_be_cancelled_and_access_follows_it(app: &TestApp) {
+    let (course, lessons, creator) = app.published_course().await;
+    let lesson = format!("/api/v1/lessons/{}", lessons[1]);
+    // Bad plans are refused.
+    let created = app
+        .post(
+            "/api/v1/products",
+            Some(&creator),
+            json!({"kind": "membership", "title": {"en": "Nothing"},
+                   "prices": [{"amount_minor": 500, "currency": "USD"}]}),
+        )
+        .await;
+    let empty = json_of(created).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for bad in [
+        json!({"interval": "weekly", "all_of_creator": true}),
+        json!({"interval": "monthly", "all_of_creator": false, "products": []}),
+    ] {
+        expect_error(
+            app.put(
+                &format!("/api/v1/products/{empty}/membership"),
+                Some(&creator),
+                bad,
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_membership",
+        )
+        .await;
+    }
+    let (other, _, _) = app.published_course().await;
+    expect_error(
+        app.put(
+            &format!("/api/v1/products/{empty}/membership"),
+            Some(&creator),
+            json!({"interval": "monthly", "products": [other]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_membership",
+    )
+    .await;
+
+    let tier = tier(
+        app,
+        &creator,
+        json!({"interval": "monthly", "all_of_creator": true}),
+    )
+    .await;
+    let plan = json_of(
+        app.get(&format!("/api/v1/products/{tier}/membership"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(plan["grants"][0]["id"], course.as_str());
+
+    let people = People::new(app).await;
+    let buyer = people.buyer(app).await;
+    expect_error(
+        app.get(&lesson, Some(&buyer)).await,
+        StatusCode::FORBIDDEN,
+        "purchase_required",
+    )
+    .await;
+    subscribe(app, &buyer, &tier, "4242 4242 4242 4242").await;
+    assert_eq!(
+        app.get(&lesson, Some(&buyer)).await.status(),
+        StatusCode::OK
+    );
+    let first = subscription(app, &buyer).await;
+    assert_eq!(first["status"], "active");
+    // Subscribing twice is refused while it runs.
+    expect_error(
+        app.order(&buyer, &tier, "again").await,
+        StatusCode::CONFLICT,
+        "already_owned",
+    )
+    .await;
+
+    // A month on, it renews: a second paid order, a later period end, access kept.
+    let buyer = advance(app, &people, 31).await;
+    let renewed = subscription(app, &buyer).await;
+    assert_eq!(renewed["status"], "active");
+    assert_ne!(renewed["period_end"], first["period_end"]);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
+        1 + 1
+    );
+    assert_eq!(
+        app.get(&lesson, Some(&buyer)).await.status(),
+        StatusCode::OK
+    );
+
+    // Cancelled, it runs to the end of the period, then access ends; it can be taken back
+    // before that.
+    let id = renewed["id"].as_str().unwrap_or_default().to_owned();
+    let r = app
+        .post(
+            &format!("/api/v1/subscriptions/{id}/cancel"),
+            Some(&buyer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(json_of(r).await["status"], "canceled");
+    let r = app
+        .post(
+            &format!("/api/v1/subscriptions/{id}/resume"),
+            Some(&buyer),
+            json!({}),
+        )
+        .await;
+    assert_eq!(json_of(r).await["status"], "active");
+    let stranger = app.learner().await;
+    expect_error(
+        app.post(
+            &format!("/api/v1/subscriptions/{id}/cancel"),
+            Some(&stranger),
+            json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/subscriptions/{id}/cancel"),
+        Some(&buyer),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        app.get(&lesson, Some(&buyer)).await.status(),
+        StatusCode::OK
+    );
+    let buyer = advance(app, &people, 31).await;
+    assert_eq!(subscription(app, &buyer).await["status"], "expired");
+    expect_error(
+        app.get(&lesson, Some(&buyer)).await,
+        StatusCode::FORBIDDEN,
+        "purchase_required",
+    )
+    .await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
+        2,
+        "no charge after cancelling"
+    );
+
+    // Subscribing again starts a new period.
+    let again = json_of(app.order(&buyer, &tier, "comeback").await).await;
+    let id = again["id"].as_str().unwrap_or_default();
+    app.post(
+        &format!("/api/v1/orders/{id}/pay"),
+        Some(&buyer),
+        json!({"card_number": "4242 4242 4242 4242"}),
+    )
+    .await;
+    assert_eq!(subscription(app, &buyer).await["status"], "active");
+    assert_eq!(
+        app.get(&lesson, Some(&buyer)).await.status(),
+        StatusCode::OK
+    );
+}
+
+async fn a_failed_renewal_keeps_access_through_grace_then_ends_it(app: &TestApp) {
+    let (course, lessons, creator) = app.published_course().await;
+    let tier = tier(
+        app,
+        &creator,
+        json!({"interval": "monthly", "all_of_creator": false, "products": [course]}),
+    )
+    .await;
+    let lesson = format!("/api/v1/lessons/{}", lessons[1]);
+    let people = People::new(app).await;
+    let buyer = people.buyer(app).await;
+    // This card pays today, but its renewals are declined.
+    subscribe(app, &buyer, &tier, "4000 0000 0000 0341").await;
+    let buyer = advance(app, &people, 30).await;
+    let due = subscription(app, &buyer).await;
+    assert_eq!(due["status"], "past_due");
+    assert!(due["grace_until"].is_string());
+    assert_eq!(
+        app.get(&lesson, Some(&buyer)).await.status(),
+        StatusCode::OK,
+        "grace"
+    );
+    let buyer = advance(app, &people, 4).await;
+    assert_eq!(subscription(app, &buyer).await["status"], "expired");
+    expect_error(
+        app.get(&lesson, Some(&buyer)).await,
+        StatusCode::FORBIDDEN,
+        "purchase_required",
+    )
+    .await;
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
+        1
+    );
+    // Learners cannot move the clock.
+    expect_error(
+        app.post(
+            "/api/v1/admin/clock",
+            Some(&buyer),
+            json!({"advance_days": 1}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+}
