@@ -1,6 +1,6 @@
 // Starts a real Kenning server with the demo catalog on a free loopback port and a
 // headless Debian Chromium, both thrown away after the test.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,9 @@ function freePort() {
   });
 }
 
+// The operator every journey server has (the test clock needs one).
+export const ADMIN = { email: 'operator@e2e.kenning.test', password: 'e2e operator password' };
+
 export async function startServer() {
   const bin = process.env.KENNING_BIN ?? join(root, 'target', 'debug', 'kenning');
   const dataDir = mkdtempSync(join(tmpdir(), 'kenning-e2e-'));
@@ -31,7 +34,14 @@ export async function startServer() {
   const env = { ...process.env };
   delete env.KENNING_DATABASE_URL;
   delete env.KENNING_CONFIG;
-  const child = spawn(bin, ['--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, 'serve', '--demo'], {
+  // An operator, for the journeys that move the test clock (renewals).
+  const made = spawnSync(
+    bin,
+    ['--data-dir', dataDir, 'admin', 'create', '--email', ADMIN.email, '--role', 'admin', '--password', ADMIN.password],
+    { env, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (made.status !== 0) throw new Error('could not create the e2e operator');
+  const child = spawn(bin, ['--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--test-clock', 'true', 'serve', '--demo'], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env,
   });

@@ -160,6 +160,22 @@ coupon-uses = { $uses } used
 coupon-uses-of = { $uses } of { $max } used
 coupon-off-percent = { $percent }% off
 coupon-none = No coupons yet.
+membership-title = Memberships
+membership-per-monthly = Billed every month
+membership-per-yearly = Billed every year
+membership-grants = Membership includes:
+membership-member-until = You are a member until { $date }.
+membership-manage = Manage
+membership-renews-on = Renews on { $date }
+membership-ends-on = Cancelled: ends on { $date }
+membership-past-due = Renewal failed: access until { $date } while we try again
+membership-ended = Ended
+membership-cancel = Cancel at period end
+membership-resume = Keep my membership
+studio-membership = What this membership grants
+field-membership-interval = Renews
+field-membership-all = Everything I publish, now and later
+field-membership-products = Or these products
 
 ## Accounts
 register-title = Create your account

@@ -145,6 +145,22 @@ coupon-uses = 已使用 { $uses } 次
 coupon-uses-of = 已使用 { $uses } / { $max } 次
 coupon-off-percent = 减 { $percent }%
 coupon-none = 还没有优惠码。
+membership-title = 我的会员
+membership-per-monthly = 按月续费
+membership-per-yearly = 按年续费
+membership-grants = 会员包含：
+membership-member-until = 你的会员有效期至 { $date }。
+membership-manage = 管理
+membership-renews-on = { $date } 自动续费
+membership-ends-on = 已取消：{ $date } 到期
+membership-past-due = 续费失败：重试期间可用至 { $date }
+membership-ended = 已结束
+membership-cancel = 到期后取消
+membership-resume = 保留会员
+studio-membership = 会员权益
+field-membership-interval = 续费周期
+field-membership-all = 我发布的全部内容（含以后发布的）
+field-membership-products = 或以下商品
 
 ## Accounts
 register-title = 创建账号

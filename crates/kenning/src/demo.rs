@@ -209,6 +209,17 @@ const LIN_WEI: &[DemoProduct] = &[
             ],
         )],
     },
+    DemoProduct {
+        kind: ProductKind::Membership,
+        title: ("Lin Wei All Access", "林薇全站会员"),
+        description: (
+            "Every course, book, report and live session by Lin Wei, for as long as you are a member. Renews every month; cancel any time.",
+            "林薇的全部课程、电子书、报告与直播，会员期内全部畅享。按月续费，随时可取消。",
+        ),
+        cny_usd: Some((4_900, 699)),
+        tags: &["membership", "会员"],
+        chapters: &[],
+    },
 ];
 
 const MAYA_CHEN: &[DemoProduct] = &[

@@ -9,6 +9,7 @@ use kenning_app::checkout::CurrencyChoice;
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
 use kenning_domain::order::OrderStatus;
+use kenning_domain::subscription::SubscriptionStatus;
 use serde::Deserialize;
 
 use super::forms::{CsrfForm, EmptyForm};
@@ -164,6 +165,28 @@ pub async fn pay(
     }
 }
 
+/// Cancels a membership at period end, then shows the library again.
+pub async fn cancel_membership(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    state.app.cancel_subscription(&user, path_id(&id)?).await?;
+    Ok(Redirect::to("/library#memberships"))
+}
+
+/// Takes back a cancellation.
+pub async fn resume_membership(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    state.app.resume_subscription(&user, path_id(&id)?).await?;
+    Ok(Redirect::to("/library#memberships"))
+}
+
 /// Replaces the person's podcast feed address, then shows the library again.
 pub async fn rotate_feed(
     State(state): State<AppState>,
@@ -186,6 +209,18 @@ struct LibraryTemplate<'a> {
     items: Vec<(Card, String, Option<Started>, Option<String>)>,
     /// (product id, certificate code) of every certificate earned.
     certificates: Vec<(String, String)>,
+    memberships: Vec<MembershipLine>,
+}
+
+/// A membership in the library.
+struct MembershipLine {
+    id: String,
+    tier_id: String,
+    title: String,
+    /// "Renews on …", "Ends on …", "Payment failed: access until …" or "Ended".
+    state: String,
+    can_cancel: bool,
+    can_resume: bool,
 }
 
 pub async fn library(
@@ -233,9 +268,44 @@ pub async fn library(
         .iter()
         .map(|c| (c.product_id.to_string(), c.code.to_string()))
         .collect();
+    let memberships = state
+        .app
+        .my_memberships(&user)
+        .await?
+        .iter()
+        .map(|m| {
+            let s = &m.subscription;
+            let end = page.date(&s.period_end_ms);
+            let state = match s.status {
+                SubscriptionStatus::Active => page.t_s("membership-renews-on", "date", &end),
+                SubscriptionStatus::Canceled if m.active => {
+                    page.t_s("membership-ends-on", "date", &end)
+                }
+                SubscriptionStatus::PastDue if m.active => page.t_s(
+                    "membership-past-due",
+                    "date",
+                    &page.date(&s.grace_until_ms.unwrap_or(s.period_end_ms)),
+                ),
+                _ => page.t("membership-ended"),
+            };
+            MembershipLine {
+                id: s.id.to_string(),
+                tier_id: m.tier.id.to_string(),
+                title: m.tier.title.get(ctx.locale).to_owned(),
+                state,
+                can_cancel: m.active
+                    && matches!(
+                        s.status,
+                        SubscriptionStatus::Active | SubscriptionStatus::PastDue
+                    ),
+                can_resume: m.active && s.status == SubscriptionStatus::Canceled,
+            }
+        })
+        .collect();
     ok(&LibraryTemplate {
         page,
         items,
         certificates,
+        memberships,
     })
 }

@@ -40,6 +40,14 @@ pub fn router() -> Router<AppState> {
         .route("/library", get(checkout::library))
         .route("/library/{id}/feed/rotate", post(checkout::rotate_feed))
         .route(
+            "/library/memberships/{id}/cancel",
+            post(checkout::cancel_membership),
+        )
+        .route(
+            "/library/memberships/{id}/resume",
+            post(checkout::resume_membership),
+        )
+        .route(
             "/register",
             get(account::register_form).post(account::register),
         )
@@ -73,6 +81,10 @@ pub fn router() -> Router<AppState> {
         .route("/certificates/{code}/pdf", get(certificates::pdf))
         .route("/studio/products/{id}/live", post(studio::schedule_live))
         .route("/studio/coupons", get(coupons::list).post(coupons::create))
+        .route(
+            "/studio/products/{id}/membership",
+            post(studio::save_membership),
+        )
         .route("/lessons/{id}/progress", post(storefront::save_progress))
         .fallback(|| async { ErrorReport::not_found() })
 }

@@ -270,6 +270,18 @@ struct ProductTemplate<'a> {
     included_live: Vec<(String, String)>,
     /// The viewer's certificate code, once earned.
     certificate: Option<String>,
+    /// For a membership tier: how often it renews, what it grants, and the viewer's
+    /// subscription.
+    membership: Option<MembershipBlock>,
+}
+
+#[derive(Clone)]
+pub struct MembershipBlock {
+    pub interval: String,
+    /// (product id, title)
+    pub grants: Vec<(String, String)>,
+    /// "Member until …" when the viewer's subscription gives access.
+    pub member_until: Option<String>,
 }
 
 /// Five stars, `n` of them filled.
@@ -306,7 +318,36 @@ pub async fn product(
         .iter()
         .map(|s| (s.product_id.to_string(), page.datetime(&s.starts_at_ms)))
         .collect();
+    let membership = match p.kind {
+        ProductKind::Membership => {
+            let plan = state.app.membership_plan(p).await?;
+            let grants = state
+                .app
+                .covered_products(p)
+                .await?
+                .iter()
+                .map(|g| (g.id.to_string(), g.title.get(ctx.locale).to_owned()))
+                .collect();
+            let member_until = match &ctx.user {
+                Some(user) => state
+                    .app
+                    .my_memberships(user)
+                    .await?
+                    .into_iter()
+                    .find(|m| m.tier.id == p.id && m.active)
+                    .map(|m| page.date(&m.subscription.period_end_ms)),
+                None => None,
+            };
+            Some(MembershipBlock {
+                interval: page.t(&format!("membership-per-{}", plan.interval.as_str())),
+                grants,
+                member_until,
+            })
+        }
+        _ => None,
+    };
     let template = ProductTemplate {
+        membership: membership.clone(),
         certificate: detail.certificate.as_ref().map(ToString::to_string),
         live,
         included_live,
@@ -339,7 +380,11 @@ pub async fn product(
         tags: p.tags.clone(),
         price: price_label(&page, p),
         free: p.is_free(),
-        owned: detail.owned,
+        // A member holds the tier through their subscription, not an entitlement.
+        owned: detail.owned
+            || membership
+                .as_ref()
+                .is_some_and(|m| m.member_until.is_some()),
         editable: detail.editable,
         published: p.is_published(),
         cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),

@@ -282,6 +282,8 @@ struct EditTemplate<'a> {
     live: Option<LiveForm>,
     /// The creator's other products (a live session may come with one of them).
     other_products: Vec<(String, String)>,
+    /// For a membership tier: (interval, all of the creator, granted product ids).
+    membership: Option<(String, bool, Vec<String>)>,
 }
 
 /// The live-session schedule as the studio form shows and sends it.
@@ -343,6 +345,39 @@ impl LiveForm {
     }
 }
 
+/// The membership form: `interval`, `all_of_creator` and one `product` per ticked box.
+pub async fn save_membership(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let interval = field("interval").unwrap_or_default().parse()?;
+    let products = fields
+        .iter()
+        .filter(|(k, _)| k == "product")
+        .map(|(_, v)| path_id::<ProductId>(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    state
+        .app
+        .set_membership_plan(
+            &user,
+            id,
+            interval,
+            field("all_of_creator").is_some(),
+            products,
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")))
+}
+
 pub async fn schedule_live(
     State(state): State<AppState>,
     SignedIn(user, _): SignedIn,
@@ -373,24 +408,38 @@ pub async fn edit_product(
         .iter()
         .map(|k| (k.as_str(), page.kind(k)))
         .collect();
-    let (live, other_products) = if p.kind == ProductKind::LiveSession {
-        let live = match state.app.live_room(id, Some(&user)).await {
-            Ok(room) => LiveForm::from_schedule(&room.schedule),
-            Err(AppError::NotFound(_)) => LiveForm::default(),
-            Err(e) => return Err(e.into()),
-        };
-        let others = state
-            .app
-            .my_products(&user)
-            .await?
-            .into_iter()
-            .filter(|o| o.id != id && o.creator_id == p.creator_id)
-            .map(|o| (o.id.to_string(), o.title.get(ctx.locale).to_owned()))
-            .collect();
-        (Some(live), others)
+    let membership = if p.kind == ProductKind::Membership {
+        let plan = state.app.membership_plan(p).await?;
+        Some((
+            plan.interval.as_str().to_owned(),
+            plan.all_of_creator,
+            plan.products.iter().map(ToString::to_string).collect(),
+        ))
     } else {
-        (None, Vec::new())
+        None
     };
+    let (live, other_products) =
+        if matches!(p.kind, ProductKind::LiveSession | ProductKind::Membership) {
+            let live = match state.app.live_room(id, Some(&user)).await {
+                Ok(room) => LiveForm::from_schedule(&room.schedule),
+                Err(AppError::NotFound(_)) => LiveForm::default(),
+                Err(e) => return Err(e.into()),
+            };
+            let others = state
+                .app
+                .my_products(&user)
+                .await?
+                .into_iter()
+                .filter(|o| {
+                    o.id != id && o.creator_id == p.creator_id && o.kind != ProductKind::Membership
+                })
+                .map(|o| (o.id.to_string(), o.title.get(ctx.locale).to_owned()))
+                .collect();
+            let live = (p.kind == ProductKind::LiveSession).then_some(live);
+            (live, others)
+        } else {
+            (None, Vec::new())
+        };
     let files = state.app.product_files(&user, id).await?;
     let mut sections = super::storefront::sections(&page, &detail);
     for line in sections.iter_mut().flat_map(|s| s.lessons.iter_mut()) {
@@ -414,6 +463,7 @@ pub async fn edit_product(
             .collect();
     }
     let template = EditTemplate {
+        membership,
         live,
         other_products,
         id: p.id.to_string(),
