@@ -10,7 +10,7 @@ seconds="${2:-20}"
 workers="${3:-16}"
 port="${KENNING_BENCH_PORT:-18091}"
 
-cargo build --release -p kenning --locked --example checkout_load >&2
+cargo build --release -p kenning --locked --bin kenning --example checkout_load >&2
 data_dir="$(mktemp -d)"
 db_args=()
 if [ "$target" != "sqlite" ]; then db_args=(--database-url "$target"); fi

@@ -3,7 +3,7 @@
 use kenning_domain::DomainError;
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::coupon::{Coupon, CouponCode, Discount};
-use kenning_domain::ids::{OrderId, PaymentId, ProductId};
+use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::ledger;
 use kenning_domain::money::Currency;
 use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
@@ -283,15 +283,10 @@ impl Kenning {
         };
         let payment =
             |succeeded: bool, reference: Option<String>, code: Option<String>| PaymentRecord {
-                id: PaymentId::new(),
-                order_id: order.id,
-                provider: event.provider.to_owned(),
-                provider_reference: reference,
-                amount: order.total,
                 succeeded,
+                provider_reference: reference,
                 failure_code: code,
-                card_last4: String::new(),
-                created_at_ms: self.now_ms(),
+                ..PaymentRecord::attempt(&order, event.provider, String::new(), self.now_ms())
             };
         match (&event.kind, order.status) {
             (_, OrderStatus::Paid) => {}
@@ -406,17 +401,8 @@ impl Kenning {
                 idempotency_key: order.id.to_string(),
             })
             .await;
-        let mut payment = PaymentRecord {
-            id: PaymentId::new(),
-            order_id: order.id,
-            provider: self.payments.name().to_owned(),
-            provider_reference: None,
-            amount: order.total,
-            succeeded: false,
-            failure_code: None,
-            card_last4: last4,
-            created_at_ms: self.now_ms(),
-        };
+        let mut payment =
+            PaymentRecord::attempt(&order, self.payments.name(), last4, self.now_ms());
         match outcome {
             Ok(ChargeOutcome::Succeeded { reference }) => {
                 payment.succeeded = true;

@@ -6,7 +6,7 @@
 use kenning_domain::DomainError;
 use kenning_domain::account::Role;
 use kenning_domain::catalog::{Product, ProductKind, ProductStatus};
-use kenning_domain::ids::{OrderId, PaymentId, ProductId, SubscriptionId};
+use kenning_domain::ids::{OrderId, ProductId, SubscriptionId};
 use kenning_domain::order::{Order, OrderStatus};
 use kenning_domain::subscription::{Due, Interval, MembershipPlan, Subscription};
 
@@ -249,17 +249,7 @@ impl Kenning {
             .payments
             .charge_method(&s.payment_method, order.total, &order.id.to_string())
             .await;
-        let mut payment = PaymentRecord {
-            id: PaymentId::new(),
-            order_id: order.id,
-            provider: self.payments.name().to_owned(),
-            provider_reference: None,
-            amount: order.total,
-            succeeded: false,
-            failure_code: None,
-            card_last4: String::new(),
-            created_at_ms: now,
-        };
+        let mut payment = PaymentRecord::attempt(&order, self.payments.name(), String::new(), now);
         match outcome {
             Ok(ChargeOutcome::Succeeded { reference }) => {
                 payment.succeeded = true;

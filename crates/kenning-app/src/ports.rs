@@ -119,6 +119,23 @@ pub struct PaymentRecord {
     pub created_at_ms: i64,
 }
 
+impl PaymentRecord {
+    /// An attempt to charge an order in full, not (yet) successful.
+    pub fn attempt(order: &Order, provider: &str, card_last4: String, now_ms: i64) -> Self {
+        PaymentRecord {
+            id: PaymentId::new(),
+            order_id: order.id,
+            provider: provider.to_owned(),
+            provider_reference: None,
+            amount: order.total,
+            succeeded: false,
+            failure_code: None,
+            card_last4,
+            created_at_ms: now_ms,
+        }
+    }
+}
+
 /// Everything a successful payment writes, in one transaction.
 #[derive(Clone, Debug)]
 pub struct Settlement {

@@ -460,3 +460,25 @@ pub async fn expect_error(response: Response, status: StatusCode, code: &str) ->
     );
     body
 }
+
+/// A small but real WAV file of `samples` 16-bit mono samples.
+pub fn wav(samples: u32) -> Vec<u8> {
+    let data_len = samples * 2;
+    let mut out = Vec::new();
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data_len).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&8_000u32.to_le_bytes());
+    out.extend_from_slice(&16_000u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&data_len.to_le_bytes());
+    for i in 0..samples {
+        out.extend_from_slice(&((i % 251) as i16 * 64).to_le_bytes());
+    }
+    out
+}

@@ -3,7 +3,7 @@ use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_RANGE, IF_RANGE, RANGE};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, json_of};
+use crate::helpers::{TestApp, expect_error, json_of, wav};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -13,28 +13,6 @@ on_both_databases!(
     learning_records_export_as_xapi_for_the_person_and_the_creator,
     every_media_endpoint_checks_who_is_asking,
 );
-
-/// A small but real WAV file of `samples` 16-bit mono samples.
-fn wav(samples: u32) -> Vec<u8> {
-    let data_len = samples * 2;
-    let mut out = Vec::new();
-    out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&(36 + data_len).to_le_bytes());
-    out.extend_from_slice(b"WAVEfmt ");
-    out.extend_from_slice(&16u32.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&8_000u32.to_le_bytes());
-    out.extend_from_slice(&16_000u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&16u16.to_le_bytes());
-    out.extend_from_slice(b"data");
-    out.extend_from_slice(&data_len.to_le_bytes());
-    for i in 0..samples {
-        out.extend_from_slice(&((i % 251) as i16 * 64).to_le_bytes());
-    }
-    out
-}
 
 async fn upload(
     app: &TestApp,

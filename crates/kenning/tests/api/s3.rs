@@ -6,28 +6,7 @@ use kenning::config::S3Settings;
 use reqwest::StatusCode;
 use reqwest::header::RANGE;
 
-use crate::helpers::{Backend, TestApp, json_of};
-
-fn wav(samples: u32) -> Vec<u8> {
-    let data_len = samples * 2;
-    let mut out = Vec::new();
-    out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&(36 + data_len).to_le_bytes());
-    out.extend_from_slice(b"WAVEfmt ");
-    out.extend_from_slice(&16u32.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&8_000u32.to_le_bytes());
-    out.extend_from_slice(&16_000u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&16u16.to_le_bytes());
-    out.extend_from_slice(b"data");
-    out.extend_from_slice(&data_len.to_le_bytes());
-    for i in 0..samples {
-        out.extend_from_slice(&(i16::try_from(i % 251).unwrap_or(0) * 64).to_le_bytes());
-    }
-    out
-}
+use crate::helpers::{Backend, TestApp, json_of, wav};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn media_streams_from_an_s3_compatible_bucket() {
