@@ -316,7 +316,7 @@ async fn progress_is_saved_resumed_and_summed_per_product(app: &TestApp) {
 }
 
 /// An audio series with two episodes (the first a free preview), each with a WAV file.
-async fn audio_series(app: &TestApp) -> (String, String) {
+pub(crate) async fn audio_series(app: &TestApp) -> (String, String) {
     let (_, creator) = app.with_role(kenning_domain::account::Role::Creator).await;
     let created = app
         .post(
@@ -369,7 +369,7 @@ async fn audio_series(app: &TestApp) -> (String, String) {
     (product, creator)
 }
 
-async fn feed_url_of(app: &TestApp, token: &str, product: &str) -> Option<String> {
+pub(crate) async fn feed_url_of(app: &TestApp, token: &str, product: &str) -> Option<String> {
     let library = json_of(app.get("/api/v1/library", Some(token)).await).await;
     library["items"]
         .as_array()

@@ -8,6 +8,7 @@ use crate::on_both_databases;
 on_both_databases!(
     a_membership_renews_can_be_cancelled_and_access_follows_it,
     a_failed_renewal_keeps_access_through_grace_then_ends_it,
+    a_membership_that_ends_stops_its_podcast_feeds,
 );
 
 /// A monthly tier (USD 9.99) by the course's creator, granting all of their products.
@@ -314,4 +315,47 @@ async fn a_failed_renewal_keeps_access_through_grace_then_ends_it(app: &TestApp)
         "forbidden",
     )
     .await;
+}
+
+async fn a_membership_that_ends_stops_its_podcast_feeds(app: &TestApp) {
+    let (series, creator) = crate::media::audio_series(app).await;
+    let tier = tier(
+        app,
+        &creator,
+        json!({"interval": "monthly", "all_of_creator": true}),
+    )
+    .await;
+    let people = People::new(app).await;
+    let buyer = people.buyer(app).await;
+    subscribe(app, &buyer, &tier, "4242 4242 4242 4242").await;
+    let feed = crate::media::feed_url_of(app, &buyer, &series)
+        .await
+        .unwrap_or_else(|| panic!("members get the series' feed"));
+    let fetch = |url: String| async move {
+        app.client
+            .get(url)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .status()
+    };
+    assert_eq!(fetch(feed.clone()).await, StatusCode::OK);
+    let id = subscription(app, &buyer).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    app.post(
+        &format!("/api/v1/subscriptions/{id}/cancel"),
+        Some(&buyer),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        fetch(feed.clone()).await,
+        StatusCode::OK,
+        "until the period ends"
+    );
+    let buyer = advance(app, &people, 31).await;
+    assert_eq!(fetch(feed).await, StatusCode::NOT_FOUND);
+    assert_eq!(crate::media::feed_url_of(app, &buyer, &series).await, None);
 }
