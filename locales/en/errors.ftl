@@ -66,3 +66,5 @@ error-not_refundable = Only a paid order can be refunded.
 error-refund_window_closed = The refund window of { $days } days has passed; an operator can still refund it.
 error-refund_in_progress = A refund of this order is in progress. Try again in a moment.
 error-webhook_rejected = The webhook was refused: its signature, timestamp or content could not be trusted.
+error-gift_not_paid = This gift is not paid for yet.
+error-gift_for_someone_else = This gift was bought for another e-mail address, or has been claimed already.

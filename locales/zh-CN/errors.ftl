@@ -63,3 +63,5 @@ error-not_refundable = 只有已支付的订单可以退款。
 error-refund_window_closed = 已超过 { $days } 天的退款期限；平台管理员仍可办理退款。
 error-refund_in_progress = 该订单正在退款中，请稍后再试。
 error-webhook_rejected = Webhook 被拒绝：签名、时间戳或内容无法验证。
+error-gift_not_paid = 这份礼物尚未付款。
+error-gift_for_someone_else = 这份礼物是赠给另一个邮箱的，或已被领取。

@@ -1,8 +1,10 @@
 //! Buying: idempotent orders, payment through the provider, settlement.
 
 use kenning_domain::DomainError;
+use kenning_domain::account::Email;
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::coupon::{Coupon, CouponCode, Discount};
+use kenning_domain::gift::{Gift, gift_message};
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::ledger;
 use kenning_domain::money::Currency;
@@ -45,6 +47,13 @@ pub enum CurrencyChoice {
 pub struct OrderView {
     pub order: Order,
     pub product: Product,
+}
+
+/// Buying for someone else: their e-mail and a message.
+#[derive(Clone, Copy, Debug)]
+pub struct GiftRequest<'a> {
+    pub to: &'a str,
+    pub message: &'a str,
 }
 
 /// What a creator fills in for a coupon.
@@ -109,7 +118,12 @@ impl Kenning {
         currency: CurrencyChoice,
         idempotency_key: &str,
         coupon: Option<&str>,
+        gift: Option<GiftRequest<'_>>,
     ) -> Result<(Order, bool), AppError> {
+        let gift = match gift {
+            Some(g) => Some((Email::parse(g.to)?, gift_message(g.message))),
+            None => None,
+        };
         let key = IdempotencyKey::parse(idempotency_key)?;
         let product = self
             .store
@@ -123,7 +137,12 @@ impl Kenning {
             return Err(AppError::ProductIsFree);
         }
         self.check_seats(&product).await?;
-        self.check_not_subscribed(user, &product).await?;
+        if gift.is_some() && product.kind == ProductKind::Membership {
+            return Err(DomainError::InvalidMembership.into());
+        }
+        if gift.is_none() {
+            self.check_not_subscribed(user, &product).await?;
+        }
         let price = match currency {
             CurrencyChoice::Exactly(c) => product
                 .prices
@@ -161,7 +180,7 @@ impl Kenning {
                     .ok_or(DomainError::UnknownCoupon)?;
                 let off = found.discount_for(&product, price, self.now_ms())?;
                 // Spend no use of the coupon on an order that would be refused.
-                if self.store.is_entitled(user.account.id, product_id).await? {
+                if gift.is_none() && self.store.is_entitled(user.account.id, product_id).await? {
                     return Err(AppError::AlreadyOwned);
                 }
                 (price.checked_sub(off)?, off.amount_minor)
@@ -187,7 +206,21 @@ impl Kenning {
         if !same_request(&order) {
             return Err(AppError::IdempotencyKeyReused);
         }
-        if created && self.store.is_entitled(user.account.id, product_id).await? {
+        if let (true, Some((recipient, message))) = (created, gift) {
+            self.store
+                .insert_gift(&Gift {
+                    code: crate::accounts::random_token()?,
+                    order_id: order.id,
+                    product_id,
+                    buyer_id: user.account.id,
+                    recipient,
+                    message,
+                    claimed_by: None,
+                    claimed_at_ms: None,
+                    created_at_ms: self.now_ms(),
+                })
+                .await?;
+        } else if created && self.store.is_entitled(user.account.id, product_id).await? {
             // The order row is harmless (pending, never payable twice); refuse the sale.
             return Err(AppError::AlreadyOwned);
         }
@@ -206,7 +239,11 @@ impl Kenning {
         method: Option<String>,
     ) -> Result<Order, AppError> {
         let tier = product.kind == ProductKind::Membership;
-        let paid = self.book_sale(order, product, payment, !tier).await?;
+        // A gift is granted when its recipient claims it.
+        let gift = self.store.gift_of_order(order.id).await?.is_some();
+        let paid = self
+            .book_sale(order, product, payment, !tier && !gift)
+            .await?;
         if tier {
             self.start_membership(order, product, method.unwrap_or_default())
                 .await?;

@@ -39,6 +39,10 @@ pub enum AppError {
     NotYetReleased { opens_at_ms: i64, days_left: i64 },
     #[error("only ticket holders may enter this live room")]
     TicketRequired,
+    #[error("this gift is not paid for yet")]
+    GiftNotPaid,
+    #[error("this gift is for someone else, or already claimed")]
+    GiftForSomeoneElse,
     #[error("webhook refused: {0}")]
     WebhookRejected(String),
     #[error("a refund of this order is in progress")]
@@ -91,6 +95,8 @@ impl AppError {
             AppError::NotRefundable => "not_refundable",
             AppError::RefundInProgress => "refund_in_progress",
             AppError::WebhookRejected(_) => "webhook_rejected",
+            AppError::GiftNotPaid => "gift_not_paid",
+            AppError::GiftForSomeoneElse => "gift_for_someone_else",
             AppError::RefundWindowClosed { .. } => "refund_window_closed",
             AppError::MediaLinkInvalid => "media_link_invalid",
             AppError::EmailTaken => "email_taken",
@@ -118,6 +124,7 @@ impl AppError {
             | AppError::NotYetReleased { .. }
             | AppError::ReviewRequiresPurchase
             | AppError::TicketRequired
+            | AppError::GiftForSomeoneElse
             | AppError::MediaLinkInvalid => ErrorKind::Forbidden,
             AppError::EmailTaken
             | AppError::NotForSale
@@ -125,6 +132,7 @@ impl AppError {
             | AppError::AlreadyOwned
             | AppError::SoldOut
             | AppError::NotRefundable
+            | AppError::GiftNotPaid
             | AppError::RefundInProgress
             | AppError::RefundWindowClosed { .. }
             | AppError::IdempotencyKeyReused

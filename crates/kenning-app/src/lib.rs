@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod certificates;
 pub mod checkout;
 pub mod error;
+pub mod gifts;
 pub mod learning;
 pub mod library;
 pub mod live;

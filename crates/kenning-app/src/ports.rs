@@ -10,6 +10,7 @@ use kenning_domain::catalog::{
 use kenning_domain::certificate::{Certificate, CertificateCode};
 use kenning_domain::coupon::{Coupon, CouponCode};
 use kenning_domain::discovery::{Signal, SignalKind};
+use kenning_domain::gift::Gift;
 use kenning_domain::ids::{
     AccountId, LessonId, LiveMessageId, MediaId, OrderId, PaymentId, ProductId, SubscriptionId,
 };
@@ -365,6 +366,21 @@ pub trait MembershipStore: Send + Sync {
     async fn revoke_subscription(&self, id: SubscriptionId) -> StoreResult<()>;
 }
 
+/// Gifts.
+#[async_trait]
+pub trait GiftStore: Send + Sync {
+    /// Keeps the gift of an order (once per order).
+    async fn insert_gift(&self, gift: &Gift) -> StoreResult<()>;
+    async fn gift(&self, code: &str) -> StoreResult<Option<Gift>>;
+    async fn gift_of_order(&self, order: OrderId) -> StoreResult<Option<Gift>>;
+    /// Gifts a person sent, newest first.
+    async fn gifts_from(&self, buyer: AccountId) -> StoreResult<Vec<Gift>>;
+    /// Marks the gift claimed by `account` and grants them its product, in one
+    /// transaction. False when it was claimed already; [`StoreError::Duplicate`] (and
+    /// nothing written) when they hold the product already.
+    async fn claim_gift(&self, code: &str, account: AccountId, now_ms: i64) -> StoreResult<bool>;
+}
+
 /// Webhook deliveries already handled.
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
@@ -429,6 +445,7 @@ pub trait Store:
     + CouponStore
     + WebhookStore
     + MembershipStore
+    + GiftStore
 {
 }
 impl<T> Store for T where
@@ -443,6 +460,7 @@ impl<T> Store for T where
         + CouponStore
         + WebhookStore
         + MembershipStore
+        + GiftStore
 {
 }
 

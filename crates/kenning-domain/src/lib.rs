@@ -18,6 +18,7 @@ pub mod certificate;
 pub mod coupon;
 pub mod discovery;
 pub mod error;
+pub mod gift;
 pub mod ids;
 pub mod ledger;
 pub mod live;

@@ -11,6 +11,7 @@ mod catalog;
 mod certificates;
 mod coupons;
 mod discovery;
+mod gifts;
 mod learning;
 mod live;
 mod memberships;
@@ -88,6 +89,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "memberships",
         include_str!("../migrations/sqlite/0006_memberships.sql"),
         include_str!("../migrations/postgres/0006_memberships.sql"),
+    ),
+    (
+        7,
+        "gifts",
+        include_str!("../migrations/sqlite/0007_gifts.sql"),
+        include_str!("../migrations/postgres/0007_gifts.sql"),
     ),
 ];
 

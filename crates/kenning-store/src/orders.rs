@@ -479,7 +479,9 @@ impl OrderStore for SqlStore {
              AND o.amount_minor > (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
              WHERE r.order_id = o.id) \
              AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = o.product_id \
-             AND p.kind = 'membership') ORDER BY o.id",
+             AND p.kind = 'membership') \
+             AND NOT EXISTS (SELECT 1 FROM gifts g WHERE g.order_id = o.id \
+             AND g.claimed_by IS NULL) ORDER BY o.id",
         )
         .await
     }
@@ -487,12 +489,12 @@ impl OrderStore for SqlStore {
     async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>> {
         self.ids(
             "SELECT e.id FROM entitlements e LEFT JOIN orders o ON o.id = e.order_id \
-             WHERE (e.source = 'order' AND (o.id IS NULL OR o.status <> 'paid' \
+             WHERE (e.source IN ('order', 'gift') AND (o.id IS NULL OR o.status <> 'paid' \
                 OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
                 WHERE r.order_id = o.id))) \
                 OR (e.source = 'subscription' AND NOT EXISTS (SELECT 1 FROM subscriptions s \
                 WHERE s.id = e.subscription_id AND s.status <> 'expired')) \
-                OR e.source NOT IN ('order', 'free', 'subscription') ORDER BY e.id",
+                OR e.source NOT IN ('order', 'gift', 'free', 'subscription') ORDER BY e.id",
         )
         .await
     }

@@ -561,6 +561,7 @@ async fn demo_purchases(
                     CurrencyChoice::Prefer(Currency::CNY),
                     &key,
                     None,
+                    None,
                 )
                 .await?;
             app.pay(&buyer, order.id, kenning_payments::test_cards::SUCCEEDS)

@@ -363,6 +363,9 @@ pub struct CreateOrderRequest {
     pub currency: Option<String>,
     /// A coupon code (case does not matter).
     pub coupon: Option<String>,
+    /// Buy it as a gift for this e-mail address (they claim it at `/gifts/{code}`).
+    pub gift_to: Option<String>,
+    pub gift_message: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use kenning_app::AppError;
-use kenning_app::checkout::CurrencyChoice;
+use kenning_app::checkout::{CurrencyChoice, GiftRequest};
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
 use kenning_domain::order::OrderStatus;
@@ -26,6 +26,11 @@ pub struct BuyForm {
     currency: String,
     #[serde(default)]
     coupon: String,
+    /// Set when buying as a gift: who it is for, and a message.
+    #[serde(default)]
+    gift_to: String,
+    #[serde(default)]
+    gift_message: String,
 }
 
 /// "Buy": creates (or finds, for a resubmitted form) the order and opens its checkout.
@@ -49,6 +54,10 @@ pub async fn buy(
             currency,
             &form.key,
             Some(form.coupon.as_str()),
+            (!form.gift_to.trim().is_empty()).then_some(GiftRequest {
+                to: &form.gift_to,
+                message: &form.gift_message,
+            }),
         )
         .await?;
     Ok(axum::response::IntoResponse::into_response(Redirect::to(
@@ -143,9 +152,16 @@ pub async fn pay(
         Ok(order) if order.status == OrderStatus::Processing => Ok(
             axum::response::IntoResponse::into_response(Redirect::to(&format!("/orders/{id}"))),
         ),
-        Ok(order) => Ok(axum::response::IntoResponse::into_response(Redirect::to(
-            &format!("/products/{}?purchased=1", order.product_id),
-        ))),
+        Ok(order) => {
+            // A gift goes to its claim page, with the link to pass on.
+            let next = match state.app.gift_of_order(&user, order.id).await? {
+                Some(code) => format!("/gifts/{code}?sent=1"),
+                None => format!("/products/{}?purchased=1", order.product_id),
+            };
+            Ok(axum::response::IntoResponse::into_response(Redirect::to(
+                &next,
+            )))
+        }
         // A refused card or a bad number is shown on the checkout page, not an error page.
         Err(e @ (AppError::PaymentDeclined(_) | AppError::Invalid(_))) => {
             let report = HttpError::from_app(&e);
@@ -308,4 +324,69 @@ pub async fn library(
         certificates,
         memberships,
     })
+}
+
+#[derive(Template)]
+#[template(path = "gift.html")]
+struct GiftTemplate<'a> {
+    page: Page<'a>,
+    code: String,
+    product_id: String,
+    product_title: String,
+    from: String,
+    to: String,
+    message: String,
+    paid: bool,
+    claimed: bool,
+    /// The buyer just paid: show the link to pass on.
+    sent: bool,
+    link: String,
+    signed_in: bool,
+}
+
+#[derive(Deserialize)]
+pub struct GiftParams {
+    sent: Option<String>,
+}
+
+/// A gift's claim page (the link the buyer passes on).
+pub async fn gift(
+    State(state): State<AppState>,
+    crate::context::Ctx(ctx): crate::context::Ctx,
+    Path(code): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<GiftParams>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, HttpError> {
+    let view = state.app.gift(&code).await?;
+    let page = Page::new(&state, &ctx, "gift-title");
+    let base = crate::api::public_base(&state, &headers);
+    let template = GiftTemplate {
+        link: format!("{base}/gifts/{code}"),
+        code,
+        product_id: view.product.id.to_string(),
+        product_title: view.product.title.get(ctx.locale).to_owned(),
+        from: view.from.clone(),
+        to: view.gift.recipient.as_str().to_owned(),
+        message: view.gift.message.clone(),
+        paid: view.paid,
+        claimed: view.gift.claimed_by.is_some(),
+        sent: params.sent.is_some(),
+        signed_in: ctx.user.is_some(),
+        page,
+    };
+    ok(&template)
+}
+
+/// "Claim this gift".
+pub async fn claim_gift(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(code): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    let view = state.app.claim_gift(&user, &code).await?;
+    Ok(Redirect::to(&format!(
+        "/products/{}?purchased=1",
+        view.product.id
+    )))
 }

@@ -81,6 +81,8 @@ pub fn router() -> Router<AppState> {
         .route("/certificates/{code}/pdf", get(certificates::pdf))
         .route("/studio/products/{id}/live", post(studio::schedule_live))
         .route("/studio/coupons", get(coupons::list).post(coupons::create))
+        .route("/gifts/{code}", get(checkout::gift))
+        .route("/gifts/{code}/claim", post(checkout::claim_gift))
         .route(
             "/studio/products/{id}/membership",
             post(studio::save_membership),

@@ -12,6 +12,7 @@ mod coupons;
 mod crash;
 mod demo;
 mod drip;
+mod gifts;
 mod live;
 mod media;
 mod memberships;

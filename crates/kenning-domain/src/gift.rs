@@ -1,0 +1,37 @@
+//! Gifts (赠送): a product bought for someone else, named by e-mail, who claims it.
+
+use crate::account::Email;
+use crate::ids::{AccountId, OrderId, ProductId};
+
+/// Longest message a giver may write.
+pub const MAX_GIFT_MESSAGE_CHARS: usize = 500;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gift {
+    /// The secret in the claim link.
+    pub code: String,
+    pub order_id: OrderId,
+    pub product_id: ProductId,
+    pub buyer_id: AccountId,
+    pub recipient: Email,
+    pub message: String,
+    pub claimed_by: Option<AccountId>,
+    pub claimed_at_ms: Option<i64>,
+    pub created_at_ms: i64,
+}
+
+impl Gift {
+    /// Only the person the gift is for (signed in with that e-mail) may claim it, once.
+    pub fn may_claim(&self, email: &Email) -> bool {
+        self.claimed_by.is_none() && self.recipient == *email
+    }
+}
+
+/// A giver's message: trimmed, at most [`MAX_GIFT_MESSAGE_CHARS`] characters.
+pub fn gift_message(raw: &str) -> String {
+    raw.trim()
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .take(MAX_GIFT_MESSAGE_CHARS)
+        .collect()
+}
