@@ -68,3 +68,5 @@ error-refund_in_progress = A refund of this order is in progress. Try again in a
 error-webhook_rejected = The webhook was refused: its signature, timestamp or content could not be trusted.
 error-gift_not_paid = This gift is not paid for yet.
 error-gift_for_someone_else = This gift was bought for another e-mail address, or has been claimed already.
+error-invalid_bundle = A bundle holds one or more of its creator's other products (not bundles or memberships), and cannot be given as a gift.
+error-bundle_already_owned = You already own everything in this bundle.

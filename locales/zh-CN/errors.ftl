@@ -65,3 +65,5 @@ error-refund_in_progress = 该订单正在退款中，请稍后再试。
 error-webhook_rejected = Webhook 被拒绝：签名、时间戳或内容无法验证。
 error-gift_not_paid = 这份礼物尚未付款。
 error-gift_for_someone_else = 这份礼物是赠给另一个邮箱的，或已被领取。
+error-invalid_bundle = 套餐须包含同一作者的一个或多个其他商品（不能是套餐或会员），且不能作为礼物赠送。
+error-bundle_already_owned = 你已拥有本套餐中的全部内容。

@@ -529,11 +529,59 @@ impl Kenning {
         Ok(lesson)
     }
 
+    /// Sets the products a bundle holds (its creator's own, neither bundles nor
+    /// memberships).
+    pub async fn set_bundle_items(
+        &self,
+        user: &CurrentUser,
+        id: ProductId,
+        items: Vec<ProductId>,
+    ) -> Result<Vec<Product>, AppError> {
+        let bundle = self.editable_product(user, id).await?;
+        if bundle.kind != ProductKind::Bundle || items.is_empty() {
+            return Err(DomainError::InvalidBundle.into());
+        }
+        let mut products = Vec::new();
+        for item in &items {
+            let product = self
+                .store
+                .product(*item)
+                .await?
+                .ok_or(AppError::NotFound("product"))?;
+            if product.creator_id != bundle.creator_id
+                || matches!(product.kind, ProductKind::Bundle | ProductKind::Membership)
+            {
+                return Err(DomainError::InvalidBundle.into());
+            }
+            products.push(product);
+        }
+        self.store.set_bundle_items(id, &items).await?;
+        self.catalog_changed(id).await;
+        Ok(products)
+    }
+
+    /// Does this person hold the product?
+    pub async fn owns(&self, user: &CurrentUser, id: ProductId) -> Result<bool, AppError> {
+        Ok(self.store.is_entitled(user.account.id, id).await?)
+    }
+
+    /// The products a bundle holds.
+    pub async fn bundle_contents(&self, id: ProductId) -> Result<Vec<Product>, AppError> {
+        let mut out = Vec::new();
+        for item in self.store.bundle_items(id).await? {
+            if let Some(p) = self.store.product(item).await? {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
     /// Publishes a product with at least one lesson.
     pub async fn publish(&self, user: &CurrentUser, id: ProductId) -> Result<Product, AppError> {
         let mut product = self.editable_product(user, id).await?;
-        // A membership tier grants other products and needs no lessons of its own.
-        if product.kind != ProductKind::Membership && self.store.lessons(id).await?.is_empty() {
+        // Memberships and bundles grant other products and need no lessons of their own.
+        let grants_others = matches!(product.kind, ProductKind::Membership | ProductKind::Bundle);
+        if !grants_others && self.store.lessons(id).await?.is_empty() {
             return Err(DomainError::NothingToPublish.into());
         }
         product.status = ProductStatus::Published;

@@ -2,12 +2,13 @@
 
 use kenning_domain::DomainError;
 use kenning_domain::account::Email;
+use kenning_domain::bundle::{BundleItem, bundle_price};
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::coupon::{Coupon, CouponCode, Discount};
 use kenning_domain::gift::{Gift, gift_message};
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::ledger;
-use kenning_domain::money::Currency;
+use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
 
 use crate::accounts::CurrentUser;
@@ -107,6 +108,26 @@ impl Kenning {
         Ok(self.store.coupons_of(user.account.id).await?)
     }
 
+    /// What this person pays for a bundle, given what of it they own.
+    pub async fn bundle_price_for(
+        &self,
+        user: &CurrentUser,
+        bundle: &Product,
+        price: Money,
+    ) -> Result<Money, AppError> {
+        let mut items = Vec::new();
+        for id in self.store.bundle_items(bundle.id).await? {
+            let Some(item) = self.store.product(id).await? else {
+                continue;
+            };
+            items.push(BundleItem {
+                price: item.prices.in_currency(price.currency),
+                owned: self.store.is_entitled(user.account.id, id).await?,
+            });
+        }
+        Ok(bundle_price(price, &items)?)
+    }
+
     /// Creates an order for one product in the chosen currency, with a coupon if one is
     /// given. The same idempotency key from the same buyer returns the same order; the
     /// same key for another product, currency or coupon is refused. A coupon's use is
@@ -140,6 +161,9 @@ impl Kenning {
         if gift.is_some() && product.kind == ProductKind::Membership {
             return Err(DomainError::InvalidMembership.into());
         }
+        if gift.is_some() && product.kind == ProductKind::Bundle {
+            return Err(DomainError::InvalidBundle.into());
+        }
         if gift.is_none() {
             self.check_not_subscribed(user, &product).await?;
         }
@@ -149,6 +173,12 @@ impl Kenning {
                 .in_currency(c)
                 .ok_or(kenning_domain::DomainError::NotPricedInCurrency)?,
             CurrencyChoice::Prefer(c) => product.prices.preferred(c).ok_or(AppError::NotForSale)?,
+        };
+        // Someone who owns part of a bundle pays for the rest.
+        let price = if product.kind == ProductKind::Bundle {
+            self.bundle_price_for(user, &product, price).await?
+        } else {
+            price
         };
         let coupon: Option<CouponCode> = match coupon.map(str::trim) {
             Some(raw) if !raw.is_empty() => Some(raw.parse()?),
@@ -268,6 +298,11 @@ impl Kenning {
             self.settings.platform_fee_bps,
         )?;
         let paid_at_ms = self.now_ms();
+        let also_grant = if grant && product.kind == ProductKind::Bundle {
+            self.store.bundle_items(product.id).await?
+        } else {
+            Vec::new()
+        };
         self.store
             .settle_order(&Settlement {
                 order_id: order.id,
@@ -277,6 +312,7 @@ impl Kenning {
                 ledger,
                 paid_at_ms,
                 grant,
+                also_grant,
             })
             .await?;
         tracing::info!(order = %order.id, "order paid");

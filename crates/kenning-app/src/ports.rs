@@ -103,6 +103,9 @@ pub trait CatalogStore: Send + Sync {
     /// The product's lessons in order, without their text.
     async fn lessons(&self, product: ProductId) -> StoreResult<Vec<LessonOutline>>;
     async fn lesson(&self, id: LessonId) -> StoreResult<Option<Lesson>>;
+    /// Replaces the products a bundle holds.
+    async fn set_bundle_items(&self, bundle: ProductId, items: &[ProductId]) -> StoreResult<()>;
+    async fn bundle_items(&self, bundle: ProductId) -> StoreResult<Vec<ProductId>>;
     async fn set_lesson_release(&self, id: LessonId, release: Release) -> StoreResult<()>;
 }
 
@@ -148,6 +151,8 @@ pub struct Settlement {
     pub paid_at_ms: i64,
     /// Grant the product (false for a membership tier: its subscription grants instead).
     pub grant: bool,
+    /// Products granted with it (a bundle's items), pointing at the same order.
+    pub also_grant: Vec<ProductId>,
 }
 
 /// The result of trying to take an order for payment.
@@ -183,8 +188,9 @@ pub trait OrderStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Lets go of a refund claim without refunding (the provider refused).
     async fn release_refund(&self, order: OrderId) -> StoreResult<()>;
-    /// Writes the refund and its ledger entries, when `revoke` removes the buyer's
-    /// entitlement, and releases the claim, in one transaction. One that would take the
+    /// Writes the refund and its ledger entries, when `revoke` removes every entitlement
+    /// the order granted (a bundle's items and a claimed gift too), and releases the
+    /// claim, in one transaction. One that would take the
     /// refunded sum past the total writes nothing ([`StoreError::Conflict`]).
     async fn record_refund(
         &self,

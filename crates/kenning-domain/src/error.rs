@@ -60,6 +60,10 @@ pub enum DomainError {
         "a coupon has a code of 3 to 32 letters, digits, - or _, takes 1% to 99% or a positive amount off, and allows at least one use"
     )]
     InvalidCoupon,
+    #[error("a bundle holds one or more of its creator's other products")]
+    InvalidBundle,
+    #[error("you already own everything in this bundle")]
+    BundleAlreadyOwned,
     #[error("not a valid membership setting or change")]
     InvalidMembership,
     #[error("a refund is more than zero and at most what is left of the order")]
@@ -110,6 +114,8 @@ impl DomainError {
             DomainError::CouponCodeTaken => "coupon_code_taken",
             DomainError::InvalidRefundAmount => "invalid_refund_amount",
             DomainError::InvalidMembership => "invalid_membership",
+            DomainError::InvalidBundle => "invalid_bundle",
+            DomainError::BundleAlreadyOwned => "bundle_already_owned",
             DomainError::CouponExpired => "coupon_expired",
             DomainError::CouponExhausted => "coupon_exhausted",
             DomainError::CouponNotApplicable => "coupon_not_applicable",

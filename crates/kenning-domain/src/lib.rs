@@ -13,6 +13,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod account;
+pub mod bundle;
 pub mod catalog;
 pub mod certificate;
 pub mod coupon;

@@ -11,7 +11,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AssertSqlSafe};
 
-use crate::{SqlStore, db_error, rows};
+use crate::{SqlStore, db_error, parse_col, rows};
 
 /// The product columns (followed by more columns or by the FROM clause).
 pub(crate) const PRODUCT_SELECT: &str = "SELECT p.id, p.creator_id, a.display_name AS creator_name, p.kind, \
@@ -319,5 +319,37 @@ impl CatalogStore for SqlStore {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+
+    async fn set_bundle_items(&self, bundle: ProductId, items: &[ProductId]) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        sqlx::query("DELETE FROM bundle_items WHERE bundle_id = $1")
+            .bind(bundle.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        for item in items {
+            sqlx::query("INSERT INTO bundle_items (bundle_id, product_id) VALUES ($1, $2)")
+                .bind(bundle.to_string())
+                .bind(item.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn bundle_items(&self, bundle: ProductId) -> StoreResult<Vec<ProductId>> {
+        let found = sqlx::query(
+            "SELECT product_id FROM bundle_items WHERE bundle_id = $1 ORDER BY product_id",
+        )
+        .bind(bundle.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| parse_col::<ProductId>(&rows::text(r, "product_id")?, "product id"))
+            .collect()
     }
 }

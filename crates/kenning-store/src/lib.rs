@@ -96,6 +96,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_gifts.sql"),
         include_str!("../migrations/postgres/0007_gifts.sql"),
     ),
+    (
+        8,
+        "bundles",
+        include_str!("../migrations/sqlite/0008_bundles.sql"),
+        include_str!("../migrations/postgres/0008_bundles.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -280,10 +280,9 @@ impl OrderStore for SqlStore {
         .map_err(db_error)?;
         let kind = format!("{}:{}", ledger.kind, r.id);
         insert_ledger(&mut tx, ledger, &kind, r.created_at_ms).await?;
-        if let Some((account, product)) = revoke {
-            sqlx::query("DELETE FROM entitlements WHERE account_id = $1 AND product_id = $2")
-                .bind(account.to_string())
-                .bind(product.to_string())
+        if revoke.is_some() {
+            sqlx::query("DELETE FROM entitlements WHERE order_id = $1")
+                .bind(r.order_id.to_string())
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
@@ -375,6 +374,17 @@ impl OrderStore for SqlStore {
                 s.buyer_id,
                 s.product_id,
                 "order",
+                Some(s.order_id),
+                s.paid_at_ms,
+            )
+            .await?;
+        }
+        for item in &s.also_grant {
+            insert_entitlement(
+                &mut tx,
+                s.buyer_id,
+                *item,
+                "bundle",
                 Some(s.order_id),
                 s.paid_at_ms,
             )
@@ -489,12 +499,13 @@ impl OrderStore for SqlStore {
     async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>> {
         self.ids(
             "SELECT e.id FROM entitlements e LEFT JOIN orders o ON o.id = e.order_id \
-             WHERE (e.source IN ('order', 'gift') AND (o.id IS NULL OR o.status <> 'paid' \
+             WHERE (e.source IN ('order', 'gift', 'bundle') AND (o.id IS NULL OR o.status <> 'paid' \
                 OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
                 WHERE r.order_id = o.id))) \
                 OR (e.source = 'subscription' AND NOT EXISTS (SELECT 1 FROM subscriptions s \
                 WHERE s.id = e.subscription_id AND s.status <> 'expired')) \
-                OR e.source NOT IN ('order', 'gift', 'free', 'subscription') ORDER BY e.id",
+                OR e.source NOT IN ('order', 'gift', 'bundle', 'free', 'subscription') \
+                ORDER BY e.id",
         )
         .await
     }

@@ -8,14 +8,14 @@ use kenning_domain::catalog::{PriceList, ProductDraft};
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::Locale;
 use kenning_domain::money::{Currency, Money};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use super::path_id;
 use super::types::{
     ChapterRequest, CreatedResponse, ErrorResponse, LessonRequest, LessonResponse,
-    MediaLinkResponse, ProductDetailResponse, ProductRequest, ProductSummary, ProductsResponse,
-    ProgressResponse, ReleaseDto, localized,
+    MediaLinkResponse, MoneyDto, ProductDetailResponse, ProductRequest, ProductSummary,
+    ProductsResponse, ProgressResponse, ReleaseDto, localized,
 };
 use crate::context::{Ctx, SignedIn};
 use crate::error::{ApiJson, HttpError};
@@ -267,5 +267,77 @@ pub async fn get_lesson(
         content,
         media: view.media.iter().map(MediaLinkResponse::from).collect(),
         progress: view.progress.as_ref().map(ProgressResponse::from),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BundleRequest {
+    /// Ids of the creator's own products.
+    pub products: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BundleResponse {
+    pub products: Vec<ProductSummary>,
+    /// What the caller would pay now: less when they own part of it.
+    pub your_price: Option<MoneyDto>,
+}
+
+/// The products a bundle holds, and what the caller would pay for it.
+#[utoipa::path(get, path = "/api/v1/products/{id}/bundle", tag = "catalog",
+    params(("id" = String, Path, description = "Bundle product id")),
+    responses((status = 200, body = BundleResponse), (status = 404, body = ErrorResponse)))]
+pub async fn get_bundle(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<BundleResponse>, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let detail = state.app.product_detail(id, ctx.user.as_ref()).await?;
+    let products = state.app.bundle_contents(id).await?;
+    let your_price = match (&ctx.user, detail.product.prices.preferred(ctx.currency)) {
+        (Some(user), Some(price)) => state
+            .app
+            .bundle_price_for(user, &detail.product, price)
+            .await
+            .ok()
+            .map(MoneyDto::from),
+        (None, price) => price.map(MoneyDto::from),
+        _ => None,
+    };
+    Ok(Json(BundleResponse {
+        products: products
+            .iter()
+            .map(|p| ProductSummary::new(p, ctx.locale, ctx.currency))
+            .collect(),
+        your_price,
+    }))
+}
+
+/// Set the products a bundle holds (its creator).
+#[utoipa::path(put, path = "/api/v1/products/{id}/bundle", tag = "catalog",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Bundle product id")),
+    request_body = BundleRequest,
+    responses((status = 200, body = BundleResponse), (status = 403, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn set_bundle(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<BundleRequest>,
+) -> Result<Json<BundleResponse>, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let items = body
+        .products
+        .iter()
+        .map(|p| path_id::<ProductId>(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let products = state.app.set_bundle_items(&user, id, items).await?;
+    Ok(Json(BundleResponse {
+        products: products
+            .iter()
+            .map(|p| ProductSummary::new(p, ctx.locale, ctx.currency))
+            .collect(),
+        your_price: None,
     }))
 }

@@ -82,6 +82,7 @@ pub fn router() -> Router<AppState> {
         .route("/studio/products/{id}/live", post(studio::schedule_live))
         .route("/studio/coupons", get(coupons::list).post(coupons::create))
         .route("/gifts/{code}", get(checkout::gift))
+        .route("/studio/products/{id}/bundle", post(studio::save_bundle))
         .route("/gifts/{code}/claim", post(checkout::claim_gift))
         .route(
             "/studio/products/{id}/membership",

@@ -273,6 +273,9 @@ struct ProductTemplate<'a> {
     /// For a membership tier: how often it renews, what it grants, and the viewer's
     /// subscription.
     membership: Option<MembershipBlock>,
+    /// For a bundle: (id, title, owned) of its products, and what this viewer pays when
+    /// they own part of it.
+    bundle: Option<(Vec<(String, String, bool)>, Option<String>)>,
 }
 
 #[derive(Clone)]
@@ -346,7 +349,36 @@ pub async fn product(
         }
         _ => None,
     };
+    let bundle = match p.kind {
+        ProductKind::Bundle => {
+            let mut items = Vec::new();
+            for item in state.app.bundle_contents(id).await? {
+                let owned = match &ctx.user {
+                    Some(u) => state.app.owns(u, item.id).await?,
+                    None => false,
+                };
+                items.push((
+                    item.id.to_string(),
+                    item.title.get(ctx.locale).to_owned(),
+                    owned,
+                ));
+            }
+            let partial = items.iter().any(|(_, _, owned)| *owned);
+            let your_price = match (&ctx.user, p.prices.preferred(ctx.currency)) {
+                (Some(u), Some(price)) if partial && !detail.owned => state
+                    .app
+                    .bundle_price_for(u, p, price)
+                    .await
+                    .ok()
+                    .map(|m| page.money(&m)),
+                _ => None,
+            };
+            Some((items, your_price))
+        }
+        _ => None,
+    };
     let template = ProductTemplate {
+        bundle,
         membership: membership.clone(),
         certificate: detail.certificate.as_ref().map(ToString::to_string),
         live,

@@ -284,6 +284,8 @@ struct EditTemplate<'a> {
     other_products: Vec<(String, String)>,
     /// For a membership tier: (interval, all of the creator, granted product ids).
     membership: Option<(String, bool, Vec<String>)>,
+    /// For a bundle: the ids of the products it holds.
+    bundle: Option<Vec<String>>,
 }
 
 /// The live-session schedule as the studio form shows and sends it.
@@ -378,6 +380,23 @@ pub async fn save_membership(
     Ok(Redirect::to(&format!("/studio/products/{id}")))
 }
 
+/// The bundle form: one `product` per ticked box.
+pub async fn save_bundle(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let items = fields
+        .iter()
+        .filter(|(k, _)| k == "product")
+        .map(|(_, v)| path_id::<ProductId>(v))
+        .collect::<Result<Vec<_>, _>>()?;
+    state.app.set_bundle_items(&user, id, items).await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")))
+}
+
 pub async fn schedule_live(
     State(state): State<AppState>,
     SignedIn(user, _): SignedIn,
@@ -418,28 +437,46 @@ pub async fn edit_product(
     } else {
         None
     };
-    let (live, other_products) =
-        if matches!(p.kind, ProductKind::LiveSession | ProductKind::Membership) {
-            let live = match state.app.live_room(id, Some(&user)).await {
-                Ok(room) => LiveForm::from_schedule(&room.schedule),
-                Err(AppError::NotFound(_)) => LiveForm::default(),
-                Err(e) => return Err(e.into()),
-            };
-            let others = state
+    let bundle = if p.kind == ProductKind::Bundle {
+        Some(
+            state
                 .app
-                .my_products(&user)
+                .bundle_contents(id)
                 .await?
-                .into_iter()
-                .filter(|o| {
-                    o.id != id && o.creator_id == p.creator_id && o.kind != ProductKind::Membership
-                })
-                .map(|o| (o.id.to_string(), o.title.get(ctx.locale).to_owned()))
-                .collect();
-            let live = (p.kind == ProductKind::LiveSession).then_some(live);
-            (live, others)
-        } else {
-            (None, Vec::new())
+                .iter()
+                .map(|b| b.id.to_string())
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let grants_others = matches!(
+        p.kind,
+        ProductKind::LiveSession | ProductKind::Membership | ProductKind::Bundle
+    );
+    let (live, other_products) = if grants_others {
+        let live = match state.app.live_room(id, Some(&user)).await {
+            Ok(room) => LiveForm::from_schedule(&room.schedule),
+            Err(AppError::NotFound(_)) => LiveForm::default(),
+            Err(e) => return Err(e.into()),
         };
+        let others = state
+            .app
+            .my_products(&user)
+            .await?
+            .into_iter()
+            .filter(|o| {
+                o.id != id
+                    && o.creator_id == p.creator_id
+                    && !matches!(o.kind, ProductKind::Membership | ProductKind::Bundle)
+            })
+            .map(|o| (o.id.to_string(), o.title.get(ctx.locale).to_owned()))
+            .collect();
+        let live = (p.kind == ProductKind::LiveSession).then_some(live);
+        (live, others)
+    } else {
+        (None, Vec::new())
+    };
     let files = state.app.product_files(&user, id).await?;
     let mut sections = super::storefront::sections(&page, &detail);
     for line in sections.iter_mut().flat_map(|s| s.lessons.iter_mut()) {
@@ -463,6 +500,7 @@ pub async fn edit_product(
             .collect();
     }
     let template = EditTemplate {
+        bundle,
         membership,
         live,
         other_products,

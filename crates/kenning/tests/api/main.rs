@@ -5,6 +5,7 @@
 mod helpers;
 
 mod accounts;
+mod bundles;
 mod catalog;
 mod certificates;
 mod cli;
