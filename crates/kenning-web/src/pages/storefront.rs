@@ -273,10 +273,12 @@ struct ProductTemplate<'a> {
     /// For a membership tier: how often it renews, what it grants, and the viewer's
     /// subscription.
     membership: Option<MembershipBlock>,
-    /// For a bundle: (id, title, owned) of its products, and what this viewer pays when
-    /// they own part of it.
-    bundle: Option<(Vec<(String, String, bool)>, Option<String>)>,
+    /// For a bundle: its products, and what this viewer pays when they own part of it.
+    bundle: Option<(Vec<BundleLine>, Option<String>)>,
 }
+
+/// (id, title, owned) of a product in a bundle.
+type BundleLine = (String, String, bool);
 
 #[derive(Clone)]
 pub struct MembershipBlock {
