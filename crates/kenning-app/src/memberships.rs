@@ -237,13 +237,22 @@ impl Kenning {
             discount_minor: 0,
         };
         let (order, _) = self.store.create_order(&candidate).await?;
-        if self
+        match self
             .store
             .claim_order(order.id, now, now - 5 * 60 * 1000)
             .await?
-            != Claim::Claimed
         {
-            return Ok(());
+            Claim::Claimed => {}
+            // Another node is charging this period right now.
+            Claim::InProgress => return Ok(()),
+            // Charged before, but the process stopped before the period was extended:
+            // extend it now (the paid order is the proof).
+            Claim::AlreadyPaid => {
+                let renewed = s.renewed();
+                self.store.save_subscription(&renewed, now).await?;
+                self.grant_covered(&renewed, &tier).await?;
+                return Ok(());
+            }
         }
         let outcome = self
             .payments

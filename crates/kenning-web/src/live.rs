@@ -30,6 +30,9 @@ use crate::context::{SignedIn, is_cross_site};
 use crate::error::{ErrorReport, HttpError};
 use crate::state::AppState;
 
+/// The largest frame a client may send.
+const MAX_FRAME_BYTES: usize = 16 * 1024;
+
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum ToClient<'a> {
@@ -66,7 +69,11 @@ pub async fn socket(
     }
     let id: ProductId = path_id(&id)?;
     let entry = state.app.join_live(id, &user).await?;
-    Ok(upgrade.on_upgrade(move |socket| room(socket, state, user, ctx.locale, entry)))
+    // A chat line is at most 1000 characters: no frame needs more than this.
+    Ok(upgrade
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| room(socket, state, user, ctx.locale, entry)))
 }
 
 async fn send(socket: &mut WebSocket, message: &ToClient<'_>) -> bool {
