@@ -13,6 +13,7 @@ use kenning_domain::discovery::SignalKind;
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::review::RatingSummary;
+use kenning_domain::sale::Sale;
 
 use crate::accounts::CurrentUser;
 use crate::cache::ProductOutline;
@@ -51,6 +52,8 @@ pub struct ProductDetail {
     pub opens_at: Vec<(LessonId, i64)>,
     /// The viewer's certificate for this product, once earned.
     pub certificate: Option<kenning_domain::certificate::CertificateCode>,
+    /// A sale running now.
+    pub sale: Option<Sale>,
 }
 
 /// A lesson together with its product, for a viewer allowed to read it.
@@ -246,7 +249,13 @@ impl Kenning {
                 .map(|c| c.code),
             _ => None,
         };
+        let sale = self
+            .store
+            .sale(id)
+            .await?
+            .filter(|s| s.is_on(self.now_ms()));
         Ok(ProductDetail {
+            sale,
             certificate,
             opens_at,
             reviews,
@@ -558,6 +567,20 @@ impl Kenning {
         self.store.set_bundle_items(id, &items).await?;
         self.catalog_changed(id).await;
         Ok(products)
+    }
+
+    /// Starts (or replaces) a time-limited sale, or ends it with `None`.
+    pub async fn set_sale(
+        &self,
+        user: &CurrentUser,
+        id: ProductId,
+        sale: Option<Sale>,
+    ) -> Result<Option<Sale>, AppError> {
+        self.editable_product(user, id).await?;
+        let sale = sale.map(|s| s.validate(self.now_ms())).transpose()?;
+        self.store.set_sale(id, sale).await?;
+        self.catalog_changed(id).await;
+        Ok(sale)
     }
 
     /// Does this person hold the product?

@@ -10,6 +10,7 @@ use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::ledger;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
+use kenning_domain::sale::price_now;
 
 use crate::accounts::CurrentUser;
 use crate::ports::{
@@ -174,6 +175,8 @@ impl Kenning {
                 .ok_or(kenning_domain::DomainError::NotPricedInCurrency)?,
             CurrencyChoice::Prefer(c) => product.prices.preferred(c).ok_or(AppError::NotForSale)?,
         };
+        // A running sale lowers the list price; coupons apply on top of it.
+        let price = price_now(price, self.store.sale(product_id).await?, self.now_ms());
         // Someone who owns part of a bundle pays for the rest.
         let price = if product.kind == ProductKind::Bundle {
             self.bundle_price_for(user, &product, price).await?

@@ -21,6 +21,7 @@ use kenning_domain::media::{LessonProgress, Media};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, Order};
 use kenning_domain::review::{Rating, Review};
+use kenning_domain::sale::Sale;
 use kenning_domain::subscription::{MembershipPlan, Subscription};
 
 /// Why storage failed.
@@ -106,6 +107,9 @@ pub trait CatalogStore: Send + Sync {
     /// Replaces the products a bundle holds.
     async fn set_bundle_items(&self, bundle: ProductId, items: &[ProductId]) -> StoreResult<()>;
     async fn bundle_items(&self, bundle: ProductId) -> StoreResult<Vec<ProductId>>;
+    /// Starts, replaces or (None) ends a product's sale.
+    async fn set_sale(&self, product: ProductId, sale: Option<Sale>) -> StoreResult<()>;
+    async fn sale(&self, product: ProductId) -> StoreResult<Option<Sale>>;
     async fn set_lesson_release(&self, id: LessonId, release: Release) -> StoreResult<()>;
 }
 

@@ -60,6 +60,8 @@ pub enum DomainError {
         "a coupon has a code of 3 to 32 letters, digits, - or _, takes 1% to 99% or a positive amount off, and allows at least one use"
     )]
     InvalidCoupon,
+    #[error("a sale takes 1% to 90% off and ends in the future")]
+    InvalidSale,
     #[error("a bundle holds one or more of its creator's other products")]
     InvalidBundle,
     #[error("you already own everything in this bundle")]
@@ -115,6 +117,7 @@ impl DomainError {
             DomainError::InvalidRefundAmount => "invalid_refund_amount",
             DomainError::InvalidMembership => "invalid_membership",
             DomainError::InvalidBundle => "invalid_bundle",
+            DomainError::InvalidSale => "invalid_sale",
             DomainError::BundleAlreadyOwned => "bundle_already_owned",
             DomainError::CouponExpired => "coupon_expired",
             DomainError::CouponExhausted => "coupon_exhausted",

@@ -28,6 +28,7 @@ pub mod media;
 pub mod money;
 pub mod order;
 pub mod review;
+pub mod sale;
 pub mod subscription;
 
 pub use error::DomainError;

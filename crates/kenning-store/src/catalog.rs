@@ -7,6 +7,7 @@ use kenning_app::ports::{CatalogStore, ProductFilter, StoreError, StoreResult};
 use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product, Release};
 use kenning_domain::ids::{LessonId, ProductId};
 use kenning_domain::money::{Currency, Money};
+use kenning_domain::sale::Sale;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, AssertSqlSafe};
@@ -351,5 +352,42 @@ impl CatalogStore for SqlStore {
             .iter()
             .map(|r| parse_col::<ProductId>(&rows::text(r, "product_id")?, "product id"))
             .collect()
+    }
+
+    async fn set_sale(&self, product: ProductId, sale: Option<Sale>) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        sqlx::query("DELETE FROM product_sales WHERE product_id = $1")
+            .bind(product.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if let Some(sale) = sale {
+            sqlx::query(
+                "INSERT INTO product_sales (product_id, bps, ends_at_ms) VALUES ($1, $2, $3)",
+            )
+            .bind(product.to_string())
+            .bind(i64::from(sale.bps))
+            .bind(sale.ends_at_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn sale(&self, product: ProductId) -> StoreResult<Option<Sale>> {
+        let row = sqlx::query("SELECT bps, ends_at_ms FROM product_sales WHERE product_id = $1")
+            .bind(product.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        row.map(|r| {
+            Ok(Sale {
+                bps: u16::try_from(rows::int(&r, "bps")?)
+                    .map_err(|_| StoreError::Corrupt("sale bps".into()))?,
+                ends_at_ms: rows::int(&r, "ends_at_ms")?,
+            })
+        })
+        .transpose()
     }
 }

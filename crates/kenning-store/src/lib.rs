@@ -102,6 +102,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_bundles.sql"),
         include_str!("../migrations/postgres/0008_bundles.sql"),
     ),
+    (
+        9,
+        "sales",
+        include_str!("../migrations/sqlite/0009_sales.sql"),
+        include_str!("../migrations/postgres/0009_sales.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

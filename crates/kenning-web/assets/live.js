@@ -4,23 +4,27 @@
 (function () {
   "use strict";
 
-  var countdown = document.querySelector("[data-countdown]");
-  if (countdown) {
-    var startsAt = Number(countdown.dataset.countdown);
+  // The page may include this script more than once (a live session on sale).
+  if (window.kenningCountdowns) { return; }
+  window.kenningCountdowns = true;
+
+  document.querySelectorAll("[data-countdown]").forEach(function (countdown) {
+    var endsAt = Number(countdown.dataset.countdown);
     var out = countdown.querySelector("[data-countdown-text]");
     var days = countdown.dataset.labelDays;
     var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    var timer = null;
     var tick = function () {
-      var left = Math.max(0, Math.floor((startsAt - Date.now()) / 1000));
-      if (left === 0) { window.location.reload(); return; }
+      var left = Math.max(0, Math.floor((endsAt - Date.now()) / 1000));
+      if (left === 0) { clearInterval(timer); window.location.reload(); return; }
       var d = Math.floor(left / 86400);
       var rest = left % 86400;
       out.textContent = (d > 0 ? d + days + " " : "") +
         two(Math.floor(rest / 3600)) + ":" + two(Math.floor((rest % 3600) / 60)) + ":" + two(rest % 60);
     };
     tick();
-    setInterval(tick, 1000);
-  }
+    timer = setInterval(tick, 1000);
+  });
 
   var room = document.querySelector("[data-room]");
   if (!room) { return; }

@@ -341,3 +341,46 @@ pub async fn set_bundle(
         your_price: None,
     }))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SaleRequest {
+    /// 1 to 90 percent off every price.
+    pub percent: u16,
+    /// RFC 3339, in the future.
+    pub ends_at: String,
+}
+
+/// Start (or replace) a time-limited sale on a product (its creator).
+#[utoipa::path(put, path = "/api/v1/products/{id}/sale", tag = "catalog",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id")),
+    request_body = SaleRequest,
+    responses((status = 204), (status = 403, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn set_sale(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SaleRequest>,
+) -> Result<StatusCode, HttpError> {
+    let sale = kenning_domain::sale::Sale {
+        bps: body.percent.saturating_mul(100),
+        ends_at_ms: super::types::parse_timestamp(&body.ends_at)
+            .ok_or(kenning_domain::DomainError::InvalidSale)?,
+    };
+    state.app.set_sale(&user, path_id(&id)?, Some(sale)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// End a product's sale now.
+#[utoipa::path(delete, path = "/api/v1/products/{id}/sale", tag = "catalog",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Product id")),
+    responses((status = 204), (status = 403, body = ErrorResponse)))]
+pub async fn end_sale(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+) -> Result<StatusCode, HttpError> {
+    state.app.set_sale(&user, path_id(&id)?, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

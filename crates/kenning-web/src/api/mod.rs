@@ -78,6 +78,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(catalog::get_lesson))
         .routes(routes!(catalog::set_lesson_release))
         .routes(routes!(catalog::get_bundle, catalog::set_bundle))
+        .routes(routes!(catalog::set_sale, catalog::end_sale))
         .routes(routes!(recommendations::recommendations))
         .routes(routes!(recommendations::also_bought))
         .routes(routes!(media::save_progress))

@@ -218,6 +218,18 @@ pub struct ProductDetailResponse {
     /// The caller's certificate code, once every lesson is done
     /// (`/certificates/{code}` verifies it).
     pub certificate: Option<String>,
+    /// A time-limited sale running now.
+    pub sale: Option<SaleResponse>,
+}
+
+/// A time-limited sale (限时折扣).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SaleResponse {
+    /// Percent off every price.
+    pub percent: u16,
+    pub ends_at: String,
+    /// The sale price in the caller's currency (or the first one listed).
+    pub price: Option<MoneyDto>,
 }
 
 impl ProductDetailResponse {
@@ -242,6 +254,15 @@ impl ProductDetailResponse {
                 .collect(),
             owned: d.owned,
             certificate: d.certificate.as_ref().map(ToString::to_string),
+            sale: d.sale.map(|s| SaleResponse {
+                percent: s.bps / 100,
+                ends_at: timestamp(s.ends_at_ms),
+                price: d
+                    .product
+                    .prices
+                    .preferred(currency)
+                    .map(|p| s.apply(p).into()),
+            }),
         }
     }
 }

@@ -83,6 +83,8 @@ pub fn router() -> Router<AppState> {
         .route("/studio/coupons", get(coupons::list).post(coupons::create))
         .route("/gifts/{code}", get(checkout::gift))
         .route("/studio/products/{id}/bundle", post(studio::save_bundle))
+        .route("/studio/products/{id}/sale", post(studio::start_sale))
+        .route("/studio/products/{id}/sale/end", post(studio::end_sale))
         .route("/gifts/{code}/claim", post(checkout::claim_gift))
         .route(
             "/studio/products/{id}/membership",

@@ -273,6 +273,8 @@ struct ProductTemplate<'a> {
     /// For a membership tier: how often it renews, what it grants, and the viewer's
     /// subscription.
     membership: Option<MembershipBlock>,
+    /// A sale running now: (list price, sale price, percent off, end in ms).
+    sale: Option<(String, String, i64, i64)>,
     /// For a bundle: its products, and what this viewer pays when they own part of it.
     bundle: Option<(Vec<BundleLine>, Option<String>)>,
 }
@@ -379,7 +381,17 @@ pub async fn product(
         }
         _ => None,
     };
+    let sale = match (detail.sale, p.prices.preferred(ctx.currency)) {
+        (Some(s), Some(list)) if !p.is_free() => Some((
+            page.money(&list),
+            page.money(&s.apply(list)),
+            i64::from(s.bps / 100),
+            s.ends_at_ms,
+        )),
+        _ => None,
+    };
     let template = ProductTemplate {
+        sale,
         bundle,
         membership: membership.clone(),
         certificate: detail.certificate.as_ref().map(ToString::to_string),

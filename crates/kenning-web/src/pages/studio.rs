@@ -286,6 +286,8 @@ struct EditTemplate<'a> {
     membership: Option<(String, bool, Vec<String>)>,
     /// For a bundle: the ids of the products it holds.
     bundle: Option<Vec<String>>,
+    /// The running sale: (percent, ends at as shown).
+    sale: Option<(i64, String)>,
 }
 
 /// The live-session schedule as the studio form shows and sends it.
@@ -377,6 +379,46 @@ pub async fn save_membership(
             products,
         )
         .await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct SaleForm {
+    #[serde(default)]
+    percent: String,
+    /// `YYYY-MM-DDTHH:MM` from a datetime-local input, taken as UTC.
+    #[serde(default)]
+    ends_at: String,
+}
+
+/// Starts a time-limited sale.
+pub async fn start_sale(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<SaleForm>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    let invalid = || HttpError::from(DomainError::InvalidSale);
+    let percent: u16 = form.percent.trim().parse().map_err(|_| invalid())?;
+    let sale = kenning_domain::sale::Sale {
+        bps: percent.saturating_mul(100),
+        ends_at_ms: crate::api::types::parse_timestamp(&format!("{}:00Z", form.ends_at.trim()))
+            .ok_or_else(invalid)?,
+    };
+    state.app.set_sale(&user, id, Some(sale)).await?;
+    Ok(Redirect::to(&format!("/studio/products/{id}")))
+}
+
+/// Ends a sale now.
+pub async fn end_sale(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    state.app.set_sale(&user, id, None).await?;
     Ok(Redirect::to(&format!("/studio/products/{id}")))
 }
 
@@ -500,6 +542,9 @@ pub async fn edit_product(
             .collect();
     }
     let template = EditTemplate {
+        sale: detail
+            .sale
+            .map(|s| (i64::from(s.bps / 100), page.datetime(&s.ends_at_ms))),
         bundle,
         membership,
         live,

@@ -23,5 +23,6 @@ mod recommendations;
 mod refunds;
 mod reviews;
 mod s3;
+mod sales;
 mod search;
 mod webhooks;
