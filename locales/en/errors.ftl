@@ -71,3 +71,4 @@ error-gift_for_someone_else = This gift was bought for another e-mail address, o
 error-invalid_bundle = A bundle holds one or more of its creator's other products (not bundles or memberships), and cannot be given as a gift.
 error-bundle_already_owned = You already own everything in this bundle.
 error-invalid_sale = A sale takes 1% to 90% off and ends in the future.
+error-chat_too_fast = You are sending messages too fast. Wait a few seconds.

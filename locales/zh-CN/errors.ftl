@@ -68,3 +68,4 @@ error-gift_for_someone_else = 这份礼物是赠给另一个邮箱的，或已�
 error-invalid_bundle = 套餐须包含同一作者的一个或多个其他商品（不能是套餐或会员），且不能作为礼物赠送。
 error-bundle_already_owned = 你已拥有本套餐中的全部内容。
 error-invalid_sale = 限时折扣须为 1% 到 90%，且结束时间在未来。
+error-chat_too_fast = 发送太快了，请稍等几秒。

@@ -11,6 +11,8 @@ pub enum ErrorKind {
     Invalid,
     /// A request that cannot be understood or trusted (400).
     BadRequest,
+    /// Slow down (429).
+    TooManyRequests,
     Unauthenticated,
     Forbidden,
     NotFound,
@@ -37,6 +39,8 @@ pub enum AppError {
     PurchaseRequired,
     #[error("this lesson opens later (drip release)")]
     NotYetReleased { opens_at_ms: i64, days_left: i64 },
+    #[error("too many messages at once")]
+    ChatTooFast,
     #[error("only ticket holders may enter this live room")]
     TicketRequired,
     #[error("this gift is not paid for yet")]
@@ -91,6 +95,7 @@ impl AppError {
             AppError::NotYetReleased { .. } => "lesson_not_released",
             AppError::ReviewRequiresPurchase => "review_requires_purchase",
             AppError::TicketRequired => "ticket_required",
+            AppError::ChatTooFast => "chat_too_fast",
             AppError::SoldOut => "sold_out",
             AppError::NotRefundable => "not_refundable",
             AppError::RefundInProgress => "refund_in_progress",
@@ -117,6 +122,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => ErrorKind::Invalid,
             AppError::WebhookRejected(_) => ErrorKind::BadRequest,
+            AppError::ChatTooFast => ErrorKind::TooManyRequests,
             AppError::NotFound(_) => ErrorKind::NotFound,
             AppError::Unauthenticated | AppError::InvalidCredentials => ErrorKind::Unauthenticated,
             AppError::Forbidden

@@ -8,9 +8,10 @@ use std::sync::Mutex;
 
 use futures::StreamExt;
 use kenning_domain::catalog::{LessonOutline, Product, ProductKind, can_view_product};
-use kenning_domain::ids::{LiveMessageId, ProductId};
+use kenning_domain::ids::{AccountId, LiveMessageId, ProductId};
 use kenning_domain::live::{
-    ChatMessage, LivePhase, LiveSchedule, Moderation, can_moderate, has_ticket, message_body,
+    CHAT_WINDOW_MS, ChatMessage, LivePhase, LiveSchedule, Moderation, can_moderate, chat_allowed,
+    has_ticket, message_body,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -47,6 +48,9 @@ impl LiveEvent {
 #[derive(Default)]
 pub struct LiveHub {
     rooms: Mutex<HashMap<ProductId, broadcast::Sender<LiveEvent>>>,
+    /// When each person last sent messages to each room (this process's share of the
+    /// flood limit).
+    recent: Mutex<HashMap<(ProductId, AccountId), Vec<i64>>>,
 }
 
 impl LiveHub {
@@ -57,6 +61,14 @@ impl LiveHub {
             .entry(room)
             .or_insert_with(|| broadcast::channel(ROOM_BUFFER).0)
             .subscribe()
+    }
+
+    fn may_send(&self, room: ProductId, who: AccountId, now_ms: i64) -> bool {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if recent.len() > 10_000 {
+            recent.retain(|_, times| times.iter().any(|t| now_ms - *t < CHAT_WINDOW_MS));
+        }
+        chat_allowed(recent.entry((room, who)).or_default(), now_ms)
     }
 
     fn deliver(&self, event: LiveEvent) {
@@ -226,6 +238,9 @@ impl Kenning {
     ) -> Result<ChatMessage, AppError> {
         let body = message_body(body)?;
         self.room_for(id, user).await?;
+        if !self.live_hub.may_send(id, user.account.id, self.now_ms()) {
+            return Err(AppError::ChatTooFast);
+        }
         let message = ChatMessage {
             id: LiveMessageId::new(),
             product_id: id,

@@ -138,6 +138,22 @@ pub fn message_body(raw: &str) -> Result<String, DomainError> {
     Ok(body.to_owned())
 }
 
+/// At most this many messages per person and room …
+pub const CHAT_BURST: usize = 5;
+/// … within this many milliseconds.
+pub const CHAT_WINDOW_MS: i64 = 10_000;
+
+/// Whether one more message may be sent now, given when the sender's recent ones were
+/// sent (which this keeps up to date).
+pub fn chat_allowed(recent: &mut Vec<i64>, now_ms: i64) -> bool {
+    recent.retain(|t| now_ms - *t < CHAT_WINDOW_MS);
+    if recent.len() >= CHAT_BURST {
+        return false;
+    }
+    recent.push(now_ms);
+    true
+}
+
 /// What a moderator does to a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -247,6 +263,16 @@ mod tests {
             Err(DomainError::InvalidChatMessage)
         );
         assert_eq!(message_body("line\nline"), Ok("line\nline".into()));
+    }
+
+    #[test]
+    fn a_sender_is_held_to_a_few_messages_per_window() {
+        let mut recent = Vec::new();
+        for t in 0..5 {
+            assert!(chat_allowed(&mut recent, t));
+        }
+        assert!(!chat_allowed(&mut recent, 5));
+        assert!(chat_allowed(&mut recent, CHAT_WINDOW_MS));
     }
 
     #[test]

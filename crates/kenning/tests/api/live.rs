@@ -352,6 +352,28 @@ async fn a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node(app: 
     // Two seats: the second ticket sells, the third does not.
     let d = app.learner().await;
     app.buy(&d, &live).await;
+    // Flooding is held back: five messages in a moment, then a localized 429.
+    for i in 0..5 {
+        let r = app
+            .post(
+                &format!("{path}/messages"),
+                Some(&d),
+                json!({"body": format!("line {i}")}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    expect_error(
+        app.post(
+            &format!("{path}/messages"),
+            Some(&d),
+            json!({"body": "one more"}),
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "chat_too_fast",
+    )
+    .await;
     let e = app.learner().await;
     expect_error(
         app.order(&e, &live, "e-1").await,
