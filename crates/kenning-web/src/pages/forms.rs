@@ -58,6 +58,16 @@ where
     }
 }
 
+/// A `datetime-local` field (`YYYY-MM-DDTHH:MM`), taken as UTC, in ms since the epoch.
+pub fn utc_minute(field: &str) -> Option<i64> {
+    crate::api::types::parse_timestamp(&format!("{}:00Z", field.trim()))
+}
+
+/// A `date` field (`YYYY-MM-DD`): the start of that day in UTC, in ms since the epoch.
+pub fn utc_day(field: &str) -> Option<i64> {
+    crate::api::types::parse_timestamp(&format!("{}T00:00:00Z", field.trim()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

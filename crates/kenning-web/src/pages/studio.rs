@@ -21,7 +21,7 @@ use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
 use serde::Deserialize;
 
-use super::forms::{CsrfForm, EmptyForm, same_token};
+use super::forms::{CsrfForm, EmptyForm, same_token, utc_day, utc_minute};
 use super::{Page, ok, render};
 use crate::api::path_id;
 use crate::context::{RequestContext, SignedIn};
@@ -42,6 +42,11 @@ pub struct Row {
 struct StudioTemplate<'a> {
     page: Page<'a>,
     rows: Vec<Row>,
+}
+
+/// After a studio form: back to the product's studio page.
+fn back_to(id: ProductId) -> Redirect {
+    Redirect::to(&format!("/studio/products/{id}"))
 }
 
 pub async fn dashboard(
@@ -323,9 +328,7 @@ impl LiveForm {
 
     fn to_schedule(&self, id: ProductId) -> Result<LiveSchedule, HttpError> {
         let invalid = || HttpError::from(DomainError::InvalidLiveSchedule);
-        let starts_at_ms =
-            crate::api::types::parse_timestamp(&format!("{}:00Z", self.starts_at.trim()))
-                .ok_or_else(invalid)?;
+        let starts_at_ms = utc_minute(&self.starts_at).ok_or_else(invalid)?;
         let capacity = match self.capacity.trim() {
             "" => None,
             n => Some(n.parse().map_err(|_| invalid())?),
@@ -379,7 +382,7 @@ pub async fn save_membership(
             products,
         )
         .await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")))
+    Ok(back_to(id))
 }
 
 #[derive(Deserialize)]
@@ -403,11 +406,10 @@ pub async fn start_sale(
     let percent: u16 = form.percent.trim().parse().map_err(|_| invalid())?;
     let sale = kenning_domain::sale::Sale {
         bps: percent.saturating_mul(100),
-        ends_at_ms: crate::api::types::parse_timestamp(&format!("{}:00Z", form.ends_at.trim()))
-            .ok_or_else(invalid)?,
+        ends_at_ms: utc_minute(&form.ends_at).ok_or_else(invalid)?,
     };
     state.app.set_sale(&user, id, Some(sale)).await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")))
+    Ok(back_to(id))
 }
 
 /// Ends a sale now.
@@ -419,7 +421,7 @@ pub async fn end_sale(
 ) -> Result<Redirect, HttpError> {
     let id: ProductId = path_id(&id)?;
     state.app.set_sale(&user, id, None).await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")))
+    Ok(back_to(id))
 }
 
 /// The bundle form: one `product` per ticked box.
@@ -436,7 +438,7 @@ pub async fn save_bundle(
         .map(|(_, v)| path_id::<ProductId>(v))
         .collect::<Result<Vec<_>, _>>()?;
     state.app.set_bundle_items(&user, id, items).await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")))
+    Ok(back_to(id))
 }
 
 pub async fn schedule_live(
@@ -450,7 +452,7 @@ pub async fn schedule_live(
         .app
         .schedule_live(&user, id, form.to_schedule(id)?)
         .await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")))
+    Ok(back_to(id))
 }
 
 pub async fn edit_product(
@@ -677,7 +679,7 @@ pub async fn add_chapter(
     let title =
         LocalizedText::from_pairs([(Locale::En, form.title_en), (Locale::ZhCn, form.title_zh)]);
     state.app.add_chapter(&user, id, title).await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")))
+    Ok(back_to(id))
 }
 
 #[derive(Deserialize)]
@@ -714,11 +716,7 @@ impl LessonForm {
                     .map_err(|_| DomainError::InvalidRelease)?,
             },
             "date" => Release::OnDate {
-                at_ms: crate::api::types::parse_timestamp(&format!(
-                    "{}T00:00:00Z",
-                    self.release_date.trim()
-                ))
-                .ok_or(DomainError::InvalidRelease)?,
+                at_ms: utc_day(&self.release_date).ok_or(DomainError::InvalidRelease)?,
             },
             _ => Release::Immediately,
         };
@@ -750,7 +748,7 @@ pub async fn add_lesson(
         preview: form.preview.is_some(),
     };
     state.app.add_lesson(&user, id, lesson).await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")))
+    Ok(back_to(id))
 }
 
 pub async fn publish(
@@ -761,7 +759,7 @@ pub async fn publish(
 ) -> Result<Redirect, HttpError> {
     let id: ProductId = path_id(&id)?;
     state.app.publish(&user, id).await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")))
+    Ok(back_to(id))
 }
 
 pub async fn unpublish(
@@ -772,5 +770,5 @@ pub async fn unpublish(
 ) -> Result<Redirect, HttpError> {
     let id: ProductId = path_id(&id)?;
     state.app.unpublish(&user, id).await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")))
+    Ok(back_to(id))
 }
