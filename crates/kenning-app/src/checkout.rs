@@ -11,6 +11,7 @@ use kenning_domain::ledger;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
 use kenning_domain::sale::price_now;
+use kenning_domain::tax::Country;
 
 use crate::accounts::CurrentUser;
 use crate::ports::{
@@ -49,6 +50,20 @@ pub enum CurrencyChoice {
 pub struct OrderView {
     pub order: Order,
     pub product: Product,
+}
+
+/// Everything a buyer says when ordering.
+#[derive(Clone, Copy, Debug)]
+pub struct OrderRequest<'a> {
+    pub product_id: ProductId,
+    pub currency: CurrencyChoice,
+    pub idempotency_key: &'a str,
+    pub coupon: Option<&'a str>,
+    pub gift: Option<GiftRequest<'a>>,
+    /// Where the buyer is, for tax on digital goods.
+    pub country: &'a Country,
+    /// The referral code the buyer came with (an affiliate link) and when they came.
+    pub referral: Option<(&'a str, i64)>,
 }
 
 /// Buying for someone else: their e-mail and a message.
@@ -130,18 +145,24 @@ impl Kenning {
     }
 
     /// Creates an order for one product in the chosen currency, with a coupon if one is
-    /// given. The same idempotency key from the same buyer returns the same order; the
-    /// same key for another product, currency or coupon is refused. A coupon's use is
-    /// taken when the order is made, atomically, so its limit is never passed.
+    /// given, and tax for the buyer's country. The same idempotency key from the same
+    /// buyer returns the same order; the same key for another product, currency or coupon
+    /// is refused. A coupon's use is taken when the order is made, atomically, so its
+    /// limit is never passed.
     pub async fn create_order(
         &self,
         user: &CurrentUser,
-        product_id: ProductId,
-        currency: CurrencyChoice,
-        idempotency_key: &str,
-        coupon: Option<&str>,
-        gift: Option<GiftRequest<'_>>,
+        request: OrderRequest<'_>,
     ) -> Result<(Order, bool), AppError> {
+        let OrderRequest {
+            product_id,
+            currency,
+            idempotency_key,
+            coupon,
+            gift,
+            country,
+            referral,
+        } = request;
         let gift = match gift {
             Some(g) => Some((Email::parse(g.to)?, gift_message(g.message))),
             None => None,
@@ -168,13 +189,8 @@ impl Kenning {
         if gift.is_none() {
             self.check_not_subscribed(user, &product).await?;
         }
-        let price = match currency {
-            CurrencyChoice::Exactly(c) => product
-                .prices
-                .in_currency(c)
-                .ok_or(kenning_domain::DomainError::NotPricedInCurrency)?,
-            CurrencyChoice::Prefer(c) => product.prices.preferred(c).ok_or(AppError::NotForSale)?,
-        };
+        let offer = self.offer(&product, currency).await?;
+        let price = offer.price;
         // A running sale lowers the list price; coupons apply on top of it.
         let price = price_now(price, self.store.sale(product_id).await?, self.now_ms());
         // Someone who owns part of a bundle pays for the rest.
@@ -220,13 +236,19 @@ impl Kenning {
             }
             None => (price, 0),
         };
+        let taxed = self.taxed(total, country).await?;
         let candidate = Order {
             coupon: coupon.clone(),
             discount_minor,
+            tax: Some(taxed.line),
+            conversion: offer.conversion,
+            referral: self
+                .referral_for(referral, user.account.id, &product)
+                .await?,
             id: OrderId::new(),
             buyer_id: user.account.id,
             product_id,
-            total,
+            total: taxed.total,
             status: OrderStatus::Pending,
             idempotency_key: key.as_str().to_owned(),
             created_at_ms: self.now_ms(),
@@ -293,13 +315,16 @@ impl Kenning {
         payment: PaymentRecord,
         grant: bool,
     ) -> Result<Order, AppError> {
-        let ledger = ledger::sale(
-            order.id,
-            &payment.provider,
-            product.creator_id,
-            order.total,
-            self.settings.platform_fee_bps,
-        )?;
+        let shares = self.shares_for(order, product).await?;
+        let ledger = ledger::sale(ledger::SaleTerms {
+            order_id: order.id,
+            provider: &payment.provider,
+            creator: product.creator_id,
+            total: order.total,
+            tax: order.tax.as_ref(),
+            platform_fee_bps: self.settings.platform_fee_bps,
+            shares: &shares,
+        })?;
         let paid_at_ms = self.now_ms();
         let also_grant = if grant && product.kind == ProductKind::Bundle {
             self.store.bundle_items(product.id).await?

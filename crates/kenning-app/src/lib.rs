@@ -22,6 +22,7 @@ pub mod ports;
 pub mod recommend;
 pub mod records;
 pub mod refunds;
+pub mod revenue;
 pub mod reviews;
 pub mod search;
 
@@ -145,7 +146,8 @@ impl Kenning {
         &self.settings
     }
 
-    fn now_ms(&self) -> i64 {
+    /// The time now (the test clock's, when one runs).
+    pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
 }

@@ -224,7 +224,32 @@ impl Kenning {
             return Ok(());
         };
         let now = self.now_ms();
+        // A renewal is taxed where the member first paid, at today's rate, inside the
+        // price they agreed to.
+        let first = self
+            .store
+            .orders_of(s.account_id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|o| o.product_id == tier.id && o.status == OrderStatus::Paid);
+        let tax = match first.and_then(|o| o.tax) {
+            Some(line) => {
+                let rate = self.store.tax_rate(&line.country).await?;
+                let rate_bps = rate.map_or(0, |r| r.rate_bps);
+                let (_, amount) = kenning_domain::tax::apply(s.price, rate_bps, true)?;
+                Some(kenning_domain::tax::TaxLine {
+                    rate_bps,
+                    amount,
+                    ..line
+                })
+            }
+            None => None,
+        };
         let candidate = Order {
+            tax,
+            conversion: None,
+            referral: None,
             id: OrderId::new(),
             buyer_id: s.account_id,
             product_id: tier.id,

@@ -80,7 +80,7 @@ impl Kenning {
             return Err(AppError::RefundInProgress);
         }
         let outcome = self
-            .refund_claimed(user, &order, product.creator_id, amount_minor, reason)
+            .refund_claimed(user, &order, amount_minor, reason)
             .await;
         if outcome.is_err() {
             self.store.release_refund(order.id).await?;
@@ -93,22 +93,15 @@ impl Kenning {
         &self,
         user: &CurrentUser,
         order: &Order,
-        creator: kenning_domain::ids::AccountId,
         amount_minor: Option<i64>,
         reason: String,
     ) -> Result<RefundedOrder, AppError> {
         let before = self.refunded(order).await?;
         let remaining = order.total.amount_minor - before.amount_minor;
         let amount = Money::new(amount_minor.unwrap_or(remaining), order.total.currency);
-        let entries = ledger::refund(
-            order.id,
-            self.payments.name(),
-            creator,
-            order.total,
-            before,
-            amount,
-            self.settings.platform_fee_bps,
-        )?;
+        // Reverse the sale as it was booked, whatever the rules are now.
+        let sale = self.store.sale_postings(order.id).await?;
+        let entries = ledger::refund(order.id, &sale, before, amount)?;
         let refund_id = RefundId::new();
         let charge = self
             .store

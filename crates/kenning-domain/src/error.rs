@@ -80,6 +80,18 @@ pub enum DomainError {
     CouponExhausted,
     #[error("this coupon does not apply to this product or currency")]
     CouponNotApplicable,
+    #[error("a country is a two-letter ISO 3166 code")]
+    UnknownCountry,
+    #[error("a tax rate is between 0% and 50%")]
+    InvalidTaxRate,
+    #[error(
+        "an exchange rate is a positive decimal with up to eight fraction digits, with a known rounding rule"
+    )]
+    InvalidExchangeRate,
+    #[error("shares are 0.01% to 100% each, for other people, and add up to at most 100%")]
+    InvalidShare,
+    #[error("a statement month is written YYYY-MM")]
+    InvalidPeriod,
 }
 
 impl DomainError {
@@ -122,6 +134,11 @@ impl DomainError {
             DomainError::CouponExpired => "coupon_expired",
             DomainError::CouponExhausted => "coupon_exhausted",
             DomainError::CouponNotApplicable => "coupon_not_applicable",
+            DomainError::UnknownCountry => "unknown_country",
+            DomainError::InvalidTaxRate => "invalid_tax_rate",
+            DomainError::InvalidExchangeRate => "invalid_exchange_rate",
+            DomainError::InvalidShare => "invalid_share",
+            DomainError::InvalidPeriod => "invalid_period",
         }
     }
 }

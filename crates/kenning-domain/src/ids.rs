@@ -102,6 +102,16 @@ typed_id!(
     LiveMessageId
 );
 
+typed_id!(
+    /// A partner contract (利益分配).
+    PartnerContractId
+);
+
+typed_id!(
+    /// A payout of someone's earnings.
+    PayoutId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

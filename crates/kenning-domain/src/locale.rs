@@ -41,6 +41,15 @@ impl Locale {
         }
     }
 
+    /// The country a person reading in this locale most likely buys from, when nothing
+    /// better is known.
+    pub fn default_country(&self) -> crate::tax::Country {
+        crate::tax::Country::known(match self {
+            Locale::En => "US",
+            Locale::ZhCn => "CN",
+        })
+    }
+
     /// The currency a person reading in this locale most likely pays in.
     pub fn default_currency(&self) -> Currency {
         match self {

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::ids::{AccountId, OrderId, ProductId};
-use crate::money::Money;
+use crate::money::{Currency, Money};
+use crate::tax::TaxLine;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,6 +69,36 @@ pub struct Order {
     /// The coupon it was made with, and what that took off (`total` is after it).
     pub coupon: Option<crate::coupon::CouponCode>,
     pub discount_minor: i64,
+    /// The tax within `total`, when the buyer's country charges any.
+    pub tax: Option<TaxLine>,
+    /// The rate-table conversion it was priced with, when the product has no explicit
+    /// price in the order's currency.
+    pub conversion: Option<Conversion>,
+    /// The affiliate who referred the buyer, with the commission agreed at the time.
+    pub referral: Option<Referral>,
+}
+
+impl Order {
+    /// What the order brings in before tax.
+    pub fn net(&self) -> Money {
+        let tax = self.tax.as_ref().map_or(0, |t| t.amount.amount_minor);
+        Money::new(self.total.amount_minor - tax, self.total.currency)
+    }
+}
+
+/// The conversion an order's price was derived with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversion {
+    pub from: Currency,
+    /// Units of the order's currency per unit of `from`, times 10^8.
+    pub rate_e8: i64,
+}
+
+/// Who referred an order and what they earn from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub affiliate: AccountId,
+    pub bps: u16,
 }
 
 /// A payment card number as typed: digits only after removing spaces and dashes, 12 to

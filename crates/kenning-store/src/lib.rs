@@ -16,6 +16,7 @@ mod learning;
 mod live;
 mod memberships;
 mod orders;
+mod revenue;
 mod reviews;
 mod rows;
 mod webhooks;
@@ -107,6 +108,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "sales",
         include_str!("../migrations/sqlite/0009_sales.sql"),
         include_str!("../migrations/postgres/0009_sales.sql"),
+    ),
+    (
+        10,
+        "revenue",
+        include_str!("../migrations/sqlite/0010_revenue.sql"),
+        include_str!("../migrations/postgres/0010_revenue.sql"),
     ),
 ];
 

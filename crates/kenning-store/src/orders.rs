@@ -15,7 +15,8 @@ use crate::catalog::PRODUCT_SELECT;
 use crate::{SqlStore, db_error, rows};
 
 const ORDER_COLUMNS: &str = "id, buyer_id, product_id, currency, amount_minor, status, \
-     idempotency_key, created_at_ms, paid_at_ms, coupon_code, discount_minor";
+     idempotency_key, created_at_ms, paid_at_ms, coupon_code, discount_minor, tax_country, \
+     tax_rate_bps, tax_inclusive, tax_minor, fx_from, fx_rate_e8, affiliate_id, affiliate_bps";
 
 async fn insert_payment(tx: &mut Transaction<'_, Any>, p: &PaymentRecord) -> StoreResult<()> {
     sqlx::query(
@@ -66,7 +67,7 @@ async fn insert_entitlement(
 /// Writes a ledger transaction under `kind` (its own kind, or for refunds `refund:{id}`:
 /// `ledger_transactions` holds one transaction per kind and order, which keeps a sale
 /// from being booked twice while letting an order have many refunds).
-async fn insert_ledger(
+pub(crate) async fn insert_ledger(
     tx: &mut Transaction<'_, Any>,
     ledger: &LedgerTransaction,
     kind: &str,
@@ -131,7 +132,10 @@ impl OrderStore for SqlStore {
         let done = sqlx::query(
             "INSERT INTO orders (id, buyer_id, product_id, currency, amount_minor, status, \
              idempotency_key, created_at_ms, updated_at_ms, paid_at_ms, coupon_code, \
-             discount_minor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11) \
+             discount_minor, tax_country, tax_rate_bps, tax_inclusive, tax_minor, fx_from, \
+             fx_rate_e8, affiliate_id, affiliate_bps) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $15, \
+             $16, $17, $18, $19) \
              ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
         )
         .bind(o.id.to_string())
@@ -145,6 +149,14 @@ impl OrderStore for SqlStore {
         .bind(o.created_at_ms)
         .bind(o.coupon.as_ref().map(ToString::to_string))
         .bind(o.discount_minor)
+        .bind(o.tax.as_ref().map(|t| t.country.to_string()))
+        .bind(o.tax.as_ref().map_or(0, |t| i64::from(t.rate_bps)))
+        .bind(o.tax.as_ref().is_none_or(|t| t.inclusive))
+        .bind(o.tax.as_ref().map_or(0, |t| t.amount.amount_minor))
+        .bind(o.conversion.map(|c| c.from.code()))
+        .bind(o.conversion.map(|c| c.rate_e8))
+        .bind(o.referral.map(|r| r.affiliate.to_string()))
+        .bind(o.referral.map_or(0, |r| i64::from(r.bps)))
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;

@@ -6,8 +6,9 @@ use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product
 use kenning_domain::ids::{AccountId, ChapterId, LessonId, OrderId, ProductId};
 use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::order::{Order, OrderStatus};
+use kenning_domain::order::{Conversion, Order, OrderStatus, Referral};
 use kenning_domain::review::RatingSummary;
+use kenning_domain::tax::TaxLine;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -35,6 +36,11 @@ pub(crate) fn flag(row: &AnyRow, col: &str) -> Result<bool, StoreError> {
         Ok(b) => Ok(b),
         Err(_) => int(row, col).map(|v| v != 0),
     }
+}
+
+/// A basis-point column (0 to 10 000).
+pub(crate) fn small(value: i64, what: &str) -> Result<u16, StoreError> {
+    u16::try_from(value).map_err(|_| StoreError::Corrupt(what.to_owned()))
 }
 
 pub(crate) fn json<T: serde::de::DeserializeOwned>(
@@ -175,5 +181,29 @@ pub(crate) fn order(row: &AnyRow) -> Result<Order, StoreError> {
             .map(|c| parse_col(&c, "coupon code"))
             .transpose()?,
         discount_minor: int(row, "discount_minor")?,
+        tax: match opt_text(row, "tax_country")? {
+            Some(country) => Some(TaxLine {
+                country: parse_col(&country, "tax country")?,
+                rate_bps: small(int(row, "tax_rate_bps")?, "tax rate")?,
+                inclusive: flag(row, "tax_inclusive")?,
+                amount: Money::new(int(row, "tax_minor")?, currency),
+            }),
+            None => None,
+        },
+        conversion: match (opt_text(row, "fx_from")?, opt_int(row, "fx_rate_e8")?) {
+            (Some(from), Some(rate_e8)) => Some(Conversion {
+                from: Currency::from_code(&from)
+                    .map_err(|_| StoreError::Corrupt("fx currency".into()))?,
+                rate_e8,
+            }),
+            _ => None,
+        },
+        referral: match opt_text(row, "affiliate_id")? {
+            Some(id) => Some(Referral {
+                affiliate: parse_col(&id, "affiliate id")?,
+                bps: small(int(row, "affiliate_bps")?, "affiliate share")?,
+            }),
+            None => None,
+        },
     })
 }

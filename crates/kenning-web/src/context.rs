@@ -12,6 +12,7 @@ use kenning_app::AppError;
 use kenning_app::accounts::{CurrentUser, SessionToken, random_token};
 use kenning_domain::locale::Locale;
 use kenning_domain::money::Currency;
+use kenning_domain::tax::Country;
 
 use crate::error::{ErrorReport, api_error_body};
 use crate::i18n::negotiate;
@@ -22,12 +23,20 @@ pub const SESSION_COOKIE: &str = "kenning_session";
 pub const CSRF_COOKIE: &str = "kenning_csrf";
 pub const LANG_COOKIE: &str = "kenning_lang";
 pub const CURRENCY_COOKIE: &str = "kenning_currency";
+pub const COUNTRY_COOKIE: &str = "kenning_country";
+/// The affiliate link a visitor arrived by: `code.unix-ms` (the creator's programme
+/// decides how long it counts).
+pub const REFERRAL_COOKIE: &str = "kenning_ref";
 
 /// Everything known about the request before the handler runs.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     pub locale: Locale,
     pub currency: Currency,
+    /// Where the buyer is, for tax: chosen, or read from the language tags.
+    pub country: Country,
+    /// The affiliate link the visitor came by, and when.
+    pub referral: Option<(String, i64)>,
     pub user: Option<CurrentUser>,
     /// The session token the person presented (to log out).
     pub token: Option<SessionToken>,
@@ -107,6 +116,32 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         .or_else(|| jar.get(CURRENCY_COOKIE).map(|c| c.value()))
         .and_then(|c| Currency::from_code(c).ok())
         .unwrap_or_else(|| locale.default_currency());
+    let country = query_param(query, "country")
+        .or_else(|| jar.get(COUNTRY_COOKIE).map(|c| c.value()))
+        .and_then(|c| c.parse::<Country>().ok())
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| {
+                    v.split(',')
+                        .find_map(|tag| Country::from_locale_tag(tag.split(';').next()?.trim()))
+                })
+        })
+        .unwrap_or_else(|| locale.default_country());
+    let referral = jar.get(REFERRAL_COOKIE).and_then(|c| {
+        let (code, since) = c.value().rsplit_once('.')?;
+        Some((code.to_owned(), since.parse::<i64>().ok()?))
+    });
+    // An affiliate link (`?ref=CODE` on any page) is remembered for the longest any
+    // programme allows; a later link replaces an earlier one.
+    let new_referral = match query_param(query, "ref") {
+        Some(code) if !is_api => match state.app.referral_code_exists(code).await {
+            Ok(true) => Some(code.to_owned()),
+            _ => None,
+        },
+        _ => None,
+    };
 
     let token = if is_api {
         bearer(headers)
@@ -137,6 +172,11 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let ctx = RequestContext {
         locale,
         currency,
+        country,
+        referral: match &new_referral {
+            Some(code) => Some((code.clone(), state.app.now_ms())),
+            None => referral,
+        },
         user,
         token,
         csrf: csrf.clone(),
@@ -156,6 +196,16 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         && new_csrf
         && let Ok(value) =
             HeaderValue::from_str(&cookie(CSRF_COOKIE, csrf, 365, state.config.secure_cookies))
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    if let Some((code, since)) = ctx.referral.as_ref().filter(|_| new_referral.is_some())
+        && let Ok(value) = HeaderValue::from_str(&cookie(
+            REFERRAL_COOKIE,
+            format!("{code}.{since}"),
+            kenning_domain::revenue::MAX_COOKIE_DAYS,
+            state.config.secure_cookies,
+        ))
     {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

@@ -4,7 +4,7 @@
 
 use kenning_app::accounts::{CurrentUser, Registration};
 use kenning_app::catalog::NewLesson;
-use kenning_app::checkout::CurrencyChoice;
+use kenning_app::checkout::{CurrencyChoice, OrderRequest};
 use kenning_app::{AppError, Kenning};
 use kenning_domain::account::Role;
 use kenning_domain::catalog::{PriceList, ProductDraft, ProductKind, Release};
@@ -548,6 +548,7 @@ async fn demo_purchases(
             )
             .await?;
         let buyer = CurrentUser { account };
+        let china = kenning_domain::locale::Locale::ZhCn.default_country();
         let picks = from_lin
             .iter()
             .filter_map(|&i| lin.get(i))
@@ -557,11 +558,15 @@ async fn demo_purchases(
             let (order, _) = app
                 .create_order(
                     &buyer,
-                    *product,
-                    CurrencyChoice::Prefer(Currency::CNY),
-                    &key,
-                    None,
-                    None,
+                    OrderRequest {
+                        product_id: *product,
+                        currency: CurrencyChoice::Prefer(Currency::CNY),
+                        idempotency_key: &key,
+                        coupon: None,
+                        gift: None,
+                        country: &china,
+                        referral: None,
+                    },
                 )
                 .await?;
             app.pay(&buyer, order.id, kenning_payments::test_cards::SUCCEEDS)

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
-use kenning_app::checkout::{CurrencyChoice, GiftRequest};
+use kenning_app::checkout::{CurrencyChoice, GiftRequest, OrderRequest};
 use kenning_domain::DomainError;
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
@@ -57,18 +57,27 @@ pub async fn create_order(
         Some(code) => CurrencyChoice::Exactly(Currency::from_code(code)?),
         None => CurrencyChoice::Prefer(ctx.currency),
     };
+    let country = match body.country.as_deref() {
+        Some(code) => code.parse()?,
+        None => ctx.country.clone(),
+    };
+    let now = state.app.now_ms();
     let (order, created) = state
         .app
         .create_order(
             &user,
-            product_id,
-            currency,
-            key,
-            body.coupon.as_deref(),
-            body.gift_to.as_deref().map(|to| GiftRequest {
-                to,
-                message: body.gift_message.as_deref().unwrap_or_default(),
-            }),
+            OrderRequest {
+                product_id,
+                currency,
+                idempotency_key: key,
+                coupon: body.coupon.as_deref(),
+                gift: body.gift_to.as_deref().map(|to| GiftRequest {
+                    to,
+                    message: body.gift_message.as_deref().unwrap_or_default(),
+                }),
+                country: &country,
+                referral: body.referral.as_deref().map(|code| (code, now)),
+            },
         )
         .await?;
     let replayed = HeaderValue::from_static(if created { "false" } else { "true" });

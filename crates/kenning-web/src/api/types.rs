@@ -387,6 +387,30 @@ pub struct CreateOrderRequest {
     /// Buy it as a gift for this e-mail address (they claim it at `/gifts/{code}`).
     pub gift_to: Option<String>,
     pub gift_message: Option<String>,
+    /// Where the buyer is (ISO 3166 alpha-2), for tax; defaults to the region of the
+    /// `Accept-Language` header, else the language's usual country.
+    pub country: Option<String>,
+    /// An affiliate's referral code (分销).
+    pub referral: Option<String>,
+}
+
+/// The tax within an order's total.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaxDto {
+    pub country: String,
+    /// Basis points: 1900 is 19 %.
+    pub rate_bps: u16,
+    /// True when the price already held the tax, false when it was added.
+    pub inclusive: bool,
+    pub amount: MoneyDto,
+}
+
+/// The rate-table conversion a price was derived with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversionDto {
+    pub from: String,
+    /// Units of the order's currency per unit of `from`.
+    pub rate: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -400,6 +424,12 @@ pub struct OrderResponse {
     /// The coupon applied, and what it took off.
     pub coupon: Option<String>,
     pub discount: MoneyDto,
+    /// The tax within `total`.
+    pub tax: Option<TaxDto>,
+    /// Set when the price was converted from another currency.
+    pub conversion: Option<ConversionDto>,
+    /// Whether an affiliate referred it.
+    pub referred: bool,
     /// What has been given back.
     pub refunded: MoneyDto,
     pub created_at: String,
@@ -431,6 +461,17 @@ impl From<&Order> for OrderResponse {
             total: o.total.into(),
             coupon: o.coupon.as_ref().map(ToString::to_string),
             discount: Money::new(o.discount_minor, o.total.currency).into(),
+            tax: o.tax.as_ref().map(|t| TaxDto {
+                country: t.country.to_string(),
+                rate_bps: t.rate_bps,
+                inclusive: t.inclusive,
+                amount: t.amount.into(),
+            }),
+            conversion: o.conversion.map(|c| ConversionDto {
+                from: c.from.code().to_owned(),
+                rate: kenning_domain::fx::RateDisplay(c.rate_e8).to_string(),
+            }),
+            referred: o.referral.is_some(),
             refunded: Money::new(0, o.total.currency).into(),
             created_at: timestamp(o.created_at_ms),
             paid_at: o.paid_at_ms.map(timestamp),

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use kenning_app::AppError;
-use kenning_app::checkout::{CurrencyChoice, GiftRequest};
+use kenning_app::checkout::{CurrencyChoice, GiftRequest, OrderRequest};
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
 use kenning_domain::order::OrderStatus;
@@ -31,6 +31,9 @@ pub struct BuyForm {
     gift_to: String,
     #[serde(default)]
     gift_message: String,
+    /// Where the buyer is, for tax (the page offers the one it guessed).
+    #[serde(default)]
+    country: String,
 }
 
 /// "Buy": creates (or finds, for a resubmitted form) the order and opens its checkout.
@@ -46,18 +49,29 @@ pub async fn buy(
         Ok(c) => CurrencyChoice::Exactly(c),
         Err(_) => CurrencyChoice::Prefer(ctx.currency),
     };
+    let country = match form.country.trim() {
+        "" => ctx.country.clone(),
+        code => code.parse()?,
+    };
     let (order, _) = state
         .app
         .create_order(
             &user,
-            product_id,
-            currency,
-            &form.key,
-            Some(form.coupon.as_str()),
-            (!form.gift_to.trim().is_empty()).then_some(GiftRequest {
-                to: &form.gift_to,
-                message: &form.gift_message,
-            }),
+            OrderRequest {
+                product_id,
+                currency,
+                idempotency_key: &form.key,
+                coupon: Some(form.coupon.as_str()),
+                gift: (!form.gift_to.trim().is_empty()).then_some(GiftRequest {
+                    to: &form.gift_to,
+                    message: &form.gift_message,
+                }),
+                country: &country,
+                referral: ctx
+                    .referral
+                    .as_ref()
+                    .map(|(code, since)| (code.as_str(), *since)),
+            },
         )
         .await?;
     Ok(axum::response::IntoResponse::into_response(Redirect::to(
