@@ -38,6 +38,16 @@ pub struct Taxed {
     pub line: TaxLine,
 }
 
+/// What a product costs one buyer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quote {
+    /// The list price in the currency (explicit or converted).
+    pub list: Money,
+    /// After any running sale, before tax.
+    pub offer: Offer,
+    pub taxed: Taxed,
+}
+
 /// A co-creator as a creator names them.
 #[derive(Clone, Debug)]
 pub struct NamedShare {
@@ -109,6 +119,31 @@ impl Kenning {
                 conversion: None,
             }),
         }
+    }
+
+    /// What a published product costs in a currency and country: list price, sale price
+    /// and tax (coupons and bundle credit come at checkout).
+    pub async fn quote(
+        &self,
+        id: ProductId,
+        choice: CurrencyChoice,
+        country: &Country,
+    ) -> Result<Quote, AppError> {
+        let product = self
+            .store
+            .product(id)
+            .await?
+            .filter(Product::is_published)
+            .ok_or(AppError::NotFound("product"))?;
+        let listed = self.offer(&product, choice).await?;
+        let sale = self.store.sale(id).await?;
+        let price = kenning_domain::sale::price_now(listed.price, sale, self.now_ms());
+        let taxed = self.taxed(price, country).await?;
+        Ok(Quote {
+            list: listed.price,
+            offer: Offer { price, ..listed },
+            taxed,
+        })
     }
 
     /// `price` in `to` by the rate table, when both currencies are in it.

@@ -10,6 +10,7 @@ pub(crate) mod memberships;
 mod orders;
 pub mod recommendations;
 mod records;
+mod revenue;
 mod reviews;
 pub mod search;
 pub mod types;
@@ -47,6 +48,7 @@ use crate::state::AppState;
         (name = "reviews", description = "Ratings and reviews from buyers"),
         (name = "learning", description = "Learning records (xAPI)"),
         (name = "live", description = "Live sessions: schedule and room chat"),
+        (name = "money", description = "Tax, exchange rates, revenue shares, statements and payouts"),
     )
 )]
 struct ApiDoc;
@@ -109,6 +111,21 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(live::get_live, live::schedule_live))
         .routes(routes!(live::list_messages, live::post_message))
         .routes(routes!(live::moderate_message))
+        .routes(routes!(revenue::list_tax_rates))
+        .routes(routes!(revenue::set_tax_rate))
+        .routes(routes!(revenue::list_exchange_rates))
+        .routes(routes!(revenue::set_exchange_rate))
+        .routes(routes!(revenue::quote))
+        .routes(routes!(revenue::get_cocreators, revenue::set_cocreators))
+        .routes(routes!(revenue::create_contract))
+        .routes(routes!(revenue::my_contracts))
+        .routes(routes!(
+            revenue::get_affiliate_program,
+            revenue::set_affiliate_program
+        ))
+        .routes(routes!(revenue::my_referral))
+        .routes(routes!(revenue::my_statements))
+        .routes(routes!(revenue::run_payouts, revenue::list_payouts))
         .split_for_parts()
 }
 

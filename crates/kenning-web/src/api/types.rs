@@ -405,6 +405,17 @@ pub struct TaxDto {
     pub amount: MoneyDto,
 }
 
+impl From<&kenning_domain::tax::TaxLine> for TaxDto {
+    fn from(t: &kenning_domain::tax::TaxLine) -> Self {
+        TaxDto {
+            country: t.country.to_string(),
+            rate_bps: t.rate_bps,
+            inclusive: t.inclusive,
+            amount: t.amount.into(),
+        }
+    }
+}
+
 /// The rate-table conversion a price was derived with.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConversionDto {
@@ -461,12 +472,7 @@ impl From<&Order> for OrderResponse {
             total: o.total.into(),
             coupon: o.coupon.as_ref().map(ToString::to_string),
             discount: Money::new(o.discount_minor, o.total.currency).into(),
-            tax: o.tax.as_ref().map(|t| TaxDto {
-                country: t.country.to_string(),
-                rate_bps: t.rate_bps,
-                inclusive: t.inclusive,
-                amount: t.amount.into(),
-            }),
+            tax: o.tax.as_ref().map(TaxDto::from),
             conversion: o.conversion.map(|c| ConversionDto {
                 from: c.from.code().to_owned(),
                 rate: kenning_domain::fx::RateDisplay(c.rate_e8).to_string(),

@@ -21,7 +21,7 @@ fn kenning(app: &TestApp, args: &[&str]) -> std::process::Output {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn verify(app: &TestApp) -> std::process::Output {
+pub(crate) fn verify(app: &TestApp) -> std::process::Output {
     kenning(app, &["ledger", "verify"])
 }
 

@@ -21,6 +21,7 @@ mod orders;
 mod pages;
 mod recommendations;
 mod refunds;
+mod revenue;
 mod reviews;
 mod s3;
 mod sales;
