@@ -208,6 +208,10 @@ pub trait OrderStore: Send + Sync {
         ledger: &LedgerTransaction,
         revoke: Option<(AccountId, ProductId)>,
     ) -> StoreResult<()>;
+    /// The order's refunds, oldest first: (when, amount).
+    async fn refunds_of(&self, order: OrderId) -> StoreResult<Vec<(i64, Money)>>;
+    /// The last four digits of the card that paid the order, if a card did.
+    async fn paid_card(&self, order: OrderId) -> StoreResult<Option<String>>;
     /// The order a buyer made with an idempotency key, if any.
     async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>>;
     async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>>;
@@ -867,6 +871,19 @@ pub struct CertificateText {
     pub verification: String,
 }
 
+/// The words of a receipt, already in the reader's language.
+#[derive(Clone, Debug)]
+pub struct ReceiptText {
+    /// "Receipt"
+    pub title: String,
+    /// Seller and buyer lines under the title.
+    pub parties: Vec<String>,
+    /// (label, value) rows: item, price, discount, tax, total, payment, refunds.
+    pub rows: Vec<(String, String)>,
+    /// "Order … · paid on …"
+    pub footer: String,
+}
+
 /// What is written into a copy made for one buyer.
 #[derive(Clone, Debug)]
 pub struct BuyerMark {
@@ -881,6 +898,7 @@ pub struct BuyerMark {
 /// Writing documents: certificates, and marked copies of PDF and EPUB files.
 pub trait Documents: Send + Sync {
     fn certificate_pdf(&self, text: &CertificateText) -> Result<Vec<u8>, DocumentError>;
+    fn receipt_pdf(&self, text: &ReceiptText) -> Result<Vec<u8>, DocumentError>;
     /// A copy of `original` carrying the mark; video and audio come back unchanged.
     fn mark(
         &self,

@@ -531,3 +531,60 @@ impl Kenning {
         Ok(self.store.payouts(200).await?)
     }
 }
+
+/// Everything a receipt shows.
+#[derive(Clone, Debug)]
+pub struct ReceiptView {
+    pub order: Order,
+    pub product: Product,
+    pub buyer: kenning_domain::account::Account,
+    /// The card's last four digits, when a card paid.
+    pub card_last4: Option<String>,
+    /// (when, amount) of each refund.
+    pub refunds: Vec<(i64, Money)>,
+}
+
+impl Kenning {
+    /// The receipt of a paid order, for its buyer (and operators).
+    pub async fn receipt(
+        &self,
+        user: &CurrentUser,
+        id: kenning_domain::ids::OrderId,
+    ) -> Result<ReceiptView, AppError> {
+        let order = self
+            .store
+            .order(id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        let mine = order.buyer_id == user.account.id || user.account.role == Role::Admin;
+        if !mine || order.status != kenning_domain::order::OrderStatus::Paid {
+            return Err(AppError::NotFound("order"));
+        }
+        let product = self
+            .store
+            .product(order.product_id)
+            .await?
+            .ok_or(AppError::NotFound("product"))?;
+        let buyer = self
+            .store
+            .account_by_id(order.buyer_id)
+            .await?
+            .ok_or(AppError::NotFound("account"))?;
+        Ok(ReceiptView {
+            card_last4: self.store.paid_card(id).await?,
+            refunds: self.store.refunds_of(id).await?,
+            order,
+            product,
+            buyer,
+        })
+    }
+
+    /// A receipt as a PDF, in the words given.
+    pub async fn receipt_pdf(&self, text: crate::ports::ReceiptText) -> Result<Vec<u8>, AppError> {
+        let documents = self.documents.clone();
+        tokio::task::spawn_blocking(move || documents.receipt_pdf(&text))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+}

@@ -1,4 +1,4 @@
-//! Documents Kenning writes: certificates of completion as PDF, and copies of PDF and
+//! Documents Kenning writes: certificates of completion and receipts as PDF, and copies of PDF and
 //! EPUB files marked for the one buyer who downloads them, so a leaked copy can be
 //! traced. Pure byte transformations: callers bring the bytes and the words (already in
 //! the reader's language) and store the result.
@@ -11,11 +11,11 @@
 mod epub;
 mod pdf;
 
-use kenning_app::ports::{BuyerMark, CertificateText, DocumentError, Documents};
+use kenning_app::ports::{BuyerMark, CertificateText, DocumentError, Documents, ReceiptText};
 use kenning_domain::media::MediaKind;
 
 pub use epub::mark_epub;
-pub use pdf::{certificate_pdf, mark_pdf};
+pub use pdf::{certificate_pdf, mark_pdf, receipt_pdf};
 
 /// The [`Documents`] port over this crate.
 #[derive(Clone, Copy, Debug, Default)]
@@ -24,6 +24,10 @@ pub struct DocumentWriter;
 impl Documents for DocumentWriter {
     fn certificate_pdf(&self, text: &CertificateText) -> Result<Vec<u8>, DocumentError> {
         certificate_pdf(text)
+    }
+
+    fn receipt_pdf(&self, text: &ReceiptText) -> Result<Vec<u8>, DocumentError> {
+        receipt_pdf(text)
     }
 
     fn mark(

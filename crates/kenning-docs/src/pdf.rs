@@ -1,6 +1,6 @@
 //! Certificates written from scratch, and PDF copies marked for one buyer.
 
-use kenning_app::ports::{BuyerMark, CertificateText, DocumentError};
+use kenning_app::ports::{BuyerMark, CertificateText, DocumentError, ReceiptText};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
 
 /// A4 landscape, in points.
@@ -141,8 +141,13 @@ fn text_string(text: &str) -> Object {
     Object::String(bytes, StringFormat::Hexadecimal)
 }
 
-/// A one-page certificate of completion.
-pub fn certificate_pdf(text: &CertificateText) -> Result<Vec<u8>, DocumentError> {
+/// A document of one page of the given size, drawn by `content`, with its information
+/// dictionary.
+fn single_page(
+    (w, h): (f32, f32),
+    content: Vec<u8>,
+    info: Dictionary,
+) -> Result<Vec<u8>, DocumentError> {
     let mut doc = Document::with_version("1.7");
     let pages_id = doc.new_object_id();
     let latin = doc.add_object(latin_font());
@@ -150,6 +155,32 @@ pub fn certificate_pdf(text: &CertificateText) -> Result<Vec<u8>, DocumentError>
     let resources = doc.add_object(dictionary! {
         "Font" => dictionary! { LATIN => latin, CJK => cjk },
     });
+    let content_id = doc.add_object(Stream::new(Dictionary::new(), content));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), w.into(), h.into()],
+        "Contents" => content_id,
+        "Resources" => resources,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages",
+            "Kids" => vec![page_id.into()],
+            "Count" => 1,
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    let info = doc.add_object(info);
+    doc.trailer.set("Root", catalog);
+    doc.trailer.set("Info", info);
+    doc.compress();
+    save(&mut doc)
+}
+
+/// A one-page certificate of completion.
+pub fn certificate_pdf(text: &CertificateText) -> Result<Vec<u8>, DocumentError> {
     let (w, h) = A4_WIDE;
     let mut content = Vec::new();
     // Two frames, the outer one in a deep teal.
@@ -173,33 +204,56 @@ pub fn certificate_pdf(text: &CertificateText) -> Result<Vec<u8>, DocumentError>
     content.extend(centred(&text.details, 12.0, 210.0));
     content.extend_from_slice(b"0.45 0.45 0.45 rg\n");
     content.extend(centred(&text.verification, 10.0, 70.0));
-    let content_id = doc.add_object(Stream::new(Dictionary::new(), content));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages_id,
-        "MediaBox" => vec![0.into(), 0.into(), w.into(), h.into()],
-        "Contents" => content_id,
-        "Resources" => resources,
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages",
-            "Kids" => vec![page_id.into()],
-            "Count" => 1,
-        }),
+    single_page(
+        A4_WIDE,
+        content,
+        dictionary! {
+            "Title" => text_string(&format!("{} · {}", text.title, text.holder)),
+            "Subject" => text_string(&text.product),
+            "Keywords" => text_string(&text.verification),
+            "Producer" => Object::string_literal("Kenning"),
+        },
+    )
+}
+
+/// A4 portrait, for receipts.
+const A4: (f32, f32) = (595.0, 842.0);
+
+/// A one-page receipt: the title, the parties, a table of labelled amounts (values
+/// right-aligned) and a footer.
+pub fn receipt_pdf(text: &ReceiptText) -> Result<Vec<u8>, DocumentError> {
+    let (w, _) = A4;
+    let (left, right) = (60.0, w - 60.0);
+    let mut content = Vec::new();
+    content.extend_from_slice(b"0.06 0.36 0.4 rg\n");
+    content.extend(text_at(&text.title, 26.0, left, 770.0));
+    content.extend_from_slice(b"0.2 0.2 0.2 rg\n");
+    let mut y = 735.0;
+    for line in &text.parties {
+        content.extend(text_at(line, 11.0, left, y));
+        y -= 16.0;
+    }
+    y -= 14.0;
+    content.extend_from_slice(
+        format!("q 0.7 0.7 0.7 RG 0.5 w {left:.1} {y:.1} m {right:.1} {y:.1} l S Q\n").as_bytes(),
     );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    let info = doc.add_object(dictionary! {
-        "Title" => text_string(&format!("{} · {}", text.title, text.holder)),
-        "Subject" => text_string(&text.product),
-        "Keywords" => text_string(&text.verification),
-        "Producer" => Object::string_literal("Kenning"),
-    });
-    doc.trailer.set("Root", catalog);
-    doc.trailer.set("Info", info);
-    doc.compress();
-    save(&mut doc)
+    y -= 22.0;
+    for (label, value) in &text.rows {
+        content.extend(text_at(label, 12.0, left, y));
+        content.extend(text_at(value, 12.0, right - width(value, 12.0), y));
+        y -= 22.0;
+    }
+    content.extend_from_slice(b"0.45 0.45 0.45 rg\n");
+    content.extend(text_at(&text.footer, 9.0, left, 60.0));
+    single_page(
+        A4,
+        content,
+        dictionary! {
+            "Title" => text_string(&text.title),
+            "Subject" => text_string(&text.footer),
+            "Producer" => Object::string_literal("Kenning"),
+        },
+    )
 }
 
 fn save(doc: &mut Document) -> Result<Vec<u8>, DocumentError> {

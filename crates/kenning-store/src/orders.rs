@@ -302,6 +302,43 @@ impl OrderStore for SqlStore {
         tx.commit().await.map_err(db_error)
     }
 
+    async fn refunds_of(&self, order: OrderId) -> StoreResult<Vec<(i64, Money)>> {
+        let found = sqlx::query(
+            "SELECT created_at_ms, currency, amount_minor FROM refunds WHERE order_id = $1 \
+             ORDER BY created_at_ms, id",
+        )
+        .bind(order.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| {
+                let currency =
+                    kenning_domain::money::Currency::from_code(&rows::text(r, "currency")?)
+                        .map_err(|_| StoreError::Corrupt("currency".into()))?;
+                Ok((
+                    rows::int(r, "created_at_ms")?,
+                    Money::new(rows::int(r, "amount_minor")?, currency),
+                ))
+            })
+            .collect()
+    }
+
+    async fn paid_card(&self, order: OrderId) -> StoreResult<Option<String>> {
+        let row =
+            sqlx::query("SELECT card_last4 FROM payments WHERE order_id = $1 AND succeeded = $2")
+                .bind(order.to_string())
+                .bind(true)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(db_error)?;
+        Ok(row
+            .map(|r| rows::text(&r, "card_last4"))
+            .transpose()?
+            .filter(|last4| !last4.is_empty()))
+    }
+
     async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>> {
         let sql = AssertSqlSafe(format!(
             "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 AND idempotency_key = $2"

@@ -10,7 +10,7 @@ pub(crate) mod memberships;
 mod orders;
 pub mod recommendations;
 mod records;
-mod revenue;
+pub(crate) mod revenue;
 mod reviews;
 pub mod search;
 pub mod types;

@@ -101,6 +101,10 @@ struct OrderTemplate<'a> {
     total: String,
     /// (coupon code, amount taken off) when a coupon was used.
     discount: Option<(String, String)>,
+    /// (label, amount) of the tax line, when the buyer's country charges tax.
+    tax: Option<(String, String)>,
+    /// "CNY × 0.1296" when the price was converted.
+    converted: Option<String>,
     paid: bool,
     /// Waiting for the bank's confirmation.
     processing: bool,
@@ -130,6 +134,19 @@ async fn order_page(
                 view.order.total.currency,
             );
             (code.to_string(), page.money(&off))
+        }),
+        tax: view.order.tax.as_ref().filter(|t| t.rate_bps > 0).map(|t| {
+            (
+                super::storefront::tax_note(&page, t).unwrap_or_default(),
+                page.money(&t.amount),
+            )
+        }),
+        converted: view.order.conversion.map(|c| {
+            format!(
+                "{} × {}",
+                c.from.code(),
+                kenning_domain::fx::RateDisplay(c.rate_e8)
+            )
         }),
         paid: view.order.status == OrderStatus::Paid,
         processing: view.order.status == OrderStatus::Processing,

@@ -5,8 +5,10 @@ mod account;
 pub(crate) mod certificates;
 mod checkout;
 mod coupons;
+mod earnings;
 mod forms;
 mod live;
+mod receipts;
 mod storefront;
 pub(crate) mod studio;
 
@@ -79,6 +81,16 @@ pub fn router() -> Router<AppState> {
         .route("/live/{id}", get(live::room))
         .route("/certificates/{code}", get(certificates::page))
         .route("/certificates/{code}/pdf", get(certificates::pdf))
+        .route("/orders/{id}/receipt", get(receipts::page))
+        .route("/earnings", get(earnings::page))
+        .route("/earnings.csv", get(earnings::csv))
+        .route("/earnings/affiliate-program", post(earnings::save_program))
+        .route("/earnings/payouts", post(earnings::run_payouts))
+        .route(
+            "/studio/products/{id}/cocreators",
+            post(earnings::save_cocreators),
+        )
+        .route("/orders/{id}/receipt.pdf", get(receipts::pdf))
         .route("/studio/products/{id}/live", post(studio::schedule_live))
         .route("/studio/coupons", get(coupons::list).post(coupons::create))
         .route("/gifts/{code}", get(checkout::gift))
@@ -160,6 +172,17 @@ impl<'a> Page<'a> {
 
     pub fn t_s(&self, id: &str, name: &'static str, s: &str) -> String {
         self.tr.t_with(id, name, s.to_owned())
+    }
+
+    /// A message with several text arguments.
+    pub fn t_args(&self, id: &str, pairs: &[(&'static str, String)]) -> String {
+        self.tr.t_args(
+            id,
+            pairs
+                .iter()
+                .map(|(name, value)| (*name, value.clone().into()))
+                .collect(),
+        )
     }
 
     pub fn money(&self, m: &Money) -> String {

@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kenning_app::AppError;
 use kenning_app::catalog::{CatalogQuery, ProductDetail};
+use kenning_app::checkout::CurrencyChoice;
 use kenning_app::recommend::Recommendation;
 use kenning_domain::catalog::{ProductKind, Release};
 use kenning_domain::ids::{LessonId, ProductId};
@@ -277,6 +278,28 @@ struct ProductTemplate<'a> {
     sale: Option<(String, String, i64, i64)>,
     /// For a bundle: its products, and what this viewer pays when they own part of it.
     bundle: Option<(Vec<BundleLine>, Option<String>)>,
+    /// The currency the price was converted from, when it was.
+    converted_from: Option<String>,
+    /// "Includes 19% VAT (DE)" or "Plus 8% tax (US) at checkout".
+    tax_note: Option<String>,
+    /// (country code, selected) for the buy form.
+    countries: Vec<(String, bool)>,
+    /// (commission, link) when the viewer can earn by sharing.
+    referral: Option<(String, String)>,
+}
+
+/// How tax shows beside a price: held in it or added at checkout (nothing at 0 %).
+pub(crate) fn tax_note(page: &Page<'_>, line: &kenning_domain::tax::TaxLine) -> Option<String> {
+    if line.rate_bps == 0 {
+        return None;
+    }
+    let rate = format!("{}%", f64::from(line.rate_bps) / 100.0);
+    let id = if line.inclusive {
+        "tax-included"
+    } else {
+        "tax-added"
+    };
+    Some(page.t_args(id, &[("rate", rate), ("country", line.country.to_string())]))
 }
 
 /// (id, title, owned) of a product in a bundle.
@@ -381,13 +404,54 @@ pub async fn product(
         }
         _ => None,
     };
-    let sale = match (detail.sale, p.prices.preferred(ctx.currency)) {
-        (Some(s), Some(list)) if !p.is_free() => Some((
-            page.money(&list),
-            page.money(&s.apply(list)),
+    // The price in the viewer's currency (converted with the rate table when the
+    // creator set none) and what tax their country adds or holds.
+    let quote = match p.is_free() || !p.is_published() {
+        true => None,
+        false => state
+            .app
+            .quote(id, CurrencyChoice::Prefer(ctx.currency), &ctx.country)
+            .await
+            .ok(),
+    };
+    let sale = match (detail.sale, &quote) {
+        (Some(s), Some(q)) => Some((
+            page.money(&q.list),
+            page.money(&q.offer.price),
             i64::from(s.bps / 100),
             s.ends_at_ms,
         )),
+        _ => None,
+    };
+    let tax_note = quote.as_ref().and_then(|q| tax_note(&page, &q.taxed.line));
+    let countries = match &quote {
+        Some(_) => state
+            .app
+            .tax_rates()
+            .await?
+            .into_iter()
+            .map(|r| {
+                let selected = r.country == ctx.country;
+                (r.country.to_string(), selected)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    // Signed-in visitors may share a link that earns them the creator's commission.
+    let referral = match &ctx.user {
+        Some(user) if quote.is_some() && user.account.id != p.creator_id => {
+            let program = state.app.affiliate_program(p.creator_id).await?;
+            match program.bps {
+                0 => None,
+                bps => Some((
+                    format!("{}%", f64::from(bps) / 100.0),
+                    format!(
+                        "/products/{id}?ref={}",
+                        state.app.referral_code(user).await?
+                    ),
+                )),
+            }
+        }
         _ => None,
     };
     let template = ProductTemplate {
@@ -424,7 +488,17 @@ pub async fn product(
         creator: p.creator_name.clone(),
         description_html: to_safe_html(p.description.get(ctx.locale)),
         tags: p.tags.clone(),
-        price: price_label(&page, p),
+        price: match &quote {
+            Some(q) => page.money(&q.list),
+            None => price_label(&page, p),
+        },
+        converted_from: quote
+            .as_ref()
+            .and_then(|q| q.offer.conversion)
+            .map(|c| c.from.code().to_owned()),
+        tax_note,
+        countries,
+        referral,
         free: p.is_free(),
         // A member holds the tier through their subscription, not an entitlement.
         owned: detail.owned
@@ -437,10 +511,9 @@ pub async fn product(
         lesson_count: i64::try_from(detail.lessons.len()).unwrap_or(0),
         first_lesson: detail.lessons.first().map(|l| l.id.to_string()),
         order_key: uuid::Uuid::new_v4().to_string(),
-        currency: p
-            .prices
-            .preferred(ctx.currency)
-            .map(|m| m.currency.code().to_owned())
+        currency: quote
+            .as_ref()
+            .map(|q| q.offer.price.currency.code().to_owned())
             .unwrap_or_default(),
         purchased: params.purchased.is_some(),
         sections,

@@ -45,7 +45,7 @@ struct StudioTemplate<'a> {
 }
 
 /// After a studio form: back to the product's studio page.
-fn back_to(id: ProductId) -> Redirect {
+pub(crate) fn back_to(id: ProductId) -> Redirect {
     Redirect::to(&format!("/studio/products/{id}"))
 }
 
@@ -293,6 +293,8 @@ struct EditTemplate<'a> {
     bundle: Option<Vec<String>>,
     /// The running sale: (percent, ends at as shown).
     sale: Option<(i64, String)>,
+    /// Co-creators as the form shows them: one "e-mail percent" per line.
+    cocreators: String,
 }
 
 /// The live-session schedule as the studio form shows and sends it.
@@ -543,7 +545,16 @@ pub async fn edit_product(
             })
             .collect();
     }
+    let cocreators = state
+        .app
+        .cocreators(&user, id)
+        .await?
+        .iter()
+        .map(|(share, email)| format!("{} {}", email.as_str(), f64::from(share.bps) / 100.0))
+        .collect::<Vec<_>>()
+        .join("\n");
     let template = EditTemplate {
+        cocreators,
         sale: detail
             .sale
             .map(|s| (i64::from(s.bps / 100), page.datetime(&s.ends_at_ms))),

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use kenning_domain::account::Role;
 use reqwest::{StatusCode, header};
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{PASSWORD, TestApp, json_of};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -12,6 +12,7 @@ on_both_databases!(
     a_learner_buys_through_the_pages,
     a_creator_uploads_a_cover_within_limits,
     the_api_is_documented_without_external_assets,
+    a_buyer_abroad_pays_tax_gets_a_receipt_and_pays_the_referrer,
 );
 
 /// A tiny cookie-keeping browser that does not follow redirects.
@@ -517,4 +518,173 @@ async fn the_api_is_documented_without_external_assets(app: &TestApp) {
     assert!(!html.contains("src=\"http"), "no external scripts");
     assert!(!html.contains("href=\"http"), "no external stylesheets");
     assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+}
+
+async fn a_buyer_abroad_pays_tax_gets_a_receipt_and_pays_the_referrer(app: &TestApp) {
+    let (product, _, creator) = app.published_course().await;
+    let set = app
+        .put(
+            "/api/v1/me/affiliate-program",
+            Some(&creator),
+            serde_json::json!({"bps": 1000, "cookie_days": 7}),
+        )
+        .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    let affiliate = app.learner().await;
+    let code = json_of(app.get("/api/v1/me/referral", Some(&affiliate)).await).await["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    // A visitor from Germany follows the affiliate's link; an unknown code sets nothing.
+    let mut b = Browser::new(app, "en-GB;q=0.9, de-DE;q=0.8");
+    b.get(&format!("/products/{product}?ref=nonsense")).await;
+    assert!(!b.cookies.contains_key("kenning_ref"));
+    let page = b
+        .get(&format!(
+            "/products/{product}?ref={code}&currency=EUR&country=DE"
+        ))
+        .await;
+    assert!(b.cookies["kenning_ref"].starts_with(&format!("{code}.")));
+    assert!(page.body.contains("€12.99"), "{}", page.body);
+    assert!(page.body.contains("Includes 19% tax (DE)"));
+    assert!(page.body.contains("Converted from CNY"));
+    // Without a choice the region of the language tags decides (en-GB: British VAT).
+    let british = Browser::new(app, "en-GB")
+        .get(&format!("/products/{product}"))
+        .await;
+    assert!(
+        british.body.contains("Plus 20% tax (GB) at checkout"),
+        "{}",
+        british.body
+    );
+
+    app.app
+        .upsert_account(
+            kenning_app::accounts::Registration {
+                email: "abroad@example.com".into(),
+                password: PASSWORD.into(),
+                display_name: "Anna Abroad".into(),
+            },
+            Role::Learner,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    b.log_in("abroad@example.com").await;
+    let page = b.get(&format!("/products/{product}")).await;
+    let key = page.field("name=\"key\" value=\"");
+    let bought = b
+        .post(
+            &format!("/products/{product}/buy"),
+            &[
+                ("csrf", &page.csrf()),
+                ("key", &key),
+                ("currency", "EUR"),
+                ("country", "DE"),
+            ],
+        )
+        .await;
+    assert_eq!(bought.status, StatusCode::SEE_OTHER, "{}", bought.body);
+    let order_path = bought.location.clone().unwrap_or_default();
+    let checkout = b.get(&order_path).await;
+    assert!(
+        checkout.body.contains("data-test=\"order-tax\">€2.07"),
+        "{}",
+        checkout.body
+    );
+    assert!(checkout.body.contains("data-test=\"order-total\">€12.99"));
+    let paid = b
+        .post(
+            &format!("{order_path}/pay"),
+            &[
+                ("csrf", &checkout.csrf()),
+                ("card_number", "4242 4242 4242 4242"),
+            ],
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::SEE_OTHER);
+
+    // The receipt shows the tax line, the conversion and the card.
+    let receipt = b.get(&format!("{order_path}/receipt")).await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    for expected in [
+        "Tax 19% (DE), included",
+        "€2.07",
+        "€12.99",
+        "€10.92",
+        "Card ending 4242",
+        "Billed to Anna Abroad",
+        "CNY × 0.12957746",
+    ] {
+        assert!(
+            receipt.body.contains(expected),
+            "{expected}: {}",
+            receipt.body
+        );
+    }
+    let pdf = b
+        .send(
+            app.browser
+                .get(app.url(&format!("{order_path}/receipt.pdf"))),
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    let bytes = app
+        .browser
+        .get(app.url(&format!("{order_path}/receipt.pdf")))
+        .header(header::COOKIE, b.cookie_header())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .bytes()
+        .await
+        .unwrap_or_default();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.get_pages().len(), 1);
+    // Nobody else sees it.
+    let mut other = Browser::new(app, "en");
+    app.app
+        .upsert_account(
+            kenning_app::accounts::Registration {
+                email: "nosy@example.com".into(),
+                password: PASSWORD.into(),
+                display_name: "Nosy".into(),
+            },
+            Role::Learner,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    other.log_in("nosy@example.com").await;
+    assert_eq!(
+        other.get(&format!("{order_path}/receipt")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.get(&format!("{order_path}/receipt.pdf")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The cookie carried the referral: 10 % of the €10.92 net.
+    let theirs = json_of(app.get("/api/v1/me/statements", Some(&affiliate)).await).await;
+    assert_eq!(
+        theirs["statements"][0]["earned"],
+        serde_json::json!({"amount_minor": 109, "currency": "EUR"})
+    );
+    // The creator's earnings page and its CSV.
+    let mut studio = Browser::new(app, "zh-CN");
+    let creator_email = json_of(app.get("/api/v1/me", Some(&creator)).await).await["email"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    studio.log_in(&creator_email).await;
+    let earnings = studio.get("/earnings").await;
+    assert_eq!(earnings.status, StatusCode::OK);
+    assert!(earnings.body.contains("本月收入"));
+    assert!(earnings.body.contains("data-test=\"statement-line\""));
+    let csv = studio.get("/earnings.csv").await;
+    assert!(csv.body.starts_with("date,kind,role,order,currency,amount"));
+    assert!(csv.body.contains(",sale,creator,"));
+    let bad = studio.get("/earnings?month=someday").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("YYYY-MM"));
 }

@@ -1,0 +1,280 @@
+//! Earnings: monthly statements per currency (and as CSV), the referral link, the
+//! creator's affiliate programme, partner contracts and, for operators, payout runs.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kenning_domain::account::Role;
+use kenning_domain::money::Currency;
+use serde::Deserialize;
+
+use super::forms::CsrfForm;
+use super::{Page, ok};
+use crate::api::revenue::{DEFAULT_PAYOUT_MINIMUM, period_of, statements_csv};
+use crate::context::SignedIn;
+use crate::error::HttpError;
+use crate::state::AppState;
+
+/// One currency's month.
+struct StatementBlock {
+    currency: String,
+    opening: String,
+    earned: String,
+    refunded: String,
+    paid_out: String,
+    closing: String,
+    /// (date, what, role, order id, amount)
+    lines: Vec<(String, String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "earnings.html")]
+struct EarningsTemplate<'a> {
+    page: Page<'a>,
+    month: String,
+    previous: String,
+    next: String,
+    statements: Vec<StatementBlock>,
+    referral_link: String,
+    /// The creator's programme: (percent, days), for creators.
+    program: Option<(String, i64)>,
+    /// (role, share, scope, from, until)
+    contracts: Vec<(String, String, String, String, String)>,
+    /// Recent payouts, for operators: (when, account, amount).
+    payouts: Option<Vec<(String, String, String)>>,
+    payout_minimum: i64,
+    done: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct MonthParams {
+    month: Option<String>,
+    done: Option<String>,
+}
+
+fn percent(bps: u16) -> String {
+    format!("{}%", f64::from(bps) / 100.0)
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Query(params): Query<MonthParams>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, HttpError> {
+    let period = period_of(&state, params.month.as_deref())?;
+    let found = state.app.statements(&user, period).await?;
+    let page = Page::new(&state, &ctx, "earnings-title");
+    let statements = found
+        .statements
+        .iter()
+        .map(|s| StatementBlock {
+            currency: s.currency.code().to_owned(),
+            opening: page.money(&s.opening),
+            earned: page.money(&s.earned),
+            refunded: page.money(&s.refunded),
+            paid_out: page.money(&s.paid_out),
+            closing: page.money(&s.closing),
+            lines: s
+                .lines
+                .iter()
+                .map(|l| {
+                    (
+                        page.date(&l.at_ms),
+                        page.t(&format!("earnings-kind-{}", l.kind)),
+                        page.t(&format!("earnings-role-{}", l.payee.as_str())),
+                        l.order_id.map(|o| o.to_string()).unwrap_or_default(),
+                        page.money(&l.amount),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let base = crate::api::public_base(&state, &headers);
+    let referral_link = format!("{base}/?ref={}", state.app.referral_code(&user).await?);
+    let program = match user.account.role.can_create_products() {
+        true => {
+            let p = state.app.affiliate_program(user.account.id).await?;
+            Some((
+                percent(p.bps).trim_end_matches('%').to_owned(),
+                p.cookie_days,
+            ))
+        }
+        false => None,
+    };
+    let contracts = state
+        .app
+        .my_contracts(&user)
+        .await?
+        .iter()
+        .map(|c| {
+            let role = if c.partner_id == user.account.id {
+                "earnings-role-partner"
+            } else {
+                "earnings-role-creator"
+            };
+            (
+                page.t(role),
+                percent(c.bps),
+                match c.product_id {
+                    Some(p) => p.to_string(),
+                    None => page.t("earnings-contract-all"),
+                },
+                page.date(&c.starts_at_ms),
+                c.ends_at_ms.map(|e| page.date(&e)).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let payouts = match user.account.role {
+        Role::Admin => Some(
+            state
+                .app
+                .payouts(&user)
+                .await?
+                .iter()
+                .map(|p| {
+                    (
+                        page.datetime(&p.created_at_ms),
+                        p.account_id.to_string(),
+                        page.money(&p.amount),
+                    )
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
+    ok(&EarningsTemplate {
+        month: period.to_string(),
+        previous: period.previous().to_string(),
+        next: period.next().to_string(),
+        statements,
+        referral_link,
+        program,
+        contracts,
+        payouts,
+        payout_minimum: DEFAULT_PAYOUT_MINIMUM,
+        done: params.done,
+        page,
+    })
+}
+
+/// The month's statements as a spreadsheet.
+pub async fn csv(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Query(params): Query<MonthParams>,
+) -> Result<Response, HttpError> {
+    let period = period_of(&state, params.month.as_deref())?;
+    let found = state.app.statements(&user, period).await?;
+    let body = statements_csv(&found.statements)?;
+    let disposition = format!("attachment; filename=\"kenning-statement-{period}.csv\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ProgramForm {
+    /// Percent, up to two decimals.
+    percent: String,
+    cookie_days: i64,
+}
+
+/// Parses a percentage with up to two decimals into basis points.
+fn bps_of(text: &str) -> Result<u16, HttpError> {
+    let hundredths = kenning_domain::money::Money::parse_major(text, Currency::USD)
+        .map_err(|_| kenning_domain::DomainError::InvalidShare)?;
+    Ok(u16::try_from(hundredths.amount_minor)
+        .map_err(|_| kenning_domain::DomainError::InvalidShare)?)
+}
+
+pub async fn save_program(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    CsrfForm(form): CsrfForm<ProgramForm>,
+) -> Result<Redirect, HttpError> {
+    state
+        .app
+        .set_affiliate_program(&user, bps_of(&form.percent)?, form.cookie_days)
+        .await?;
+    Ok(Redirect::to("/earnings?done=program"))
+}
+
+#[derive(Deserialize)]
+pub struct PayoutForm {
+    #[serde(default)]
+    currency: String,
+    minimum: i64,
+}
+
+/// Runs payouts (operators).
+pub async fn run_payouts(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    CsrfForm(form): CsrfForm<PayoutForm>,
+) -> Result<Redirect, HttpError> {
+    let currency = match form.currency.trim() {
+        "" => None,
+        code => Some(Currency::from_code(code)?),
+    };
+    let made = state.app.run_payouts(&user, currency, form.minimum).await?;
+    Ok(Redirect::to(&format!(
+        "/earnings?done=payouts-{}",
+        made.len()
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct CoCreatorsForm {
+    /// One "e-mail percent" per line.
+    #[serde(default)]
+    shares: String,
+}
+
+/// Replaces a product's co-creators from the studio form.
+pub async fn save_cocreators(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    CsrfForm(form): CsrfForm<CoCreatorsForm>,
+) -> Result<Redirect, HttpError> {
+    let product = crate::api::path_id(&id)?;
+    let mut shares = Vec::new();
+    for line in form.shares.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (email, share) = line
+            .rsplit_once(char::is_whitespace)
+            .ok_or(kenning_domain::DomainError::InvalidShare)?;
+        shares.push(kenning_app::revenue::NamedShare {
+            email: email.trim().to_owned(),
+            bps: bps_of(share.trim().trim_end_matches('%'))?,
+        });
+    }
+    state.app.set_cocreators(&user, product, &shares).await?;
+    Ok(super::studio::back_to(product))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_become_basis_points() {
+        assert_eq!(bps_of("12.5").ok(), Some(1250));
+        assert_eq!(bps_of("30").ok(), Some(3000));
+        assert!(bps_of("-1").is_err());
+        assert!(bps_of("1.234").is_err());
+    }
+}

@@ -1,0 +1,149 @@
+//! Receipts (invoices) of paid orders: a printable page and the same words as a PDF.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use kenning_app::ports::ReceiptText;
+use kenning_app::revenue::ReceiptView;
+use kenning_domain::fx::RateDisplay;
+use kenning_domain::ids::OrderId;
+use kenning_domain::money::Money;
+
+use super::{Page, ok};
+use crate::api::path_id;
+use crate::context::SignedIn;
+use crate::error::HttpError;
+use crate::i18n::Tr;
+use crate::state::AppState;
+
+/// The words of a receipt in the reader's language; the page and the PDF both show them.
+pub fn receipt_text(tr: Tr<'_>, r: &ReceiptView) -> ReceiptText {
+    let o = &r.order;
+    let currency = o.total.currency;
+    let mut rows = vec![(
+        tr.t("receipt-item"),
+        r.product.title.get(tr.locale).to_owned(),
+    )];
+    if let Some(code) = &o.coupon {
+        rows.push((
+            tr.t_with("checkout-coupon", "code", code.to_string()),
+            format!("−{}", tr.money(&Money::new(o.discount_minor, currency))),
+        ));
+    }
+    if let Some(c) = o.conversion {
+        rows.push((
+            tr.t("receipt-converted"),
+            format!("{} × {}", c.from.code(), RateDisplay(c.rate_e8)),
+        ));
+    }
+    rows.push((tr.t("receipt-net"), tr.money(&o.net())));
+    if let Some(tax) = &o.tax {
+        let rate = format!("{}%", f64::from(tax.rate_bps) / 100.0);
+        let id = if tax.inclusive {
+            "receipt-tax-included"
+        } else {
+            "receipt-tax"
+        };
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("rate", rate);
+        args.set("country", tax.country.to_string());
+        rows.push((
+            tr.i18n.message(tr.locale, id, Some(&args)),
+            tr.money(&tax.amount),
+        ));
+    }
+    rows.push((tr.t("receipt-total"), tr.money(&o.total)));
+    rows.push((
+        tr.t("receipt-paid-with"),
+        match &r.card_last4 {
+            Some(last4) => tr.t_with("receipt-card", "last4", last4.clone()),
+            None => tr.t("receipt-other-method"),
+        },
+    ));
+    for (at, amount) in &r.refunds {
+        rows.push((
+            tr.t_with("receipt-refunded-on", "date", tr.date(*at)),
+            format!("−{}", tr.money(amount)),
+        ));
+    }
+    let buyer = format!(
+        "{} <{}>",
+        r.buyer.display_name.as_str(),
+        r.buyer.email.as_str()
+    );
+    let mut parties = vec![
+        tr.t_with("receipt-seller", "name", r.product.creator_name.clone()),
+        tr.t_with("receipt-billed-to", "name", buyer),
+    ];
+    if let Some(tax) = &o.tax {
+        parties.push(tr.t_with("receipt-country", "country", tax.country.to_string()));
+    }
+    ReceiptText {
+        title: tr.t("receipt-title"),
+        parties,
+        rows,
+        footer: tr.t_with(
+            "receipt-footer",
+            "order",
+            format!(
+                "{} · {}",
+                o.id,
+                tr.date(o.paid_at_ms.unwrap_or(o.created_at_ms))
+            ),
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptTemplate<'a> {
+    page: Page<'a>,
+    order_id: String,
+    text: ReceiptText,
+}
+
+/// The printable receipt (the buyer's own, or any for operators).
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    let view = state.app.receipt(&user, id).await?;
+    let page = Page::new(&state, &ctx, "receipt-title");
+    let text = receipt_text(page.tr, &view);
+    ok(&ReceiptTemplate {
+        order_id: id.to_string(),
+        text,
+        page,
+    })
+}
+
+/// The receipt as a PDF.
+pub async fn pdf(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    let view = state.app.receipt(&user, id).await?;
+    let text = receipt_text(Tr::new(&state.i18n, ctx.locale), &view);
+    let bytes = state.app.receipt_pdf(text).await?;
+    let disposition = format!("attachment; filename=\"receipt-{id}.pdf\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
