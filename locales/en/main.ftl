@@ -401,3 +401,6 @@ field-payout-minimum = Minimum balance (whole units)
 earnings-run-payouts = Pay everyone owed at least the minimum
 studio-cocreators = Co-creators
 studio-cocreators-intro = One per line: their e-mail address and their share in percent of each sale after tax and the platform fee, e.g. "coauthor@example.com 30". They need an account.
+lesson-buy-alone = Buy just this lesson for { $price }
+lesson-alone-price = { $price } alone
+studio-lesson-alone = Sold alone for

@@ -377,3 +377,6 @@ field-payout-minimum = 最低结算额（整数单位）
 earnings-run-payouts = 给所有达到最低额的人结算
 studio-cocreators = 联合创作者
 studio-cocreators-intro = 每行一位：邮箱地址和分成比例（按每笔扣除税费和平台费后的金额计算的百分比），例如 "coauthor@example.com 30"。对方需要有账号。
+lesson-buy-alone = 单独购买本课：{ $price }
+lesson-alone-price = 单课 { $price }
+studio-lesson-alone = 单独售价

@@ -320,6 +320,11 @@ impl Kenning {
             None => None,
         };
         let entitled = since.is_some();
+        // A lesson bought on its own opens like its product would, from that purchase.
+        let since = match (since, viewer) {
+            (None, Some(v)) => self.store.lesson_entitled_since(v.account_id, id).await?,
+            (since, _) => since,
+        };
         if !entitled && !can_view_product(&outline.product, viewer) {
             return Err(AppError::NotFound("lesson"));
         }

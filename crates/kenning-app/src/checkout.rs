@@ -6,7 +6,7 @@ use kenning_domain::bundle::{BundleItem, bundle_price};
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::coupon::{Coupon, CouponCode, Discount};
 use kenning_domain::gift::{Gift, gift_message};
-use kenning_domain::ids::{OrderId, ProductId};
+use kenning_domain::ids::{LessonId, OrderId, ProductId};
 use kenning_domain::ledger;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
@@ -56,6 +56,8 @@ pub struct OrderView {
 #[derive(Clone, Copy, Debug)]
 pub struct OrderRequest<'a> {
     pub product_id: ProductId,
+    /// One lesson of the product, bought on its own (按需付费).
+    pub lesson_id: Option<LessonId>,
     pub currency: CurrencyChoice,
     pub idempotency_key: &'a str,
     pub coupon: Option<&'a str>,
@@ -156,6 +158,7 @@ impl Kenning {
     ) -> Result<(Order, bool), AppError> {
         let OrderRequest {
             product_id,
+            lesson_id,
             currency,
             idempotency_key,
             coupon,
@@ -189,22 +192,43 @@ impl Kenning {
         if gift.is_none() {
             self.check_not_subscribed(user, &product).await?;
         }
-        let offer = self.offer(&product, currency).await?;
-        let price = offer.price;
-        // A running sale lowers the list price; coupons apply on top of it.
-        let price = price_now(price, self.store.sale(product_id).await?, self.now_ms());
-        // Someone who owns part of a bundle pays for the rest.
-        let price = if product.kind == ProductKind::Bundle {
-            self.bundle_price_for(user, &product, price).await?
-        } else {
-            price
-        };
         let coupon: Option<CouponCode> = match coupon.map(str::trim) {
             Some(raw) if !raw.is_empty() => Some(raw.parse()?),
             _ => None,
         };
+        let (offer, price) = match lesson_id {
+            // A lesson alone has its own price: no sale, coupon or gift applies.
+            Some(lesson) => {
+                if gift.is_some() || coupon.is_some() {
+                    return Err(DomainError::CouponNotApplicable.into());
+                }
+                let prices = self.lesson_price_list(&product, lesson).await?;
+                if self.owns_lesson(user, &product, lesson).await? {
+                    return Err(AppError::AlreadyOwned);
+                }
+                let offer = self.offer_from(&prices, currency).await?;
+                (offer, offer.price)
+            }
+            None => {
+                let offer = self.offer(&product, currency).await?;
+                // A running sale lowers the list price; coupons apply on top of it.
+                let price = price_now(
+                    offer.price,
+                    self.store.sale(product_id).await?,
+                    self.now_ms(),
+                );
+                // Someone who owns part of a bundle pays for the rest.
+                let price = if product.kind == ProductKind::Bundle {
+                    self.bundle_price_for(user, &product, price).await?
+                } else {
+                    price
+                };
+                (offer, price)
+            }
+        };
         let same_request = |order: &Order| {
             order.product_id == product_id
+                && order.lesson_id == lesson_id
                 && order.total.currency == price.currency
                 && order.coupon == coupon
         };
@@ -248,6 +272,7 @@ impl Kenning {
             id: OrderId::new(),
             buyer_id: user.account.id,
             product_id,
+            lesson_id,
             total: taxed.total,
             status: OrderStatus::Pending,
             idempotency_key: key.as_str().to_owned(),
@@ -339,8 +364,10 @@ impl Kenning {
                 payment,
                 ledger,
                 paid_at_ms,
-                grant,
+                // A lesson bought alone grants that lesson, not its product.
+                grant: grant && order.lesson_id.is_none(),
                 also_grant,
+                lesson: order.lesson_id.filter(|_| grant),
             })
             .await?;
         tracing::info!(order = %order.id, "order paid");

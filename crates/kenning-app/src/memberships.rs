@@ -253,6 +253,7 @@ impl Kenning {
             id: OrderId::new(),
             buyer_id: s.account_id,
             product_id: tier.id,
+            lesson_id: None,
             total: s.price,
             status: OrderStatus::Pending,
             idempotency_key: format!("renewal:{}:{}", s.id, s.period_end_ms),

@@ -109,6 +109,12 @@ pub trait CatalogStore: Send + Sync {
     /// The product's lessons in order, without their text.
     async fn lessons(&self, product: ProductId) -> StoreResult<Vec<LessonOutline>>;
     async fn lesson(&self, id: LessonId) -> StoreResult<Option<Lesson>>;
+    /// A lesson's own prices (empty: only sold with its product).
+    async fn lesson_prices(&self, lesson: LessonId) -> StoreResult<Vec<Money>>;
+    /// Replaces a lesson's own prices.
+    async fn set_lesson_prices(&self, lesson: LessonId, prices: &[Money]) -> StoreResult<()>;
+    /// The own prices of every lesson of a product.
+    async fn lesson_prices_of(&self, product: ProductId) -> StoreResult<Vec<(LessonId, Money)>>;
     /// Replaces the products a bundle holds.
     async fn set_bundle_items(&self, bundle: ProductId, items: &[ProductId]) -> StoreResult<()>;
     async fn bundle_items(&self, bundle: ProductId) -> StoreResult<Vec<ProductId>>;
@@ -162,6 +168,8 @@ pub struct Settlement {
     pub grant: bool,
     /// Products granted with it (a bundle's items), pointing at the same order.
     pub also_grant: Vec<ProductId>,
+    /// The one lesson bought on its own (then `grant` is false).
+    pub lesson: Option<LessonId>,
 }
 
 /// The result of trying to take an order for payment.
@@ -229,6 +237,12 @@ pub trait OrderStore: Send + Sync {
     /// Records a failed attempt and returns the order to pending.
     async fn fail_payment(&self, payment: &PaymentRecord) -> StoreResult<()>;
 
+    /// When the person bought the lesson on its own, if they did.
+    async fn lesson_entitled_since(
+        &self,
+        account: AccountId,
+        lesson: LessonId,
+    ) -> StoreResult<Option<i64>>;
     /// When the person got the product, if they hold it.
     async fn entitled_since(
         &self,

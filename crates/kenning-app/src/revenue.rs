@@ -90,19 +90,25 @@ impl Kenning {
         product: &Product,
         choice: CurrencyChoice,
     ) -> Result<Offer, AppError> {
+        self.offer_from(&product.prices, choice).await
+    }
+
+    /// A price list's price in a currency, as [`Kenning::offer`] explains.
+    pub async fn offer_from(
+        &self,
+        prices: &kenning_domain::catalog::PriceList,
+        choice: CurrencyChoice,
+    ) -> Result<Offer, AppError> {
         let wanted = match choice {
             CurrencyChoice::Exactly(c) | CurrencyChoice::Prefer(c) => c,
         };
-        if let Some(price) = product.prices.in_currency(wanted) {
+        if let Some(price) = prices.in_currency(wanted) {
             return Ok(Offer {
                 price,
                 conversion: None,
             });
         }
-        let first = product
-            .prices
-            .preferred(wanted)
-            .ok_or(AppError::NotForSale)?;
+        let first = prices.preferred(wanted).ok_or(AppError::NotForSale)?;
         if let Some(converted) = self.convert(first, wanted).await? {
             return Ok(Offer {
                 price: converted.price,

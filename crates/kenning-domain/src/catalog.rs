@@ -146,6 +146,10 @@ impl PriceList {
             .or_else(|| self.0.first().copied())
     }
 
+    pub fn as_slice(&self) -> &[Money] {
+        &self.0
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Money> {
         self.0.iter()
     }

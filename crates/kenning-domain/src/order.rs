@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
-use crate::ids::{AccountId, OrderId, ProductId};
+use crate::ids::{AccountId, LessonId, OrderId, ProductId};
 use crate::money::{Currency, Money};
 use crate::tax::TaxLine;
 
@@ -61,6 +61,8 @@ pub struct Order {
     pub id: OrderId,
     pub buyer_id: AccountId,
     pub product_id: ProductId,
+    /// Set when the order buys one lesson of the product on its own (按需付费).
+    pub lesson_id: Option<LessonId>,
     pub total: Money,
     pub status: OrderStatus,
     pub idempotency_key: String,

@@ -306,6 +306,61 @@ impl CatalogStore for SqlStore {
         row.as_ref().map(rows::lesson).transpose()
     }
 
+    async fn lesson_prices(&self, lesson: LessonId) -> StoreResult<Vec<Money>> {
+        let found = sqlx::query(
+            "SELECT currency, amount_minor FROM lesson_prices WHERE lesson_id = $1 \
+             ORDER BY currency",
+        )
+        .bind(lesson.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found.iter().map(lesson_price).collect()
+    }
+
+    async fn set_lesson_prices(&self, lesson: LessonId, prices: &[Money]) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        sqlx::query("DELETE FROM lesson_prices WHERE lesson_id = $1")
+            .bind(lesson.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        for price in prices {
+            sqlx::query(
+                "INSERT INTO lesson_prices (lesson_id, currency, amount_minor) \
+                 VALUES ($1, $2, $3)",
+            )
+            .bind(lesson.to_string())
+            .bind(price.currency.code())
+            .bind(price.amount_minor)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn lesson_prices_of(&self, product: ProductId) -> StoreResult<Vec<(LessonId, Money)>> {
+        let found = sqlx::query(
+            "SELECT lp.lesson_id, lp.currency, lp.amount_minor FROM lesson_prices lp \
+             JOIN lessons l ON l.id = lp.lesson_id WHERE l.product_id = $1 \
+             ORDER BY lp.lesson_id, lp.currency",
+        )
+        .bind(product.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| {
+                Ok((
+                    parse_col::<LessonId>(&rows::text(r, "lesson_id")?, "lesson id")?,
+                    lesson_price(r)?,
+                ))
+            })
+            .collect()
+    }
+
     async fn set_lesson_release(&self, id: LessonId, release: Release) -> StoreResult<()> {
         let done = sqlx::query(
             "UPDATE lessons SET release_after_days = $1, release_at_ms = $2 WHERE id = $3",
@@ -390,4 +445,10 @@ impl CatalogStore for SqlStore {
         })
         .transpose()
     }
+}
+
+fn lesson_price(row: &sqlx::any::AnyRow) -> StoreResult<Money> {
+    let currency = kenning_domain::money::Currency::from_code(&rows::text(row, "currency")?)
+        .map_err(|_| StoreError::Corrupt("currency".into()))?;
+    Ok(Money::new(rows::int(row, "amount_minor")?, currency))
 }

@@ -115,6 +115,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_revenue.sql"),
         include_str!("../migrations/postgres/0010_revenue.sql"),
     ),
+    (
+        11,
+        "pay_per_use",
+        include_str!("../migrations/sqlite/0011_pay_per_use.sql"),
+        include_str!("../migrations/postgres/0011_pay_per_use.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

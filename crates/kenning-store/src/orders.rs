@@ -5,7 +5,7 @@ use kenning_app::ports::{
     Claim, OrderStore, PaymentRecord, RefundRecord, Settlement, StoreError, StoreResult,
 };
 use kenning_domain::catalog::Product;
-use kenning_domain::ids::{AccountId, EntitlementId, OrderId, ProductId};
+use kenning_domain::ids::{AccountId, EntitlementId, LessonId, OrderId, ProductId};
 use kenning_domain::ledger::LedgerTransaction;
 use kenning_domain::money::Money;
 use kenning_domain::order::Order;
@@ -16,7 +16,8 @@ use crate::{SqlStore, db_error, rows};
 
 const ORDER_COLUMNS: &str = "id, buyer_id, product_id, currency, amount_minor, status, \
      idempotency_key, created_at_ms, paid_at_ms, coupon_code, discount_minor, tax_country, \
-     tax_rate_bps, tax_inclusive, tax_minor, fx_from, fx_rate_e8, affiliate_id, affiliate_bps";
+     tax_rate_bps, tax_inclusive, tax_minor, fx_from, fx_rate_e8, affiliate_id, affiliate_bps, \
+     lesson_id";
 
 async fn insert_payment(tx: &mut Transaction<'_, Any>, p: &PaymentRecord) -> StoreResult<()> {
     sqlx::query(
@@ -133,9 +134,9 @@ impl OrderStore for SqlStore {
             "INSERT INTO orders (id, buyer_id, product_id, currency, amount_minor, status, \
              idempotency_key, created_at_ms, updated_at_ms, paid_at_ms, coupon_code, \
              discount_minor, tax_country, tax_rate_bps, tax_inclusive, tax_minor, fx_from, \
-             fx_rate_e8, affiliate_id, affiliate_bps) \
+             fx_rate_e8, affiliate_id, affiliate_bps, lesson_id) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11, $12, $13, $14, $15, \
-             $16, $17, $18, $19) \
+             $16, $17, $18, $19, $20) \
              ON CONFLICT (buyer_id, idempotency_key) DO NOTHING",
         )
         .bind(o.id.to_string())
@@ -157,6 +158,7 @@ impl OrderStore for SqlStore {
         .bind(o.conversion.map(|c| c.rate_e8))
         .bind(o.referral.map(|r| r.affiliate.to_string()))
         .bind(o.referral.map_or(0, |r| i64::from(r.bps)))
+        .bind(o.lesson_id.map(|l| l.to_string()))
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -293,11 +295,16 @@ impl OrderStore for SqlStore {
         let kind = format!("{}:{}", ledger.kind, r.id);
         insert_ledger(&mut tx, ledger, &kind, r.created_at_ms).await?;
         if revoke.is_some() {
-            sqlx::query("DELETE FROM entitlements WHERE order_id = $1")
-                .bind(r.order_id.to_string())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+            for sql in [
+                "DELETE FROM entitlements WHERE order_id = $1",
+                "DELETE FROM lesson_entitlements WHERE order_id = $1",
+            ] {
+                sqlx::query(sql)
+                    .bind(r.order_id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
         }
         tx.commit().await.map_err(db_error)
     }
@@ -428,6 +435,19 @@ impl OrderStore for SqlStore {
             )
             .await?;
         }
+        if let Some(lesson) = s.lesson {
+            sqlx::query(
+                "INSERT INTO lesson_entitlements (account_id, lesson_id, order_id, granted_at_ms) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(s.buyer_id.to_string())
+            .bind(lesson.to_string())
+            .bind(s.order_id.to_string())
+            .bind(s.paid_at_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
         for item in &s.also_grant {
             insert_entitlement(
                 &mut tx,
@@ -456,6 +476,25 @@ impl OrderStore for SqlStore {
         .map_err(db_error)?;
         insert_payment(&mut tx, p).await?;
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn lesson_entitled_since(
+        &self,
+        account: AccountId,
+        lesson: LessonId,
+    ) -> StoreResult<Option<i64>> {
+        let row = sqlx::query(
+            "SELECT granted_at_ms FROM lesson_entitlements WHERE account_id = $1 \
+             AND lesson_id = $2",
+        )
+        .bind(account.to_string())
+        .bind(lesson.to_string())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)?;
+        row.as_ref()
+            .map(|r| rows::int(r, "granted_at_ms"))
+            .transpose()
     }
 
     async fn entitled_since(
@@ -535,6 +574,7 @@ impl OrderStore for SqlStore {
         self.ids(
             "SELECT o.id FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
              (SELECT 1 FROM entitlements e WHERE e.order_id = o.id) \
+             AND NOT EXISTS (SELECT 1 FROM lesson_entitlements le WHERE le.order_id = o.id) \
              AND o.amount_minor > (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
              WHERE r.order_id = o.id) \
              AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = o.product_id \
@@ -547,14 +587,20 @@ impl OrderStore for SqlStore {
 
     async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>> {
         self.ids(
-            "SELECT e.id FROM entitlements e LEFT JOIN orders o ON o.id = e.order_id \
+            "SELECT id FROM (\
+             SELECT e.id FROM entitlements e LEFT JOIN orders o ON o.id = e.order_id \
              WHERE (e.source IN ('order', 'gift', 'bundle') AND (o.id IS NULL OR o.status <> 'paid' \
                 OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
                 WHERE r.order_id = o.id))) \
                 OR (e.source = 'subscription' AND NOT EXISTS (SELECT 1 FROM subscriptions s \
                 WHERE s.id = e.subscription_id AND s.status <> 'expired')) \
                 OR e.source NOT IN ('order', 'gift', 'bundle', 'free', 'subscription') \
-                ORDER BY e.id",
+             UNION ALL \
+             SELECT 'lesson:' || le.account_id || ':' || le.lesson_id AS id \
+             FROM lesson_entitlements le JOIN orders o ON o.id = le.order_id \
+             WHERE o.status <> 'paid' OR o.lesson_id IS NULL OR o.lesson_id <> le.lesson_id \
+                OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
+                WHERE r.order_id = o.id)) AS unpaid ORDER BY id",
         )
         .await
     }

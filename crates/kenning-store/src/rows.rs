@@ -171,6 +171,9 @@ pub(crate) fn order(row: &AnyRow) -> Result<Order, StoreError> {
         id: parse_col::<OrderId>(&text(row, "id")?, "order id")?,
         buyer_id: parse_col::<AccountId>(&text(row, "buyer_id")?, "buyer id")?,
         product_id: parse_col::<ProductId>(&text(row, "product_id")?, "product id")?,
+        lesson_id: opt_text(row, "lesson_id")?
+            .map(|l| parse_col::<LessonId>(&l, "lesson id"))
+            .transpose()?,
         total: Money::new(int(row, "amount_minor")?, currency),
         status: OrderStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("order status {status:?}")))?,

@@ -560,6 +560,7 @@ async fn demo_purchases(
                     &buyer,
                     OrderRequest {
                         product_id: *product,
+                        lesson_id: None,
                         currency: CurrencyChoice::Prefer(Currency::CNY),
                         idempotency_key: &key,
                         coupon: None,

@@ -185,6 +185,53 @@ pub async fn add_lesson(
     ))
 }
 
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LessonPricesDto {
+    /// What the lesson costs on its own (按需付费); empty: only sold with its product.
+    pub prices: Vec<MoneyDto>,
+}
+
+/// A lesson's own prices.
+#[utoipa::path(get, path = "/api/v1/lessons/{id}/prices", tag = "catalog",
+    params(("id" = String, Path, description = "Lesson id")),
+    responses((status = 200, body = LessonPricesDto), (status = 404, body = ErrorResponse)))]
+pub async fn get_lesson_prices(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<LessonPricesDto>, HttpError> {
+    let prices = state.app.lesson_prices(path_id(&id)?).await?;
+    Ok(Json(LessonPricesDto {
+        prices: prices.into_iter().map(MoneyDto::from).collect(),
+    }))
+}
+
+/// Sell a lesson on its own to people who do not hold its product (its creator and
+/// operators); an empty list stops it. Buy it with `lesson_id` on `POST /orders`.
+#[utoipa::path(put, path = "/api/v1/lessons/{id}/prices", tag = "catalog",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Lesson id")),
+    request_body = LessonPricesDto,
+    responses((status = 200, body = LessonPricesDto), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse), (status = 422, body = ErrorResponse)))]
+pub async fn set_lesson_prices(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<LessonPricesDto>,
+) -> Result<Json<LessonPricesDto>, HttpError> {
+    let prices = body
+        .prices
+        .iter()
+        .map(|p| Money::price(p.amount_minor, Currency::from_code(&p.currency)?))
+        .collect::<Result<Vec<_>, _>>()?;
+    let list = state
+        .app
+        .set_lesson_prices(&user, path_id(&id)?, prices)
+        .await?;
+    Ok(Json(LessonPricesDto {
+        prices: list.iter().copied().map(MoneyDto::from).collect(),
+    }))
+}
+
 /// Change when a lesson opens to those who hold its product (drip release).
 #[utoipa::path(put, path = "/api/v1/lessons/{id}/release", tag = "catalog",
     security(("bearer" = [])),

@@ -79,6 +79,10 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(catalog::unpublish_product))
         .routes(routes!(catalog::get_lesson))
         .routes(routes!(catalog::set_lesson_release))
+        .routes(routes!(
+            catalog::get_lesson_prices,
+            catalog::set_lesson_prices
+        ))
         .routes(routes!(catalog::get_bundle, catalog::set_bundle))
         .routes(routes!(catalog::set_sale, catalog::end_sale))
         .routes(routes!(recommendations::recommendations))

@@ -68,6 +68,7 @@ pub async fn create_order(
             &user,
             OrderRequest {
                 product_id,
+                lesson_id: body.lesson_id.as_deref().map(path_id).transpose()?,
                 currency,
                 idempotency_key: key,
                 coupon: body.coupon.as_deref(),

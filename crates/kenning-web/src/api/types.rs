@@ -379,6 +379,8 @@ pub struct SessionResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateOrderRequest {
     pub product_id: String,
+    /// Buy only this lesson of the product (按需付费), when it is sold on its own.
+    pub lesson_id: Option<String>,
     /// ISO 4217 code to pay in; defaults to the product's price in the caller's
     /// currency, or its first price.
     pub currency: Option<String>,
@@ -430,6 +432,8 @@ pub struct OrderResponse {
     /// pending, processing or paid
     pub status: String,
     pub product_id: String,
+    /// Set when the order buys one lesson on its own.
+    pub lesson_id: Option<String>,
     /// What is charged (after any coupon).
     pub total: MoneyDto,
     /// The coupon applied, and what it took off.
@@ -469,6 +473,7 @@ impl From<&Order> for OrderResponse {
             id: o.id.to_string(),
             status: o.status.as_str().to_owned(),
             product_id: o.product_id.to_string(),
+            lesson_id: o.lesson_id.map(|l| l.to_string()),
             total: o.total.into(),
             coupon: o.coupon.as_ref().map(ToString::to_string),
             discount: Money::new(o.discount_minor, o.total.currency).into(),

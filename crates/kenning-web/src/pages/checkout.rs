@@ -34,6 +34,9 @@ pub struct BuyForm {
     /// Where the buyer is, for tax (the page offers the one it guessed).
     #[serde(default)]
     country: String,
+    /// Set when buying one lesson on its own.
+    #[serde(default)]
+    lesson: String,
 }
 
 /// "Buy": creates (or finds, for a resubmitted form) the order and opens its checkout.
@@ -59,6 +62,10 @@ pub async fn buy(
             &user,
             OrderRequest {
                 product_id,
+                lesson_id: match form.lesson.trim() {
+                    "" => None,
+                    lesson => Some(path_id(lesson)?),
+                },
                 currency,
                 idempotency_key: &form.key,
                 coupon: Some(form.coupon.as_str()),
@@ -187,7 +194,10 @@ pub async fn pay(
             // A gift goes to its claim page, with the link to pass on.
             let next = match state.app.gift_of_order(&user, order.id).await? {
                 Some(code) => format!("/gifts/{code}?sent=1"),
-                None => format!("/products/{}?purchased=1", order.product_id),
+                None => match order.lesson_id {
+                    Some(lesson) => format!("/lessons/{lesson}"),
+                    None => format!("/products/{}?purchased=1", order.product_id),
+                },
             };
             Ok(axum::response::IntoResponse::into_response(Redirect::to(
                 &next,

@@ -82,6 +82,10 @@ pub fn router() -> Router<AppState> {
         .route("/certificates/{code}", get(certificates::page))
         .route("/certificates/{code}/pdf", get(certificates::pdf))
         .route("/orders/{id}/receipt", get(receipts::page))
+        .route(
+            "/studio/lessons/{id}/prices",
+            post(studio::set_lesson_price),
+        )
         .route("/earnings", get(earnings::page))
         .route("/earnings.csv", get(earnings::csv))
         .route("/earnings/affiliate-program", post(earnings::save_program))

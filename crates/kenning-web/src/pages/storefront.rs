@@ -176,6 +176,28 @@ pub struct LessonLine {
     pub release_note: Option<String>,
     /// (kind, file name, size) of the attached files, in the studio.
     pub files: Vec<(&'static str, String, String)>,
+    /// What the lesson costs on its own, when it is sold alone.
+    pub alone: Option<String>,
+}
+
+/// Marks the lessons sold on their own with their price in the viewer's currency.
+pub(crate) fn mark_sold_alone(
+    page: &Page<'_>,
+    sections: &mut [Section],
+    prices: &[(kenning_domain::ids::LessonId, kenning_domain::money::Money)],
+) {
+    for line in sections.iter_mut().flat_map(|s| s.lessons.iter_mut()) {
+        let own: Vec<_> = prices
+            .iter()
+            .filter(|(id, _)| id.to_string() == line.id)
+            .map(|(_, m)| *m)
+            .collect();
+        let shown = own
+            .iter()
+            .find(|m| m.currency == page.ctx.currency)
+            .or(own.first());
+        line.alone = shown.map(|m| page.money(m));
+    }
 }
 
 /// Lessons grouped under their chapters (lessons outside any chapter come first).
@@ -207,6 +229,7 @@ pub fn sections(page: &Page<'_>, detail: &ProductDetail) -> Vec<Section> {
             open: (open_all && waiting.is_none()) || l.preview,
             release_note,
             files: Vec::new(),
+            alone: None,
         }
     };
     let mut out = Vec::new();
@@ -334,7 +357,10 @@ pub async fn product(
     let detail = state.app.product_detail(id, ctx.user.as_ref()).await?;
     let p = &detail.product;
     let page = Page::new(&state, &ctx, "catalog-title").with_title(p.title.get(ctx.locale));
-    let sections = sections(&page, &detail);
+    let mut sections = sections(&page, &detail);
+    if !detail.owned {
+        mark_sold_alone(&page, &mut sections, &state.app.lesson_prices_of(p).await?);
+    }
     let also = state.app.also_bought(id, 4).await?;
     let reviews = &detail.reviews;
     let live = match p.kind {
@@ -569,6 +595,8 @@ struct LockedTemplate<'a> {
     price: String,
     /// Set for a holder waiting on drip release.
     opens_on: Option<String>,
+    /// The lesson alone: (lesson id, price, currency, a fresh order key, country).
+    alone: Option<(String, String, String, String, String)>,
 }
 
 pub async fn lesson(
@@ -672,7 +700,23 @@ async fn locked(
         .product_detail(product_id, ctx.user.as_ref())
         .await?;
     let page = Page::new(state, ctx, "locked-title");
+    let own = state.app.lesson_prices(id).await?;
+    let alone = own
+        .iter()
+        .find(|m| m.currency == ctx.currency)
+        .or(own.first())
+        .filter(|_| opens_at_ms.is_none())
+        .map(|m| {
+            (
+                id.to_string(),
+                page.money(m),
+                m.currency.code().to_owned(),
+                uuid::Uuid::new_v4().to_string(),
+                ctx.country.to_string(),
+            )
+        });
     let template = LockedTemplate {
+        alone,
         product_id: detail.product.id.to_string(),
         product_title: detail.product.title.get(ctx.locale).to_owned(),
         price: price_label(&page, &detail.product),

@@ -545,6 +545,7 @@ pub async fn edit_product(
             })
             .collect();
     }
+    super::storefront::mark_sold_alone(&page, &mut sections, &state.app.lesson_prices_of(p).await?);
     let cocreators = state
         .app
         .cocreators(&user, id)
@@ -782,4 +783,32 @@ pub async fn unpublish(
     let id: ProductId = path_id(&id)?;
     state.app.unpublish(&user, id).await?;
     Ok(back_to(id))
+}
+
+#[derive(Deserialize)]
+pub struct LessonPriceForm {
+    /// Empty stops selling the lesson alone.
+    #[serde(default)]
+    amount: String,
+    currency: String,
+}
+
+/// Sets (or clears) the price a lesson is sold for on its own.
+pub async fn set_lesson_price(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<LessonPriceForm>,
+) -> Result<Redirect, HttpError> {
+    let lesson: kenning_domain::ids::LessonId = path_id(&id)?;
+    let prices = match form.amount.trim() {
+        "" => Vec::new(),
+        amount => {
+            let currency = kenning_domain::money::Currency::from_code(&form.currency)?;
+            vec![kenning_domain::money::Money::parse_major(amount, currency)?]
+        }
+    };
+    state.app.set_lesson_prices(&user, lesson, prices).await?;
+    let product = state.app.lesson_product(lesson).await?;
+    Ok(back_to(product))
 }

@@ -19,6 +19,7 @@ mod media;
 mod memberships;
 mod orders;
 mod pages;
+mod pay_per_use;
 mod recommendations;
 mod refunds;
 mod revenue;
