@@ -63,7 +63,16 @@ export async function startServer() {
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      // Whatever the journeys bought, paid, refunded or paid out, the books must
+      // still balance and every paid order must have granted what it sold.
+      const verified = spawnSync(bin, ['--data-dir', dataDir, 'ledger', 'verify'], {
+        env,
+        encoding: 'utf8',
+      });
       rmSync(dataDir, { recursive: true, force: true });
+      if (verified.status !== 0) {
+        throw new Error(`kenning ledger verify failed after the journeys:\n${verified.stdout}${verified.stderr}`);
+      }
     },
   };
 }

@@ -210,6 +210,17 @@ const LIN_WEI: &[DemoProduct] = &[
         )],
     },
     DemoProduct {
+        kind: ProductKind::Bundle,
+        title: ("Rust Starter Pack", "Rust 入门套装"),
+        description: (
+            "Rust in Practice and The Async Rust Handbook together, for less than the two apart. Own one already? You pay only for the other.",
+            "《Rust 实战》课程与《异步 Rust 手册》合购，比分开买更划算。已经买过其中一件？只需为另一件付费。",
+        ),
+        cny_usd: Some((22_900, 3_499)),
+        tags: &["rust", "bundle", "套装"],
+        chapters: &[],
+    },
+    DemoProduct {
         kind: ProductKind::Membership,
         title: ("Lin Wei All Access", "林薇全站会员"),
         description: (
@@ -474,6 +485,46 @@ async fn schedule_demo_live(
     Ok(())
 }
 
+/// Lin Wei's bundle holds her first course and the handbook; the last lesson of her
+/// database course is also sold on its own (按需付费); and she pays affiliates 15 %.
+async fn demo_money(
+    app: &Kenning,
+    lin: &CurrentUser,
+    products: &[ProductId],
+) -> Result<(), AppError> {
+    let at = |title: &str| {
+        LIN_WEI
+            .iter()
+            .position(|p| p.title.0 == title)
+            .and_then(|i| products.get(i))
+            .copied()
+    };
+    if let (Some(bundle), Some(course), Some(book)) = (
+        at("Rust Starter Pack"),
+        at("Rust in Practice: Building Fast Web Services"),
+        at("The Async Rust Handbook"),
+    ) {
+        app.set_bundle_items(lin, bundle, vec![course, book])
+            .await?;
+    }
+    if let Some(database) = at("Database Internals for Application Engineers") {
+        let lessons = app.product_detail(database, Some(lin)).await?.lessons;
+        if let Some(last) = lessons.last() {
+            app.set_lesson_prices(
+                lin,
+                last.id,
+                vec![
+                    Money::new(2_900, Currency::CNY),
+                    Money::new(399, Currency::USD),
+                ],
+            )
+            .await?;
+        }
+    }
+    app.set_affiliate_program(lin, 1_500, 30).await?;
+    Ok(())
+}
+
 /// The 21-day camp drips: lesson n opens n - 1 days after purchase, one a day.
 fn demo_release(product_title: &str, n: usize) -> Release {
     match i64::try_from(n) {
@@ -631,6 +682,9 @@ pub async fn load(app: &Kenning) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("demo live session: {e}"))?;
     }
+    demo_money(app, &lin, &lin_products)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo bundle and prices: {e}"))?;
     demo_purchases(app, &lin_products, &maya_products)
         .await
         .map_err(|e| anyhow::anyhow!("demo purchases: {e}"))?;

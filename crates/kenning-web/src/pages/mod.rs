@@ -19,7 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::locale::Locale;
-use kenning_domain::money::Money;
+use kenning_domain::money::{Currency, Money};
 use kenning_domain::review::RatingSummary;
 
 use crate::context::RequestContext;
@@ -244,10 +244,11 @@ impl<'a> Page<'a> {
             .collect()
     }
 
+    /// Every currency a visitor may choose; a product without a price in it is shown
+    /// converted by the rate table, or in its own first currency.
     pub fn currencies(&self) -> Vec<(&'static str, bool)> {
-        ["CNY", "USD"]
-            .iter()
-            .map(|c| (*c, *c == self.ctx.currency.code()))
+        Currency::all()
+            .map(|c| (c.code(), c == self.ctx.currency))
             .collect()
     }
 }
