@@ -77,8 +77,18 @@ impl Kenning {
 
     /// The certificate as a PDF, in the words given.
     pub async fn certificate_pdf(&self, text: CertificateText) -> Result<Vec<u8>, AppError> {
+        self.write_document(move |d| d.certificate_pdf(&text)).await
+    }
+
+    /// Runs a document writer off the async threads (PDF writing is CPU work).
+    pub(crate) async fn write_document(
+        &self,
+        write: impl FnOnce(&dyn crate::ports::Documents) -> Result<Vec<u8>, crate::ports::DocumentError>
+        + Send
+        + 'static,
+    ) -> Result<Vec<u8>, AppError> {
         let documents = self.documents.clone();
-        tokio::task::spawn_blocking(move || documents.certificate_pdf(&text))
+        tokio::task::spawn_blocking(move || write(documents.as_ref()))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
             .map_err(|e| AppError::Internal(e.to_string()))

@@ -473,12 +473,24 @@ impl Kenning {
 
     /// An order of this person's. Someone else's order is "not found".
     pub async fn my_order(&self, user: &CurrentUser, id: OrderId) -> Result<OrderView, AppError> {
+        self.order_seen_by(user, id, false).await
+    }
+
+    /// An order its buyer (and, with `operators_too`, an operator) may see; for anyone
+    /// else it is "not found".
+    pub(crate) async fn order_seen_by(
+        &self,
+        user: &CurrentUser,
+        id: OrderId,
+        operators_too: bool,
+    ) -> Result<OrderView, AppError> {
         let order = self
             .store
             .order(id)
             .await?
             .ok_or(AppError::NotFound("order"))?;
-        if order.buyer_id != user.account.id {
+        let operator = operators_too && user.account.role == kenning_domain::account::Role::Admin;
+        if order.buyer_id != user.account.id && !operator {
             return Err(AppError::NotFound("order"));
         }
         let product = self

@@ -557,20 +557,11 @@ impl Kenning {
         user: &CurrentUser,
         id: kenning_domain::ids::OrderId,
     ) -> Result<ReceiptView, AppError> {
-        let order = self
-            .store
-            .order(id)
-            .await?
-            .ok_or(AppError::NotFound("order"))?;
-        let mine = order.buyer_id == user.account.id || user.account.role == Role::Admin;
-        if !mine || order.status != kenning_domain::order::OrderStatus::Paid {
+        let crate::checkout::OrderView { order, product } =
+            self.order_seen_by(user, id, true).await?;
+        if order.status != kenning_domain::order::OrderStatus::Paid {
             return Err(AppError::NotFound("order"));
         }
-        let product = self
-            .store
-            .product(order.product_id)
-            .await?
-            .ok_or(AppError::NotFound("product"))?;
         let buyer = self
             .store
             .account_by_id(order.buyer_id)
@@ -587,10 +578,6 @@ impl Kenning {
 
     /// A receipt as a PDF, in the words given.
     pub async fn receipt_pdf(&self, text: crate::ports::ReceiptText) -> Result<Vec<u8>, AppError> {
-        let documents = self.documents.clone();
-        tokio::task::spawn_blocking(move || documents.receipt_pdf(&text))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))
+        self.write_document(move |d| d.receipt_pdf(&text)).await
     }
 }

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kenning_app::AppError;
 use kenning_app::checkout::CurrencyChoice;
@@ -510,15 +510,11 @@ pub async fn my_statements(
     let found = state.app.statements(&user, period).await?;
     if params.format.as_deref() == Some("csv") {
         let body = statements_csv(&found.statements)?;
-        let disposition = format!("attachment; filename=\"kenning-statement-{period}.csv\"");
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
+        return Ok(crate::pages::attachment(
+            "text/csv; charset=utf-8",
+            &format!("kenning-statement-{period}.csv"),
             body,
-        )
-            .into_response());
+        ));
     }
     Ok(Json(StatementsResponse {
         month: period.to_string(),

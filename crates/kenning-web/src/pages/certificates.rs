@@ -2,8 +2,8 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use kenning_app::ports::CertificateText;
 use kenning_domain::certificate::Certificate;
 
@@ -91,23 +91,9 @@ pub async fn pdf(
     let url = verification_url(&base, &certificate);
     let text = certificate_text(Tr::new(&state.i18n, ctx.locale), &certificate, &url);
     let bytes = state.app.certificate_pdf(text).await?;
-    let disposition = format!(
-        "attachment; filename=\"certificate-{}.pdf\"",
-        certificate.code
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition)
-                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-            ),
-        ],
+    Ok(super::attachment(
+        "application/pdf",
+        &format!("certificate-{}.pdf", certificate.code),
         bytes,
-    )
-        .into_response())
+    ))
 }

@@ -3,8 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use kenning_domain::account::Role;
 use kenning_domain::money::Currency;
 use serde::Deserialize;
@@ -168,22 +167,11 @@ pub async fn csv(
     let period = period_of(&state, params.month.as_deref())?;
     let found = state.app.statements(&user, period).await?;
     let body = statements_csv(&found.statements)?;
-    let disposition = format!("attachment; filename=\"kenning-statement-{period}.csv\"");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition)
-                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-            ),
-        ],
+    Ok(super::attachment(
+        "text/csv; charset=utf-8",
+        &format!("kenning-statement-{period}.csv"),
         body,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Deserialize)]

@@ -308,6 +308,23 @@ pub fn price_label(page: &Page<'_>, p: &Product) -> String {
         .unwrap_or_default()
 }
 
+/// A file to download: its type, the name to save it under, and the bytes.
+pub fn attachment(content_type: &'static str, file_name: &str, body: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// Renders a template with a status.
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {

@@ -2,8 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use kenning_app::ports::ReceiptText;
 use kenning_app::revenue::ReceiptView;
 use kenning_domain::fx::RateDisplay;
@@ -130,20 +129,9 @@ pub async fn pdf(
     let view = state.app.receipt(&user, id).await?;
     let text = receipt_text(Tr::new(&state.i18n, ctx.locale), &view);
     let bytes = state.app.receipt_pdf(text).await?;
-    let disposition = format!("attachment; filename=\"receipt-{id}.pdf\"");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition)
-                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-            ),
-        ],
+    Ok(super::attachment(
+        "application/pdf",
+        &format!("receipt-{id}.pdf"),
         bytes,
-    )
-        .into_response())
+    ))
 }

@@ -257,11 +257,17 @@ impl TestApp {
     }
 
     pub async fn order(&self, token: &str, product_id: &str, key: &str) -> Response {
+        self.order_with(token, key, json!({"product_id": product_id}))
+            .await
+    }
+
+    /// `POST /api/v1/orders` with any body and an idempotency key.
+    pub async fn order_with(&self, token: &str, key: &str, body: Value) -> Response {
         self.client
             .post(self.url("/api/v1/orders"))
             .bearer_auth(token)
             .header("Idempotency-Key", key)
-            .json(&json!({"product_id": product_id}))
+            .json(&body)
             .send()
             .await
             .unwrap_or_else(|e| panic!("{e}"))

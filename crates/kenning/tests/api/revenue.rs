@@ -24,14 +24,7 @@ async fn order_in(
     if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
         body.extend(extra.clone());
     }
-    app.client
-        .post(app.url("/api/v1/orders"))
-        .bearer_auth(token)
-        .header("Idempotency-Key", key)
-        .json(&body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    app.order_with(token, key, body).await
 }
 
 async fn pay(app: &TestApp, token: &str, order: &Value) {
