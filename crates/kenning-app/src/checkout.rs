@@ -350,6 +350,14 @@ impl Kenning {
             platform_fee_bps: self.settings.platform_fee_bps,
             shares: &shares,
         })?;
+        // The configured provider says what it charges; an event from another provider
+        // (a webhook) carries no fee here.
+        let fee = if payment.provider == self.payments.name() {
+            self.payments.fee(order.total)
+        } else {
+            Money::zero(order.total.currency)
+        };
+        let gateway_fee = ledger::gateway_fee(order.id, &payment.provider, fee)?;
         let paid_at_ms = self.now_ms();
         let also_grant = if grant && product.kind == ProductKind::Bundle {
             self.store.bundle_items(product.id).await?
@@ -368,6 +376,7 @@ impl Kenning {
                 grant: grant && order.lesson_id.is_none(),
                 also_grant,
                 lesson: order.lesson_id.filter(|_| grant),
+                gateway_fee,
             })
             .await?;
         tracing::info!(order = %order.id, "order paid");

@@ -170,6 +170,8 @@ pub struct Settlement {
     pub also_grant: Vec<ProductId>,
     /// The one lesson bought on its own (then `grant` is false).
     pub lesson: Option<LessonId>,
+    /// The provider's fee for the payment, booked with the sale.
+    pub gateway_fee: Option<LedgerTransaction>,
 }
 
 /// The result of trying to take an order for payment.
@@ -663,6 +665,10 @@ pub trait PaymentProvider: Send + Sync {
         amount: Money,
         idempotency_key: &str,
     ) -> Result<ChargeOutcome, String>;
+    /// What the provider charges the platform for taking `amount` (none by default).
+    fn fee(&self, amount: Money) -> Money {
+        Money::zero(amount.currency)
+    }
     /// Gives back `amount` of the charge `reference`; answers the refund's reference.
     /// The same idempotency key refunds once.
     async fn refund(

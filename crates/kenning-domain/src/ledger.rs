@@ -38,6 +38,8 @@ pub enum LedgerAccount {
     ProviderClearing(String),
     /// The platform's fee income (revenue).
     PlatformFees,
+    /// What payment providers charge the platform for taking payments (expense).
+    GatewayFees,
     /// Tax collected for a country, owed to its tax office (liability).
     TaxPayable(Country),
     /// What the platform owes someone, and for what (liability).
@@ -85,6 +87,7 @@ impl LedgerAccount {
         match self {
             LedgerAccount::ProviderClearing(p) => format!("asset:provider:{p}"),
             LedgerAccount::PlatformFees => "revenue:platform_fees".to_owned(),
+            LedgerAccount::GatewayFees => "expense:gateway_fees".to_owned(),
             LedgerAccount::TaxPayable(c) => format!("liability:tax:{c}"),
             LedgerAccount::Earnings(payee, id) => format!("liability:{}:{id}", payee.as_str()),
         }
@@ -98,6 +101,7 @@ impl LedgerAccount {
                 Some(LedgerAccount::ProviderClearing(p.to_owned()))
             }
             (Some("revenue"), Some("platform_fees"), None) => Some(LedgerAccount::PlatformFees),
+            (Some("expense"), Some("gateway_fees"), None) => Some(LedgerAccount::GatewayFees),
             (Some("liability"), Some("tax"), Some(c)) => {
                 c.parse().ok().map(LedgerAccount::TaxPayable)
             }
@@ -304,6 +308,37 @@ pub fn refund(
     LedgerTransaction::new("refund", Some(order_id), postings)
 }
 
+/// The provider's fee for taking a payment, borne by the platform: an expense, taken
+/// from what the provider holds. A refund does not give it back (providers keep it).
+/// `None` when there is no fee.
+pub fn gateway_fee(
+    order_id: OrderId,
+    provider: &str,
+    fee: Money,
+) -> Result<Option<LedgerTransaction>, DomainError> {
+    if fee.amount_minor < 0 {
+        return Err(DomainError::InvalidAmount);
+    }
+    if fee.is_zero() {
+        return Ok(None);
+    }
+    LedgerTransaction::new(
+        "gateway_fee",
+        Some(order_id),
+        vec![
+            Posting {
+                account: LedgerAccount::GatewayFees,
+                amount: fee,
+            },
+            Posting {
+                account: LedgerAccount::ProviderClearing(provider.to_owned()),
+                amount: fee.negate(),
+            },
+        ],
+    )
+    .map(Some)
+}
+
 /// Pays out what the platform owes on some earnings accounts (each with its balance):
 /// every account is settled to zero and the money leaves through the provider.
 pub fn payout(
@@ -386,6 +421,7 @@ mod tests {
         for account in [
             LedgerAccount::ProviderClearing("stripe".into()),
             LedgerAccount::PlatformFees,
+            LedgerAccount::GatewayFees,
             LedgerAccount::TaxPayable("DE".parse().unwrap()),
             LedgerAccount::creator(id),
             LedgerAccount::Earnings(Payee::Affiliate, id),
@@ -455,6 +491,19 @@ mod tests {
         }
         let cny = Money::new(100, Currency::CNY);
         assert!(refund(order, tx.postings(), usd(0), cny).is_err());
+    }
+
+    #[test]
+    fn a_gateway_fee_is_an_expense_against_the_provider() {
+        let tx = gateway_fee(OrderId::new(), "sandbox", usd(43))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            sum_for(std::slice::from_ref(&tx), &LedgerAccount::GatewayFees),
+            43
+        );
+        assert_eq!(gateway_fee(OrderId::new(), "sandbox", usd(0)), Ok(None));
+        assert!(gateway_fee(OrderId::new(), "sandbox", usd(-1)).is_err());
     }
 
     #[test]

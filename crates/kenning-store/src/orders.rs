@@ -460,6 +460,9 @@ impl OrderStore for SqlStore {
             .await?;
         }
         insert_ledger(&mut tx, &s.ledger, s.ledger.kind, s.paid_at_ms).await?;
+        if let Some(fee) = &s.gateway_fee {
+            insert_ledger(&mut tx, fee, fee.kind, s.paid_at_ms).await?;
+        }
         tx.commit().await.map_err(db_error)
     }
 

@@ -80,8 +80,14 @@ async fn a_learner_buys_a_course_and_can_study_it(app: &TestApp) {
     assert_eq!(json_of(twice).await["status"], "paid");
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM ledger_transactions").await,
+        app.scalar("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'sale'")
+            .await,
         1
+    );
+    // The sandbox takes 2.9 % for the payment, borne by the platform.
+    assert_eq!(
+        app.scalar("SELECT CAST(SUM(amount_minor) AS BIGINT) FROM ledger_postings WHERE account_code = 'expense:gateway_fees'").await,
+        43
     );
     // 10% platform fee on USD 14.99: 149 to the platform, 1350 to the creator.
     assert_eq!(
@@ -333,9 +339,10 @@ async fn concurrent_payments_charge_exactly_once(app: &TestApp) {
     }
     assert_eq!(app.scalar("SELECT COUNT(*) FROM payments").await, 1);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM entitlements").await, 1);
+    // One sale and its gateway fee.
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM ledger_transactions").await,
-        1
+        2
     );
     let order = json_of(
         app.get(&format!("/api/v1/orders/{id}"), Some(&learner))
