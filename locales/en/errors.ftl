@@ -77,3 +77,5 @@ error-invalid_tax_rate = A tax rate is between 0% and 50%.
 error-invalid_exchange_rate = An exchange rate is a positive number with up to eight decimals, and the rounding is one of exact, whole, ninety_nine or tens.
 error-invalid_share = Each share is between 0.01% and 100%, goes to someone other than the creator, and all shares together are at most 100%.
 error-invalid_period = Write the month as YYYY-MM, for example 2026-11.
+error-pay_on_provider_page = This order is paid on the payment provider's secure page: use the pay button on the order.
+error-no_hosted_checkout = Payments here are taken with a card on the order page.

@@ -404,3 +404,4 @@ studio-cocreators-intro = One per line: their e-mail address and their share in 
 lesson-buy-alone = Buy just this lesson for { $price }
 lesson-alone-price = { $price } alone
 studio-lesson-alone = Sold alone for
+checkout-hosted-hint = You pay on the payment provider's secure page and come back here.

@@ -74,3 +74,5 @@ error-invalid_tax_rate = 税率须在 0% 到 50% 之间。
 error-invalid_exchange_rate = 汇率须为正数，最多八位小数；取整方式须为 exact、whole、ninety_nine 或 tens 之一。
 error-invalid_share = 每份分成须在 0.01% 到 100% 之间，分给创作者以外的人，且合计不超过 100%。
 error-invalid_period = 请按 YYYY-MM 填写月份，例如 2026-11。
+error-pay_on_provider_page = 该订单需在支付服务商的安全页面付款：请使用订单页上的付款按钮。
+error-no_hosted_checkout = 本站在订单页直接用银行卡付款。

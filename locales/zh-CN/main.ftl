@@ -380,3 +380,4 @@ studio-cocreators-intro = 每行一位：邮箱地址和分成比例（按每笔
 lesson-buy-alone = 单独购买本课：{ $price }
 lesson-alone-price = 单课 { $price }
 studio-lesson-alone = 单独售价
+checkout-hosted-hint = 你将在支付服务商的安全页面完成付款，然后回到这里。

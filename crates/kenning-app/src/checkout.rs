@@ -15,8 +15,8 @@ use kenning_domain::tax::Country;
 
 use crate::accounts::CurrentUser;
 use crate::ports::{
-    ChargeOutcome, ChargeRequest, Claim, PaymentEvent, PaymentEventKind, PaymentRecord, Settlement,
-    StoreError,
+    ChargeOutcome, ChargeRequest, Claim, HostedCheckoutRequest, PaymentEvent, PaymentEventKind,
+    PaymentRecord, Settlement, StoreError,
 };
 use crate::{AppError, Kenning};
 
@@ -526,6 +526,9 @@ impl Kenning {
         if view.order.status == OrderStatus::Paid {
             return Ok(view.order);
         }
+        if !self.payments.takes_cards() {
+            return Err(AppError::PayOnProviderPage);
+        }
         let card = CardNumber::parse(card_number)?;
         self.check_seats(&view.product).await?;
         let now = self.now_ms();
@@ -600,6 +603,48 @@ impl Kenning {
                 )))
             }
         }
+    }
+
+    /// Whether buyers type a card on Kenning's checkout page (else they pay on the
+    /// provider's own page, [`Kenning::hosted_checkout`]).
+    pub fn takes_cards(&self) -> bool {
+        self.payments.takes_cards()
+    }
+
+    /// Opens the provider's payment page for an order and answers where to send the
+    /// buyer; `None` when the order is already paid. The order stays pending: the
+    /// provider's event settles it (and the provider, keyed by the order, shows the same
+    /// page to a buyer who starts twice, so it is paid once).
+    pub async fn hosted_checkout(
+        &self,
+        user: &CurrentUser,
+        id: OrderId,
+        description: &str,
+        success_url: &str,
+        cancel_url: &str,
+    ) -> Result<Option<String>, AppError> {
+        let view = self.my_order(user, id).await?;
+        if view.order.status == OrderStatus::Paid {
+            return Ok(None);
+        }
+        if self.payments.takes_cards() {
+            return Err(AppError::NoHostedCheckout);
+        }
+        self.check_seats(&view.product).await?;
+        let page = self
+            .payments
+            .hosted_checkout(HostedCheckoutRequest {
+                order_id: id,
+                amount: view.order.total,
+                description,
+                customer_email: user.account.email.as_str(),
+                success_url,
+                cancel_url,
+            })
+            .await
+            .map_err(|e| AppError::Internal(format!("payment provider: {e}")))?;
+        tracing::info!(order = %id, session = %page.reference, "hosted checkout opened");
+        Ok(Some(page.url))
     }
 
     /// Adds a free product to the person's library.

@@ -75,6 +75,10 @@ pub enum AppError {
     PaymentDeclined(DeclineReason),
     #[error("a payment for this order is in progress")]
     PaymentInProgress,
+    #[error("this provider takes payments on its own page")]
+    PayOnProviderPage,
+    #[error("this provider takes cards on Kenning's checkout page")]
+    NoHostedCheckout,
     #[error("upload larger than {max_bytes} bytes")]
     UploadTooLarge { max_bytes: usize },
     #[error("unsupported file type")]
@@ -112,6 +116,8 @@ impl AppError {
             AppError::PaymentDeclined(DeclineReason::CardDeclined) => "card_declined",
             AppError::PaymentDeclined(DeclineReason::InsufficientFunds) => "insufficient_funds",
             AppError::PaymentInProgress => "payment_in_progress",
+            AppError::PayOnProviderPage => "pay_on_provider_page",
+            AppError::NoHostedCheckout => "no_hosted_checkout",
             AppError::UploadTooLarge { .. } => "upload_too_large",
             AppError::UnsupportedMedia => "unsupported_media",
             AppError::Internal(_) => "internal",
@@ -142,7 +148,9 @@ impl AppError {
             | AppError::RefundInProgress
             | AppError::RefundWindowClosed { .. }
             | AppError::IdempotencyKeyReused
-            | AppError::PaymentInProgress => ErrorKind::Conflict,
+            | AppError::PaymentInProgress
+            | AppError::PayOnProviderPage
+            | AppError::NoHostedCheckout => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } => ErrorKind::TooLarge,
             AppError::UnsupportedMedia => ErrorKind::UnsupportedMedia,

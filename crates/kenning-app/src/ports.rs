@@ -665,6 +665,20 @@ pub trait PaymentProvider: Send + Sync {
         amount: Money,
         idempotency_key: &str,
     ) -> Result<ChargeOutcome, String>;
+    /// Whether buyers type their card into Kenning's own checkout page (the sandbox). A
+    /// provider that takes cards only on its own page answers false and implements
+    /// [`PaymentProvider::hosted_checkout`].
+    fn takes_cards(&self) -> bool {
+        true
+    }
+    /// Opens a payment on the provider's own page (Stripe Checkout). Its outcome comes
+    /// back as a payment event (webhook).
+    async fn hosted_checkout(
+        &self,
+        _request: HostedCheckoutRequest<'_>,
+    ) -> Result<HostedCheckout, String> {
+        Err("this provider takes cards on Kenning's checkout page".to_owned())
+    }
     /// What the provider charges the platform for taking `amount` (none by default).
     fn fee(&self, amount: Money) -> Money {
         Money::zero(amount.currency)
@@ -677,6 +691,28 @@ pub trait PaymentProvider: Send + Sync {
         amount: Money,
         idempotency_key: &str,
     ) -> Result<String, String>;
+}
+
+/// A payment to take on the provider's own page.
+#[derive(Clone, Copy, Debug)]
+pub struct HostedCheckoutRequest<'a> {
+    pub order_id: OrderId,
+    pub amount: Money,
+    /// What the buyer sees they are paying for.
+    pub description: &'a str,
+    pub customer_email: &'a str,
+    /// Where the provider sends the buyer after paying, and after giving up.
+    pub success_url: &'a str,
+    pub cancel_url: &'a str,
+}
+
+/// A payment page opened at the provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostedCheckout {
+    /// Where to send the buyer.
+    pub url: String,
+    /// The provider's id of the page (a Checkout Session).
+    pub reference: String,
 }
 
 /// A refund as recorded.

@@ -1,7 +1,8 @@
-//! Payment providers. Today: the offline sandbox, the default, which needs no network and
-//! behaves like a gateway in test mode.
+//! Payment providers: the offline sandbox, the default, which needs no network and
+//! behaves like a gateway in test mode; and Stripe (Checkout, webhooks, refunds).
 
 pub mod stripe;
+pub mod stripe_api;
 
 use async_trait::async_trait;
 use kenning_app::ports::{ChargeOutcome, ChargeRequest, DeclineReason, PaymentProvider};

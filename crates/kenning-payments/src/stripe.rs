@@ -1,12 +1,10 @@
 //! Stripe webhooks: the `Stripe-Signature` scheme (`t=<unix seconds>,v1=<hex>`, the hex
 //! being HMAC-SHA256 over `"<t>.<raw body>"` with the endpoint's signing secret),
 //! checked in constant time, with a tolerance window against replays of old deliveries.
-//! Handled events: `payment_intent.succeeded` and `payment_intent.payment_failed`, whose
-//! PaymentIntent carries the Kenning order in `metadata.order_id`.
-//!
-//! Creating PaymentIntents and refunds over Stripe's API needs the network and is not
-//! part of this adapter yet; checkout runs on the sandbox, and these events settle
-//! orders whichever way the payment was started.
+//! Handled events: `checkout.session.completed` / `checkout.session.expired` (payments
+//! started on Stripe Checkout by [`crate::stripe_api`]) and `payment_intent.succeeded` /
+//! `payment_intent.payment_failed` (payments started elsewhere); each object carries the
+//! Kenning order in `metadata.order_id`.
 
 use hmac::{Hmac, KeyInit, Mac};
 use kenning_app::ports::{PaymentEvent, PaymentEventKind, WebhookRejection, WebhookVerifier};
@@ -42,7 +40,18 @@ struct Event {
 
 #[derive(Deserialize)]
 struct EventData {
-    object: PaymentIntent,
+    object: serde_json::Value,
+}
+
+/// A Checkout Session, as far as settling its order needs.
+#[derive(Deserialize)]
+struct CheckoutSession {
+    amount_total: i64,
+    currency: String,
+    payment_intent: Option<String>,
+    payment_status: String,
+    #[serde(default)]
+    metadata: Metadata,
 }
 
 #[derive(Deserialize)]
@@ -149,34 +158,66 @@ impl WebhookVerifier for StripeWebhooks {
         }
         let event: Event = serde_json::from_slice(payload)
             .map_err(|e| WebhookRejection::Malformed(e.to_string()))?;
-        let intent = event.data.object;
-        let order_id: OrderId = intent
-            .metadata
+        let object = |e: serde_json::Error| WebhookRejection::Malformed(e.to_string());
+        let (metadata, amount, currency, kind) = match event.kind.as_str() {
+            "checkout.session.completed" | "checkout.session.expired" => {
+                let session: CheckoutSession =
+                    serde_json::from_value(event.data.object).map_err(object)?;
+                let kind = match (event.kind.as_str(), session.payment_status.as_str()) {
+                    ("checkout.session.completed", "paid") => PaymentEventKind::Succeeded {
+                        reference: session
+                            .payment_intent
+                            .ok_or_else(|| WebhookRejection::Malformed("payment_intent".into()))?,
+                    },
+                    ("checkout.session.expired", _) => PaymentEventKind::Failed {
+                        code: "expired".to_owned(),
+                    },
+                    // Only card payments are offered, which are paid when the session
+                    // completes; anything else is not ours to settle.
+                    (other, status) => {
+                        return Err(WebhookRejection::UnknownEvent(format!(
+                            "{other} ({status})"
+                        )));
+                    }
+                };
+                (
+                    session.metadata,
+                    session.amount_total,
+                    session.currency,
+                    kind,
+                )
+            }
+            "payment_intent.succeeded" | "payment_intent.payment_failed" => {
+                let intent: PaymentIntent =
+                    serde_json::from_value(event.data.object).map_err(object)?;
+                let kind = if event.kind == "payment_intent.succeeded" {
+                    PaymentEventKind::Succeeded {
+                        reference: intent.id,
+                    }
+                } else {
+                    let error = intent.last_payment_error;
+                    PaymentEventKind::Failed {
+                        code: error
+                            .and_then(|e| e.decline_code.or(e.code))
+                            .unwrap_or_else(|| "card_declined".to_owned()),
+                    }
+                };
+                (intent.metadata, intent.amount, intent.currency, kind)
+            }
+            other => return Err(WebhookRejection::UnknownEvent(other.to_owned())),
+        };
+        let order_id: OrderId = metadata
             .order_id
             .as_deref()
             .and_then(|o| o.parse().ok())
             .ok_or_else(|| WebhookRejection::Malformed("metadata.order_id".into()))?;
-        let currency = Currency::from_code(&intent.currency.to_ascii_uppercase())
+        let currency = Currency::from_code(&currency.to_ascii_uppercase())
             .map_err(|_| WebhookRejection::Malformed("currency".into()))?;
-        let kind = match event.kind.as_str() {
-            "payment_intent.succeeded" => PaymentEventKind::Succeeded {
-                reference: intent.id,
-            },
-            "payment_intent.payment_failed" => {
-                let error = intent.last_payment_error;
-                PaymentEventKind::Failed {
-                    code: error
-                        .and_then(|e| e.decline_code.or(e.code))
-                        .unwrap_or_else(|| "card_declined".to_owned()),
-                }
-            }
-            other => return Err(WebhookRejection::UnknownEvent(other.to_owned())),
-        };
         Ok(PaymentEvent {
             id: event.id,
             provider: "stripe",
             order_id,
-            amount: Money::new(intent.amount, currency),
+            amount: Money::new(amount, currency),
             kind,
         })
     }
@@ -213,6 +254,43 @@ mod tests {
         // Several v1 values (secret rotation): any one matching is enough.
         let rotated = format!("{header},v1=00ff");
         assert!(hooks.verify(&body, Some(&rotated), NOW_MS).is_ok());
+    }
+
+    fn session(kind: &str, status: &str, order: &OrderId) -> Vec<u8> {
+        format!(
+            r#"{{"id":"evt_2","type":"{kind}","data":{{"object":{{"id":"cs_1","amount_total":2100,"currency":"jpy","payment_intent":"pi_2","payment_status":"{status}","metadata":{{"order_id":"{order}"}}}}}}}}"#
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn checkout_sessions_settle_when_paid_and_release_when_expired() {
+        let hooks = StripeWebhooks::new("whsec_test", DEFAULT_TOLERANCE_S);
+        let order = OrderId::new();
+        let read = |body: Vec<u8>| {
+            let header = hooks.sign(&body, NOW_MS / 1000);
+            hooks.verify(&body, Some(&header), NOW_MS)
+        };
+        let paid = read(session("checkout.session.completed", "paid", &order)).unwrap();
+        assert_eq!(paid.amount.amount_minor, 2100);
+        assert_eq!(paid.amount.currency.code(), "JPY");
+        assert_eq!(
+            paid.kind,
+            PaymentEventKind::Succeeded {
+                reference: "pi_2".into()
+            }
+        );
+        let expired = read(session("checkout.session.expired", "unpaid", &order)).unwrap();
+        assert_eq!(
+            expired.kind,
+            PaymentEventKind::Failed {
+                code: "expired".into()
+            }
+        );
+        assert!(matches!(
+            read(session("checkout.session.completed", "unpaid", &order)),
+            Err(WebhookRejection::UnknownEvent(_))
+        ));
     }
 
     #[test]

@@ -29,8 +29,19 @@ pub struct Settings {
     /// The signing secret of the Stripe webhook endpoint (`whsec_…`); unset: Stripe
     /// webhooks are not accepted.
     pub stripe_webhook_secret: Option<String>,
+    /// Take payments through Stripe instead of the sandbox.
+    pub stripe: Option<StripeSettings>,
     /// A clock operators can move forward (to try renewals); for demos and tests only.
     pub test_clock: bool,
+}
+
+/// Stripe as the payment provider: buyers pay on Stripe Checkout.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StripeSettings {
+    /// The secret API key (`sk_live_…` / `sk_test_…`).
+    pub secret_key: String,
+    /// Another address for Stripe's API (a proxy); unset: api.stripe.com.
+    pub api_base: Option<String>,
 }
 
 /// Where media goes when it goes to S3 (or MinIO, Ceph, R2 …). Credentials come from
@@ -61,6 +72,8 @@ pub struct FileSettings {
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
     pub stripe_webhook_secret: Option<String>,
+    pub stripe_secret_key: Option<String>,
+    pub stripe_api_base: Option<String>,
     pub test_clock: Option<bool>,
 }
 
@@ -125,6 +138,17 @@ pub struct Overrides {
         hide_env_values = true
     )]
     pub stripe_webhook_secret: Option<String>,
+    /// Stripe secret API key: take payments on Stripe Checkout instead of the sandbox.
+    #[arg(
+        long,
+        env = "KENNING_STRIPE_SECRET_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub stripe_secret_key: Option<String>,
+    /// Another address for Stripe's API (a proxy).
+    #[arg(long, env = "KENNING_STRIPE_API_BASE", global = true)]
+    pub stripe_api_base: Option<String>,
     /// Let operators move the clock forward (POST /api/v1/admin/clock) to try renewals
     /// and expiries. Never in production.
     #[arg(long, env = "KENNING_TEST_CLOCK", global = true)]
@@ -184,6 +208,14 @@ impl Settings {
                 .stripe_webhook_secret
                 .clone()
                 .or(file.stripe_webhook_secret),
+            stripe: overrides
+                .stripe_secret_key
+                .clone()
+                .or(file.stripe_secret_key)
+                .map(|secret_key| StripeSettings {
+                    secret_key,
+                    api_base: overrides.stripe_api_base.clone().or(file.stripe_api_base),
+                }),
             test_clock: overrides.test_clock.or(file.test_clock).unwrap_or(false),
         })
     }

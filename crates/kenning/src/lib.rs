@@ -19,6 +19,7 @@ use kenning_docs::DocumentWriter;
 use kenning_media::ObjectMedia;
 use kenning_payments::Sandbox;
 use kenning_payments::stripe::{self, StripeWebhooks};
+use kenning_payments::stripe_api::StripeApi;
 use kenning_store::{SqlStore, StoreOptions};
 use kenning_web::WebConfig;
 use tokio::net::TcpListener;
@@ -55,7 +56,13 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
     Ok(Kenning::new(
         Adapters {
             store: Arc::new(store),
-            payments: Arc::new(Sandbox),
+            payments: match &settings.stripe {
+                Some(stripe) => Arc::new(
+                    StripeApi::new(&stripe.secret_key, stripe.api_base.as_deref())
+                        .map_err(|e| anyhow::anyhow!("Stripe client: {e}"))?,
+                ) as Arc<dyn kenning_app::ports::PaymentProvider>,
+                None => Arc::new(Sandbox),
+            },
             media: Arc::new(media),
             recommender: Arc::new(recommendations::HybridRecommender::default()),
             search: Arc::new(search),

@@ -124,6 +124,44 @@ pub async fn get_order(
     ))
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckoutSessionResponse {
+    /// Where to send the buyer to pay (the provider's page); null when already paid.
+    pub url: Option<String>,
+}
+
+/// Open the payment provider's own checkout page for an order (Stripe Checkout, when
+/// Kenning runs with a Stripe key). The order is settled by the provider's webhook.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/checkout-session", tag = "orders",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")),
+    responses(
+        (status = 200, body = CheckoutSessionResponse),
+        (status = 404, description = "No such order of yours", body = ErrorResponse),
+        (status = 409, description = "The provider takes cards directly (the sandbox): use /pay", body = ErrorResponse),
+    ))]
+pub async fn checkout_session(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<CheckoutSessionResponse>, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    let view = state.app.my_order(&user, id).await?;
+    let back = format!("{}/orders/{id}", public_base(&state, &headers));
+    let url = state
+        .app
+        .hosted_checkout(
+            &user,
+            id,
+            view.product.title.get(ctx.locale),
+            &format!("{back}?paying=1"),
+            &back,
+        )
+        .await?;
+    Ok(Json(CheckoutSessionResponse { url }))
+}
+
 /// Pay an order with a card through the payment provider (the offline sandbox by
 /// default). Paying a paid order returns it and charges nothing.
 #[utoipa::path(post, path = "/api/v1/orders/{id}/pay", tag = "orders",

@@ -117,6 +117,10 @@ struct OrderTemplate<'a> {
     processing: bool,
     error: Option<String>,
     card_number: String,
+    /// False when buyers pay on the provider's own page (Stripe Checkout).
+    takes_cards: bool,
+    /// Back from the provider's page, waiting for its confirmation.
+    returning: bool,
 }
 
 async fn order_page(
@@ -127,6 +131,20 @@ async fn order_page(
     status: StatusCode,
     error: Option<String>,
     card_number: String,
+) -> Result<Response, HttpError> {
+    order_page_with(state, ctx, user, id, status, error, card_number, false).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn order_page_with(
+    state: &AppState,
+    ctx: &crate::context::RequestContext,
+    user: &kenning_app::accounts::CurrentUser,
+    id: OrderId,
+    status: StatusCode,
+    error: Option<String>,
+    card_number: String,
+    returning: bool,
 ) -> Result<Response, HttpError> {
     let view = state.app.my_order(user, id).await?;
     let page = Page::new(state, ctx, "checkout-title");
@@ -159,18 +177,65 @@ async fn order_page(
         processing: view.order.status == OrderStatus::Processing,
         error,
         card_number,
+        takes_cards: state.app.takes_cards(),
+        returning,
         page,
     };
     Ok(render(status, &template))
+}
+
+#[derive(Deserialize)]
+pub struct OrderParams {
+    /// Set on the way back from the provider's payment page.
+    paying: Option<String>,
 }
 
 pub async fn order(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<OrderParams>,
 ) -> Result<Response, HttpError> {
     let id: OrderId = path_id(&id)?;
-    order_page(&state, &ctx, &user, id, StatusCode::OK, None, String::new()).await
+    let returning = params.paying.is_some();
+    order_page_with(
+        &state,
+        &ctx,
+        &user,
+        id,
+        StatusCode::OK,
+        None,
+        String::new(),
+        returning,
+    )
+    .await
+}
+
+/// "Pay" with a provider that takes cards on its own page: off to that page.
+pub async fn pay_hosted(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    let view = state.app.my_order(&user, id).await?;
+    let base = crate::api::public_base(&state, &headers);
+    let back = format!("{base}/orders/{id}");
+    let url = state
+        .app
+        .hosted_checkout(
+            &user,
+            id,
+            view.product.title.get(ctx.locale),
+            &format!("{back}?paying=1"),
+            &back,
+        )
+        .await?;
+    Ok(Redirect::to(
+        url.as_deref().unwrap_or(&format!("/orders/{id}")),
+    ))
 }
 
 #[derive(Deserialize)]

@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/lessons/{id}", get(storefront::lesson))
         .route("/orders/{id}", get(checkout::order))
         .route("/orders/{id}/pay", post(checkout::pay))
+        .route("/orders/{id}/hosted", post(checkout::pay_hosted))
         .route("/library", get(checkout::library))
         .route("/library/{id}/feed/rotate", post(checkout::rotate_feed))
         .route(

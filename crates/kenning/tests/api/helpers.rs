@@ -3,7 +3,6 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use kenning::config::S3Settings;
 use kenning::{Settings, build_app, open_store};
 use kenning_app::Kenning;
 use kenning_app::accounts::{CurrentUser, Registration};
@@ -71,11 +70,12 @@ fn unique(prefix: &str) -> String {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
-        TestApp::spawn_with(backend, None).await
+        TestApp::spawn_with(backend, |_| {}).await
     }
 
-    /// A server whose media goes to an S3-compatible bucket.
-    pub async fn spawn_with(backend: Backend, s3: Option<S3Settings>) -> TestApp {
+    /// A server with settings changed from the tests' usual ones (media in a bucket,
+    /// Stripe as the provider …).
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let data_dir = std::env::temp_dir().join(unique("kenning-test-"));
         let (database_url, pg_database) = match backend {
             Backend::Sqlite => (
@@ -97,7 +97,7 @@ impl TestApp {
                 (replace_database(&admin, &name), Some((admin, name)))
             }
         };
-        let (app, addr, shutdown, server) = start_server(&data_dir, &database_url, s3).await;
+        let (app, addr, shutdown, server) = start_server(&data_dir, &database_url, configure).await;
         let db = AnyPool::connect(&database_url)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -120,6 +120,11 @@ impl TestApp {
 
     /// A PostgreSQL test app, or None (skipped) when no database is configured outside CI.
     pub async fn spawn_postgres() -> Option<TestApp> {
+        TestApp::spawn_postgres_with(|_| {}).await
+    }
+
+    /// [`TestApp::spawn_postgres`] with changed settings.
+    pub async fn spawn_postgres_with(configure: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         sqlx::any::install_default_drivers();
         if std::env::var("KENNING_TEST_DATABASE_URL").is_err() {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
@@ -128,7 +133,7 @@ impl TestApp {
             eprintln!("skipped: KENNING_TEST_DATABASE_URL is not set");
             return None;
         }
-        Some(TestApp::spawn(Backend::Postgres).await)
+        Some(TestApp::spawn_with(Backend::Postgres, configure).await)
     }
 
     /// Checks invariants, stops the server and removes the database.
@@ -349,14 +354,14 @@ impl TestApp {
 async fn start_server(
     data_dir: &std::path::Path,
     database_url: &str,
-    s3: Option<S3Settings>,
+    configure: impl FnOnce(&mut Settings),
 ) -> (
     Kenning,
     SocketAddr,
     oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
 ) {
-    let settings = Settings {
+    let mut settings = Settings {
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir: data_dir.to_path_buf(),
         database_url: database_url.to_owned(),
@@ -367,10 +372,12 @@ async fn start_server(
         // Small, so that the upload limit can be tested with a small file.
         max_media_mb: Some(1),
         public_url: None,
-        s3,
+        s3: None,
         stripe_webhook_secret: Some(STRIPE_TEST_SECRET.to_owned()),
+        stripe: None,
         test_clock: true,
     };
+    configure(&mut settings);
     let store = open_store(&settings)
         .await
         .unwrap_or_else(|e| panic!("{e:#}"));
@@ -414,7 +421,7 @@ impl Node {
 impl TestApp {
     pub async fn second_node(&self) -> Node {
         let (_, addr, shutdown, server) =
-            start_server(&self.data_dir, &self.database_url, None).await;
+            start_server(&self.data_dir, &self.database_url, |_| {}).await;
         Node {
             addr,
             shutdown,

@@ -27,4 +27,5 @@ mod reviews;
 mod s3;
 mod sales;
 mod search;
+mod stripe_checkout;
 mod webhooks;

@@ -25,14 +25,13 @@ async fn media_streams_from_an_s3_compatible_bucket() {
         .await
         .unwrap_or_else(|e| panic!("creating the bucket: {e}"));
     assert!(created.status().is_success(), "{}", created.status());
-    let app = TestApp::spawn_with(
-        Backend::Sqlite,
-        Some(S3Settings {
+    let app = TestApp::spawn_with(Backend::Sqlite, |settings| {
+        settings.s3 = Some(S3Settings {
             bucket,
             endpoint: Some(endpoint),
             region: Some("us-east-1".into()),
-        }),
-    )
+        });
+    })
     .await;
 
     let (product, lessons, creator) = app.published_course().await;

@@ -1,0 +1,226 @@
+//! Stripe's API as a payment provider: buyers pay on Stripe Checkout (Kenning never sees
+//! a card number), the outcome arrives as a signed `checkout.session.completed` webhook
+//! (see [`crate::stripe`]), and refunds go through `POST /v1/refunds`.
+//!
+//! Every call carries an idempotency key: the order for a Checkout Session (so a buyer
+//! who clicks twice gets the same page and can pay only once), the refund's id for a
+//! refund. Amounts are sent in the currency's minor units, which is what Stripe expects
+//! (zero-decimal currencies such as JPY included).
+//!
+//! Not supported yet: renewing a membership with a saved card (that needs Stripe
+//! customers and off-session PaymentIntents), so renewals of memberships paid through
+//! Stripe fail into their grace period.
+
+use async_trait::async_trait;
+use kenning_app::ports::{
+    ChargeOutcome, ChargeRequest, HostedCheckout, HostedCheckoutRequest, PaymentProvider,
+};
+use kenning_domain::money::Money;
+use kenning_domain::order::CardNumber;
+use serde::Deserialize;
+
+/// Stripe's API.
+pub const DEFAULT_API_BASE: &str = "https://api.stripe.com";
+/// The API version the requests are written for.
+pub const API_VERSION: &str = "2025-03-31.basil";
+
+#[derive(Clone)]
+pub struct StripeApi {
+    client: reqwest::Client,
+    secret_key: String,
+    base: String,
+}
+
+impl std::fmt::Debug for StripeApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeApi")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct Created {
+    id: String,
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    message: Option<String>,
+}
+
+impl StripeApi {
+    /// A client for the secret key (`sk_live_…` / `sk_test_…`); `api_base` replaces
+    /// Stripe's address (a proxy, or a stand-in in tests).
+    pub fn new(secret_key: &str, api_base: Option<&str>) -> Result<StripeApi, String> {
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(StripeApi {
+            client,
+            secret_key: secret_key.to_owned(),
+            base: api_base
+                .unwrap_or(DEFAULT_API_BASE)
+                .trim_end_matches('/')
+                .to_owned(),
+        })
+    }
+
+    async fn post(
+        &self,
+        path: &str,
+        idempotency_key: &str,
+        form: &[(&str, String)],
+    ) -> Result<Created, String> {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.secret_key)
+            .header("Idempotency-Key", idempotency_key)
+            .header("Stripe-Version", API_VERSION)
+            .form(form)
+            .send()
+            .await
+            .map_err(|e| format!("stripe {path}: {e}"))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| format!("stripe {path}: {e}"))?;
+        if !status.is_success() {
+            let message = serde_json::from_slice::<ErrorBody>(&body)
+                .ok()
+                .and_then(|b| b.error.message)
+                .unwrap_or_default();
+            return Err(format!("stripe {path}: {status} {message}"));
+        }
+        serde_json::from_slice(&body).map_err(|e| format!("stripe {path}: {e}"))
+    }
+}
+
+/// The form of a one-item Checkout Session for an order.
+fn session_form(request: &HostedCheckoutRequest<'_>) -> Vec<(&'static str, String)> {
+    let order = request.order_id.to_string();
+    vec![
+        ("mode", "payment".to_owned()),
+        ("payment_method_types[0]", "card".to_owned()),
+        ("success_url", request.success_url.to_owned()),
+        ("cancel_url", request.cancel_url.to_owned()),
+        ("client_reference_id", order.clone()),
+        ("customer_email", request.customer_email.to_owned()),
+        ("line_items[0][quantity]", "1".to_owned()),
+        (
+            "line_items[0][price_data][currency]",
+            request.amount.currency.code().to_ascii_lowercase(),
+        ),
+        (
+            "line_items[0][price_data][unit_amount]",
+            request.amount.amount_minor.to_string(),
+        ),
+        (
+            "line_items[0][price_data][product_data][name]",
+            request.description.to_owned(),
+        ),
+        ("metadata[order_id]", order.clone()),
+        ("payment_intent_data[metadata][order_id]", order),
+    ]
+}
+
+#[async_trait]
+impl PaymentProvider for StripeApi {
+    fn name(&self) -> &'static str {
+        "stripe"
+    }
+
+    fn takes_cards(&self) -> bool {
+        false
+    }
+
+    async fn hosted_checkout(
+        &self,
+        request: HostedCheckoutRequest<'_>,
+    ) -> Result<HostedCheckout, String> {
+        let key = format!("checkout-{}", request.order_id);
+        let created = self
+            .post("/v1/checkout/sessions", &key, &session_form(&request))
+            .await?;
+        let url = created
+            .url
+            .ok_or_else(|| "stripe: the Checkout Session has no url".to_owned())?;
+        Ok(HostedCheckout {
+            url,
+            reference: created.id,
+        })
+    }
+
+    async fn charge(&self, _request: ChargeRequest) -> Result<ChargeOutcome, String> {
+        Err("Stripe takes card details on its own checkout page".to_owned())
+    }
+
+    fn payment_method(&self, _card: &CardNumber) -> String {
+        String::new()
+    }
+
+    async fn charge_method(
+        &self,
+        _method: &str,
+        _amount: Money,
+        _idempotency_key: &str,
+    ) -> Result<ChargeOutcome, String> {
+        Err("renewing through Stripe needs saved customers, which are not created yet".to_owned())
+    }
+
+    async fn refund(
+        &self,
+        reference: &str,
+        amount: Money,
+        idempotency_key: &str,
+    ) -> Result<String, String> {
+        let form = [
+            ("payment_intent", reference.to_owned()),
+            ("amount", amount.amount_minor.to_string()),
+            ("metadata[kenning_refund]", idempotency_key.to_owned()),
+        ];
+        Ok(self.post("/v1/refunds", idempotency_key, &form).await?.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kenning_domain::ids::OrderId;
+    use kenning_domain::money::Currency;
+
+    #[test]
+    fn a_session_names_the_order_everywhere_stripe_echoes_it() {
+        let order = OrderId::new();
+        let yen = Currency::from_code("JPY").unwrap_or(Currency::USD);
+        let form = session_form(&HostedCheckoutRequest {
+            order_id: order,
+            amount: Money::new(2_100, yen),
+            description: "Rust",
+            customer_email: "a@example.com",
+            success_url: "https://k.example/orders/1?paying=1",
+            cancel_url: "https://k.example/orders/1",
+        });
+        let get = |k: &str| {
+            form.iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("line_items[0][price_data][currency]"), Some("jpy"));
+        assert_eq!(get("line_items[0][price_data][unit_amount]"), Some("2100"));
+        assert_eq!(get("metadata[order_id]"), Some(order.to_string().as_str()));
+        assert_eq!(
+            get("payment_intent_data[metadata][order_id]"),
+            Some(order.to_string().as_str())
+        );
+    }
+}

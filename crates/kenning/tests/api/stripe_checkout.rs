@@ -1,0 +1,298 @@
+//! Stripe as the payment provider: the buyer is sent to Stripe Checkout, the signed
+//! `checkout.session.completed` event settles the order, refunds go to Stripe's API.
+//! Stripe's API is played by a small local server that checks what Kenning sends
+//! (the remote gateway cannot run here); webhooks are signed fixture events.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode as AxumStatus};
+use kenning::config::StripeSettings;
+use kenning_payments::stripe::{DEFAULT_TOLERANCE_S, StripeWebhooks};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, STRIPE_TEST_SECRET, TestApp, expect_error, json_of};
+
+const SECRET_KEY: &str = "sk_test_kenning_fixture";
+
+/// One request the stand-in received: path, idempotency key, form fields.
+type Seen = (String, String, HashMap<String, String>);
+
+#[derive(Clone, Default)]
+struct FakeStripe {
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl FakeStripe {
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+async fn record(
+    fake: &FakeStripe,
+    path: &str,
+    headers: &HeaderMap,
+    form: HashMap<String, String>,
+) -> Result<(), (AxumStatus, Json<Value>)> {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if auth != format!("Bearer {SECRET_KEY}") {
+        return Err((
+            AxumStatus::UNAUTHORIZED,
+            Json(json!({"error": {"message": "Invalid API Key provided"}})),
+        ));
+    }
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    if let Ok(mut seen) = fake.seen.lock() {
+        seen.push((path.to_owned(), key, form));
+    }
+    Ok(())
+}
+
+async fn sessions(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<Json<Value>, (AxumStatus, Json<Value>)> {
+    record(&fake, "/v1/checkout/sessions", &headers, form).await?;
+    Ok(Json(json!({
+        "id": "cs_test_1",
+        "object": "checkout.session",
+        "url": "https://checkout.stripe.test/c/pay/cs_test_1"
+    })))
+}
+
+async fn refunds(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<Json<Value>, (AxumStatus, Json<Value>)> {
+    let amount = form.get("amount").cloned().unwrap_or_default();
+    record(&fake, "/v1/refunds", &headers, form).await?;
+    // The stand-in refuses one amount, to see a refused refund change nothing.
+    if amount == "999" {
+        return Err((
+            AxumStatus::PAYMENT_REQUIRED,
+            Json(json!({"error": {"message": "Refund amount exceeds the available balance"}})),
+        ));
+    }
+    Ok(Json(
+        json!({"id": "re_test_1", "object": "refund", "status": "succeeded"}),
+    ))
+}
+
+async fn start_fake() -> (FakeStripe, String) {
+    let fake = FakeStripe::default();
+    let router = axum::Router::new()
+        .route("/v1/checkout/sessions", axum::routing::post(sessions))
+        .route("/v1/refunds", axum::routing::post(refunds))
+        .with_state(fake.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (fake, format!("http://{addr}"))
+}
+
+fn with_stripe(base: String) -> impl FnOnce(&mut kenning::Settings) {
+    move |settings| {
+        settings.stripe = Some(StripeSettings {
+            secret_key: SECRET_KEY.to_owned(),
+            api_base: Some(base),
+        });
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_checkout_settles_and_refunds_on_sqlite() {
+    let (fake, base) = start_fake().await;
+    let app = TestApp::spawn_with(Backend::Sqlite, with_stripe(base)).await;
+    scenario(&app, &fake).await;
+    app.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_checkout_settles_and_refunds_on_postgres() {
+    let (fake, base) = start_fake().await;
+    let Some(app) = TestApp::spawn_postgres_with(with_stripe(base)).await else {
+        return;
+    };
+    scenario(&app, &fake).await;
+    app.finish().await;
+}
+
+fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+fn session_event(kind: &str, order: &str, amount: i64, status: &str) -> Vec<u8> {
+    json!({
+        "id": format!("evt_{kind}_{order}"),
+        "object": "event",
+        "type": kind,
+        "data": {"object": {
+            "id": "cs_test_1",
+            "object": "checkout.session",
+            "amount_total": amount,
+            "currency": "usd",
+            "payment_intent": "pi_test_1",
+            "payment_status": status,
+            "metadata": {"order_id": order}
+        }}
+    })
+    .to_string()
+    .into_bytes()
+}
+
+async fn deliver(app: &TestApp, body: Vec<u8>) -> reqwest::Response {
+    let signature =
+        StripeWebhooks::new(STRIPE_TEST_SECRET, DEFAULT_TOLERANCE_S).sign(&body, now_s());
+    app.client
+        .post(app.url("/api/v1/webhooks/stripe"))
+        .header("content-type", "application/json")
+        .header("stripe-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn scenario(app: &TestApp, fake: &FakeStripe) {
+    let (product, lessons, creator) = app.published_course().await;
+    let buyer = app.learner().await;
+    let order = json_of(
+        app.order_with(
+            &buyer,
+            "stripe",
+            json!({"product_id": product, "currency": "USD", "country": "US"}),
+        )
+        .await,
+    )
+    .await;
+    let id = order["id"].as_str().unwrap_or_default().to_owned();
+
+    // Cards are not typed into Kenning when Stripe takes the payments.
+    expect_error(
+        app.post(
+            &format!("/api/v1/orders/{id}/pay"),
+            Some(&buyer),
+            json!({"card_number": "4242 4242 4242 4242"}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "pay_on_provider_page",
+    )
+    .await;
+
+    // The buyer is sent to a Checkout Session made out for the order.
+    let session = format!("/api/v1/orders/{id}/checkout-session");
+    let opened = json_of(app.post(&session, Some(&buyer), json!({})).await).await;
+    assert_eq!(
+        opened["url"],
+        "https://checkout.stripe.test/c/pay/cs_test_1"
+    );
+    let seen = fake.seen();
+    let (path, key, form) = seen.first().cloned().unwrap_or_default();
+    assert_eq!(path, "/v1/checkout/sessions");
+    assert_eq!(key, format!("checkout-{id}"));
+    assert_eq!(
+        form.get("line_items[0][price_data][unit_amount]")
+            .map(String::as_str),
+        Some("1499")
+    );
+    assert_eq!(
+        form.get("line_items[0][price_data][currency]")
+            .map(String::as_str),
+        Some("usd")
+    );
+    assert_eq!(form.get("metadata[order_id]"), Some(&id));
+    assert_eq!(
+        form.get("payment_intent_data[metadata][order_id]"),
+        Some(&id)
+    );
+    assert!(
+        form.get("success_url")
+            .is_some_and(|u| u.ends_with(&format!("/orders/{id}?paying=1")))
+    );
+    // Someone else's order opens nothing.
+    let stranger = app.learner().await;
+    expect_error(
+        app.post(&session, Some(&stranger), json!({})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_eq!(fake.seen().len(), 1);
+
+    // Stripe's event settles the order, once.
+    let lesson = format!("/api/v1/lessons/{}", lessons[1]);
+    expect_error(
+        app.get(&lesson, Some(&buyer)).await,
+        StatusCode::FORBIDDEN,
+        "purchase_required",
+    )
+    .await;
+    let done = deliver(
+        app,
+        session_event("checkout.session.completed", &id, 1499, "paid"),
+    )
+    .await;
+    assert_eq!(done.status(), StatusCode::OK);
+    let again = deliver(
+        app,
+        session_event("checkout.session.completed", &id, 1499, "paid"),
+    )
+    .await;
+    assert_eq!(json_of(again).await["status"], "duplicate");
+    assert_eq!(
+        app.get(&lesson, Some(&buyer)).await.status(),
+        StatusCode::OK
+    );
+    let paid = json_of(app.get(&format!("/api/v1/orders/{id}"), Some(&buyer)).await).await;
+    assert_eq!(paid["status"], "paid");
+    // A paid order opens no new page.
+    let reopened = json_of(app.post(&session, Some(&buyer), json!({})).await).await;
+    assert_eq!(reopened["url"], Value::Null);
+
+    // Refunds go to Stripe, keyed by the refund; a refused one changes nothing.
+    let refund = |amount: i64| {
+        let path = format!("/api/v1/orders/{id}/refunds");
+        let creator = creator.clone();
+        async move {
+            app.post(&path, Some(&creator), json!({"amount_minor": amount}))
+                .await
+        }
+    };
+    assert_eq!(refund(500).await.status(), StatusCode::CREATED);
+    let (path, key, form) = fake.seen().last().cloned().unwrap_or_default();
+    assert_eq!(path, "/v1/refunds");
+    assert_eq!(
+        form.get("payment_intent").map(String::as_str),
+        Some("pi_test_1")
+    );
+    assert_eq!(form.get("amount").map(String::as_str), Some("500"));
+    assert!(!key.is_empty());
+    assert_eq!(
+        refund(999).await.status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM refunds").await, 1);
+    // The refused refund let go of its claim: another may run.
+    assert_eq!(refund(100).await.status(), StatusCode::CREATED);
+    assert!(crate::cli::verify(app).status.success());
+}
