@@ -79,3 +79,5 @@ error-invalid_share = Each share is between 0.01% and 100%, goes to someone othe
 error-invalid_period = Write the month as YYYY-MM, for example 2026-11.
 error-pay_on_provider_page = This order is paid on the payment provider's secure page: use the pay button on the order.
 error-no_hosted_checkout = Payments here are taken with a card on the order page.
+error-invalid_question = Write your question (or answer) in 1 to 4000 characters.
+error-question_closed = This question can no longer be answered.

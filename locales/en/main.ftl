@@ -405,3 +405,19 @@ lesson-buy-alone = Buy just this lesson for { $price }
 lesson-alone-price = { $price } alone
 studio-lesson-alone = Sold alone for
 checkout-hosted-hint = You pay on the payment provider's secure page and come back here.
+
+## Paid questions
+nav-questions = Questions
+questions-title = Questions
+questions-inbox = Questions to you
+questions-inbox-empty = No paid questions yet.
+questions-mine = Your questions
+questions-none = You have not asked anything yet.
+question-field = Your question
+question-promise = Answered in writing within 7 days, or refunded in full automatically.
+question-sent = Your question is with the creator. You will find the answer here.
+question-due = Waiting for an answer until { $date }
+question-answered-on = Answered on { $date }
+question-refunded = Refunded: not answered in time
+question-unpaid = Not paid yet
+question-answer = Send the answer

@@ -76,3 +76,5 @@ error-invalid_share = 每份分成须在 0.01% 到 100% 之间，分给创作者
 error-invalid_period = 请按 YYYY-MM 填写月份，例如 2026-11。
 error-pay_on_provider_page = 该订单需在支付服务商的安全页面付款：请使用订单页上的付款按钮。
 error-no_hosted_checkout = 本站在订单页直接用银行卡付款。
+error-invalid_question = 问题（或回答）须为 1 到 4000 个字符。
+error-question_closed = 此问题已无法回答。

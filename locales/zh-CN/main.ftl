@@ -381,3 +381,19 @@ lesson-buy-alone = 单独购买本课：{ $price }
 lesson-alone-price = 单课 { $price }
 studio-lesson-alone = 单独售价
 checkout-hosted-hint = 你将在支付服务商的安全页面完成付款，然后回到这里。
+
+## 付费问答
+nav-questions = 问答
+questions-title = 付费问答
+questions-inbox = 向你提的问题
+questions-inbox-empty = 还没有付费问题。
+questions-mine = 我提的问题
+questions-none = 你还没有提过问题。
+question-field = 你的问题
+question-promise = 七天内书面回答，逾期未答自动全额退款。
+question-sent = 问题已发给创作者，回答会显示在这里。
+question-due = 等待回答，截止 { $date }
+question-answered-on = { $date } 已回答
+question-refunded = 已退款：未在期限内回答
+question-unpaid = 尚未付款
+question-answer = 提交回答

@@ -607,8 +607,12 @@ impl Kenning {
     /// Publishes a product with at least one lesson.
     pub async fn publish(&self, user: &CurrentUser, id: ProductId) -> Result<Product, AppError> {
         let mut product = self.editable_product(user, id).await?;
-        // Memberships and bundles grant other products and need no lessons of their own.
-        let grants_others = matches!(product.kind, ProductKind::Membership | ProductKind::Bundle);
+        // Memberships and bundles grant other products, and a consultation sells answers:
+        // none of them needs lessons of its own.
+        let grants_others = matches!(
+            product.kind,
+            ProductKind::Membership | ProductKind::Bundle | ProductKind::Consultation
+        );
         if !grants_others && self.store.lessons(id).await?.is_empty() {
             return Err(DomainError::NothingToPublish.into());
         }

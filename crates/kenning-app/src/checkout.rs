@@ -6,10 +6,11 @@ use kenning_domain::bundle::{BundleItem, bundle_price};
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::coupon::{Coupon, CouponCode, Discount};
 use kenning_domain::gift::{Gift, gift_message};
-use kenning_domain::ids::{LessonId, OrderId, ProductId};
+use kenning_domain::ids::{LessonId, OrderId, ProductId, QuestionId};
 use kenning_domain::ledger;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
+use kenning_domain::question::{Question, QuestionStatus, question_text};
 use kenning_domain::sale::price_now;
 use kenning_domain::tax::Country;
 
@@ -66,6 +67,8 @@ pub struct OrderRequest<'a> {
     pub country: &'a Country,
     /// The referral code the buyer came with (an affiliate link) and when they came.
     pub referral: Option<(&'a str, i64)>,
+    /// The question, when buying a consultation (a paid question, 付费问答).
+    pub question: Option<&'a str>,
 }
 
 /// Buying for someone else: their e-mail and a message.
@@ -165,7 +168,9 @@ impl Kenning {
             gift,
             country,
             referral,
+            question,
         } = request;
+
         let gift = match gift {
             Some(g) => Some((Email::parse(g.to)?, gift_message(g.message))),
             None => None,
@@ -188,6 +193,14 @@ impl Kenning {
         }
         if gift.is_some() && product.kind == ProductKind::Bundle {
             return Err(DomainError::InvalidBundle.into());
+        }
+        // A consultation is bought once per question, which the order must carry.
+        let question = match product.kind {
+            ProductKind::Consultation => Some(question_text(question.unwrap_or_default())?),
+            _ => None,
+        };
+        if question.is_some() && (gift.is_some() || lesson_id.is_some()) {
+            return Err(DomainError::InvalidQuestion.into());
         }
         if gift.is_none() {
             self.check_not_subscribed(user, &product).await?;
@@ -286,6 +299,22 @@ impl Kenning {
         if !same_request(&order) {
             return Err(AppError::IdempotencyKeyReused);
         }
+        if let (true, Some(body)) = (created, question) {
+            self.store
+                .insert_question(&Question {
+                    id: QuestionId::new(),
+                    order_id: order.id,
+                    product_id,
+                    asker_id: user.account.id,
+                    creator_id: product.creator_id,
+                    body,
+                    answer: None,
+                    status: QuestionStatus::Asked,
+                    created_at_ms: self.now_ms(),
+                    answered_at_ms: None,
+                })
+                .await?;
+        }
         if let (true, Some((recipient, message))) = (created, gift) {
             self.store
                 .insert_gift(&Gift {
@@ -319,10 +348,12 @@ impl Kenning {
         method: Option<String>,
     ) -> Result<Order, AppError> {
         let tier = product.kind == ProductKind::Membership;
-        // A gift is granted when its recipient claims it.
+        // A gift is granted when its recipient claims it; a consultation buys one
+        // question (the paid order opens it), not the product.
         let gift = self.store.gift_of_order(order.id).await?.is_some();
+        let question = product.kind == ProductKind::Consultation;
         let paid = self
-            .book_sale(order, product, payment, !tier && !gift)
+            .book_sale(order, product, payment, !tier && !gift && !question)
             .await?;
         if tier {
             self.start_membership(order, product, method.unwrap_or_default())

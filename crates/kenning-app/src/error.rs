@@ -79,6 +79,8 @@ pub enum AppError {
     PayOnProviderPage,
     #[error("this provider takes cards on Kenning's checkout page")]
     NoHostedCheckout,
+    #[error("this question can no longer be answered")]
+    QuestionClosed,
     #[error("upload larger than {max_bytes} bytes")]
     UploadTooLarge { max_bytes: usize },
     #[error("unsupported file type")]
@@ -118,6 +120,7 @@ impl AppError {
             AppError::PaymentInProgress => "payment_in_progress",
             AppError::PayOnProviderPage => "pay_on_provider_page",
             AppError::NoHostedCheckout => "no_hosted_checkout",
+            AppError::QuestionClosed => "question_closed",
             AppError::UploadTooLarge { .. } => "upload_too_large",
             AppError::UnsupportedMedia => "unsupported_media",
             AppError::Internal(_) => "internal",
@@ -150,7 +153,8 @@ impl AppError {
             | AppError::IdempotencyKeyReused
             | AppError::PaymentInProgress
             | AppError::PayOnProviderPage
-            | AppError::NoHostedCheckout => ErrorKind::Conflict,
+            | AppError::NoHostedCheckout
+            | AppError::QuestionClosed => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } => ErrorKind::TooLarge,
             AppError::UnsupportedMedia => ErrorKind::UnsupportedMedia,

@@ -20,6 +20,7 @@ pub mod memberships;
 pub mod pay_per_use;
 pub mod podcast;
 pub mod ports;
+pub mod questions;
 pub mod recommend;
 pub mod records;
 pub mod refunds;

@@ -318,6 +318,7 @@ impl Kenning {
             return Err(AppError::NotFound("test clock"));
         }
         self.run_renewals().await?;
+        self.refund_unanswered_questions().await?;
         Ok(self.now_ms())
     }
 }

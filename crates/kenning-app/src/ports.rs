@@ -14,7 +14,7 @@ use kenning_domain::fx::ExchangeRate;
 use kenning_domain::gift::Gift;
 use kenning_domain::ids::{
     AccountId, LessonId, LiveMessageId, MediaId, OrderId, PaymentId, PayoutId, ProductId,
-    SubscriptionId,
+    QuestionId, SubscriptionId,
 };
 use kenning_domain::ledger::{LedgerTransaction, Payee, Posting};
 use kenning_domain::live::{ChatMessage, LiveSchedule};
@@ -22,6 +22,7 @@ use kenning_domain::locale::Locale;
 use kenning_domain::media::{LessonProgress, Media};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, Order};
+use kenning_domain::question::{Question, QuestionStatus};
 use kenning_domain::revenue::{AffiliateProgram, CoCreator, PartnerContract};
 use kenning_domain::review::{Rating, Review};
 use kenning_domain::sale::Sale;
@@ -468,6 +469,31 @@ pub trait LiveStore: Send + Sync {
     ) -> StoreResult<Option<futures::stream::BoxStream<'static, String>>>;
 }
 
+/// Paid questions and their answers.
+#[async_trait]
+pub trait QuestionStore: Send + Sync {
+    async fn insert_question(&self, question: &Question) -> StoreResult<()>;
+    /// A question with when its order was paid (`None`: not yet).
+    async fn question(&self, id: QuestionId) -> StoreResult<Option<(Question, Option<i64>)>>;
+    async fn question_of_order(&self, order: OrderId) -> StoreResult<Option<Question>>;
+    /// Questions to a creator whose orders are paid, newest first, with when paid.
+    async fn questions_to(&self, creator: AccountId) -> StoreResult<Vec<(Question, i64)>>;
+    /// A person's questions, newest first, with when paid.
+    async fn questions_from(&self, asker: AccountId) -> StoreResult<Vec<(Question, Option<i64>)>>;
+    /// Writes the answer to a question still waiting for one; false when it was not.
+    async fn answer_question(&self, id: QuestionId, answer: &str, now_ms: i64)
+    -> StoreResult<bool>;
+    /// Moves a question from one status to another; false when it was not in `from`.
+    async fn move_question(
+        &self,
+        id: QuestionId,
+        from: QuestionStatus,
+        to: QuestionStatus,
+    ) -> StoreResult<bool>;
+    /// Unanswered questions whose orders were paid before `paid_before_ms`.
+    async fn overdue_questions(&self, paid_before_ms: i64) -> StoreResult<Vec<Question>>;
+}
+
 /// A payout about to be written.
 #[derive(Clone, Debug)]
 pub struct PayoutRecord {
@@ -558,6 +584,7 @@ pub trait Store:
     + MembershipStore
     + GiftStore
     + RevenueStore
+    + QuestionStore
 {
 }
 impl<T> Store for T where
@@ -574,6 +601,7 @@ impl<T> Store for T where
         + MembershipStore
         + GiftStore
         + RevenueStore
+        + QuestionStore
 {
 }
 

@@ -92,6 +92,8 @@ pub enum DomainError {
     InvalidShare,
     #[error("a statement month is written YYYY-MM")]
     InvalidPeriod,
+    #[error("a question or answer is 1 to 4000 characters")]
+    InvalidQuestion,
 }
 
 impl DomainError {
@@ -139,6 +141,7 @@ impl DomainError {
             DomainError::InvalidExchangeRate => "invalid_exchange_rate",
             DomainError::InvalidShare => "invalid_share",
             DomainError::InvalidPeriod => "invalid_period",
+            DomainError::InvalidQuestion => "invalid_question",
         }
     }
 }

@@ -112,6 +112,11 @@ typed_id!(
     PayoutId
 );
 
+typed_id!(
+    /// A paid question to a creator.
+    QuestionId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

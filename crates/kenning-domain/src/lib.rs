@@ -28,6 +28,7 @@ pub mod locale;
 pub mod media;
 pub mod money;
 pub mod order;
+pub mod question;
 pub mod revenue;
 pub mod review;
 pub mod sale;

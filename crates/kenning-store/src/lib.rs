@@ -16,6 +16,7 @@ mod learning;
 mod live;
 mod memberships;
 mod orders;
+mod questions;
 mod revenue;
 mod reviews;
 mod rows;
@@ -120,6 +121,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "pay_per_use",
         include_str!("../migrations/sqlite/0011_pay_per_use.sql"),
         include_str!("../migrations/postgres/0011_pay_per_use.sql"),
+    ),
+    (
+        12,
+        "questions",
+        include_str!("../migrations/sqlite/0012_questions.sql"),
+        include_str!("../migrations/postgres/0012_questions.sql"),
     ),
 ];
 

@@ -578,6 +578,7 @@ impl OrderStore for SqlStore {
             "SELECT o.id FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
              (SELECT 1 FROM entitlements e WHERE e.order_id = o.id) \
              AND NOT EXISTS (SELECT 1 FROM lesson_entitlements le WHERE le.order_id = o.id) \
+             AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.order_id = o.id) \
              AND o.amount_minor > (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
              WHERE r.order_id = o.id) \
              AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = o.product_id \

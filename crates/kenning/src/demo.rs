@@ -231,6 +231,20 @@ const LIN_WEI: &[DemoProduct] = &[
         tags: &["membership", "会员"],
         chapters: &[],
     },
+    DemoProduct {
+        kind: ProductKind::Consultation,
+        title: (
+            "Ask Lin Wei: one question on Rust services",
+            "向林薇提问：Rust 服务端问题一问一答",
+        ),
+        description: (
+            "Stuck on ownership, async or a slow endpoint? Ask one question and get a written answer within seven days, or your money back automatically.",
+            "卡在所有权、异步或某个慢接口上？付费提一个问题，七天内得到书面回答；逾期未答自动全额退款。",
+        ),
+        cny_usd: Some((9_900, 1_499)),
+        tags: &["rust", "付费问答", "consultation"],
+        chapters: &[],
+    },
 ];
 
 const MAYA_CHEN: &[DemoProduct] = &[
@@ -618,6 +632,7 @@ async fn demo_purchases(
                         gift: None,
                         country: &china,
                         referral: None,
+                        question: None,
                     },
                 )
                 .await?;

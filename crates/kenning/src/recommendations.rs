@@ -160,6 +160,11 @@ pub fn spawn_refresher(app: Kenning) -> tokio::task::JoinHandle<()> {
                 Ok(n) => tracing::info!(subscriptions = n, "memberships renewed or ended"),
                 Err(e) => tracing::warn!(error = %e, "membership renewals failed"),
             }
+            match app.refund_unanswered_questions().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(questions = n, "unanswered paid questions refunded"),
+                Err(e) => tracing::warn!(error = %e, "refunding unanswered questions failed"),
+            }
         }
     })
 }

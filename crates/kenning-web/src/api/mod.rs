@@ -8,6 +8,7 @@ pub(crate) mod live;
 pub(crate) mod media;
 pub(crate) mod memberships;
 mod orders;
+pub(crate) mod questions;
 pub mod recommendations;
 mod records;
 pub(crate) mod revenue;
@@ -100,6 +101,9 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::checkout_session))
+        .routes(routes!(questions::my_questions))
+        .routes(routes!(questions::question_inbox))
+        .routes(routes!(questions::answer))
         .routes(routes!(orders::refund_order))
         .routes(routes!(orders::webhook))
         .routes(routes!(orders::my_gifts))

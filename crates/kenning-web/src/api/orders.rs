@@ -78,6 +78,7 @@ pub async fn create_order(
                 }),
                 country: &country,
                 referral: body.referral.as_deref().map(|code| (code, now)),
+                question: body.question.as_deref(),
             },
         )
         .await?;

@@ -394,6 +394,9 @@ pub struct CreateOrderRequest {
     pub country: Option<String>,
     /// An affiliate's referral code (分销).
     pub referral: Option<String>,
+    /// The question, required when buying a consultation (付费问答: one order per
+    /// question; it is refunded if not answered within 7 days).
+    pub question: Option<String>,
 }
 
 /// The tax within an order's total.

@@ -37,6 +37,9 @@ pub struct BuyForm {
     /// Set when buying one lesson on its own.
     #[serde(default)]
     lesson: String,
+    /// The question, when buying a consultation.
+    #[serde(default)]
+    question: String,
 }
 
 /// "Buy": creates (or finds, for a resubmitted form) the order and opens its checkout.
@@ -78,6 +81,7 @@ pub async fn buy(
                     .referral
                     .as_ref()
                     .map(|(code, since)| (code.as_str(), *since)),
+                question: Some(form.question.as_str()),
             },
         )
         .await?;
@@ -261,6 +265,9 @@ pub async fn pay(
                 Some(code) => format!("/gifts/{code}?sent=1"),
                 None => match order.lesson_id {
                     Some(lesson) => format!("/lessons/{lesson}"),
+                    None if state.app.is_question_order(&order).await? => {
+                        "/questions?asked=1".to_owned()
+                    }
                     None => format!("/products/{}?purchased=1", order.product_id),
                 },
             };

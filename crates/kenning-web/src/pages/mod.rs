@@ -8,6 +8,7 @@ mod coupons;
 mod earnings;
 mod forms;
 mod live;
+mod questions;
 mod receipts;
 mod storefront;
 pub(crate) mod studio;
@@ -88,6 +89,8 @@ pub fn router() -> Router<AppState> {
             post(studio::set_lesson_price),
         )
         .route("/earnings", get(earnings::page))
+        .route("/questions", get(questions::page))
+        .route("/questions/{id}/answer", post(questions::answer))
         .route("/earnings.csv", get(earnings::csv))
         .route("/earnings/affiliate-program", post(earnings::save_program))
         .route("/earnings/payouts", post(earnings::run_payouts))

@@ -309,6 +309,8 @@ struct ProductTemplate<'a> {
     countries: Vec<(String, bool)>,
     /// (commission, link) when the viewer can earn by sharing.
     referral: Option<(String, String)>,
+    /// A consultation: buying it asks one question.
+    asks: bool,
 }
 
 /// How tax shows beside a price: held in it or added at checkout (nothing at 0 %).
@@ -525,6 +527,7 @@ pub async fn product(
         tax_note,
         countries,
         referral,
+        asks: p.kind == ProductKind::Consultation,
         free: p.is_free(),
         // A member holds the tier through their subscription, not an entitlement.
         owned: detail.owned

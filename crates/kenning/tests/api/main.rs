@@ -20,6 +20,7 @@ mod memberships;
 mod orders;
 mod pages;
 mod pay_per_use;
+mod questions;
 mod recommendations;
 mod refunds;
 mod revenue;

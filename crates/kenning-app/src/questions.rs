@@ -1,0 +1,144 @@
+//! Paid questions (付费问答): a creator's consultation product is bought once per
+//! question. Paying opens the question to the creator, who answers within
+//! [`ANSWER_WITHIN_DAYS`]; an unanswered one is refunded in full by the background job.
+
+use kenning_domain::account::Role;
+use kenning_domain::ids::QuestionId;
+use kenning_domain::question::{
+    ANSWER_WITHIN_DAYS, Question, QuestionStatus, answer_due_ms, question_text,
+};
+
+use crate::accounts::CurrentUser;
+use crate::{AppError, Kenning};
+
+/// A question with when it must be answered (once its order is paid).
+#[derive(Clone, Debug)]
+pub struct QuestionView {
+    pub question: Question,
+    pub due_at_ms: Option<i64>,
+}
+
+impl Kenning {
+    /// The person's questions, newest first.
+    pub async fn my_questions(&self, user: &CurrentUser) -> Result<Vec<QuestionView>, AppError> {
+        Ok(self
+            .store
+            .questions_from(user.account.id)
+            .await?
+            .into_iter()
+            .map(|(question, paid)| QuestionView {
+                question,
+                due_at_ms: paid.map(answer_due_ms),
+            })
+            .collect())
+    }
+
+    /// Paid questions to this creator, newest first.
+    pub async fn question_inbox(&self, user: &CurrentUser) -> Result<Vec<QuestionView>, AppError> {
+        if !user.account.role.can_create_products() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(self
+            .store
+            .questions_to(user.account.id)
+            .await?
+            .into_iter()
+            .map(|(question, paid)| QuestionView {
+                question,
+                due_at_ms: Some(answer_due_ms(paid)),
+            })
+            .collect())
+    }
+
+    /// Whether an order bought a question.
+    pub async fn is_question_order(
+        &self,
+        order: &kenning_domain::order::Order,
+    ) -> Result<bool, AppError> {
+        Ok(self.store.question_of_order(order.id).await?.is_some())
+    }
+
+    /// Answers a paid question (its creator, or an operator), once.
+    pub async fn answer_question(
+        &self,
+        user: &CurrentUser,
+        id: QuestionId,
+        answer: &str,
+    ) -> Result<Question, AppError> {
+        let (question, paid) = self
+            .store
+            .question(id)
+            .await?
+            .ok_or(AppError::NotFound("question"))?;
+        if question.creator_id != user.account.id && user.account.role != Role::Admin {
+            return Err(AppError::NotFound("question"));
+        }
+        let answer = question_text(answer)?;
+        if paid.is_none()
+            || !self
+                .store
+                .answer_question(id, &answer, self.now_ms())
+                .await?
+        {
+            return Err(AppError::QuestionClosed);
+        }
+        tracing::info!(question = %id, "question answered");
+        Ok(Question {
+            answer: Some(answer),
+            status: QuestionStatus::Answered,
+            answered_at_ms: Some(self.now_ms()),
+            ..question
+        })
+    }
+
+    /// Refunds every paid question left unanswered past its deadline (the background
+    /// job, every minute). The question is taken first, so an answer arriving at the
+    /// same moment either lands before (no refund) or is refused.
+    pub async fn refund_unanswered_questions(&self) -> Result<usize, AppError> {
+        let deadline = self.now_ms() - ANSWER_WITHIN_DAYS * 86_400_000;
+        let mut refunded = 0;
+        for question in self.store.overdue_questions(deadline).await? {
+            if !self
+                .store
+                .move_question(question.id, QuestionStatus::Asked, QuestionStatus::Refunded)
+                .await?
+            {
+                continue;
+            }
+            let Some(creator) = self.store.account_by_id(question.creator_id).await? else {
+                continue;
+            };
+            let refund = self
+                .refund_order(
+                    &CurrentUser { account: creator },
+                    question.order_id,
+                    None,
+                    "unanswered in time",
+                )
+                .await;
+            match refund {
+                Ok(_) => refunded += 1,
+                Err(e) => {
+                    // Already refunded by hand: it stays refunded. Anything else: try
+                    // again on the next run.
+                    let order = self.store.order(question.order_id).await?;
+                    let left = match &order {
+                        Some(o) => o.total.amount_minor - self.store.refunded_total(o.id).await?,
+                        None => 0,
+                    };
+                    if left > 0 {
+                        tracing::warn!(question = %question.id, error = %e, "refund of an unanswered question failed");
+                        self.store
+                            .move_question(
+                                question.id,
+                                QuestionStatus::Refunded,
+                                QuestionStatus::Asked,
+                            )
+                            .await?;
+                    }
+                }
+            }
+        }
+        Ok(refunded)
+    }
+}

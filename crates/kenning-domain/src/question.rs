@@ -1,0 +1,92 @@
+//! Paid questions (付费问答): a learner pays a creator's consultation product to ask one
+//! question; the creator answers within a deadline or the order is refunded in full.
+
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+use crate::ids::{AccountId, OrderId, ProductId, QuestionId};
+
+/// How long a creator has to answer a paid question before it is refunded.
+pub const ANSWER_WITHIN_DAYS: i64 = 7;
+/// Longest question or answer.
+pub const MAX_QUESTION_CHARS: usize = 4_000;
+
+const DAY_MS: i64 = 86_400_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionStatus {
+    /// Waiting for its order to be paid, then for an answer.
+    Asked,
+    Answered,
+    /// Not answered in time: its order was refunded.
+    Refunded,
+}
+
+impl QuestionStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            QuestionStatus::Asked => "asked",
+            QuestionStatus::Answered => "answered",
+            QuestionStatus::Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<QuestionStatus> {
+        [
+            QuestionStatus::Asked,
+            QuestionStatus::Answered,
+            QuestionStatus::Refunded,
+        ]
+        .into_iter()
+        .find(|q| q.as_str() == s)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub id: QuestionId,
+    pub order_id: OrderId,
+    /// The creator's consultation product it was bought through.
+    pub product_id: ProductId,
+    pub asker_id: AccountId,
+    pub creator_id: AccountId,
+    pub body: String,
+    pub answer: Option<String>,
+    pub status: QuestionStatus,
+    pub created_at_ms: i64,
+    pub answered_at_ms: Option<i64>,
+}
+
+/// A question or answer as typed: trimmed, 1 to [`MAX_QUESTION_CHARS`] characters.
+pub fn question_text(raw: &str) -> Result<String, DomainError> {
+    let text = raw.trim();
+    let chars = text.chars().count();
+    if chars == 0 || chars > MAX_QUESTION_CHARS {
+        return Err(DomainError::InvalidQuestion);
+    }
+    Ok(text.to_owned())
+}
+
+/// When a question paid at `paid_at_ms` must be answered by.
+pub fn answer_due_ms(paid_at_ms: i64) -> i64 {
+    paid_at_ms.saturating_add(ANSWER_WITHIN_DAYS * DAY_MS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions_are_bounded_text() {
+        assert_eq!(question_text("  Why?  ").unwrap(), "Why?");
+        assert!(question_text("   ").is_err());
+        assert!(question_text(&"字".repeat(MAX_QUESTION_CHARS + 1)).is_err());
+        assert!(question_text(&"字".repeat(MAX_QUESTION_CHARS)).is_ok());
+        assert_eq!(answer_due_ms(0), 7 * 86_400_000);
+        assert_eq!(
+            QuestionStatus::parse("answered"),
+            Some(QuestionStatus::Answered)
+        );
+    }
+}
