@@ -122,3 +122,43 @@ test("an affiliate's link pays them a commission", async () => {
     await buyerContext.close();
   }
 });
+
+test('a paid question is answered by the creator', async () => {
+  const learnerContext = await env.chrome.browser.newContext({ locale: 'en-US' });
+  const creatorContext = await env.chrome.browser.newContext({ locale: 'zh-CN' });
+  const learner = await learnerContext.newPage();
+  const creator = await creatorContext.newPage();
+  try {
+    await register(learner, 'Quinn');
+    await open(learner, 'Ask Lin Wei');
+    await learner.fill('[data-test=question-input]', 'Should my handlers hold a database transaction across an await?');
+    await learner.click('[data-test=buy]');
+    await learner.waitForSelector('[data-test=order-total]');
+    await pay(learner);
+    await learner.waitForSelector('[data-test=question-asked]');
+    assert.match(await learner.textContent('[data-test=question-state]'), /Waiting for an answer until/);
+
+    // Lin Wei answers from her inbox.
+    await creator.goto(`${env.server.base}/login`);
+    await creator.fill('input[name=email]', 'lin.wei@demo.kenning.test');
+    await creator.fill('input[name=password]', 'kenning-demo-2026');
+    await creator.click('[data-test=submit]');
+    await creator.waitForSelector('[data-test=who]');
+    await creator.click('[data-test=nav-questions]');
+    const asked = creator.locator('[data-test=inbox-question]', { hasText: 'database transaction' });
+    await asked.locator('[data-test=answer-input]').fill('Keep transactions short: never hold one across a slow await.');
+    await asked.locator('[data-test=answer-submit]').click();
+    await creator.waitForSelector('[data-test=inbox-question] blockquote');
+    await shot(creator, 'money-05-question-inbox');
+
+    await learner.reload();
+    assert.equal(
+      (await learner.textContent('[data-test=question-answer]')).trim(),
+      'Keep transactions short: never hold one across a slow await.',
+    );
+    assert.match(await learner.textContent('[data-test=question-state]'), /^Answered on/);
+  } finally {
+    await learnerContext.close();
+    await creatorContext.close();
+  }
+});
