@@ -85,6 +85,14 @@ test('a buyer abroad pays VAT in euros, gets a receipt, and buys a single lesson
     await pay(page);
     await page.waitForSelector('[data-test=lesson-body]');
     await shot(page, 'money-03-lesson-alone');
+
+    // The library lists the lesson; the order history lists both orders with receipts.
+    await page.goto(`${env.server.base}/library`);
+    assert.ok((await page.textContent('[data-test=library-lessons]')).includes('Indexes that pay off'));
+    await page.click('[data-test=order-history-link]');
+    const statuses = await page.locator('[data-test=order-status]').allTextContents();
+    assert.deepEqual(statuses, ['Paid', 'Paid']);
+    assert.equal(await page.locator('[data-test=order-receipt]').count(), 2);
   } finally {
     await context.close();
   }

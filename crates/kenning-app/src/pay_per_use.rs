@@ -34,6 +34,23 @@ impl Kenning {
         Ok(list)
     }
 
+    /// Lessons the person bought on their own, newest first: (lesson, its product,
+    /// title, when).
+    pub async fn lessons_bought(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<
+        Vec<(
+            LessonId,
+            kenning_domain::ids::ProductId,
+            kenning_domain::locale::LocalizedText,
+            i64,
+        )>,
+        AppError,
+    > {
+        Ok(self.store.lessons_bought(user.account.id).await?)
+    }
+
     /// A lesson's own prices (empty when it is only sold with its product).
     pub async fn lesson_prices(&self, lesson: LessonId) -> Result<Vec<Money>, AppError> {
         Ok(self.store.lesson_prices(lesson).await?)

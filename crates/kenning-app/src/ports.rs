@@ -18,7 +18,7 @@ use kenning_domain::ids::{
 };
 use kenning_domain::ledger::{LedgerTransaction, Payee, Posting};
 use kenning_domain::live::{ChatMessage, LiveSchedule};
-use kenning_domain::locale::Locale;
+use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::media::{LessonProgress, Media};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, Order};
@@ -240,6 +240,12 @@ pub trait OrderStore: Send + Sync {
     /// Records a failed attempt and returns the order to pending.
     async fn fail_payment(&self, payment: &PaymentRecord) -> StoreResult<()>;
 
+    /// Lessons the person bought on their own, newest first: (lesson, product, lesson
+    /// title, when).
+    async fn lessons_bought(
+        &self,
+        account: AccountId,
+    ) -> StoreResult<Vec<(LessonId, ProductId, LocalizedText, i64)>>;
     /// When the person bought the lesson on its own, if they did.
     async fn lesson_entitled_since(
         &self,

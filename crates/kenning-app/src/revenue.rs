@@ -550,7 +550,32 @@ pub struct ReceiptView {
     pub refunds: Vec<(i64, Money)>,
 }
 
+/// One line of a person's order history.
+#[derive(Clone, Debug)]
+pub struct HistoryLine {
+    pub order: Order,
+    pub product: Product,
+    pub refunded: Money,
+}
+
 impl Kenning {
+    /// The person's orders, newest first, with what they bought and got back.
+    pub async fn order_history(&self, user: &CurrentUser) -> Result<Vec<HistoryLine>, AppError> {
+        let mut lines = Vec::new();
+        for order in self.store.orders_of(user.account.id).await? {
+            let Some(product) = self.store.product(order.product_id).await? else {
+                continue;
+            };
+            let refunded = self.refunded(&order).await?;
+            lines.push(HistoryLine {
+                order,
+                product,
+                refunded,
+            });
+        }
+        Ok(lines)
+    }
+
     /// The receipt of a paid order, for its buyer (and operators).
     pub async fn receipt(
         &self,

@@ -7,6 +7,7 @@ use kenning_app::ports::{
 use kenning_domain::catalog::Product;
 use kenning_domain::ids::{AccountId, EntitlementId, LessonId, OrderId, ProductId};
 use kenning_domain::ledger::LedgerTransaction;
+use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::Money;
 use kenning_domain::order::Order;
 use sqlx::{Any, AssertSqlSafe, Transaction};
@@ -479,6 +480,32 @@ impl OrderStore for SqlStore {
         .map_err(db_error)?;
         insert_payment(&mut tx, p).await?;
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn lessons_bought(
+        &self,
+        account: AccountId,
+    ) -> StoreResult<Vec<(LessonId, ProductId, LocalizedText, i64)>> {
+        let found = sqlx::query(
+            "SELECT le.lesson_id, l.product_id, l.title, le.granted_at_ms \
+             FROM lesson_entitlements le JOIN lessons l ON l.id = le.lesson_id \
+             WHERE le.account_id = $1 ORDER BY le.granted_at_ms DESC, le.lesson_id",
+        )
+        .bind(account.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| {
+                Ok((
+                    crate::parse_col(&rows::text(r, "lesson_id")?, "lesson id")?,
+                    crate::parse_col(&rows::text(r, "product_id")?, "product id")?,
+                    rows::json(r, "title")?,
+                    rows::int(r, "granted_at_ms")?,
+                ))
+            })
+            .collect()
     }
 
     async fn lesson_entitled_since(

@@ -339,6 +339,8 @@ struct LibraryTemplate<'a> {
     /// (product id, certificate code) of every certificate earned.
     certificates: Vec<(String, String)>,
     memberships: Vec<MembershipLine>,
+    /// Lessons bought on their own: (lesson id, title, product id, date).
+    lessons: Vec<(String, String, String, String)>,
 }
 
 /// A membership in the library.
@@ -431,11 +433,26 @@ pub async fn library(
             }
         })
         .collect();
+    let lessons = state
+        .app
+        .lessons_bought(&user)
+        .await?
+        .iter()
+        .map(|(lesson, product, title, at)| {
+            (
+                lesson.to_string(),
+                title.get(ctx.locale).to_owned(),
+                product.to_string(),
+                page.date(at),
+            )
+        })
+        .collect();
     ok(&LibraryTemplate {
         page,
         items,
         certificates,
         memberships,
+        lessons,
     })
 }
 

@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/products/{id}/claim", post(checkout::claim))
         .route("/products/{id}/review", post(storefront::write_review))
         .route("/lessons/{id}", get(storefront::lesson))
+        .route("/orders", get(receipts::history))
         .route("/orders/{id}", get(checkout::order))
         .route("/orders/{id}/pay", post(checkout::pay))
         .route("/orders/{id}/hosted", post(checkout::pay_hosted))

@@ -1,4 +1,5 @@
-//! Receipts (invoices) of paid orders: a printable page and the same words as a PDF.
+//! Receipts (invoices) of paid orders, a printable page and the same words as a PDF, and
+//! the order history that lists them.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -134,4 +135,58 @@ pub async fn pdf(
         &format!("receipt-{id}.pdf"),
         bytes,
     ))
+}
+
+/// One order as the history lists it.
+struct HistoryRow {
+    id: String,
+    date: String,
+    title: String,
+    total: String,
+    /// "Paid", "Refunded", "Partly refunded", "Waiting for payment".
+    status: String,
+    paid: bool,
+}
+
+#[derive(Template)]
+#[template(path = "orders.html")]
+struct OrdersTemplate<'a> {
+    page: Page<'a>,
+    rows: Vec<HistoryRow>,
+}
+
+/// The person's order history, with receipts.
+pub async fn history(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+) -> Result<Response, HttpError> {
+    use kenning_domain::order::OrderStatus;
+    let page = Page::new(&state, &ctx, "orders-title");
+    let rows = state
+        .app
+        .order_history(&user)
+        .await?
+        .iter()
+        .map(|l| {
+            let o = &l.order;
+            let status = match o.status {
+                OrderStatus::Paid if l.refunded.amount_minor >= o.total.amount_minor => {
+                    "order-status-refunded"
+                }
+                OrderStatus::Paid if l.refunded.amount_minor > 0 => "order-status-partly-refunded",
+                OrderStatus::Paid => "order-status-paid",
+                OrderStatus::Processing => "order-status-processing",
+                OrderStatus::Pending => "order-status-pending",
+            };
+            HistoryRow {
+                id: o.id.to_string(),
+                date: page.date(&o.created_at_ms),
+                title: l.product.title.get(ctx.locale).to_owned(),
+                total: page.money(&o.total),
+                status: page.t(status),
+                paid: o.status == OrderStatus::Paid,
+            }
+        })
+        .collect();
+    ok(&OrdersTemplate { rows, page })
 }
