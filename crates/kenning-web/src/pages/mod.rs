@@ -9,6 +9,7 @@ mod earnings;
 mod forms;
 mod live;
 mod questions;
+mod rates;
 mod receipts;
 mod storefront;
 pub(crate) mod studio;
@@ -90,6 +91,9 @@ pub fn router() -> Router<AppState> {
             post(studio::set_lesson_price),
         )
         .route("/earnings", get(earnings::page))
+        .route("/admin/rates", get(rates::page))
+        .route("/admin/rates/tax", post(rates::save_tax))
+        .route("/admin/rates/currency", post(rates::save_currency))
         .route("/questions", get(questions::page))
         .route("/questions/{id}/answer", post(questions::answer))
         .route("/earnings.csv", get(earnings::csv))

@@ -13,6 +13,7 @@ on_both_databases!(
     a_creator_uploads_a_cover_within_limits,
     the_api_is_documented_without_external_assets,
     a_buyer_abroad_pays_tax_gets_a_receipt_and_pays_the_referrer,
+    operators_keep_the_tax_and_rate_tables,
 );
 
 /// A tiny cookie-keeping browser that does not follow redirects.
@@ -687,4 +688,69 @@ async fn a_buyer_abroad_pays_tax_gets_a_receipt_and_pays_the_referrer(app: &Test
     let bad = studio.get("/earnings?month=someday").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("YYYY-MM"));
+}
+
+async fn operators_keep_the_tax_and_rate_tables(app: &TestApp) {
+    let (admin, _) = app.with_role(Role::Admin).await;
+    let (learner, _) = app.with_role(Role::Learner).await;
+    let mut nosy = Browser::new(app, "en");
+    nosy.log_in(learner.account.email.as_str()).await;
+    assert_eq!(nosy.get("/admin/rates").await.status, StatusCode::FORBIDDEN);
+    let form = nosy.get("/").await;
+    let refused = nosy
+        .post(
+            "/admin/rates/tax",
+            &[("csrf", &form.csrf()), ("country", "DE"), ("percent", "0")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let mut b = Browser::new(app, "en");
+    b.log_in(admin.account.email.as_str()).await;
+    let page = b.get("/admin/rates").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<strong>DE</strong>"));
+    let csrf = page.csrf();
+    let saved = b
+        .post(
+            "/admin/rates/tax",
+            &[("csrf", &csrf), ("country", "de"), ("percent", "20.5")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let bad = b
+        .post(
+            "/admin/rates/tax",
+            &[("csrf", &csrf), ("country", "DE"), ("percent", "80")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // An unticked box means prices in the currency get tax added.
+    let currency = b
+        .post(
+            "/admin/rates/currency",
+            &[
+                ("csrf", &csrf),
+                ("currency", "BRL"),
+                ("per_usd", "5.4"),
+                ("rounding", "whole"),
+            ],
+        )
+        .await;
+    assert_eq!(currency.status, StatusCode::SEE_OTHER);
+    let taxes = json_of(app.get("/api/v1/tax-rates", None).await).await;
+    let de = taxes
+        .as_array()
+        .and_then(|all| all.iter().find(|r| r["country"] == "DE"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(de["rate_bps"], 2050);
+    let rates = json_of(app.get("/api/v1/exchange-rates", None).await).await;
+    let brl = rates
+        .as_array()
+        .and_then(|all| all.iter().find(|r| r["currency"] == "BRL"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(brl["per_usd"], "5.4");
+    assert_eq!(brl["tax_inclusive"], false);
 }

@@ -1,0 +1,112 @@
+//! The operator's tables: tax rates by country and the exchange-rate table.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::{Redirect, Response};
+use kenning_domain::account::Role;
+use kenning_domain::fx::{ExchangeRate, RateDisplay, parse_rate};
+use kenning_domain::money::Currency;
+use kenning_domain::tax::TaxRate;
+use serde::Deserialize;
+
+use super::forms::CsrfForm;
+use super::{Page, ok};
+use crate::context::SignedIn;
+use crate::error::HttpError;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "admin_rates.html")]
+struct RatesTemplate<'a> {
+    page: Page<'a>,
+    /// (country, rate in percent)
+    taxes: Vec<(String, String)>,
+    /// (currency, per US dollar, rounding, tax included)
+    currencies: Vec<(String, String, String, bool)>,
+    roundings: [&'static str; 4],
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+) -> Result<Response, HttpError> {
+    if user.account.role != Role::Admin {
+        return Err(HttpError::from_app(&kenning_app::AppError::Forbidden));
+    }
+    let taxes = state
+        .app
+        .tax_rates()
+        .await?
+        .iter()
+        .map(|r| {
+            (
+                r.country.to_string(),
+                format!("{}", f64::from(r.rate_bps) / 100.0),
+            )
+        })
+        .collect();
+    let currencies = state
+        .app
+        .exchange_rates()
+        .await?
+        .iter()
+        .map(|r| {
+            (
+                r.currency.code().to_owned(),
+                RateDisplay(r.per_base_e8).to_string(),
+                r.rounding.as_str().to_owned(),
+                r.tax_inclusive,
+            )
+        })
+        .collect();
+    let page = Page::new(&state, &ctx, "rates-title");
+    ok(&RatesTemplate {
+        taxes,
+        currencies,
+        roundings: ["exact", "whole", "ninety_nine", "tens"],
+        page,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct TaxForm {
+    country: String,
+    /// Percent, up to two decimals.
+    percent: String,
+}
+
+pub async fn save_tax(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    CsrfForm(form): CsrfForm<TaxForm>,
+) -> Result<Redirect, HttpError> {
+    let bps = kenning_domain::money::Money::parse_major(&form.percent, Currency::USD)
+        .map_err(|_| kenning_domain::DomainError::InvalidTaxRate)?;
+    let rate = TaxRate::new(form.country.parse()?, bps.amount_minor)?;
+    state.app.set_tax_rate(&user, rate).await?;
+    Ok(Redirect::to("/admin/rates#tax"))
+}
+
+#[derive(Deserialize)]
+pub struct CurrencyForm {
+    currency: String,
+    per_usd: String,
+    rounding: String,
+    /// A checkbox: present when ticked.
+    tax_inclusive: Option<String>,
+}
+
+pub async fn save_currency(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    CsrfForm(form): CsrfForm<CurrencyForm>,
+) -> Result<Redirect, HttpError> {
+    let rate = ExchangeRate {
+        currency: Currency::from_code(&form.currency)?,
+        per_base_e8: parse_rate(&form.per_usd)?,
+        rounding: form.rounding.parse()?,
+        tax_inclusive: form.tax_inclusive.is_some(),
+    };
+    state.app.set_exchange_rate(&user, rate).await?;
+    Ok(Redirect::to("/admin/rates#currencies"))
+}
