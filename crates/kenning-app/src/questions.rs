@@ -105,13 +105,18 @@ impl Kenning {
             {
                 continue;
             }
-            let Some(creator) = self.store.account_by_id(question.creator_id).await? else {
+            let (Some(creator), Some(order)) = (
+                self.store.account_by_id(question.creator_id).await?,
+                self.store.order(question.order_id).await?,
+            ) else {
                 continue;
             };
+            // The promise to the asker holds whatever the creator's refund window:
+            // recorded in the creator's name, as their question went unanswered.
             let refund = self
-                .refund_order(
+                .claim_and_refund(
                     &CurrentUser { account: creator },
-                    question.order_id,
+                    &order,
                     None,
                     "unanswered in time",
                 )
@@ -121,11 +126,8 @@ impl Kenning {
                 Err(e) => {
                     // Already refunded by hand: it stays refunded. Anything else: try
                     // again on the next run.
-                    let order = self.store.order(question.order_id).await?;
-                    let left = match &order {
-                        Some(o) => o.total.amount_minor - self.store.refunded_total(o.id).await?,
-                        None => 0,
-                    };
+                    let left =
+                        order.total.amount_minor - self.store.refunded_total(order.id).await?;
                     if left > 0 {
                         tracing::warn!(question = %question.id, error = %e, "refund of an unanswered question failed");
                         self.store

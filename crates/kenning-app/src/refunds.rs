@@ -68,6 +68,19 @@ impl Kenning {
                 days: self.settings.refund_window_days,
             });
         }
+        self.claim_and_refund(user, &order, amount_minor, reason)
+            .await
+    }
+
+    /// Refunds an order the caller has already been allowed to refund: takes the
+    /// order's refund claim, asks the provider, writes the books.
+    pub(crate) async fn claim_and_refund(
+        &self,
+        user: &CurrentUser,
+        order: &Order,
+        amount_minor: Option<i64>,
+        reason: &str,
+    ) -> Result<RefundedOrder, AppError> {
         let reason: String = reason.trim().chars().take(MAX_REASON_CHARS).collect();
         // One refund of an order at a time: the provider is asked only for what the
         // books will take.
@@ -79,9 +92,7 @@ impl Kenning {
         {
             return Err(AppError::RefundInProgress);
         }
-        let outcome = self
-            .refund_claimed(user, &order, amount_minor, reason)
-            .await;
+        let outcome = self.refund_claimed(user, order, amount_minor, reason).await;
         if outcome.is_err() {
             self.store.release_refund(order.id).await?;
         }
