@@ -219,6 +219,8 @@ pub trait OrderStore: Send + Sync {
         ledger: &LedgerTransaction,
         revoke: Option<(AccountId, ProductId)>,
     ) -> StoreResult<()>;
+    /// Paid orders of a creator's products (everyone's with `None`), newest first.
+    async fn sales(&self, creator: Option<AccountId>, limit: i64) -> StoreResult<Vec<SaleLine>>;
     /// The order's refunds, oldest first: (when, amount).
     async fn refunds_of(&self, order: OrderId) -> StoreResult<Vec<(i64, Money)>>;
     /// The last four digits of the card that paid the order, if a card did.
@@ -473,6 +475,16 @@ pub trait LiveStore: Send + Sync {
         &self,
         channel: &str,
     ) -> StoreResult<Option<futures::stream::BoxStream<'static, String>>>;
+}
+
+/// A paid order as its seller sees it.
+#[derive(Clone, Debug)]
+pub struct SaleLine {
+    pub order: Order,
+    pub product_title: LocalizedText,
+    pub buyer_email: String,
+    /// What has been refunded of it.
+    pub refunded_minor: i64,
 }
 
 /// Paid questions and their answers.

@@ -35,6 +35,20 @@ impl Kenning {
         Ok(Money::new(minor, order.total.currency))
     }
 
+    /// Paid orders of the creator's products (every product's for operators), newest
+    /// first, with what was refunded: what a seller refunds from.
+    pub async fn my_sales(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<Vec<crate::ports::SaleLine>, AppError> {
+        let creator = match user.account.role {
+            Role::Admin => None,
+            _ if user.account.role.can_create_products() => Some(user.account.id),
+            _ => return Err(AppError::Forbidden),
+        };
+        Ok(self.store.sales(creator, 200).await?)
+    }
+
     /// Refunds `amount` of a paid order (all that is left when `None`).
     pub async fn refund_order(
         &self,

@@ -101,6 +101,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(orders::get_order))
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::checkout_session))
+        .routes(routes!(orders::my_sales))
         .routes(routes!(questions::my_questions))
         .routes(routes!(questions::question_inbox))
         .routes(routes!(questions::answer))

@@ -126,6 +126,36 @@ pub async fn get_order(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct SaleResponse {
+    #[serde(flatten)]
+    pub order: OrderResponse,
+    pub buyer_email: String,
+}
+
+/// Paid orders of your products (every product's for operators), newest first, with
+/// what was refunded: what you refund from.
+#[utoipa::path(get, path = "/api/v1/me/sales", tag = "orders",
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<SaleResponse>), (status = 403, body = ErrorResponse)))]
+pub async fn my_sales(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+) -> Result<Json<Vec<SaleResponse>>, HttpError> {
+    let sales = state.app.my_sales(&user).await?;
+    Ok(Json(
+        sales
+            .iter()
+            .map(|s| SaleResponse {
+                order: OrderResponse::from(&s.order).with_refunded(
+                    kenning_domain::money::Money::new(s.refunded_minor, s.order.total.currency),
+                ),
+                buyer_email: s.buyer_email.clone(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CheckoutSessionResponse {
     /// Where to send the buyer to pay (the provider's page); null when already paid.
     pub url: Option<String>,

@@ -11,6 +11,7 @@ mod live;
 mod questions;
 mod rates;
 mod receipts;
+mod sales;
 mod storefront;
 pub(crate) mod studio;
 
@@ -106,6 +107,8 @@ pub fn router() -> Router<AppState> {
         .route("/orders/{id}/receipt.pdf", get(receipts::pdf))
         .route("/studio/products/{id}/live", post(studio::schedule_live))
         .route("/studio/coupons", get(coupons::list).post(coupons::create))
+        .route("/studio/sales", get(sales::list))
+        .route("/studio/sales/{id}/refund", post(sales::refund))
         .route("/gifts/{code}", get(checkout::gift))
         .route("/studio/products/{id}/bundle", post(studio::save_bundle))
         .route("/studio/products/{id}/sale", post(studio::start_sale))

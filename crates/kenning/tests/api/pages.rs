@@ -685,6 +685,29 @@ async fn a_buyer_abroad_pays_tax_gets_a_receipt_and_pays_the_referrer(app: &Test
     let csv = studio.get("/earnings.csv").await;
     assert!(csv.body.starts_with("date,kind,role,order,currency,amount"));
     assert!(csv.body.contains(",sale,creator,"));
+    // The creator's sales, and a partial refund from the page.
+    let sales = studio.get("/studio/sales").await;
+    assert!(sales.body.contains("abroad@example.com"), "{}", sales.body);
+    let order_id = order_path.trim_start_matches("/orders/");
+    let refunded = studio
+        .post(
+            &format!("/studio/sales/{order_id}/refund"),
+            &[
+                ("csrf", &sales.csrf()),
+                ("amount", "1.00"),
+                ("reason", "late"),
+            ],
+        )
+        .await;
+    assert_eq!(refunded.status, StatusCode::SEE_OTHER, "{}", refunded.body);
+    let after = studio.get("/studio/sales?refunded=1").await;
+    assert!(after.body.contains("data-test=\"sale-refunded\""));
+    let api_sales = json_of(app.get("/api/v1/me/sales", Some(&creator)).await).await;
+    assert_eq!(api_sales[0]["refunded"]["amount_minor"], 100);
+    assert_eq!(api_sales[0]["status"], "partially_refunded");
+    // A learner has no sales page.
+    assert_eq!(b.get("/studio/sales").await.status, StatusCode::FORBIDDEN);
+    assert!(crate::cli::verify(app).status.success());
     let bad = studio.get("/earnings?month=someday").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("YYYY-MM"));

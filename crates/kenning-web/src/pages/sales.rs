@@ -1,0 +1,109 @@
+//! The studio's sales: paid orders of the creator's products (every product's for
+//! operators), with what was refunded and a form to refund, in full or in part.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Redirect, Response};
+use kenning_domain::ids::OrderId;
+use kenning_domain::money::Money;
+use serde::Deserialize;
+
+use super::forms::CsrfForm;
+use super::{Page, ok};
+use crate::api::path_id;
+use crate::context::SignedIn;
+use crate::error::HttpError;
+use crate::state::AppState;
+
+struct SaleRow {
+    order_id: String,
+    date: String,
+    product: String,
+    buyer: String,
+    total: String,
+    refunded: Option<String>,
+    /// What is left to refund, in major units (the form's default).
+    left: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "studio_sales.html")]
+struct SalesTemplate<'a> {
+    page: Page<'a>,
+    rows: Vec<SaleRow>,
+    refunded: bool,
+}
+
+#[derive(Deserialize)]
+pub struct SalesParams {
+    refunded: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Query(params): Query<SalesParams>,
+) -> Result<Response, HttpError> {
+    let page = Page::new(&state, &ctx, "studio-sales");
+    let rows = state
+        .app
+        .my_sales(&user)
+        .await?
+        .iter()
+        .map(|s| {
+            let o = &s.order;
+            let refunded = Money::new(s.refunded_minor, o.total.currency);
+            let left = Money::new(o.total.amount_minor - s.refunded_minor, o.total.currency);
+            SaleRow {
+                order_id: o.id.to_string(),
+                date: page.date(&o.paid_at_ms.unwrap_or(o.created_at_ms)),
+                product: s.product_title.get(ctx.locale).to_owned(),
+                buyer: s.buyer_email.clone(),
+                total: page.money(&o.total),
+                refunded: (s.refunded_minor > 0).then(|| page.money(&refunded)),
+                left: (left.amount_minor > 0).then(|| left.major_digits()),
+            }
+        })
+        .collect();
+    ok(&SalesTemplate {
+        rows,
+        refunded: params.refunded.is_some(),
+        page,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RefundForm {
+    /// In major units; empty refunds all that is left.
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn refund(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<RefundForm>,
+) -> Result<Redirect, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    let amount_minor = match form.amount.trim() {
+        "" => None,
+        text => {
+            let view = state
+                .app
+                .my_sales(&user)
+                .await?
+                .into_iter()
+                .find(|s| s.order.id == id)
+                .ok_or(HttpError::not_found())?;
+            Some(Money::parse_major(text, view.order.total.currency)?.amount_minor)
+        }
+    };
+    state
+        .app
+        .refund_order(&user, id, amount_minor, &form.reason)
+        .await?;
+    Ok(Redirect::to("/studio/sales?refunded=1"))
+}
