@@ -225,7 +225,7 @@ impl Kenning {
         };
         let now = self.now_ms();
         // A renewal is taxed where the member first paid, at today's rate, inside the
-        // price they agreed to.
+        // price they agreed to; an affiliate who brought the member earns on it too.
         let first = self
             .store
             .orders_of(s.account_id)
@@ -233,6 +233,7 @@ impl Kenning {
             .into_iter()
             .rev()
             .find(|o| o.product_id == tier.id && o.status == OrderStatus::Paid);
+        let referral = first.as_ref().and_then(|o| o.referral);
         let tax = match first.and_then(|o| o.tax) {
             Some(line) => {
                 let rate = self.store.tax_rate(&line.country).await?;
@@ -249,7 +250,7 @@ impl Kenning {
         let candidate = Order {
             tax,
             conversion: None,
-            referral: None,
+            referral,
             id: OrderId::new(),
             buyer_id: s.account_id,
             product_id: tier.id,
