@@ -643,16 +643,16 @@ impl Kenning {
     }
 
     /// Opens the provider's payment page for an order and answers where to send the
-    /// buyer; `None` when the order is already paid. The order stays pending: the
-    /// provider's event settles it (and the provider, keyed by the order, shows the same
-    /// page to a buyer who starts twice, so it is paid once).
+    /// buyer; `None` when the order is already paid. `site` is the address the buyer
+    /// reached Kenning at: the provider sends them back to the order page there. The
+    /// order stays pending: the provider's event settles it (and the provider, keyed by
+    /// the order, shows the same page to a buyer who starts twice, so it is paid once).
     pub async fn hosted_checkout(
         &self,
         user: &CurrentUser,
         id: OrderId,
-        description: &str,
-        success_url: &str,
-        cancel_url: &str,
+        locale: kenning_domain::locale::Locale,
+        site: &str,
     ) -> Result<Option<String>, AppError> {
         let view = self.my_order(user, id).await?;
         if view.order.status == OrderStatus::Paid {
@@ -662,15 +662,16 @@ impl Kenning {
             return Err(AppError::NoHostedCheckout);
         }
         self.check_seats(&view.product).await?;
+        let back = format!("{}/orders/{id}", site.trim_end_matches('/'));
         let page = self
             .payments
             .hosted_checkout(HostedCheckoutRequest {
                 order_id: id,
                 amount: view.order.total,
-                description,
+                description: view.product.title.get(locale),
                 customer_email: user.account.email.as_str(),
-                success_url,
-                cancel_url,
+                success_url: &format!("{back}?paying=1"),
+                cancel_url: &back,
             })
             .await
             .map_err(|e| AppError::Internal(format!("payment provider: {e}")))?;

@@ -177,18 +177,10 @@ pub async fn checkout_session(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<CheckoutSessionResponse>, HttpError> {
-    let id: OrderId = path_id(&id)?;
-    let view = state.app.my_order(&user, id).await?;
-    let back = format!("{}/orders/{id}", public_base(&state, &headers));
+    let site = public_base(&state, &headers);
     let url = state
         .app
-        .hosted_checkout(
-            &user,
-            id,
-            view.product.title.get(ctx.locale),
-            &format!("{back}?paying=1"),
-            &back,
-        )
+        .hosted_checkout(&user, path_id(&id)?, ctx.locale, &site)
         .await?;
     Ok(Json(CheckoutSessionResponse { url }))
 }

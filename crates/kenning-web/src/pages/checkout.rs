@@ -224,18 +224,10 @@ pub async fn pay_hosted(
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Redirect, HttpError> {
     let id: OrderId = path_id(&id)?;
-    let view = state.app.my_order(&user, id).await?;
-    let base = crate::api::public_base(&state, &headers);
-    let back = format!("{base}/orders/{id}");
+    let site = crate::api::public_base(&state, &headers);
     let url = state
         .app
-        .hosted_checkout(
-            &user,
-            id,
-            view.product.title.get(ctx.locale),
-            &format!("{back}?paying=1"),
-            &back,
-        )
+        .hosted_checkout(&user, id, ctx.locale, &site)
         .await?;
     Ok(Redirect::to(
         url.as_deref().unwrap_or(&format!("/orders/{id}")),

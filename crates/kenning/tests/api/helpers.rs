@@ -281,6 +281,11 @@ impl TestApp {
     /// Buys a product with the sandbox's good card.
     pub async fn buy(&self, token: &str, product: &str) {
         let order = json_of(self.order(token, product, &unique("k")).await).await;
+        self.pay(token, &order).await;
+    }
+
+    /// Pays an order (as the API returned it) with the sandbox's good card.
+    pub async fn pay(&self, token: &str, order: &Value) {
         let id = order["id"].as_str().unwrap_or_default();
         let paid = self
             .post(

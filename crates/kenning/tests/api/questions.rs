@@ -25,18 +25,6 @@ async fn ask(
     .await
 }
 
-async fn pay(app: &TestApp, token: &str, order: &Value) {
-    let id = order["id"].as_str().unwrap_or_default();
-    let paid = app
-        .post(
-            &format!("/api/v1/orders/{id}/pay"),
-            Some(token),
-            json!({"card_number": "4242 4242 4242 4242"}),
-        )
-        .await;
-    assert_eq!(paid.status(), StatusCode::OK);
-}
-
 async fn paid_questions_are_answered_or_refunded(app: &TestApp) {
     let (_, creator) = app.with_role(Role::Creator).await;
     let created = app
@@ -93,7 +81,7 @@ async fn paid_questions_are_answered_or_refunded(app: &TestApp) {
     // An unpaid question reaches nobody.
     let inbox = json_of(app.get("/api/v1/me/question-inbox", Some(&creator)).await).await;
     assert_eq!(inbox, json!([]));
-    pay(app, &asker, &first).await;
+    app.pay(&asker, &first).await;
     let inbox = json_of(app.get("/api/v1/me/question-inbox", Some(&creator)).await).await;
     assert_eq!(inbox[0]["question"], "How do I share state across tasks?");
     assert_eq!(inbox[0]["status"], "asked");
@@ -155,7 +143,7 @@ async fn paid_questions_are_answered_or_refunded(app: &TestApp) {
     // Each question is its own order: asking again is not "already owned".
     let second =
         json_of(ask(app, &asker, &product, "q2", json!("And across threads?")).await).await;
-    pay(app, &asker, &second).await;
+    app.pay(&asker, &second).await;
     let second_id = second["id"].as_str().unwrap_or_default().to_owned();
 
     // A week and a day later, the unanswered one is refunded in full; the answered one

@@ -27,18 +27,6 @@ async fn order_in(
     app.order_with(token, key, body).await
 }
 
-async fn pay(app: &TestApp, token: &str, order: &Value) {
-    let id = order["id"].as_str().unwrap_or_default();
-    let paid = app
-        .post(
-            &format!("/api/v1/orders/{id}/pay"),
-            Some(token),
-            json!({"card_number": "4242 4242 4242 4242"}),
-        )
-        .await;
-    assert_eq!(paid.status(), StatusCode::OK);
-}
-
 /// What the ledger holds on an account (credits negative).
 async fn balance(app: &TestApp, code: &str) -> i64 {
     let row = sqlx::query(
@@ -90,7 +78,7 @@ async fn buyers_pay_in_their_currency_with_their_countrys_tax(app: &TestApp) {
     assert_eq!(order["tax"]["rate_bps"], 1900);
     assert_eq!(order["conversion"]["from"], "CNY");
     assert_eq!(order["conversion"]["rate"], "0.12957746");
-    pay(app, &buyer, &order).await;
+    app.pay(&buyer, &order).await;
     assert_eq!(balance(app, "liability:tax:DE").await, -207);
     assert_eq!(balance(app, "revenue:platform_fees").await, -109);
 
@@ -338,7 +326,7 @@ async fn shares_statements_and_payouts_add_up(app: &TestApp) {
     )
     .await;
     assert_eq!(order["referred"], true);
-    pay(app, &buyer, &order).await;
+    app.pay(&buyer, &order).await;
     let statement = |token: String| async move {
         json_of(app.get("/api/v1/me/statements", Some(&token)).await).await["statements"][0].clone()
     };
