@@ -21,6 +21,17 @@ const STALE_REFUND_CLAIM_MS: i64 = 5 * 60 * 1000;
 /// Longest reason kept with a refund.
 const MAX_REASON_CHARS: usize = 500;
 
+/// How much of an order to refund.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefundAmount<'a> {
+    /// All that is left.
+    Rest,
+    /// In minor units (cents).
+    Minor(i64),
+    /// As a person typed it, in major units of the order's currency ("4.50").
+    Major(&'a str),
+}
+
 /// An order and how much of it was refunded.
 #[derive(Clone, Debug)]
 pub struct RefundedOrder {
@@ -49,12 +60,12 @@ impl Kenning {
         Ok(self.store.sales(creator, 200).await?)
     }
 
-    /// Refunds `amount` of a paid order (all that is left when `None`).
+    /// Refunds `amount` of a paid order.
     pub async fn refund_order(
         &self,
         user: &CurrentUser,
         id: OrderId,
-        amount_minor: Option<i64>,
+        amount: RefundAmount<'_>,
         reason: &str,
     ) -> Result<RefundedOrder, AppError> {
         let order = self
@@ -82,6 +93,13 @@ impl Kenning {
                 days: self.settings.refund_window_days,
             });
         }
+        let amount_minor = match amount {
+            RefundAmount::Rest => None,
+            RefundAmount::Minor(minor) => Some(minor),
+            RefundAmount::Major(text) => {
+                Some(Money::parse_major(text, order.total.currency)?.amount_minor)
+            }
+        };
         self.claim_and_refund(user, &order, amount_minor, reason)
             .await
     }

@@ -103,6 +103,25 @@ impl<'de> Deserialize<'de> for Currency {
 /// many prices far inside i64.
 pub const MAX_PRICE_MINOR: i64 = 1_000_000_000_000;
 
+/// A percentage as typed ("12.5", "30"), up to two decimals and at most 100, in basis
+/// points; `None` for anything else.
+pub fn percent_to_bps(text: &str) -> Option<u16> {
+    let text = text.trim().trim_end_matches('%').trim();
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 2 {
+        return None;
+    }
+    let whole: u32 = whole.parse().ok()?;
+    let frac: u32 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<u32>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    let bps = whole.checked_mul(100)?.checked_add(frac)?;
+    u16::try_from(bps).ok().filter(|b| *b <= 10_000)
+}
+
 /// An amount of money in minor units (cents, fen …) of one currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
@@ -281,6 +300,17 @@ mod tests {
         assert_eq!(Money::new(5, Currency::CNY).major_digits(), "0.05");
         let kwd = Currency::from_code("KWD").unwrap_or(Currency::USD);
         assert_eq!(Money::new(1234, kwd).major_digits(), "1.234");
+    }
+
+    #[test]
+    fn percentages_become_basis_points() {
+        assert_eq!(percent_to_bps("12.5"), Some(1250));
+        assert_eq!(percent_to_bps("30 %"), Some(3000));
+        assert_eq!(percent_to_bps("0.01"), Some(1));
+        assert_eq!(percent_to_bps("100"), Some(10_000));
+        for bad in ["-1", "1.234", "100.01", "", "abc", "1e3"] {
+            assert_eq!(percent_to_bps(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use kenning_app::checkout::{CurrencyChoice, GiftRequest, OrderRequest};
+use kenning_app::refunds::RefundAmount;
 use kenning_domain::DomainError;
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
@@ -239,7 +240,13 @@ pub async fn refund_order(
     let id: OrderId = path_id(&id)?;
     let done = state
         .app
-        .refund_order(&user, id, body.amount_minor, &body.reason)
+        .refund_order(
+            &user,
+            id,
+            body.amount_minor
+                .map_or(RefundAmount::Rest, RefundAmount::Minor),
+            &body.reason,
+        )
         .await?;
     Ok((
         StatusCode::CREATED,

@@ -181,12 +181,10 @@ pub struct ProgramForm {
     cookie_days: i64,
 }
 
-/// Parses a percentage with up to two decimals into basis points.
+/// A typed percentage as basis points.
 fn bps_of(text: &str) -> Result<u16, HttpError> {
-    let hundredths = kenning_domain::money::Money::parse_major(text, Currency::USD)
-        .map_err(|_| kenning_domain::DomainError::InvalidShare)?;
-    Ok(u16::try_from(hundredths.amount_minor)
-        .map_err(|_| kenning_domain::DomainError::InvalidShare)?)
+    Ok(kenning_domain::money::percent_to_bps(text)
+        .ok_or(kenning_domain::DomainError::InvalidShare)?)
 }
 
 pub async fn save_program(
@@ -247,22 +245,9 @@ pub async fn save_cocreators(
             .ok_or(kenning_domain::DomainError::InvalidShare)?;
         shares.push(kenning_app::revenue::NamedShare {
             email: email.trim().to_owned(),
-            bps: bps_of(share.trim().trim_end_matches('%'))?,
+            bps: bps_of(share)?,
         });
     }
     state.app.set_cocreators(&user, product, &shares).await?;
     Ok(super::studio::back_to(product))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages_become_basis_points() {
-        assert_eq!(bps_of("12.5").ok(), Some(1250));
-        assert_eq!(bps_of("30").ok(), Some(3000));
-        assert!(bps_of("-1").is_err());
-        assert!(bps_of("1.234").is_err());
-    }
 }

@@ -80,9 +80,9 @@ pub async fn save_tax(
     SignedIn(user, _): SignedIn,
     CsrfForm(form): CsrfForm<TaxForm>,
 ) -> Result<Redirect, HttpError> {
-    let bps = kenning_domain::money::Money::parse_major(&form.percent, Currency::USD)
-        .map_err(|_| kenning_domain::DomainError::InvalidTaxRate)?;
-    let rate = TaxRate::new(form.country.parse()?, bps.amount_minor)?;
+    let bps = kenning_domain::money::percent_to_bps(&form.percent)
+        .ok_or(kenning_domain::DomainError::InvalidTaxRate)?;
+    let rate = TaxRate::new(form.country.parse()?, i64::from(bps))?;
     state.app.set_tax_rate(&user, rate).await?;
     Ok(Redirect::to("/admin/rates#tax"))
 }

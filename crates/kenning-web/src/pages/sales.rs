@@ -4,6 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Redirect, Response};
+use kenning_app::refunds::RefundAmount;
 use kenning_domain::ids::OrderId;
 use kenning_domain::money::Money;
 use serde::Deserialize;
@@ -88,22 +89,13 @@ pub async fn refund(
     CsrfForm(form): CsrfForm<RefundForm>,
 ) -> Result<Redirect, HttpError> {
     let id: OrderId = path_id(&id)?;
-    let amount_minor = match form.amount.trim() {
-        "" => None,
-        text => {
-            let view = state
-                .app
-                .my_sales(&user)
-                .await?
-                .into_iter()
-                .find(|s| s.order.id == id)
-                .ok_or(HttpError::not_found())?;
-            Some(Money::parse_major(text, view.order.total.currency)?.amount_minor)
-        }
+    let amount = match form.amount.trim() {
+        "" => RefundAmount::Rest,
+        typed => RefundAmount::Major(typed),
     };
     state
         .app
-        .refund_order(&user, id, amount_minor, &form.reason)
+        .refund_order(&user, id, amount, &form.reason)
         .await?;
     Ok(Redirect::to("/studio/sales?refunded=1"))
 }
