@@ -51,8 +51,15 @@ impl Kenning {
         Ok(self.store.lessons_bought(user.account.id).await?)
     }
 
-    /// A lesson's own prices (empty when it is only sold with its product).
+    /// A lesson's own prices (empty when it is only sold with its product), for lessons
+    /// of published products.
     pub async fn lesson_prices(&self, lesson: LessonId) -> Result<Vec<Money>, AppError> {
+        let product = self.lesson_product(lesson).await?;
+        self.store
+            .product(product)
+            .await?
+            .filter(Product::is_published)
+            .ok_or(AppError::NotFound("lesson"))?;
         Ok(self.store.lesson_prices(lesson).await?)
     }
 

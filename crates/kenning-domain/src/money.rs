@@ -122,6 +122,17 @@ pub fn percent_to_bps(text: &str) -> Option<u16> {
     u16::try_from(bps).ok().filter(|b| *b <= 10_000)
 }
 
+/// Basis points as a percentage without a sign ("12.5", "30", "0.01"), the inverse of
+/// [`percent_to_bps`].
+pub fn bps_to_percent(bps: u16) -> String {
+    let (whole, hundredths) = (bps / 100, bps % 100);
+    match hundredths {
+        0 => whole.to_string(),
+        h if h % 10 == 0 => format!("{whole}.{}", h / 10),
+        h => format!("{whole}.{h:02}"),
+    }
+}
+
 /// An amount of money in minor units (cents, fen …) of one currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Money {
@@ -311,6 +322,11 @@ mod tests {
         for bad in ["-1", "1.234", "100.01", "", "abc", "1e3"] {
             assert_eq!(percent_to_bps(bad), None, "{bad}");
         }
+        for bps in [0, 1, 10, 1250, 1900, 2050, 2550, 10_000] {
+            assert_eq!(percent_to_bps(&bps_to_percent(bps)), Some(bps));
+        }
+        assert_eq!(bps_to_percent(1250), "12.5");
+        assert_eq!(bps_to_percent(5), "0.05");
     }
 
     #[test]

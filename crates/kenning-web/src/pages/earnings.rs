@@ -53,7 +53,7 @@ pub struct MonthParams {
 }
 
 fn percent(bps: u16) -> String {
-    format!("{}%", f64::from(bps) / 100.0)
+    format!("{}%", kenning_domain::money::bps_to_percent(bps))
 }
 
 pub async fn page(

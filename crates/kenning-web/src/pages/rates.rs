@@ -41,7 +41,7 @@ pub async fn page(
         .map(|r| {
             (
                 r.country.to_string(),
-                format!("{}", f64::from(r.rate_bps) / 100.0),
+                kenning_domain::money::bps_to_percent(r.rate_bps),
             )
         })
         .collect();

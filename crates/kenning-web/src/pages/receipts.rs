@@ -39,7 +39,7 @@ pub fn receipt_text(tr: Tr<'_>, r: &ReceiptView) -> ReceiptText {
     }
     rows.push((tr.t("receipt-net"), tr.money(&o.net())));
     if let Some(tax) = &o.tax {
-        let rate = format!("{}%", f64::from(tax.rate_bps) / 100.0);
+        let rate = format!("{}%", kenning_domain::money::bps_to_percent(tax.rate_bps));
         let id = if tax.inclusive {
             "receipt-tax-included"
         } else {

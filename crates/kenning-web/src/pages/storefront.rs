@@ -318,7 +318,7 @@ pub(crate) fn tax_note(page: &Page<'_>, line: &kenning_domain::tax::TaxLine) -> 
     if line.rate_bps == 0 {
         return None;
     }
-    let rate = format!("{}%", f64::from(line.rate_bps) / 100.0);
+    let rate = format!("{}%", kenning_domain::money::bps_to_percent(line.rate_bps));
     let id = if line.inclusive {
         "tax-included"
     } else {
@@ -472,7 +472,7 @@ pub async fn product(
             match program.bps {
                 0 => None,
                 bps => Some((
-                    format!("{}%", f64::from(bps) / 100.0),
+                    format!("{}%", kenning_domain::money::bps_to_percent(bps)),
                     format!(
                         "/products/{id}?ref={}",
                         state.app.referral_code(user).await?

@@ -551,7 +551,13 @@ pub async fn edit_product(
         .cocreators(&user, id)
         .await?
         .iter()
-        .map(|(share, email)| format!("{} {}", email.as_str(), f64::from(share.bps) / 100.0))
+        .map(|(share, email)| {
+            format!(
+                "{} {}",
+                email.as_str(),
+                kenning_domain::money::bps_to_percent(share.bps)
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let template = EditTemplate {
