@@ -251,7 +251,14 @@ impl Kenning {
             .order_by_key(user.account.id, key.as_str())
             .await?
         {
-            return if same_request(&existing) {
+            // A gift's recipient is part of the request too.
+            let recipient = self
+                .store
+                .gift_of_order(existing.id)
+                .await?
+                .map(|g| g.recipient);
+            let same_gift = recipient.as_ref() == gift.as_ref().map(|(to, _)| to);
+            return if same_request(&existing) && same_gift {
                 Ok((existing, false))
             } else {
                 Err(AppError::IdempotencyKeyReused)

@@ -44,6 +44,26 @@ async fn a_gift_is_paid_by_one_and_claimed_by_the_person_it_is_for(app: &TestApp
     )
     .await;
     let id = order["id"].as_str().unwrap_or_default().to_owned();
+    // The same key for another recipient, or for oneself, is another request.
+    for body in [
+        json!({"product_id": product, "gift_to": "someone.else@example.com"}),
+        json!({"product_id": product}),
+    ] {
+        expect_error(
+            app.order_with(&giver, "gift-1", body).await,
+            StatusCode::CONFLICT,
+            "idempotency_key_reused",
+        )
+        .await;
+    }
+    let replay = app
+        .order_with(
+            &giver,
+            "gift-1",
+            json!({"product_id": product, "gift_to": friend_email.as_str()}),
+        )
+        .await;
+    assert_eq!(json_of(replay).await["id"], id.as_str());
     let sent = json_of(app.get("/api/v1/gifts", Some(&giver)).await).await;
     let code = sent[0]["code"].as_str().unwrap_or_default().to_owned();
     assert_eq!(sent[0]["paid"], false);
