@@ -480,7 +480,19 @@ impl Kenning {
                     }
                 }
                 let record = payment(true, Some(reference.clone()), None);
-                self.settle(&order, &product, record, None).await?;
+                // A membership paid on the provider's page renews with the card saved
+                // there.
+                let method = if product.kind == ProductKind::Membership
+                    && event.provider == self.payments.name()
+                {
+                    self.payments
+                        .saved_method(reference)
+                        .await
+                        .map_err(|e| AppError::Internal(format!("payment provider: {e}")))?
+                } else {
+                    None
+                };
+                self.settle(&order, &product, record, method).await?;
             }
             (PaymentEventKind::Failed { code }, OrderStatus::Processing) => {
                 self.store
@@ -677,6 +689,7 @@ impl Kenning {
                 amount: view.order.total,
                 description: view.product.title.get(locale),
                 customer_email: user.account.email.as_str(),
+                save_card: view.product.kind == ProductKind::Membership,
                 success_url: &format!("{back}?paying=1"),
                 cancel_url: &back,
             })

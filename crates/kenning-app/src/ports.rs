@@ -725,6 +725,11 @@ pub trait PaymentProvider: Send + Sync {
     ) -> Result<HostedCheckout, String> {
         Err("this provider takes cards on Kenning's checkout page".to_owned())
     }
+    /// The reusable payment method behind a payment the provider took on its own page
+    /// (for a membership's renewals); `None` when it keeps none.
+    async fn saved_method(&self, _reference: &str) -> Result<Option<String>, String> {
+        Ok(None)
+    }
     /// What the provider charges the platform for taking `amount` (none by default).
     fn fee(&self, amount: Money) -> Money {
         Money::zero(amount.currency)
@@ -747,6 +752,8 @@ pub struct HostedCheckoutRequest<'a> {
     /// What the buyer sees they are paying for.
     pub description: &'a str,
     pub customer_email: &'a str,
+    /// Keep the card for later charges (a membership renews with it).
+    pub save_card: bool,
     /// Where the provider sends the buyer after paying, and after giving up.
     pub success_url: &'a str,
     pub cancel_url: &'a str,

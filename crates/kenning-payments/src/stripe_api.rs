@@ -7,9 +7,11 @@
 //! refund. Amounts are sent in the currency's minor units, which is what Stripe expects
 //! (zero-decimal currencies such as JPY included).
 //!
-//! Not supported yet: renewing a membership with a saved card (that needs Stripe
-//! customers and off-session PaymentIntents), so renewals of memberships paid through
-//! Stripe fail into their grace period.
+//! A membership's Checkout Session creates a Stripe customer and keeps the card for
+//! off-session use; when its payment settles, the PaymentIntent is read back for its
+//! customer and payment method, and renewals charge them with an off-session
+//! PaymentIntent (`confirm=true`). A renewal Stripe refuses (a declined card, a bank
+//! asking for the buyer) fails into the membership's grace period like any other.
 
 use async_trait::async_trait;
 use kenning_app::ports::{
@@ -43,6 +45,19 @@ impl std::fmt::Debug for StripeApi {
 struct Created {
     id: String,
     url: Option<String>,
+    /// PaymentIntents: `succeeded`, `requires_action` …
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Intent {
+    customer: Option<String>,
+    payment_method: Option<String>,
+}
+
+/// A saved method as Kenning stores it: `customer|payment method`.
+fn saved(customer: &str, method: &str) -> String {
+    format!("{customer}|{method}")
 }
 
 #[derive(Deserialize)]
@@ -79,13 +94,22 @@ impl StripeApi {
         idempotency_key: &str,
         form: &[(&str, String)],
     ) -> Result<Created, String> {
-        let response = self
+        let request = self
             .client
             .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.secret_key)
             .header("Idempotency-Key", idempotency_key)
+            .form(form);
+        self.send(path, request).await
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        request: reqwest::RequestBuilder,
+    ) -> Result<T, String> {
+        let response = request
+            .bearer_auth(&self.secret_key)
             .header("Stripe-Version", API_VERSION)
-            .form(form)
             .send()
             .await
             .map_err(|e| format!("stripe {path}: {e}"))?;
@@ -108,7 +132,7 @@ impl StripeApi {
 /// The form of a one-item Checkout Session for an order.
 fn session_form(request: &HostedCheckoutRequest<'_>) -> Vec<(&'static str, String)> {
     let order = request.order_id.to_string();
-    vec![
+    let mut form = vec![
         ("mode", "payment".to_owned()),
         ("payment_method_types[0]", "card".to_owned()),
         ("success_url", request.success_url.to_owned()),
@@ -130,7 +154,15 @@ fn session_form(request: &HostedCheckoutRequest<'_>) -> Vec<(&'static str, Strin
         ),
         ("metadata[order_id]", order.clone()),
         ("payment_intent_data[metadata][order_id]", order),
-    ]
+    ];
+    if request.save_card {
+        form.push(("customer_creation", "always".to_owned()));
+        form.push((
+            "payment_intent_data[setup_future_usage]",
+            "off_session".to_owned(),
+        ));
+    }
+    form
 }
 
 #[async_trait]
@@ -168,13 +200,47 @@ impl PaymentProvider for StripeApi {
         String::new()
     }
 
+    async fn saved_method(&self, reference: &str) -> Result<Option<String>, String> {
+        let path = format!("/v1/payment_intents/{reference}");
+        let request = self.client.get(format!("{}{path}", self.base));
+        let intent: Intent = self.send(&path, request).await?;
+        Ok(match (intent.customer, intent.payment_method) {
+            (Some(customer), Some(method)) => Some(saved(&customer, &method)),
+            _ => None,
+        })
+    }
+
     async fn charge_method(
         &self,
-        _method: &str,
-        _amount: Money,
-        _idempotency_key: &str,
+        method: &str,
+        amount: Money,
+        idempotency_key: &str,
     ) -> Result<ChargeOutcome, String> {
-        Err("renewing through Stripe needs saved customers, which are not created yet".to_owned())
+        let Some((customer, payment_method)) = method.split_once('|') else {
+            return Err("no saved Stripe card for this membership".to_owned());
+        };
+        let form = [
+            ("amount", amount.amount_minor.to_string()),
+            ("currency", amount.currency.code().to_ascii_lowercase()),
+            ("customer", customer.to_owned()),
+            ("payment_method", payment_method.to_owned()),
+            ("off_session", "true".to_owned()),
+            ("confirm", "true".to_owned()),
+            ("metadata[order_id]", idempotency_key.to_owned()),
+        ];
+        let intent = self
+            .post("/v1/payment_intents", idempotency_key, &form)
+            .await?;
+        Ok(match intent.status.as_deref() {
+            Some("succeeded") => ChargeOutcome::Succeeded {
+                reference: intent.id,
+            },
+            Some("processing") => ChargeOutcome::Pending {
+                reference: intent.id,
+            },
+            // The bank wants the buyer (3-D Secure) or the card failed: not now.
+            _ => ChargeOutcome::Declined(kenning_app::ports::DeclineReason::CardDeclined),
+        })
     }
 
     async fn refund(
@@ -207,6 +273,7 @@ mod tests {
             amount: Money::new(2_100, yen),
             description: "Rust",
             customer_email: "a@example.com",
+            save_card: true,
             success_url: "https://k.example/orders/1?paying=1",
             cancel_url: "https://k.example/orders/1",
         });
@@ -221,6 +288,10 @@ mod tests {
         assert_eq!(
             get("payment_intent_data[metadata][order_id]"),
             Some(order.to_string().as_str())
+        );
+        assert_eq!(
+            get("payment_intent_data[setup_future_usage]"),
+            Some("off_session")
         );
     }
 }

@@ -91,11 +91,54 @@ async fn refunds(
     ))
 }
 
+/// Reading a PaymentIntent back: the customer and card a membership's session saved.
+async fn get_intent(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<Value>, (AxumStatus, Json<Value>)> {
+    record(
+        &fake,
+        &format!("GET /v1/payment_intents/{id}"),
+        &headers,
+        HashMap::new(),
+    )
+    .await?;
+    Ok(Json(json!({
+        "id": id, "object": "payment_intent", "status": "succeeded",
+        "customer": "cus_test_1", "payment_method": "pm_test_1"
+    })))
+}
+
+/// An off-session renewal charge of the saved card.
+async fn create_intent(
+    State(fake): State<FakeStripe>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Result<Json<Value>, (AxumStatus, Json<Value>)> {
+    let saved = form.get("customer").map(String::as_str) == Some("cus_test_1")
+        && form.get("payment_method").map(String::as_str) == Some("pm_test_1")
+        && form.get("off_session").map(String::as_str) == Some("true")
+        && form.get("confirm").map(String::as_str) == Some("true");
+    record(&fake, "/v1/payment_intents", &headers, form).await?;
+    if !saved {
+        return Err((
+            AxumStatus::PAYMENT_REQUIRED,
+            Json(json!({"error": {"message": "No such payment method"}})),
+        ));
+    }
+    Ok(Json(
+        json!({"id": "pi_renewal_1", "object": "payment_intent", "status": "succeeded"}),
+    ))
+}
+
 async fn start_fake() -> (FakeStripe, String) {
     let fake = FakeStripe::default();
     let router = axum::Router::new()
         .route("/v1/checkout/sessions", axum::routing::post(sessions))
         .route("/v1/refunds", axum::routing::post(refunds))
+        .route("/v1/payment_intents", axum::routing::post(create_intent))
+        .route("/v1/payment_intents/{id}", axum::routing::get(get_intent))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -121,6 +164,7 @@ async fn stripe_checkout_settles_and_refunds_on_sqlite() {
     let (fake, base) = start_fake().await;
     let app = TestApp::spawn_with(Backend::Sqlite, with_stripe(base)).await;
     scenario(&app, &fake).await;
+    memberships_renew_with_the_saved_card(&app, &fake).await;
     app.finish().await;
 }
 
@@ -131,6 +175,7 @@ async fn stripe_checkout_settles_and_refunds_on_postgres() {
         return;
     };
     scenario(&app, &fake).await;
+    memberships_renew_with_the_saved_card(&app, &fake).await;
     app.finish().await;
 }
 
@@ -141,6 +186,16 @@ fn now_s() -> i64 {
 }
 
 fn session_event(kind: &str, order: &str, amount: i64, status: &str) -> Vec<u8> {
+    session_event_paid_by(kind, order, amount, status, "pi_test_1")
+}
+
+fn session_event_paid_by(
+    kind: &str,
+    order: &str,
+    amount: i64,
+    status: &str,
+    intent: &str,
+) -> Vec<u8> {
     json!({
         "id": format!("evt_{kind}_{order}"),
         "object": "event",
@@ -150,7 +205,7 @@ fn session_event(kind: &str, order: &str, amount: i64, status: &str) -> Vec<u8> 
             "object": "checkout.session",
             "amount_total": amount,
             "currency": "usd",
-            "payment_intent": "pi_test_1",
+            "payment_intent": intent,
             "payment_status": status,
             "metadata": {"order_id": order}
         }}
@@ -294,5 +349,112 @@ async fn scenario(app: &TestApp, fake: &FakeStripe) {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM refunds").await, 1);
     // The refused refund let go of its claim: another may run.
     assert_eq!(refund(100).await.status(), StatusCode::CREATED);
+    assert!(crate::cli::verify(app).status.success());
+}
+
+/// A membership bought on Stripe Checkout keeps the card, and a month later its renewal
+/// charges it off-session.
+async fn memberships_renew_with_the_saved_card(app: &TestApp, fake: &FakeStripe) {
+    let (_, creator) = app.with_role(kenning_domain::account::Role::Creator).await;
+    let created = app
+        .post(
+            "/api/v1/products",
+            Some(&creator),
+            json!({"kind": "membership", "title": {"en": "All access"},
+                   "prices": [{"amount_minor": 999, "currency": "USD"}]}),
+        )
+        .await;
+    let tier = json_of(created).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let plan = app
+        .put(
+            &format!("/api/v1/products/{tier}/membership"),
+            Some(&creator),
+            json!({"interval": "monthly", "all_of_creator": true}),
+        )
+        .await;
+    assert_eq!(plan.status(), StatusCode::OK);
+    let published = app
+        .post(
+            &format!("/api/v1/products/{tier}/publish"),
+            Some(&creator),
+            json!({}),
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::OK);
+
+    let (member, member_token) = app.with_role(kenning_domain::account::Role::Learner).await;
+    let order = json_of(
+        app.order_with(
+            &member_token,
+            "member",
+            json!({"product_id": tier, "currency": "USD", "country": "US"}),
+        )
+        .await,
+    )
+    .await;
+    let id = order["id"].as_str().unwrap_or_default().to_owned();
+    let opened = app
+        .post(
+            &format!("/api/v1/orders/{id}/checkout-session"),
+            Some(&member_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(opened.status(), StatusCode::OK);
+    let (_, _, form) = fake.seen().last().cloned().unwrap_or_default();
+    assert_eq!(
+        form.get("payment_intent_data[setup_future_usage]")
+            .map(String::as_str),
+        Some("off_session")
+    );
+    assert_eq!(
+        form.get("customer_creation").map(String::as_str),
+        Some("always")
+    );
+    let done = deliver(
+        app,
+        session_event_paid_by(
+            "checkout.session.completed",
+            &id,
+            999,
+            "paid",
+            "pi_member_1",
+        ),
+    )
+    .await;
+    assert_eq!(done.status(), StatusCode::OK);
+    assert!(
+        fake.seen()
+            .iter()
+            .any(|(path, _, _)| path == "GET /v1/payment_intents/pi_member_1")
+    );
+    let before = json_of(app.get("/api/v1/subscriptions", Some(&member_token)).await).await;
+    assert_eq!(before[0]["status"], "active");
+
+    // A month on, the renewal charges the saved card off-session.
+    let (_, admin) = app.with_role(kenning_domain::account::Role::Admin).await;
+    let moved = app
+        .post(
+            "/api/v1/admin/clock",
+            Some(&admin),
+            json!({"advance_days": 31}),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let (path, _, form) = fake.seen().last().cloned().unwrap_or_default();
+    assert_eq!(path, "/v1/payment_intents");
+    assert_eq!(form.get("amount").map(String::as_str), Some("999"));
+    assert_eq!(form.get("currency").map(String::as_str), Some("usd"));
+    let member_token = crate::helpers::token_of(
+        app.login(member.account.email.as_str(), crate::helpers::PASSWORD)
+            .await,
+    )
+    .await;
+    let after = json_of(app.get("/api/v1/subscriptions", Some(&member_token)).await).await;
+    assert_eq!(after[0]["status"], "active");
+    assert_ne!(after[0]["period_end"], before[0]["period_end"], "{after}");
     assert!(crate::cli::verify(app).status.success());
 }
