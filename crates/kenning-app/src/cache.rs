@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use kenning_domain::account::Account;
 use kenning_domain::catalog::{Chapter, LessonOutline, Product};
 use kenning_domain::discovery::SignalKind;
+use kenning_domain::fx::ExchangeRate;
 use kenning_domain::ids::{AccountId, ProductId};
 use kenning_domain::review::Review;
 
@@ -155,6 +156,8 @@ pub struct CatalogCache {
     ttl_ms: i64,
     products: Timed<ProductId, ProductOutline>,
     listings: Timed<ListingKey, CatalogPage>,
+    /// The rate table, for showing prices in the visitor's currency.
+    rates: Timed<(), Vec<ExchangeRate>>,
 }
 
 impl CatalogCache {
@@ -164,6 +167,7 @@ impl CatalogCache {
             ttl_ms,
             products: Timed::new(),
             listings: Timed::new(),
+            rates: Timed::new(),
         }
     }
 
@@ -195,10 +199,24 @@ impl CatalogCache {
         }
     }
 
-    /// Forgets everything (after any catalog write).
+    pub fn rates(&self, now_ms: i64) -> Option<Arc<Vec<ExchangeRate>>> {
+        if self.ttl_ms <= 0 {
+            return None;
+        }
+        self.rates.get(&(), now_ms)
+    }
+
+    pub fn put_rates(&self, rates: Arc<Vec<ExchangeRate>>, now_ms: i64) {
+        if self.ttl_ms > 0 {
+            self.rates.put((), rates, now_ms + self.ttl_ms);
+        }
+    }
+
+    /// Forgets everything (after any catalog or rate-table write).
     pub fn clear(&self) {
         self.products.clear();
         self.listings.clear();
+        self.rates.clear();
     }
 }
 

@@ -53,14 +53,14 @@ impl Kenning {
 
     /// A lesson's own prices (empty when it is only sold with its product), for lessons
     /// of published products.
-    pub async fn lesson_prices(&self, lesson: LessonId) -> Result<Vec<Money>, AppError> {
+    pub async fn lesson_prices(&self, lesson: LessonId) -> Result<PriceList, AppError> {
         let product = self.lesson_product(lesson).await?;
         self.store
             .product(product)
             .await?
             .filter(Product::is_published)
             .ok_or(AppError::NotFound("lesson"))?;
-        Ok(self.store.lesson_prices(lesson).await?)
+        Ok(PriceList::new(self.store.lesson_prices(lesson).await?)?)
     }
 
     /// The own prices of a product's lessons, for its page.

@@ -1,14 +1,17 @@
 //! Prices in the buyer's currency, tax by the buyer's country, revenue shares
 //! (co-creators, partner contracts, affiliates), statements and payouts.
 
+use std::sync::Arc;
+
 use kenning_domain::DomainError;
 use kenning_domain::account::{Email, Role};
 use kenning_domain::catalog::Product;
+pub use kenning_domain::fx::Offer;
 use kenning_domain::fx::{self, ExchangeRate};
 use kenning_domain::ids::{AccountId, PartnerContractId, PayoutId, ProductId};
 use kenning_domain::ledger::{self, LedgerAccount, Share};
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::order::{Conversion, Order, Referral};
+use kenning_domain::order::{Order, Referral};
 use kenning_domain::revenue::{self, AffiliateProgram, CoCreator, PartnerContract};
 use kenning_domain::statement::{Period, Statement};
 use kenning_domain::tax::{self, Country, TaxLine, TaxRate};
@@ -22,14 +25,6 @@ const DAY_MS: i64 = 86_400_000;
 
 /// How long a referral lasts when the creator has not said.
 pub const DEFAULT_COOKIE_DAYS: i64 = 30;
-
-/// A price as offered to one buyer: the amount before tax, and the conversion it came
-/// from when the product has no explicit price in that currency.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Offer {
-    pub price: Money,
-    pub conversion: Option<Conversion>,
-}
 
 /// What a price comes to with tax in a country.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,22 +97,11 @@ impl Kenning {
         let wanted = match choice {
             CurrencyChoice::Exactly(c) | CurrencyChoice::Prefer(c) => c,
         };
-        if let Some(price) = prices.in_currency(wanted) {
-            return Ok(Offer {
-                price,
-                conversion: None,
-            });
+        let rates = self.store.exchange_rates().await?;
+        if let Some(offer) = fx::offer_in(prices, wanted, &rates)? {
+            return Ok(offer);
         }
         let first = prices.preferred(wanted).ok_or(AppError::NotForSale)?;
-        if let Some(converted) = self.convert(first, wanted).await? {
-            return Ok(Offer {
-                price: converted.price,
-                conversion: Some(Conversion {
-                    from: converted.from,
-                    rate_e8: converted.rate_e8,
-                }),
-            });
-        }
         match choice {
             CurrencyChoice::Exactly(_) => Err(DomainError::NotPricedInCurrency.into()),
             CurrencyChoice::Prefer(_) => Ok(Offer {
@@ -150,16 +134,6 @@ impl Kenning {
             offer: Offer { price, ..listed },
             taxed,
         })
-    }
-
-    /// `price` in `to` by the rate table, when both currencies are in it.
-    async fn convert(&self, price: Money, to: Currency) -> Result<Option<fx::Converted>, AppError> {
-        let rates = self.store.exchange_rates().await?;
-        let find = |c: Currency| rates.iter().find(|r| r.currency == c);
-        match (find(price.currency), find(to)) {
-            (Some(from), Some(to)) => Ok(Some(fx::convert(price, from, to)?)),
-            _ => Ok(None),
-        }
     }
 
     /// Whether prices in a currency are shown with tax included (yes, unless the rate
@@ -264,6 +238,18 @@ impl Kenning {
         Ok(self.store.exchange_rates().await?)
     }
 
+    /// The rate table for showing prices in listings (cached like the catalog; checkout
+    /// and quotes read the table itself).
+    pub async fn display_rates(&self) -> Result<Arc<Vec<ExchangeRate>>, AppError> {
+        let now = self.now_ms();
+        if let Some(rates) = self.catalog_cache.rates(now) {
+            return Ok(rates);
+        }
+        let rates = Arc::new(self.store.exchange_rates().await?);
+        self.catalog_cache.put_rates(Arc::clone(&rates), now);
+        Ok(rates)
+    }
+
     pub async fn set_exchange_rate(
         &self,
         user: &CurrentUser,
@@ -272,6 +258,7 @@ impl Kenning {
         Self::require_admin(user)?;
         let rate = rate.validate()?;
         self.store.set_exchange_rate(&rate, self.now_ms()).await?;
+        self.catalog_cache.clear();
         tracing::info!(currency = %rate.currency, actor = %user.account.id, "exchange rate set");
         Ok(())
     }

@@ -11,7 +11,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
+use crate::catalog::PriceList;
 use crate::money::{Currency, Money};
+use crate::order::Conversion;
 
 /// The scale of a stored rate: 1.0 is 100 000 000.
 pub const RATE_SCALE: i64 = 100_000_000;
@@ -174,6 +176,53 @@ pub fn convert(
     })
 }
 
+/// A price as offered to one buyer: the amount before tax, and the conversion it came
+/// from when the product has no explicit price in that currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Offer {
+    pub price: Money,
+    pub conversion: Option<Conversion>,
+}
+
+/// What a price list asks in `to`: its explicit price there, else its first price
+/// converted with the rate table when both currencies are in it, else nothing.
+pub fn offer_in(
+    prices: &PriceList,
+    to: Currency,
+    rates: &[ExchangeRate],
+) -> Result<Option<Offer>, DomainError> {
+    if let Some(price) = prices.in_currency(to) {
+        return Ok(Some(Offer {
+            price,
+            conversion: None,
+        }));
+    }
+    let Some(first) = prices.iter().next().copied() else {
+        return Ok(None);
+    };
+    let find = |c: Currency| rates.iter().find(|r| r.currency == c);
+    let (Some(from), Some(target)) = (find(first.currency), find(to)) else {
+        return Ok(None);
+    };
+    let converted = convert(first, from, target)?;
+    Ok(Some(Offer {
+        price: converted.price,
+        conversion: Some(Conversion {
+            from: converted.from,
+            rate_e8: converted.rate_e8,
+        }),
+    }))
+}
+
+/// The price to show in `to`: [`offer_in`], or the list's first price when it cannot be
+/// had in `to` (nothing for a free product).
+pub fn shown_price(prices: &PriceList, to: Currency, rates: &[ExchangeRate]) -> Option<Money> {
+    match offer_in(prices, to, rates) {
+        Ok(Some(offer)) => Some(offer.price),
+        _ => prices.preferred(to),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +246,33 @@ mod tests {
         assert!(parse_rate("abc").is_err());
         assert_eq!(RateDisplay(712_340_000).to_string(), "7.1234");
         assert_eq!(RateDisplay(RATE_SCALE * 150).to_string(), "150");
+    }
+
+    #[test]
+    fn an_explicit_price_wins_and_others_are_converted() {
+        let rates = [
+            rate("USD", "1", Rounding::NinetyNine),
+            rate("CNY", "7.12", Rounding::Whole),
+        ];
+        let prices = PriceList::new(vec![
+            Money::new(4900, Currency::USD),
+            Money::new(29_900, Currency::CNY),
+        ])
+        .unwrap();
+        let own = offer_in(&prices, Currency::CNY, &rates).unwrap().unwrap();
+        assert_eq!((own.price.amount_minor, own.conversion), (29_900, None));
+        let usd_only = PriceList::new(vec![Money::new(4900, Currency::USD)]).unwrap();
+        let converted = offer_in(&usd_only, Currency::CNY, &rates).unwrap().unwrap();
+        assert_eq!(converted.price, Money::new(34_900, Currency::CNY));
+        assert_eq!(converted.conversion.map(|c| c.from), Some(Currency::USD));
+        // A currency outside the table: no offer, and the first price is shown.
+        let eur = Currency::from_code("EUR").unwrap();
+        assert_eq!(offer_in(&usd_only, eur, &rates).unwrap(), None);
+        assert_eq!(
+            shown_price(&usd_only, eur, &rates),
+            Some(Money::new(4900, Currency::USD))
+        );
+        assert_eq!(shown_price(&PriceList::default(), eur, &rates), None);
     }
 
     #[test]

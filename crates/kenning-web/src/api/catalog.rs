@@ -201,7 +201,7 @@ pub async fn get_lesson_prices(
 ) -> Result<Json<LessonPricesDto>, HttpError> {
     let prices = state.app.lesson_prices(path_id(&id)?).await?;
     Ok(Json(LessonPricesDto {
-        prices: prices.into_iter().map(MoneyDto::from).collect(),
+        prices: prices.iter().copied().map(MoneyDto::from).collect(),
     }))
 }
 

@@ -354,6 +354,7 @@ pub async fn library(
     let page = Page::new(&state, &ctx, "library-title");
     let items = state.app.library(&user).await?;
     let progress = state.app.progress_by_product(&user).await?;
+    let rates = state.app.display_rates().await?;
     let base = crate::api::public_base(&state, &headers);
     let mut feeds = Vec::with_capacity(items.len());
     for i in &items {
@@ -377,7 +378,7 @@ pub async fn library(
                 )
             });
             (
-                Card::new(&page, &i.product),
+                Card::new(&page, &i.product, &rates),
                 page.date(&i.granted_at_ms),
                 started,
                 feed,

@@ -21,6 +21,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use kenning_domain::catalog::{Product, ProductKind};
+use kenning_domain::fx::{self, ExchangeRate};
 use kenning_domain::locale::Locale;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::review::RatingSummary;
@@ -288,7 +289,7 @@ pub fn rating_label(page: &Page<'_>, rating: &RatingSummary) -> Option<String> {
 }
 
 impl Card {
-    pub fn new(page: &Page<'_>, p: &Product) -> Card {
+    pub fn new(page: &Page<'_>, p: &Product, rates: &[ExchangeRate]) -> Card {
         let description = p.description.get(page.ctx.locale);
         let summary: String = description
             .lines()
@@ -302,7 +303,7 @@ impl Card {
             kind: page.kind(&p.kind),
             title: p.title.get(page.ctx.locale).to_owned(),
             summary,
-            price: price_label(page, p),
+            price: price_label(page, p, rates),
             creator: p.creator_name.clone(),
             cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
             rating: rating_label(page, &p.rating),
@@ -310,12 +311,13 @@ impl Card {
     }
 }
 
-pub fn price_label(page: &Page<'_>, p: &Product) -> String {
+/// A product's price in the viewer's currency: its own price there, or its first price
+/// converted with `rates` (pass none to show the prices as the creator set them).
+pub fn price_label(page: &Page<'_>, p: &Product, rates: &[ExchangeRate]) -> String {
     if p.is_free() {
         return page.t("price-free");
     }
-    p.prices
-        .preferred(page.ctx.currency)
+    fx::shown_price(&p.prices, page.ctx.currency, rates)
         .map(|m| page.money(&m))
         .unwrap_or_default()
 }

@@ -8,9 +8,11 @@ use kenning_app::AppError;
 use kenning_app::catalog::{CatalogQuery, ProductDetail};
 use kenning_app::checkout::CurrencyChoice;
 use kenning_app::recommend::Recommendation;
-use kenning_domain::catalog::{ProductKind, Release};
+use kenning_domain::catalog::{PriceList, ProductKind, Release};
+use kenning_domain::fx::{self, ExchangeRate};
 use kenning_domain::ids::{LessonId, ProductId};
 use kenning_domain::locale::Locale;
+use kenning_domain::money::Money;
 use kenning_domain::review::ReviewDraft;
 use serde::Deserialize;
 
@@ -35,9 +37,16 @@ struct HomeTemplate<'a> {
 }
 
 /// Recommendations as cards with their reasons.
-fn shelf_cards(page: &Page<'_>, recs: &[Recommendation]) -> Vec<(Card, String)> {
+fn shelf_cards(
+    page: &Page<'_>,
+    recs: &[Recommendation],
+    rates: &[ExchangeRate],
+) -> Vec<(Card, String)> {
     recs.iter()
-        .map(|r| (Card::new(page, &r.product), reason_text(page.tr, &r.reason)))
+        .map(|r| {
+            let card = Card::new(page, &r.product, rates);
+            (card, reason_text(page.tr, &r.reason))
+        })
         .collect()
 }
 
@@ -55,6 +64,7 @@ fn kind_links(page: &Page<'_>) -> Vec<(&'static str, String)> {
 
 pub async fn home(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Response, HttpError> {
     let page = Page::new(&state, &ctx, "home-title");
+    let rates = state.app.display_rates().await?;
     let latest = state
         .app
         .browse(&CatalogQuery {
@@ -63,7 +73,11 @@ pub async fn home(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respon
             ..CatalogQuery::default()
         })
         .await?;
-    let latest = latest.items.iter().map(|p| Card::new(&page, p)).collect();
+    let latest = latest
+        .items
+        .iter()
+        .map(|p| Card::new(&page, p, &rates))
+        .collect();
     let kinds = kind_links(&page);
     let recs = state.app.recommendations(ctx.user.as_ref(), 4).await?;
     let shelf = if recs.is_empty() {
@@ -75,7 +89,7 @@ pub async fn home(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respon
         } else {
             "home-popular"
         });
-        Some((title, shelf_cards(&page, &recs)))
+        Some((title, shelf_cards(&page, &recs, &rates)))
     };
     ok(&HomeTemplate {
         page,
@@ -139,7 +153,12 @@ pub async fn catalog(
     };
     let prev_link = (current_page > 1).then(|| link(current_page - 1));
     let next_link = (current_page * result.per_page < result.total).then(|| link(current_page + 1));
-    let cards = result.items.iter().map(|p| Card::new(&page, p)).collect();
+    let rates = state.app.display_rates().await?;
+    let cards = result
+        .items
+        .iter()
+        .map(|p| Card::new(&page, p, &rates))
+        .collect();
     let kinds = ProductKind::ALL
         .iter()
         .map(|k| (k.as_str(), page.kind(k), Some(*k) == kind))
@@ -180,23 +199,24 @@ pub struct LessonLine {
     pub alone: Option<String>,
 }
 
-/// Marks the lessons sold on their own with their price in the viewer's currency.
+/// Marks the lessons sold on their own with their price in the viewer's currency
+/// (converted with `rates` when the lesson has no price in it).
 pub(crate) fn mark_sold_alone(
     page: &Page<'_>,
     sections: &mut [Section],
-    prices: &[(kenning_domain::ids::LessonId, kenning_domain::money::Money)],
+    prices: &[(LessonId, Money)],
+    rates: &[ExchangeRate],
 ) {
     for line in sections.iter_mut().flat_map(|s| s.lessons.iter_mut()) {
-        let own: Vec<_> = prices
+        let own: Vec<Money> = prices
             .iter()
             .filter(|(id, _)| id.to_string() == line.id)
             .map(|(_, m)| *m)
             .collect();
-        let shown = own
-            .iter()
-            .find(|m| m.currency == page.ctx.currency)
-            .or(own.first());
-        line.alone = shown.map(|m| page.money(m));
+        line.alone = PriceList::new(own)
+            .ok()
+            .and_then(|list| fx::shown_price(&list, page.ctx.currency, rates))
+            .map(|m| page.money(&m));
     }
 }
 
@@ -359,9 +379,15 @@ pub async fn product(
     let detail = state.app.product_detail(id, ctx.user.as_ref()).await?;
     let p = &detail.product;
     let page = Page::new(&state, &ctx, "catalog-title").with_title(p.title.get(ctx.locale));
+    let rates = state.app.display_rates().await?;
     let mut sections = sections(&page, &detail);
     if !detail.owned {
-        mark_sold_alone(&page, &mut sections, &state.app.lesson_prices_of(p).await?);
+        mark_sold_alone(
+            &page,
+            &mut sections,
+            &state.app.lesson_prices_of(p).await?,
+            &rates,
+        );
     }
     let also = state.app.also_bought(id, 4).await?;
     let reviews = &detail.reviews;
@@ -509,7 +535,7 @@ pub async fn product(
             .as_ref()
             .map(|r| r.body.clone())
             .unwrap_or_default(),
-        also_bought: shelf_cards(&page, &also),
+        also_bought: shelf_cards(&page, &also, &rates),
         published_at: p.published_at_ms,
         id: p.id.to_string(),
         kind: page.kind(&p.kind),
@@ -518,7 +544,7 @@ pub async fn product(
         tags: p.tags.clone(),
         price: match &quote {
             Some(q) => page.money(&q.list),
-            None => price_label(&page, p),
+            None => price_label(&page, p, &rates),
         },
         converted_from: quote
             .as_ref()
@@ -703,16 +729,14 @@ async fn locked(
         .product_detail(product_id, ctx.user.as_ref())
         .await?;
     let page = Page::new(state, ctx, "locked-title");
+    let rates = state.app.display_rates().await?;
     let own = state.app.lesson_prices(id).await?;
-    let alone = own
-        .iter()
-        .find(|m| m.currency == ctx.currency)
-        .or(own.first())
+    let alone = fx::shown_price(&own, ctx.currency, &rates)
         .filter(|_| opens_at_ms.is_none())
         .map(|m| {
             (
                 id.to_string(),
-                page.money(m),
+                page.money(&m),
                 m.currency.code().to_owned(),
                 uuid::Uuid::new_v4().to_string(),
                 ctx.country.to_string(),
@@ -722,7 +746,7 @@ async fn locked(
         alone,
         product_id: detail.product.id.to_string(),
         product_title: detail.product.title.get(ctx.locale).to_owned(),
-        price: price_label(&page, &detail.product),
+        price: price_label(&page, &detail.product, &rates),
         opens_on: opens_at_ms.map(|at| page.date(&at)),
         page,
     };
@@ -795,9 +819,10 @@ pub async fn search(
             )
         })
         .collect();
+    let rates = state.app.display_rates().await?;
     let results: Vec<(Card, String)> = found
         .iter()
-        .map(|(p, highlight)| (Card::new(&page, p), highlight.clone()))
+        .map(|(p, highlight)| (Card::new(&page, p, &rates), highlight.clone()))
         .collect();
     let result_count = i64::try_from(results.len()).unwrap_or(0);
     let kinds = ProductKind::ALL

@@ -62,7 +62,7 @@ pub async fn dashboard(
             title: p.title.get(ctx.locale).to_owned(),
             kind: page.kind(&p.kind),
             status: page.t(&format!("status-{}", p.status.as_str())),
-            price: super::price_label(&page, p),
+            price: super::price_label(&page, p, &[]),
         })
         .collect();
     ok(&StudioTemplate { page, rows })
@@ -545,7 +545,12 @@ pub async fn edit_product(
             })
             .collect();
     }
-    super::storefront::mark_sold_alone(&page, &mut sections, &state.app.lesson_prices_of(p).await?);
+    super::storefront::mark_sold_alone(
+        &page,
+        &mut sections,
+        &state.app.lesson_prices_of(p).await?,
+        &[],
+    );
     let cocreators = state
         .app
         .cocreators(&user, id)

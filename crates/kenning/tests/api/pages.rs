@@ -550,6 +550,9 @@ async fn a_buyer_abroad_pays_tax_gets_a_receipt_and_pays_the_referrer(app: &Test
     assert!(page.body.contains("€12.99"), "{}", page.body);
     assert!(page.body.contains("Includes 19% tax (DE)"));
     assert!(page.body.contains("Converted from CNY"));
+    // The catalog's cards show the same converted price.
+    let listing = b.get("/catalog?currency=EUR").await;
+    assert!(listing.body.contains("€12.99"), "{}", listing.body);
     // Without a choice the region of the language tags decides (en-GB: British VAT).
     let british = Browser::new(app, "en-GB")
         .get(&format!("/products/{product}"))
