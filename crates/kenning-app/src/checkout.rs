@@ -26,6 +26,15 @@ use crate::{AppError, Kenning};
 /// so a retry after such a crash does not charge twice.
 const STALE_CLAIM_MS: i64 = 5 * 60 * 1000;
 
+/// How long a live session's seat is held for a buyer paying with a card here: longer
+/// than any charge (and a stale claim) takes.
+const SEAT_HOLD_MS: i64 = 15 * 60 * 1000;
+
+/// How long a seat is held for a buyer sent to the provider's own page: as long as that
+/// page can be paid (a Stripe Checkout Session lasts a day unless told otherwise). The
+/// page's expiry event frees the seat at once.
+const HOSTED_SEAT_HOLD_MS: i64 = 24 * 60 * 60 * 1000;
+
 /// How long the sandbox's bank takes to confirm a "confirms later" card.
 const SANDBOX_CONFIRM_MS: u64 = 1500;
 
@@ -498,8 +507,9 @@ impl Kenning {
                 self.store
                     .fail_payment(&payment(false, None, Some(code.clone())))
                     .await?;
+                self.store.release_seat(order.id).await?;
             }
-            (PaymentEventKind::Failed { .. }, _) => {}
+            (PaymentEventKind::Failed { .. }, _) => self.store.release_seat(order.id).await?,
         }
         self.store
             .record_webhook(&event.id, event.provider, kind, self.now_ms())
@@ -580,7 +590,8 @@ impl Kenning {
             return Err(AppError::PayOnProviderPage);
         }
         let card = CardNumber::parse(card_number)?;
-        self.check_seats(&view.product).await?;
+        self.hold_seat(&view.order, &view.product, SEAT_HOLD_MS)
+            .await?;
         let now = self.now_ms();
         match self
             .store
@@ -643,6 +654,7 @@ impl Kenning {
                 let error = AppError::PaymentDeclined(reason);
                 payment.failure_code = Some(error.code().to_owned());
                 self.store.fail_payment(&payment).await?;
+                self.store.release_seat(order.id).await?;
                 Err(error)
             }
             Err(provider_error) => {
@@ -680,7 +692,8 @@ impl Kenning {
         if self.payments.takes_cards() {
             return Err(AppError::NoHostedCheckout);
         }
-        self.check_seats(&view.product).await?;
+        self.hold_seat(&view.order, &view.product, HOSTED_SEAT_HOLD_MS)
+            .await?;
         let back = format!("{}/orders/{id}", site.trim_end_matches('/'));
         let page = self
             .payments

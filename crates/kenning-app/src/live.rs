@@ -13,6 +13,7 @@ use kenning_domain::live::{
     CHAT_WINDOW_MS, ChatMessage, LivePhase, LiveSchedule, Moderation, can_moderate, chat_allowed,
     has_ticket, message_body,
 };
+use kenning_domain::order::Order;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
@@ -165,7 +166,10 @@ impl Kenning {
         }
         let ticket = viewer.is_some_and(|v| has_ticket(&product, v, holds));
         let seats_left = match schedule.capacity {
-            Some(capacity) => Some((capacity - self.store.holder_count(id).await?).max(0)),
+            Some(capacity) => {
+                let taken = self.store.seats_taken(id, self.now_ms(), None).await?;
+                Some((capacity - taken).max(0))
+            }
             None => None,
         };
         let included_in = match schedule.included_in {
@@ -345,24 +349,56 @@ impl Kenning {
         }
     }
 
-    /// Refuses a ticket sale past the session's capacity. (Two buyers racing for the
-    /// last seat may both get through; the capacity is a limit on sales, checked when
-    /// the order is made and again before the charge.)
-    pub(crate) async fn check_seats(&self, product: &Product) -> Result<(), AppError> {
+    /// The capacity of a live session product, when it has one.
+    async fn capacity(&self, product: &Product) -> Result<Option<i64>, AppError> {
         if product.kind != ProductKind::LiveSession {
-            return Ok(());
+            return Ok(None);
         }
-        let Some(capacity) = self
+        Ok(self
             .store
             .live_schedule(product.id)
             .await?
-            .and_then(|s| s.capacity)
-        else {
+            .and_then(|s| s.capacity))
+    }
+
+    /// Refuses an order for a session whose seats are all taken (by tickets, unclaimed
+    /// gifts, or buyers paying right now).
+    pub(crate) async fn check_seats(&self, product: &Product) -> Result<(), AppError> {
+        let Some(capacity) = self.capacity(product).await? else {
             return Ok(());
         };
-        if self.store.holder_count(product.id).await? >= capacity {
+        if self
+            .store
+            .seats_taken(product.id, self.now_ms(), None)
+            .await?
+            >= capacity
+        {
             return Err(AppError::SoldOut);
         }
         Ok(())
+    }
+
+    /// Holds a seat for the order while its buyer pays, or refuses when none is left.
+    /// Holds are taken one at a time, so the last seat goes to one buyer only. A payment
+    /// the provider confirms after the hold ended is still honoured.
+    pub(crate) async fn hold_seat(
+        &self,
+        order: &Order,
+        product: &Product,
+        hold_ms: i64,
+    ) -> Result<(), AppError> {
+        let Some(capacity) = self.capacity(product).await? else {
+            return Ok(());
+        };
+        let now = self.now_ms();
+        if self
+            .store
+            .hold_seat(order.id, product.id, capacity, now, now + hold_ms)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::SoldOut)
+        }
     }
 }

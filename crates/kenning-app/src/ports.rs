@@ -457,8 +457,26 @@ pub trait LiveStore: Send + Sync {
     async fn live_schedule(&self, product: ProductId) -> StoreResult<Option<LiveSchedule>>;
     /// Live sessions whose tickets come with this product.
     async fn live_sessions_in(&self, product: ProductId) -> StoreResult<Vec<LiveSchedule>>;
-    /// How many people hold the product (tickets sold, for the capacity).
-    async fn holder_count(&self, product: ProductId) -> StoreResult<i64>;
+    /// Seats of a live session taken at `now_ms`: tickets held, gifted tickets not yet
+    /// claimed, and seats held by unpaid orders (other than `except`) until their hold ends.
+    async fn seats_taken(
+        &self,
+        product: ProductId,
+        now_ms: i64,
+        except: Option<OrderId>,
+    ) -> StoreResult<i64>;
+    /// Holds a seat for the order until `until_ms` when fewer than `capacity` are taken
+    /// (holds for one session are made one at a time); false when sold out.
+    async fn hold_seat(
+        &self,
+        order: OrderId,
+        product: ProductId,
+        capacity: i64,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<bool>;
+    /// Frees the seat an unpaid order holds (its payment failed or its page expired).
+    async fn release_seat(&self, order: OrderId) -> StoreResult<()>;
     async fn insert_live_message(&self, message: &ChatMessage) -> StoreResult<()>;
     /// Writes a message's pinned and answered flags.
     async fn update_live_message(&self, message: &ChatMessage) -> StoreResult<()>;

@@ -128,6 +128,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_questions.sql"),
         include_str!("../migrations/postgres/0012_questions.sql"),
     ),
+    (
+        13,
+        "seat_holds",
+        include_str!("../migrations/sqlite/0013_seat_holds.sql"),
+        include_str!("../migrations/postgres/0013_seat_holds.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use kenning_app::ports::{LiveStore, StoreError, StoreResult};
-use kenning_domain::ids::{AccountId, LiveMessageId, ProductId};
+use kenning_domain::ids::{AccountId, LiveMessageId, OrderId, ProductId};
 use kenning_domain::live::{ChatMessage, LiveSchedule};
 use sqlx::any::AnyRow;
 
@@ -14,6 +14,14 @@ use crate::{Backend, SqlStore, db_error, parse_col};
 
 const SCHEDULE_SELECT: &str = "SELECT product_id, starts_at_ms, duration_minutes, capacity, \
      stream_url, included_in FROM live_sessions";
+/// Seats taken: tickets held ($1: the session), paid gifts not yet claimed, and unpaid
+/// orders whose hold runs past $2 (other than order $3).
+const SEATS_TAKEN: &str = "SELECT CAST( \
+     (SELECT COUNT(*) FROM entitlements WHERE product_id = $1) \
+     + (SELECT COUNT(*) FROM gifts g JOIN orders o ON o.id = g.order_id \
+        WHERE g.product_id = $1 AND g.claimed_by IS NULL AND o.status = 'paid') \
+     + (SELECT COUNT(*) FROM orders WHERE product_id = $1 AND status <> 'paid' \
+        AND seat_hold_until_ms > $2 AND id <> $3) AS BIGINT) AS n";
 const MESSAGE_SELECT: &str = "SELECT id, product_id, account_id, author_name, body, question, \
      pinned, answered, created_at_ms FROM live_messages";
 
@@ -91,13 +99,68 @@ impl LiveStore for SqlStore {
         found.iter().map(schedule).collect()
     }
 
-    async fn holder_count(&self, product: ProductId) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM entitlements WHERE product_id = $1")
+    async fn seats_taken(
+        &self,
+        product: ProductId,
+        now_ms: i64,
+        except: Option<OrderId>,
+    ) -> StoreResult<i64> {
+        let row = sqlx::query(SEATS_TAKEN)
             .bind(product.to_string())
+            .bind(now_ms)
+            .bind(except.map(|o| o.to_string()).unwrap_or_default())
             .fetch_one(self.pool())
             .await
             .map_err(db_error)?;
         int(&row, "n")
+    }
+
+    async fn hold_seat(
+        &self,
+        order: OrderId,
+        product: ProductId,
+        capacity: i64,
+        now_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        // Lock the session (a row lock on PostgreSQL, the write lock on SQLite) so that
+        // holds for it are counted and made one at a time.
+        sqlx::query("UPDATE live_sessions SET product_id = product_id WHERE product_id = $1")
+            .bind(product.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let row = sqlx::query(SEATS_TAKEN)
+            .bind(product.to_string())
+            .bind(now_ms)
+            .bind(order.to_string())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if int(&row, "n")? >= capacity {
+            tx.rollback().await.map_err(db_error)?;
+            return Ok(false);
+        }
+        sqlx::query("UPDATE orders SET seat_hold_until_ms = $1 WHERE id = $2")
+            .bind(until_ms)
+            .bind(order.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn release_seat(&self, order: OrderId) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE orders SET seat_hold_until_ms = NULL WHERE id = $1 AND status <> 'paid'",
+        )
+        .bind(order.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
     }
 
     async fn insert_live_message(&self, m: &ChatMessage) -> StoreResult<()> {

@@ -8,7 +8,10 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use crate::helpers::{TestApp, expect_error, json_of};
 use crate::on_both_databases;
 
-on_both_databases!(a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node);
+on_both_databases!(
+    a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node,
+    the_last_seats_go_to_as_many_buyers_as_there_are_seats,
+);
 
 type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
 
@@ -382,4 +385,86 @@ async fn a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node(app: 
     )
     .await;
     node.stop().await;
+}
+
+async fn the_last_seats_go_to_as_many_buyers_as_there_are_seats(app: &TestApp) {
+    let (_, creator) = app.with_role(kenning_domain::account::Role::Creator).await;
+    let (live, _) = product(app, &creator, "live_session", "Office hours").await;
+    let r = app
+        .put(
+            &format!("/api/v1/products/{live}/live"),
+            Some(&creator),
+            json!({
+                "starts_at": "2099-01-01T12:00:00Z",
+                "duration_minutes": 60,
+                "capacity": 3,
+                "stream_url": "https://stream.example/office-hours"
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // A declined card holds no seat: its buyer can come back later.
+    let declined = app.learner().await;
+    let order = json_of(app.order(&declined, &live, "declined").await).await;
+    let pay = |token: String, order: Value, card: &'static str| async move {
+        let id = order["id"].as_str().unwrap_or_default().to_owned();
+        app.post(
+            &format!("/api/v1/orders/{id}/pay"),
+            Some(&token),
+            json!({"card_number": card}),
+        )
+        .await
+    };
+    let r = pay(declined.clone(), order, "4000 0000 0000 0002").await;
+    assert_eq!(r.status(), StatusCode::PAYMENT_REQUIRED);
+
+    // Ten buyers made their orders while seats were free, and all pay at once.
+    let mut orders = Vec::new();
+    for i in 0..10 {
+        let buyer = app.learner().await;
+        let order = json_of(app.order(&buyer, &live, &format!("seat-{i}")).await).await;
+        orders.push((buyer, order));
+    }
+    let paid = futures::future::join_all(
+        orders
+            .iter()
+            .map(|(b, o)| pay(b.clone(), o.clone(), "4242 4242 4242 4242")),
+    )
+    .await;
+    let mut sold = 0;
+    for r in paid {
+        match r.status() {
+            StatusCode::OK => sold += 1,
+            StatusCode::CONFLICT => {
+                assert_eq!(json_of(r).await["error"]["code"], "sold_out");
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(sold, 3, "three seats, three tickets");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
+        3
+    );
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM payments WHERE succeeded = TRUE")
+            .await,
+        3,
+        "nobody turned away was charged"
+    );
+    let room = json_of(
+        app.get(&format!("/api/v1/products/{live}/live"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(room["seats_left"], 0, "{room}");
+    // Sold out: new orders are refused too.
+    expect_error(
+        app.order(&declined, &live, "declined-again").await,
+        StatusCode::CONFLICT,
+        "sold_out",
+    )
+    .await;
 }
