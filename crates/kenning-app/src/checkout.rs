@@ -464,6 +464,7 @@ impl Kenning {
         let kind = match &event.kind {
             PaymentEventKind::Succeeded { .. } => "succeeded",
             PaymentEventKind::Failed { .. } => "failed",
+            PaymentEventKind::PageExpired => "page_expired",
         };
         let payment =
             |succeeded: bool, reference: Option<String>, code: Option<String>| PaymentRecord {
@@ -510,6 +511,7 @@ impl Kenning {
                 self.store.release_seat(order.id).await?;
             }
             (PaymentEventKind::Failed { .. }, _) => self.store.release_seat(order.id).await?,
+            (PaymentEventKind::PageExpired, _) => self.store.page_expired(order.id).await?,
         }
         self.store
             .record_webhook(&event.id, event.provider, kind, self.now_ms())
@@ -703,6 +705,7 @@ impl Kenning {
                 description: view.product.title.get(locale),
                 customer_email: user.account.email.as_str(),
                 save_card: view.product.kind == ProductKind::Membership,
+                expired_pages: self.store.expired_pages(id).await?,
                 success_url: &format!("{back}?paying=1"),
                 cancel_url: &back,
             })

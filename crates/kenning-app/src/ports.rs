@@ -208,6 +208,11 @@ pub trait OrderStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Lets go of a refund claim without refunding (the provider refused).
     async fn release_refund(&self, order: OrderId) -> StoreResult<()>;
+    /// How many of the order's provider payment pages have expired (the next page opened
+    /// is a new one, numbered so).
+    async fn expired_pages(&self, order: OrderId) -> StoreResult<i64>;
+    /// Counts an expired payment page of an unpaid order and frees any seat it held.
+    async fn page_expired(&self, order: OrderId) -> StoreResult<()>;
     /// Writes the refund and its ledger entries, when `revoke` removes every entitlement
     /// the order granted (a bundle's items and a claimed gift too), and releases the
     /// claim, in one transaction. One that would take the
@@ -684,8 +689,15 @@ pub struct PaymentEvent {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PaymentEventKind {
-    Succeeded { reference: String },
-    Failed { code: String },
+    Succeeded {
+        reference: String,
+    },
+    Failed {
+        code: String,
+    },
+    /// The provider's payment page for the order can no longer be paid; the buyer may be
+    /// given a new one.
+    PageExpired,
 }
 
 /// Why a webhook was refused (nothing is changed by a refused webhook).
@@ -772,6 +784,9 @@ pub struct HostedCheckoutRequest<'a> {
     pub customer_email: &'a str,
     /// Keep the card for later charges (a membership renews with it).
     pub save_card: bool,
+    /// How many earlier pages for this order expired: a provider that keys pages by the
+    /// order opens a fresh one for each.
+    pub expired_pages: i64,
     /// Where the provider sends the buyer after paying, and after giving up.
     pub success_url: &'a str,
     pub cancel_url: &'a str,

@@ -169,9 +169,7 @@ impl WebhookVerifier for StripeWebhooks {
                             .payment_intent
                             .ok_or_else(|| WebhookRejection::Malformed("payment_intent".into()))?,
                     },
-                    ("checkout.session.expired", _) => PaymentEventKind::Failed {
-                        code: "expired".to_owned(),
-                    },
+                    ("checkout.session.expired", _) => PaymentEventKind::PageExpired,
                     // Only card payments are offered, which are paid when the session
                     // completes; anything else is not ours to settle.
                     (other, status) => {
@@ -281,12 +279,7 @@ mod tests {
             }
         );
         let expired = read(session("checkout.session.expired", "unpaid", &order)).unwrap();
-        assert_eq!(
-            expired.kind,
-            PaymentEventKind::Failed {
-                code: "expired".into()
-            }
-        );
+        assert_eq!(expired.kind, PaymentEventKind::PageExpired);
         assert!(matches!(
             read(session("checkout.session.completed", "unpaid", &order)),
             Err(WebhookRejection::UnknownEvent(_))

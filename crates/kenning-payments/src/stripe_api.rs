@@ -179,7 +179,12 @@ impl PaymentProvider for StripeApi {
         &self,
         request: HostedCheckoutRequest<'_>,
     ) -> Result<HostedCheckout, String> {
-        let key = format!("checkout-{}", request.order_id);
+        // Stripe answers a repeated key with the page it made first, so a buyer who starts
+        // twice sees one page; once that page has expired, the next one gets its own key.
+        let key = match request.expired_pages {
+            0 => format!("checkout-{}", request.order_id),
+            n => format!("checkout-{}-{n}", request.order_id),
+        };
         let created = self
             .post("/v1/checkout/sessions", &key, &session_form(&request))
             .await?;
@@ -274,6 +279,7 @@ mod tests {
             description: "Rust",
             customer_email: "a@example.com",
             save_card: true,
+            expired_pages: 0,
             success_url: "https://k.example/orders/1?paying=1",
             cancel_url: "https://k.example/orders/1",
         });

@@ -130,9 +130,9 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
     (
         13,
-        "seat_holds",
-        include_str!("../migrations/sqlite/0013_seat_holds.sql"),
-        include_str!("../migrations/postgres/0013_seat_holds.sql"),
+        "checkout_pages",
+        include_str!("../migrations/sqlite/0013_checkout_pages.sql"),
+        include_str!("../migrations/postgres/0013_checkout_pages.sql"),
     ),
 ];
 

@@ -246,6 +246,27 @@ impl OrderStore for SqlStore {
         Ok(())
     }
 
+    async fn expired_pages(&self, order: OrderId) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT expired_pages FROM orders WHERE id = $1")
+            .bind(order.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        row.map_or(Ok(0), |r| rows::int(&r, "expired_pages"))
+    }
+
+    async fn page_expired(&self, order: OrderId) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE orders SET expired_pages = expired_pages + 1, seat_hold_until_ms = NULL \
+             WHERE id = $1 AND status <> 'paid'",
+        )
+        .bind(order.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
     async fn record_refund(
         &self,
         r: &RefundRecord,

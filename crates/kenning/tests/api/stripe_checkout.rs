@@ -293,6 +293,27 @@ async fn scenario(app: &TestApp, fake: &FakeStripe) {
     )
     .await;
     assert_eq!(fake.seen().len(), 1);
+    // Starting again asks for the same page; once Stripe says it expired, a new one.
+    let last_key = || fake.seen().last().map(|(_, k, _)| k.clone());
+    assert_eq!(
+        app.post(&session, Some(&buyer), json!({})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(last_key(), Some(format!("checkout-{id}")));
+    let expired = deliver(
+        app,
+        session_event("checkout.session.expired", &id, 1499, "unpaid"),
+    )
+    .await;
+    assert_eq!(expired.status(), StatusCode::OK);
+    let pending = json_of(app.get(&format!("/api/v1/orders/{id}"), Some(&buyer)).await).await;
+    assert_eq!(pending["status"], "pending");
+    assert_eq!(
+        app.post(&session, Some(&buyer), json!({})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(last_key(), Some(format!("checkout-{id}-1")));
+    assert_eq!(fake.seen().len(), 3);
 
     // Stripe's event settles the order, once.
     let lesson = format!("/api/v1/lessons/{}", lessons[1]);
