@@ -662,6 +662,7 @@ impl Kenning {
             Err(provider_error) => {
                 payment.failure_code = Some("provider_error".to_owned());
                 self.store.fail_payment(&payment).await?;
+                self.store.release_seat(order.id).await?;
                 Err(AppError::Internal(format!(
                     "payment provider: {provider_error}"
                 )))
@@ -697,7 +698,7 @@ impl Kenning {
         self.hold_seat(&view.order, &view.product, HOSTED_SEAT_HOLD_MS)
             .await?;
         let back = format!("{}/orders/{id}", site.trim_end_matches('/'));
-        let page = self
+        let opened = self
             .payments
             .hosted_checkout(HostedCheckoutRequest {
                 order_id: id,
@@ -709,8 +710,14 @@ impl Kenning {
                 success_url: &format!("{back}?paying=1"),
                 cancel_url: &back,
             })
-            .await
-            .map_err(|e| AppError::Internal(format!("payment provider: {e}")))?;
+            .await;
+        let page = match opened {
+            Ok(page) => page,
+            Err(e) => {
+                self.store.release_seat(id).await?;
+                return Err(AppError::Internal(format!("payment provider: {e}")));
+            }
+        };
         tracing::info!(order = %id, session = %page.reference, "hosted checkout opened");
         Ok(Some(page.url))
     }

@@ -167,7 +167,7 @@ impl Kenning {
         let ticket = viewer.is_some_and(|v| has_ticket(&product, v, holds));
         let seats_left = match schedule.capacity {
             Some(capacity) => {
-                let taken = self.store.seats_taken(id, self.now_ms(), None).await?;
+                let taken = self.store.seats_taken(id, self.now_ms()).await?;
                 Some((capacity - taken).max(0))
             }
             None => None,
@@ -367,12 +367,7 @@ impl Kenning {
         let Some(capacity) = self.capacity(product).await? else {
             return Ok(());
         };
-        if self
-            .store
-            .seats_taken(product.id, self.now_ms(), None)
-            .await?
-            >= capacity
-        {
+        if self.store.seats_taken(product.id, self.now_ms()).await? >= capacity {
             return Err(AppError::SoldOut);
         }
         Ok(())

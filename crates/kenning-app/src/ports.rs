@@ -463,13 +463,8 @@ pub trait LiveStore: Send + Sync {
     /// Live sessions whose tickets come with this product.
     async fn live_sessions_in(&self, product: ProductId) -> StoreResult<Vec<LiveSchedule>>;
     /// Seats of a live session taken at `now_ms`: tickets held, gifted tickets not yet
-    /// claimed, and seats held by unpaid orders (other than `except`) until their hold ends.
-    async fn seats_taken(
-        &self,
-        product: ProductId,
-        now_ms: i64,
-        except: Option<OrderId>,
-    ) -> StoreResult<i64>;
+    /// claimed, and seats held by unpaid orders until their hold ends.
+    async fn seats_taken(&self, product: ProductId, now_ms: i64) -> StoreResult<i64>;
     /// Holds a seat for the order until `until_ms` when fewer than `capacity` are taken
     /// (holds for one session are made one at a time); false when sold out.
     async fn hold_seat(
