@@ -66,6 +66,19 @@ pub struct AppSettings {
     pub media_link_ms: i64,
     /// How many days after payment a creator may refund an order (operators: always).
     pub refund_window_days: i64,
+    /// Who sells on receipts, when the operator is the merchant of record (it collects
+    /// and remits the tax); unset: receipts name the creator as seller.
+    pub merchant: Option<Merchant>,
+}
+
+/// The business named as seller on receipts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Merchant {
+    pub name: String,
+    /// A postal address, on one line.
+    pub address: Option<String>,
+    /// A VAT / GST / tax registration number.
+    pub tax_id: Option<String>,
 }
 
 impl Default for AppSettings {
@@ -78,6 +91,7 @@ impl Default for AppSettings {
             max_media_bytes: u64::MAX,
             media_link_ms: 2 * 60 * 60 * 1000,
             refund_window_days: 14,
+            merchant: None,
         }
     }
 }

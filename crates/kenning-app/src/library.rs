@@ -12,6 +12,9 @@ pub struct BooksReport {
     pub unbalanced: Vec<(String, i64)>,
     pub paid_without_entitlement: Vec<String>,
     pub entitlement_without_payment: Vec<String>,
+    /// (year, receipts numbered, highest number, counter) for each year whose receipt
+    /// numbers have a gap or run past the counter.
+    pub receipt_breaks: Vec<(i64, i64, i64, i64)>,
 }
 
 impl BooksReport {
@@ -19,6 +22,7 @@ impl BooksReport {
         self.unbalanced.is_empty()
             && self.paid_without_entitlement.is_empty()
             && self.entitlement_without_payment.is_empty()
+            && self.receipt_breaks.is_empty()
     }
 }
 
@@ -48,6 +52,7 @@ impl Kenning {
             unbalanced: self.store.ledger_imbalances().await?,
             paid_without_entitlement: self.store.paid_orders_without_entitlement().await?,
             entitlement_without_payment: self.store.entitlements_without_payment().await?,
+            receipt_breaks: self.store.receipt_series_breaks().await?,
         })
     }
 }

@@ -21,7 +21,7 @@ use kenning_domain::live::{ChatMessage, LiveSchedule};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::media::{LessonProgress, Media};
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::order::{CardNumber, Order};
+use kenning_domain::order::{CardNumber, Order, ReceiptNumber};
 use kenning_domain::question::{Question, QuestionStatus};
 use kenning_domain::revenue::{AffiliateProgram, CoCreator, PartnerContract};
 use kenning_domain::review::{Rating, Review};
@@ -173,6 +173,8 @@ pub struct Settlement {
     pub lesson: Option<LessonId>,
     /// The provider's fee for the payment, booked with the sale.
     pub gateway_fee: Option<LedgerTransaction>,
+    /// The year whose receipt series numbers this sale.
+    pub receipt_year: i32,
 }
 
 /// The result of trying to take an order for payment.
@@ -208,6 +210,9 @@ pub trait OrderStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Lets go of a refund claim without refunding (the provider refused).
     async fn release_refund(&self, order: OrderId) -> StoreResult<()>;
+    /// The number of a paid order's receipt (orders paid before receipts were numbered
+    /// have none).
+    async fn receipt_number(&self, order: OrderId) -> StoreResult<Option<ReceiptNumber>>;
     /// How many of the order's provider payment pages have expired (the next page opened
     /// is a new one, numbered so).
     async fn expired_pages(&self, order: OrderId) -> StoreResult<i64>;
@@ -282,6 +287,9 @@ pub trait OrderStore: Send + Sync {
     async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>>;
     /// Ids of paid orders that granted nothing.
     async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>>;
+    /// Years whose receipt numbers are not exactly 1, 2, … up to the year's counter:
+    /// (year, receipts numbered, highest number, counter).
+    async fn receipt_series_breaks(&self) -> StoreResult<Vec<(i64, i64, i64, i64)>>;
     /// Ids of entitlements from an order that is not paid, or with no source at all.
     async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>>;
 }

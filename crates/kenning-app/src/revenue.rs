@@ -535,6 +535,10 @@ pub struct ReceiptView {
     pub card_last4: Option<String>,
     /// (when, amount) of each refund.
     pub refunds: Vec<(i64, Money)>,
+    /// The receipt's number (none for orders paid before receipts were numbered).
+    pub number: Option<kenning_domain::order::ReceiptNumber>,
+    /// The seller of record, when the operator is (else the creator sells).
+    pub merchant: Option<crate::Merchant>,
 }
 
 /// One line of a person's order history.
@@ -582,6 +586,8 @@ impl Kenning {
         Ok(ReceiptView {
             card_last4: self.store.paid_card(id).await?,
             refunds: self.store.refunds_of(id).await?,
+            number: self.store.receipt_number(id).await?,
+            merchant: self.settings.merchant.clone(),
             order,
             product,
             buyer,

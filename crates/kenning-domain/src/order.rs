@@ -154,8 +154,43 @@ fn luhn_valid(digits: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
+/// A receipt's number: one unbroken series per calendar year (UTC), taken in the moment
+/// the order is paid, as invoicing rules ask for. Shown as `2026-000042`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReceiptNumber {
+    pub year: i32,
+    pub sequence: i64,
+}
+
+impl ReceiptNumber {
+    /// The calendar year (UTC) whose series a sale paid at `paid_at_ms` belongs to.
+    pub fn year_of(paid_at_ms: i64) -> i32 {
+        crate::statement::Period::containing(paid_at_ms).year()
+    }
+}
+
+impl std::fmt::Display for ReceiptNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{:06}", self.year, self.sequence)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn receipt_numbers_run_per_year() {
+        // 2026-01-01T00:00:00Z and one millisecond before it.
+        let new_year_ms = 1_767_225_600_000;
+        assert_eq!(ReceiptNumber::year_of(new_year_ms), 2026);
+        assert_eq!(ReceiptNumber::year_of(new_year_ms - 1), 2025);
+        let n = ReceiptNumber {
+            year: 2026,
+            sequence: 42,
+        };
+        assert_eq!(n.to_string(), "2026-000042");
+    }
+
     use super::*;
 
     #[test]

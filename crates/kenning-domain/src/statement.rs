@@ -36,6 +36,10 @@ impl Period {
     }
 
     /// The first millisecond of the month.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
     pub fn start_ms(&self) -> i64 {
         Period::start_of(self.year, self.month)
     }

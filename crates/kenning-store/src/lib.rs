@@ -134,6 +134,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_checkout_pages.sql"),
         include_str!("../migrations/postgres/0013_checkout_pages.sql"),
     ),
+    (
+        14,
+        "receipts",
+        include_str!("../migrations/sqlite/0014_receipts.sql"),
+        include_str!("../migrations/postgres/0014_receipts.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -9,7 +9,7 @@ use kenning_domain::ids::{AccountId, EntitlementId, LessonId, OrderId, ProductId
 use kenning_domain::ledger::LedgerTransaction;
 use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::Money;
-use kenning_domain::order::Order;
+use kenning_domain::order::{Order, ReceiptNumber};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use crate::catalog::PRODUCT_SELECT;
@@ -244,6 +244,28 @@ impl OrderStore for SqlStore {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn receipt_number(&self, order: OrderId) -> StoreResult<Option<ReceiptNumber>> {
+        let row = sqlx::query(
+            "SELECT receipt_year, receipt_sequence FROM orders WHERE id = $1 AND status = 'paid'",
+        )
+        .bind(order.to_string())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        match (
+            rows::opt_int(&row, "receipt_year")?,
+            rows::opt_int(&row, "receipt_sequence")?,
+        ) {
+            (Some(year), Some(sequence)) => Ok(Some(ReceiptNumber {
+                year: i32::try_from(year)
+                    .map_err(|_| StoreError::Corrupt("receipt year".into()))?,
+                sequence,
+            })),
+            _ => Ok(None),
+        }
     }
 
     async fn expired_pages(&self, order: OrderId) -> StoreResult<i64> {
@@ -514,6 +536,30 @@ impl OrderStore for SqlStore {
         if let Some(fee) = &s.gateway_fee {
             insert_ledger(&mut tx, fee, fee.kind, s.paid_at_ms).await?;
         }
+        // The receipt number last: the year's counter row stays locked only until commit,
+        // so the series has no gaps and no repeats.
+        // (The upsert locks the row, so the read that follows sees this transaction's own
+        // number.)
+        sqlx::query(
+            "INSERT INTO receipt_counters (year, last_sequence) VALUES ($1, 1) \
+             ON CONFLICT (year) DO UPDATE SET last_sequence = receipt_counters.last_sequence + 1",
+        )
+        .bind(i64::from(s.receipt_year))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let row = sqlx::query("SELECT last_sequence FROM receipt_counters WHERE year = $1")
+            .bind(i64::from(s.receipt_year))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query("UPDATE orders SET receipt_year = $1, receipt_sequence = $2 WHERE id = $3")
+            .bind(i64::from(s.receipt_year))
+            .bind(rows::int(&row, "last_sequence")?)
+            .bind(s.order_id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -664,6 +710,35 @@ impl OrderStore for SqlStore {
              AND g.claimed_by IS NULL) ORDER BY o.id",
         )
         .await
+    }
+
+    async fn receipt_series_breaks(&self) -> StoreResult<Vec<(i64, i64, i64, i64)>> {
+        // Numbers are unique (an index), so a year is unbroken when its count, its highest
+        // number and its counter agree.
+        let found = sqlx::query(
+            "SELECT c.year, CAST(COUNT(o.id) AS BIGINT) AS numbered, \
+             CAST(COALESCE(MAX(o.receipt_sequence), 0) AS BIGINT) AS highest, \
+             c.last_sequence FROM receipt_counters c \
+             LEFT JOIN orders o ON o.receipt_year = c.year \
+             GROUP BY c.year, c.last_sequence \
+             HAVING COUNT(o.id) <> c.last_sequence \
+                OR COALESCE(MAX(o.receipt_sequence), 0) <> c.last_sequence \
+             ORDER BY c.year",
+        )
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| {
+                Ok((
+                    rows::int(r, "year")?,
+                    rows::int(r, "numbered")?,
+                    rows::int(r, "highest")?,
+                    rows::int(r, "last_sequence")?,
+                ))
+            })
+            .collect()
     }
 
     async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>> {

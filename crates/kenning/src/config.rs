@@ -33,6 +33,8 @@ pub struct Settings {
     pub stripe: Option<StripeSettings>,
     /// A clock operators can move forward (to try renewals); for demos and tests only.
     pub test_clock: bool,
+    /// The business named as seller on receipts (unset: the creator).
+    pub merchant: Option<kenning_app::Merchant>,
 }
 
 /// Stripe as the payment provider: buyers pay on Stripe Checkout.
@@ -75,6 +77,9 @@ pub struct FileSettings {
     pub stripe_secret_key: Option<String>,
     pub stripe_api_base: Option<String>,
     pub test_clock: Option<bool>,
+    pub merchant_name: Option<String>,
+    pub merchant_address: Option<String>,
+    pub merchant_tax_id: Option<String>,
 }
 
 impl FileSettings {
@@ -153,6 +158,15 @@ pub struct Overrides {
     /// and expiries. Never in production.
     #[arg(long, env = "KENNING_TEST_CLOCK", global = true)]
     pub test_clock: Option<bool>,
+    /// The business named as seller on receipts (the operator, as merchant of record).
+    #[arg(long, env = "KENNING_MERCHANT_NAME", global = true)]
+    pub merchant_name: Option<String>,
+    /// The merchant's address, on one line, for receipts.
+    #[arg(long, env = "KENNING_MERCHANT_ADDRESS", global = true)]
+    pub merchant_address: Option<String>,
+    /// The merchant's VAT / GST / tax number, for receipts.
+    #[arg(long, env = "KENNING_MERCHANT_TAX_ID", global = true)]
+    pub merchant_tax_id: Option<String>,
 }
 
 impl Settings {
@@ -217,6 +231,16 @@ impl Settings {
                     api_base: overrides.stripe_api_base.clone().or(file.stripe_api_base),
                 }),
             test_clock: overrides.test_clock.or(file.test_clock).unwrap_or(false),
+            merchant: overrides
+                .merchant_name
+                .clone()
+                .or(file.merchant_name)
+                .filter(|name| !name.trim().is_empty())
+                .map(|name| kenning_app::Merchant {
+                    name,
+                    address: overrides.merchant_address.clone().or(file.merchant_address),
+                    tax_id: overrides.merchant_tax_id.clone().or(file.merchant_tax_id),
+                }),
         })
     }
 }

@@ -88,6 +88,7 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
             max_media_bytes: settings
                 .max_media_mb
                 .map_or(u64::MAX, |mb| mb.saturating_mul(1024 * 1024)),
+            merchant: settings.merchant.clone(),
             ..AppSettings::default()
         },
     ))

@@ -219,8 +219,16 @@ async fn main() -> anyhow::Result<()> {
             for id in &report.entitlement_without_payment {
                 eprintln!("entitlement {id} has no paid order or grant behind it");
             }
+            for (year, numbered, highest, counter) in &report.receipt_breaks {
+                eprintln!(
+                    "receipts of {year}: {numbered} numbered, highest {highest}, counter at {counter}"
+                );
+            }
             anyhow::ensure!(report.is_clean(), "the books do not verify");
-            println!("ledger balanced; every paid order granted access; every access is paid for");
+            println!(
+                "ledger balanced; every paid order granted access; every access is paid for; \
+                 receipt numbers run without gaps"
+            );
             Ok(())
         }
     }

@@ -72,10 +72,23 @@ pub fn receipt_text(tr: Tr<'_>, r: &ReceiptView) -> ReceiptText {
         r.buyer.display_name.as_str(),
         r.buyer.email.as_str()
     );
-    let mut parties = vec![
-        tr.t_with("receipt-seller", "name", r.product.creator_name.clone()),
-        tr.t_with("receipt-billed-to", "name", buyer),
-    ];
+    let mut parties = Vec::new();
+    if let Some(number) = r.number {
+        parties.push(tr.t_with("receipt-number", "number", number.to_string()));
+    }
+    // The operator sells when it is the merchant of record; the creator is named too.
+    match &r.merchant {
+        Some(m) => {
+            parties.push(tr.t_with("receipt-seller", "name", m.name.clone()));
+            parties.extend(m.address.clone());
+            if let Some(id) = &m.tax_id {
+                parties.push(tr.t_with("receipt-tax-id", "id", id.clone()));
+            }
+            parties.push(tr.t_with("receipt-creator", "name", r.product.creator_name.clone()));
+        }
+        None => parties.push(tr.t_with("receipt-seller", "name", r.product.creator_name.clone())),
+    }
+    parties.push(tr.t_with("receipt-billed-to", "name", buyer));
     if let Some(tax) = &o.tax {
         parties.push(tr.t_with("receipt-country", "country", tax.country.to_string()));
     }

@@ -155,6 +155,29 @@ async fn ledger_verify_passes_on_healthy_books_and_fails_on_a_bad_posting(app: &
     .execute(&app.db)
     .await
     .unwrap_or_else(|e| panic!("{e}"));
+
+    // The paid order has receipt number 1 of its year; a skipped number is reported.
+    assert_eq!(
+        app.scalar("SELECT receipt_sequence FROM orders WHERE status = 'paid'")
+            .await,
+        1
+    );
+    let bump = |delta: i64| async move {
+        sqlx::query("UPDATE receipt_counters SET last_sequence = last_sequence + $1")
+            .bind(delta)
+            .execute(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    };
+    bump(1).await;
+    let gap = verify(app);
+    assert!(!gap.status.success());
+    assert!(
+        String::from_utf8_lossy(&gap.stderr).contains("1 numbered, highest 1, counter at 2"),
+        "{}",
+        String::from_utf8_lossy(&gap.stderr)
+    );
+    bump(-1).await;
 }
 
 #[test]

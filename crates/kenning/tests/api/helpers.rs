@@ -381,6 +381,12 @@ async fn start_server(
         stripe_webhook_secret: Some(STRIPE_TEST_SECRET.to_owned()),
         stripe: None,
         test_clock: true,
+        // The operator as merchant of record (the demo leaves it unset: creators sell).
+        merchant: Some(kenning_app::Merchant {
+            name: "Example Learning Ltd".into(),
+            address: Some("1 Example Street, London".into()),
+            tax_id: Some("GB123456789".into()),
+        }),
     };
     configure(&mut settings);
     let store = open_store(&settings)

@@ -619,6 +619,11 @@ async fn a_buyer_abroad_pays_tax_gets_a_receipt_and_pays_the_referrer(app: &Test
         "Card ending 4242",
         "Billed to Anna Abroad",
         "CNY × 0.12957746",
+        "Sold by Example Learning Ltd",
+        "1 Example Street, London",
+        "Tax number: GB123456789",
+        "On behalf of ",
+        "Receipt no. ",
     ] {
         assert!(
             receipt.body.contains(expected),
