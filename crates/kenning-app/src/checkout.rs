@@ -9,7 +9,7 @@ use kenning_domain::gift::{Gift, gift_message};
 use kenning_domain::ids::{LessonId, OrderId, ProductId, QuestionId};
 use kenning_domain::ledger;
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus, ReceiptNumber};
+use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
 use kenning_domain::question::{Question, QuestionStatus, question_text};
 use kenning_domain::sale::price_now;
 use kenning_domain::tax::Country;
@@ -424,7 +424,6 @@ impl Kenning {
                 also_grant,
                 lesson: order.lesson_id.filter(|_| grant),
                 gateway_fee,
-                receipt_year: ReceiptNumber::year_of(paid_at_ms),
             })
             .await?;
         tracing::info!(order = %order.id, "order paid");

@@ -173,8 +173,6 @@ pub struct Settlement {
     pub lesson: Option<LessonId>,
     /// The provider's fee for the payment, booked with the sale.
     pub gateway_fee: Option<LedgerTransaction>,
-    /// The year whose receipt series numbers this sale.
-    pub receipt_year: i32,
 }
 
 /// The result of trying to take an order for payment.
@@ -210,9 +208,14 @@ pub trait OrderStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// Lets go of a refund claim without refunding (the provider refused).
     async fn release_refund(&self, order: OrderId) -> StoreResult<()>;
-    /// The number of a paid order's receipt (orders paid before receipts were numbered
-    /// have none).
+    /// The number of a paid order's receipt, once numbered.
     async fn receipt_number(&self, order: OrderId) -> StoreResult<Option<ReceiptNumber>>;
+    /// Whether any paid order waits for its receipt number.
+    async fn receipts_to_number(&self) -> StoreResult<bool>;
+    /// Numbers up to `limit` paid orders' receipts in the order they were paid, each in
+    /// the series of the year `year_of` gives its payment time, one numbering at a time;
+    /// answers how many.
+    async fn number_receipts(&self, limit: i64, year_of: fn(i64) -> i32) -> StoreResult<u64>;
     /// How many of the order's provider payment pages have expired (the next page opened
     /// is a new one, numbered so).
     async fn expired_pages(&self, order: OrderId) -> StoreResult<i64>;

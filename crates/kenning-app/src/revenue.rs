@@ -11,7 +11,7 @@ use kenning_domain::fx::{self, ExchangeRate};
 use kenning_domain::ids::{AccountId, PartnerContractId, PayoutId, ProductId};
 use kenning_domain::ledger::{self, LedgerAccount, Share};
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::order::{Order, Referral};
+use kenning_domain::order::{Order, ReceiptNumber, Referral};
 use kenning_domain::revenue::{self, AffiliateProgram, CoCreator, PartnerContract};
 use kenning_domain::statement::{Period, Statement};
 use kenning_domain::tax::{self, Country, TaxLine, TaxRate};
@@ -22,6 +22,9 @@ use crate::ports::PayoutRecord;
 use crate::{AppError, Kenning};
 
 const DAY_MS: i64 = 86_400_000;
+
+/// Receipts numbered in one transaction.
+const RECEIPT_BATCH: i64 = 500;
 
 /// How long a referral lasts when the creator has not said.
 pub const DEFAULT_COOKIE_DAYS: i64 = 30;
@@ -535,8 +538,8 @@ pub struct ReceiptView {
     pub card_last4: Option<String>,
     /// (when, amount) of each refund.
     pub refunds: Vec<(i64, Money)>,
-    /// The receipt's number (none for orders paid before receipts were numbered).
-    pub number: Option<kenning_domain::order::ReceiptNumber>,
+    /// The receipt's number.
+    pub number: Option<ReceiptNumber>,
     /// The seller of record, when the operator is (else the creator sells).
     pub merchant: Option<crate::Merchant>,
 }
@@ -586,12 +589,43 @@ impl Kenning {
         Ok(ReceiptView {
             card_last4: self.store.paid_card(id).await?,
             refunds: self.store.refunds_of(id).await?,
-            number: self.store.receipt_number(id).await?,
+            number: self.receipt_number(id).await?,
             merchant: self.settings.merchant.clone(),
             order,
             product,
             buyer,
         })
+    }
+
+    /// A paid order's receipt number; a receipt shown before the background numbering
+    /// came by is numbered now.
+    async fn receipt_number(
+        &self,
+        id: kenning_domain::ids::OrderId,
+    ) -> Result<Option<ReceiptNumber>, AppError> {
+        if let Some(number) = self.store.receipt_number(id).await? {
+            return Ok(Some(number));
+        }
+        self.number_receipts().await?;
+        Ok(self.store.receipt_number(id).await?)
+    }
+
+    /// Numbers the receipts of paid orders waiting for one, in the order they were paid.
+    /// Runs in the background every few seconds, away from payments: taking a number
+    /// while paying would make every payment wait for the one before it.
+    pub async fn number_receipts(&self) -> Result<u64, AppError> {
+        let mut numbered = 0;
+        while self.store.receipts_to_number().await? {
+            let n = self
+                .store
+                .number_receipts(RECEIPT_BATCH, ReceiptNumber::year_of)
+                .await?;
+            if n == 0 {
+                break;
+            }
+            numbered += n;
+        }
+        Ok(numbered)
     }
 
     /// A receipt as a PDF, in the words given.

@@ -268,6 +268,72 @@ impl OrderStore for SqlStore {
         }
     }
 
+    async fn receipts_to_number(&self) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM (SELECT 1 FROM orders \
+             WHERE status = 'paid' AND receipt_sequence IS NULL LIMIT 1) waiting",
+        )
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(rows::int(&row, "n")? > 0)
+    }
+
+    async fn number_receipts(&self, limit: i64, year_of: fn(i64) -> i32) -> StoreResult<u64> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        // Row 0 of the counters is the numbering's lock (a row lock on PostgreSQL, the
+        // write lock on SQLite): one numbering at a time, so no number is given twice
+        // and none is skipped. Taken first, so what is read below is current.
+        sqlx::query(
+            "INSERT INTO receipt_counters (year, last_sequence) VALUES (0, 0) \
+             ON CONFLICT (year) DO UPDATE SET last_sequence = 0",
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let waiting = sqlx::query(
+            "SELECT id, paid_at_ms FROM orders WHERE status = 'paid' \
+             AND receipt_sequence IS NULL ORDER BY paid_at_ms, id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let counters = sqlx::query("SELECT year, last_sequence FROM receipt_counters")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let mut last: std::collections::BTreeMap<i64, i64> = counters
+            .iter()
+            .map(|r| Ok((rows::int(r, "year")?, rows::int(r, "last_sequence")?)))
+            .collect::<StoreResult<_>>()?;
+        for row in &waiting {
+            let year = i64::from(year_of(rows::opt_int(row, "paid_at_ms")?.unwrap_or(0)));
+            let sequence = last.get(&year).copied().unwrap_or(0) + 1;
+            last.insert(year, sequence);
+            sqlx::query("UPDATE orders SET receipt_year = $1, receipt_sequence = $2 WHERE id = $3")
+                .bind(year)
+                .bind(sequence)
+                .bind(rows::text(row, "id")?)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        for (year, sequence) in last.iter().filter(|(year, _)| **year != 0) {
+            sqlx::query(
+                "INSERT INTO receipt_counters (year, last_sequence) VALUES ($1, $2) \
+                 ON CONFLICT (year) DO UPDATE SET last_sequence = $2",
+            )
+            .bind(*year)
+            .bind(*sequence)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(waiting.len() as u64)
+    }
+
     async fn expired_pages(&self, order: OrderId) -> StoreResult<i64> {
         let row = sqlx::query("SELECT expired_pages FROM orders WHERE id = $1")
             .bind(order.to_string())
@@ -536,30 +602,6 @@ impl OrderStore for SqlStore {
         if let Some(fee) = &s.gateway_fee {
             insert_ledger(&mut tx, fee, fee.kind, s.paid_at_ms).await?;
         }
-        // The receipt number last: the year's counter row stays locked only until commit,
-        // so the series has no gaps and no repeats.
-        // (The upsert locks the row, so the read that follows sees this transaction's own
-        // number.)
-        sqlx::query(
-            "INSERT INTO receipt_counters (year, last_sequence) VALUES ($1, 1) \
-             ON CONFLICT (year) DO UPDATE SET last_sequence = receipt_counters.last_sequence + 1",
-        )
-        .bind(i64::from(s.receipt_year))
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let row = sqlx::query("SELECT last_sequence FROM receipt_counters WHERE year = $1")
-            .bind(i64::from(s.receipt_year))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        sqlx::query("UPDATE orders SET receipt_year = $1, receipt_sequence = $2 WHERE id = $3")
-            .bind(i64::from(s.receipt_year))
-            .bind(rows::int(&row, "last_sequence")?)
-            .bind(s.order_id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -719,7 +761,7 @@ impl OrderStore for SqlStore {
             "SELECT c.year, CAST(COUNT(o.id) AS BIGINT) AS numbered, \
              CAST(COALESCE(MAX(o.receipt_sequence), 0) AS BIGINT) AS highest, \
              c.last_sequence FROM receipt_counters c \
-             LEFT JOIN orders o ON o.receipt_year = c.year \
+             LEFT JOIN orders o ON o.receipt_year = c.year WHERE c.year <> 0 \
              GROUP BY c.year, c.last_sequence \
              HAVING COUNT(o.id) <> c.last_sequence \
                 OR COALESCE(MAX(o.receipt_sequence), 0) <> c.last_sequence \

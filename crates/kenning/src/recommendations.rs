@@ -128,7 +128,8 @@ impl RecommendationEngine for HybridRecommender {
 pub const FOLLOW_REQUESTS_EVERY: Duration = Duration::from_secs(5);
 
 /// Retrains the recommendations and rebuilds the search index now and then every
-/// [`REFRESH_EVERY`], and follows rebuild requests every [`FOLLOW_REQUESTS_EVERY`],
+/// [`REFRESH_EVERY`], and follows rebuild requests (and numbers new receipts) every
+/// [`FOLLOW_REQUESTS_EVERY`],
 /// until the process ends. Changes made through this process reach the search index at
 /// once; the rebuild brings in other nodes' changes.
 pub fn spawn_refresher(app: Kenning) -> tokio::task::JoinHandle<()> {
@@ -143,6 +144,11 @@ pub fn spawn_refresher(app: Kenning) -> tokio::task::JoinHandle<()> {
                         Ok(Some(n)) => tracing::info!(products = n, "search index rebuilt on request"),
                         Ok(None) => {}
                         Err(e) => tracing::warn!(error = %e, "checking for rebuild requests failed"),
+                    }
+                    match app.number_receipts().await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::debug!(receipts = n, "receipts numbered"),
+                        Err(e) => tracing::warn!(error = %e, "numbering receipts failed"),
                     }
                     continue;
                 }

@@ -99,6 +99,7 @@ pub fn router() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(search::reindex))
         .routes(routes!(orders::create_order, orders::list_orders))
         .routes(routes!(orders::get_order))
+        .routes(routes!(orders::get_receipt))
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::checkout_session))
         .routes(routes!(orders::my_sales))

@@ -10,6 +10,7 @@ on_both_databases!(
     orders_belong_to_their_buyer,
     order_input_errors_are_refused,
     concurrent_payments_charge_exactly_once,
+    receipts_are_numbered_in_order_of_payment,
 );
 
 async fn a_learner_buys_a_course_and_can_study_it(app: &TestApp) {
@@ -350,4 +351,73 @@ async fn concurrent_payments_charge_exactly_once(app: &TestApp) {
     )
     .await;
     assert_eq!(order["status"], "paid");
+}
+
+async fn receipts_are_numbered_in_order_of_payment(app: &TestApp) {
+    let (product, _, _) = app.published_course().await;
+    let mut numbers = Vec::new();
+    let mut first = None;
+    for i in 0..3 {
+        let buyer = app.learner().await;
+        let order = json_of(app.order(&buyer, &product, &format!("receipt-{i}")).await).await;
+        let path = format!(
+            "/api/v1/orders/{}/receipt",
+            order["id"].as_str().unwrap_or_default()
+        );
+        // Nothing to show before it is paid.
+        expect_error(
+            app.get(&path, Some(&buyer)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        app.pay(&buyer, &order).await;
+        let receipt = app.get(&path, Some(&buyer)).await;
+        assert_eq!(receipt.status(), StatusCode::OK);
+        let receipt = json_of(receipt).await;
+        numbers.push(receipt["number"].as_str().unwrap_or_default().to_owned());
+        first.get_or_insert((path, receipt));
+    }
+    // 2026-000001, 2026-000002, 2026-000003: one year's series, no gaps.
+    let year = &numbers[0][..4];
+    let expected: Vec<String> = (1..=3).map(|n| format!("{year}-{n:06}")).collect();
+    assert_eq!(numbers, expected);
+
+    let (path, receipt) = first.unwrap_or_default();
+    assert_eq!(receipt["seller"]["name"], "Example Learning Ltd");
+    assert_eq!(receipt["seller"]["tax_id"], "GB123456789");
+    assert!(receipt["on_behalf_of"].is_string());
+    assert_eq!(receipt["order"]["status"], "paid");
+    assert_eq!(receipt["card_last4"], "4242");
+    assert_eq!(
+        receipt["net"]["amount_minor"].as_i64().unwrap_or_default()
+            + receipt["order"]["tax"]["amount"]["amount_minor"]
+                .as_i64()
+                .unwrap_or_default(),
+        receipt["order"]["total"]["amount_minor"]
+            .as_i64()
+            .unwrap_or_default()
+    );
+    // Without anyone looking, the numbering (run by the server every few seconds, and
+    // here at once) gives the next number.
+    let buyer = app.learner().await;
+    let order = json_of(app.order(&buyer, &product, "receipt-unseen").await).await;
+    app.pay(&buyer, &order).await;
+    app.app
+        .number_receipts()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        app.scalar("SELECT MAX(receipt_sequence) FROM orders").await,
+        4
+    );
+    assert_eq!(app.app.number_receipts().await.unwrap_or_default(), 0);
+    // Another learner sees no one else's receipt.
+    let stranger = app.learner().await;
+    expect_error(
+        app.get(&path, Some(&stranger)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }
