@@ -58,11 +58,57 @@ fn cjk_font() -> Dictionary {
     }
 }
 
-/// Characters Helvetica shows with WinAnsiEncoding: ASCII and Latin-1 (byte = code
-/// point), such as "·" and "é". Everything else goes to STSong.
+/// WinAnsiEncoding's bytes 0x80–0x9F, by the character each shows (€ and the
+/// typographer's quotes, dashes and bullet among them).
+const WIN_ANSI_HIGH: [(char, u8); 27] = [
+    ('€', 0x80),
+    ('‚', 0x82),
+    ('ƒ', 0x83),
+    ('„', 0x84),
+    ('…', 0x85),
+    ('†', 0x86),
+    ('‡', 0x87),
+    ('ˆ', 0x88),
+    ('‰', 0x89),
+    ('Š', 0x8A),
+    ('‹', 0x8B),
+    ('Œ', 0x8C),
+    ('Ž', 0x8E),
+    ('‘', 0x91),
+    ('’', 0x92),
+    ('“', 0x93),
+    ('”', 0x94),
+    ('•', 0x95),
+    ('–', 0x96),
+    ('—', 0x97),
+    ('˜', 0x98),
+    ('™', 0x99),
+    ('š', 0x9A),
+    ('›', 0x9B),
+    ('œ', 0x9C),
+    ('ž', 0x9E),
+    ('Ÿ', 0x9F),
+];
+
+/// The byte Helvetica shows `c` with under WinAnsiEncoding: ASCII and Latin-1 (byte =
+/// code point, such as "·" and "é"), the specials above, and the minus sign as an en
+/// dash. Everything else goes to STSong.
+fn win_ansi(c: char) -> Option<u8> {
+    let code = u32::from(c);
+    if (0x20..0x7F).contains(&code) || (0xA0..=0xFF).contains(&code) {
+        return u8::try_from(code).ok();
+    }
+    if c == '−' {
+        return Some(0x96);
+    }
+    WIN_ANSI_HIGH
+        .iter()
+        .find(|(ch, _)| *ch == c)
+        .map(|(_, byte)| *byte)
+}
+
 fn in_win_ansi(c: char) -> bool {
-    let c = u32::from(c);
-    (0x20..0x7F).contains(&c) || (0xA0..=0xFF).contains(&c)
+    win_ansi(c).is_some()
 }
 
 /// The text split into runs of one font each, with the string operand of each run.
@@ -75,7 +121,7 @@ fn runs(text: &str) -> Vec<(&'static str, Vec<u8>)> {
         }
         if let Some((_, bytes)) = out.last_mut() {
             if font == LATIN {
-                let byte = u8::try_from(u32::from(c)).unwrap_or(b'?');
+                let byte = win_ansi(c).unwrap_or(b'?');
                 if matches!(byte, b'(' | b')' | b'\\') {
                     bytes.push(b'\\');
                 }
@@ -403,6 +449,17 @@ mod tests {
         assert!(content.contains("(Certificate ABCD-EFGH "), "{content}");
         // The Chinese name is shown in STSong as UTF-16 code units.
         assert!(content.contains("<96486668>"), "{content}");
+    }
+
+    #[test]
+    fn euros_dashes_and_minus_signs_stay_in_helvetica() {
+        // € is byte 0x80 and – 0x96 in WinAnsiEncoding; the minus sign shows as an en
+        // dash. Only the ideographs go to STSong.
+        let runs = runs("−€2.07 – 税");
+        assert_eq!(runs[0].0, LATIN);
+        assert_eq!(runs[0].1, b"\x96\x802.07 \x96 ".to_vec());
+        assert_eq!(runs[1].0, CJK);
+        assert_eq!(runs.len(), 2);
     }
 
     #[test]
