@@ -12,9 +12,8 @@ pub struct BooksReport {
     pub unbalanced: Vec<(String, i64)>,
     pub paid_without_entitlement: Vec<String>,
     pub entitlement_without_payment: Vec<String>,
-    /// (year, receipts numbered, highest number, counter) for each year whose receipt
-    /// numbers have a gap or run past the counter.
-    pub receipt_breaks: Vec<(i64, i64, i64, i64)>,
+    /// Years whose receipt numbers have a gap or run past their counter.
+    pub receipt_breaks: Vec<crate::ports::ReceiptSeriesBreak>,
 }
 
 impl BooksReport {

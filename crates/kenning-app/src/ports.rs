@@ -175,6 +175,17 @@ pub struct Settlement {
     pub gateway_fee: Option<LedgerTransaction>,
 }
 
+/// A year whose receipt numbers have a gap or run past its counter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptSeriesBreak {
+    pub year: i64,
+    /// How many orders carry a number of this year.
+    pub numbered: i64,
+    pub highest: i64,
+    /// The last number the year's counter gave.
+    pub counter: i64,
+}
+
 /// The result of trying to take an order for payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Claim {
@@ -290,9 +301,8 @@ pub trait OrderStore: Send + Sync {
     async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>>;
     /// Ids of paid orders that granted nothing.
     async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>>;
-    /// Years whose receipt numbers are not exactly 1, 2, … up to the year's counter:
-    /// (year, receipts numbered, highest number, counter).
-    async fn receipt_series_breaks(&self) -> StoreResult<Vec<(i64, i64, i64, i64)>>;
+    /// Years whose receipt numbers are not exactly 1, 2, … up to the year's counter.
+    async fn receipt_series_breaks(&self) -> StoreResult<Vec<ReceiptSeriesBreak>>;
     /// Ids of entitlements from an order that is not paid, or with no source at all.
     async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>>;
 }

@@ -2,7 +2,8 @@
 
 use async_trait::async_trait;
 use kenning_app::ports::{
-    Claim, OrderStore, PaymentRecord, RefundRecord, SaleLine, Settlement, StoreError, StoreResult,
+    Claim, OrderStore, PaymentRecord, ReceiptSeriesBreak, RefundRecord, SaleLine, Settlement,
+    StoreError, StoreResult,
 };
 use kenning_domain::catalog::Product;
 use kenning_domain::ids::{AccountId, EntitlementId, LessonId, OrderId, ProductId};
@@ -754,7 +755,7 @@ impl OrderStore for SqlStore {
         .await
     }
 
-    async fn receipt_series_breaks(&self) -> StoreResult<Vec<(i64, i64, i64, i64)>> {
+    async fn receipt_series_breaks(&self) -> StoreResult<Vec<ReceiptSeriesBreak>> {
         // Numbers are unique (an index), so a year is unbroken when its count, its highest
         // number and its counter agree.
         let found = sqlx::query(
@@ -773,12 +774,12 @@ impl OrderStore for SqlStore {
         found
             .iter()
             .map(|r| {
-                Ok((
-                    rows::int(r, "year")?,
-                    rows::int(r, "numbered")?,
-                    rows::int(r, "highest")?,
-                    rows::int(r, "last_sequence")?,
-                ))
+                Ok(ReceiptSeriesBreak {
+                    year: rows::int(r, "year")?,
+                    numbered: rows::int(r, "numbered")?,
+                    highest: rows::int(r, "highest")?,
+                    counter: rows::int(r, "last_sequence")?,
+                })
             })
             .collect()
     }

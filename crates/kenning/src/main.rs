@@ -219,9 +219,10 @@ async fn main() -> anyhow::Result<()> {
             for id in &report.entitlement_without_payment {
                 eprintln!("entitlement {id} has no paid order or grant behind it");
             }
-            for (year, numbered, highest, counter) in &report.receipt_breaks {
+            for b in &report.receipt_breaks {
                 eprintln!(
-                    "receipts of {year}: {numbered} numbered, highest {highest}, counter at {counter}"
+                    "receipts of {}: {} numbered, highest {}, counter at {}",
+                    b.year, b.numbered, b.highest, b.counter
                 );
             }
             anyhow::ensure!(report.is_clean(), "the books do not verify");
