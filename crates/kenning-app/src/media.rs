@@ -94,6 +94,40 @@ fn signed_message(media: MediaId, holder: &str, expires_at_ms: i64) -> String {
     format!("kenning-media-link\n{media}\n{holder}\n{expires_at_ms}")
 }
 
+/// The signature of a link to `media` for `holder` until `expires_at_ms`, with `key`.
+pub fn sign_link(
+    key: &[u8],
+    media: MediaId,
+    holder: &str,
+    expires_at_ms: i64,
+) -> Result<String, AppError> {
+    mac(key, &signed_message(media, holder, expires_at_ms))
+}
+
+/// Reads a link as it arrives (every part chosen by whoever sent it): it must be
+/// unexpired at `now_ms`, signed with `key`, and made out to a person or to anyone.
+/// Answers whom; any failure is the same "invalid link".
+pub fn check_link(key: &[u8], link: &LinkRequest, now_ms: i64) -> Result<LinkHolder, AppError> {
+    if link.expires_at_ms <= now_ms {
+        return Err(AppError::MediaLinkInvalid);
+    }
+    let expected = sign_link(key, link.media, &link.holder, link.expires_at_ms)?;
+    if !same(&expected, &link.signature) {
+        return Err(AppError::MediaLinkInvalid);
+    }
+    LinkHolder::parse(&link.holder).ok_or(AppError::MediaLinkInvalid)
+}
+
+/// What an uploaded file is, from its first bytes (never its name): a type Kenning
+/// delivers, or `UnsupportedMedia`.
+pub fn recognise_media(head: &[u8]) -> Result<(&'static str, MediaKind), AppError> {
+    let content_type = infer::get(head)
+        .map(|t| t.mime_type())
+        .ok_or(AppError::UnsupportedMedia)?;
+    let kind = MediaKind::of_content_type(content_type).ok_or(AppError::UnsupportedMedia)?;
+    Ok((content_type, kind))
+}
+
 /// The last path segment of an uploaded file's name, trimmed to a sane length.
 fn clean_file_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default().trim();
@@ -129,10 +163,7 @@ impl Kenning {
         holder: &str,
         expires_at_ms: i64,
     ) -> Result<String, AppError> {
-        mac(
-            self.link_key().await?,
-            &signed_message(media, holder, expires_at_ms),
-        )
+        sign_link(self.link_key().await?, media, holder, expires_at_ms)
     }
 
     /// The signed address of a media file for `holder`, valid until `expires_at_ms`.
@@ -192,16 +223,7 @@ impl Kenning {
         link: &LinkRequest,
         wording: &(dyn Fn(&MarkFacts) -> String + Send + Sync),
     ) -> Result<Media, AppError> {
-        if link.expires_at_ms <= self.now_ms() {
-            return Err(AppError::MediaLinkInvalid);
-        }
-        let expected = self
-            .sign(link.media, &link.holder, link.expires_at_ms)
-            .await?;
-        if !same(&expected, &link.signature) {
-            return Err(AppError::MediaLinkInvalid);
-        }
-        let holder = LinkHolder::parse(&link.holder).ok_or(AppError::MediaLinkInvalid)?;
+        let holder = check_link(self.link_key().await?, link, self.now_ms())?;
         let media = self
             .store
             .media(link.media)
@@ -363,10 +385,7 @@ impl Kenning {
                 None => break,
             }
         }
-        let content_type = infer::get(&head)
-            .map(|t| t.mime_type())
-            .ok_or(AppError::UnsupportedMedia)?;
-        let kind = MediaKind::of_content_type(content_type).ok_or(AppError::UnsupportedMedia)?;
+        let (content_type, kind) = recognise_media(&head)?;
         let max = kind.default_max_bytes().min(self.settings.max_media_bytes);
         let id = MediaId::new();
         let object_key = format!("media/{}/{id}", product.id);
@@ -401,6 +420,7 @@ impl Kenning {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn holders_round_trip_and_file_names_are_cleaned() {
@@ -413,5 +433,80 @@ mod tests {
         assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_file_name("  "), "file");
         assert_eq!(clean_file_name(&"a".repeat(500)).len(), MAX_FILE_NAME_CHARS);
+    }
+
+    #[test]
+    fn uploads_are_recognised_by_their_bytes() {
+        assert_eq!(
+            recognise_media(b"%PDF-1.7\n").ok(),
+            Some(("application/pdf", MediaKind::Pdf))
+        );
+        assert!(matches!(
+            recognise_media(b"<html>"),
+            Err(AppError::UnsupportedMedia)
+        ));
+        assert!(matches!(
+            recognise_media(b""),
+            Err(AppError::UnsupportedMedia)
+        ));
+    }
+
+    const KEY: &[u8] = b"a key of the link signer";
+    const NOW_MS: i64 = 1_790_000_000_000;
+
+    fn holder() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("public".to_owned()),
+            any::<u128>().prop_map(|n| AccountId::from_uuid(uuid::Uuid::from_u128(n)).to_string()),
+            "\\PC{0,40}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn a_signed_link_opens_until_it_expires(
+            media in any::<u128>(),
+            holder in holder(),
+            expires in any::<i64>(),
+        ) {
+            let media = MediaId::from_uuid(uuid::Uuid::from_u128(media));
+            let signature = sign_link(KEY, media, &holder, expires).unwrap();
+            let link = LinkRequest { media, holder: holder.clone(), expires_at_ms: expires, signature };
+            let read = check_link(KEY, &link, NOW_MS);
+            if expires <= NOW_MS || LinkHolder::parse(&holder).is_none() {
+                prop_assert!(matches!(read, Err(AppError::MediaLinkInvalid)));
+            } else {
+                prop_assert_eq!(read.ok(), LinkHolder::parse(&holder));
+            }
+        }
+
+        #[test]
+        fn a_link_whose_parts_were_changed_is_refused(
+            media in any::<u128>(),
+            holder in holder(),
+            expires in NOW_MS + 1..i64::MAX,
+            forged in "[A-Za-z0-9_-]{0,50}",
+            other_expires in NOW_MS + 1..i64::MAX,
+        ) {
+            let media = MediaId::from_uuid(uuid::Uuid::from_u128(media));
+            let signature = sign_link(KEY, media, &holder, expires).unwrap();
+            let read = |holder: &str, expires_at_ms: i64, signature: &str| {
+                check_link(KEY, &LinkRequest {
+                    media,
+                    holder: holder.to_owned(),
+                    expires_at_ms,
+                    signature: signature.to_owned(),
+                }, NOW_MS)
+            };
+            if forged != signature {
+                prop_assert!(read(&holder, expires, &forged).is_err());
+            }
+            if other_expires != expires {
+                prop_assert!(read(&holder, other_expires, &signature).is_err());
+            }
+            prop_assert_eq!(read("public", expires, &signature).is_ok(), holder == "public");
+            let elsewhere = LinkRequest { media, holder: holder.clone(), expires_at_ms: expires, signature };
+            prop_assert!(check_link(b"another key", &elsewhere, NOW_MS).is_err());
+        }
     }
 }

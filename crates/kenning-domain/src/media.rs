@@ -125,6 +125,44 @@ impl LessonProgress {
     }
 }
 
+/// What part of a file a request asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ByteRange {
+    Whole,
+    /// Inclusive byte positions, both inside the file.
+    Range(u64, u64),
+    Unsatisfiable,
+}
+
+/// Reads a request's `Range` header (and `If-Range`, compared with the file's current
+/// `validator`) for a file of `size` bytes. A single range is served as asked; several
+/// ranges, a stale `If-Range` or no header get the whole file (RFC 9110 §14.2 allows it);
+/// a range the file cannot satisfy, or one that cannot be read, is refused.
+pub fn requested_range(
+    range: Option<&str>,
+    if_range: Option<&str>,
+    validator: &str,
+    size: u64,
+) -> ByteRange {
+    let Some(range) = range else {
+        return ByteRange::Whole;
+    };
+    if if_range.is_some_and(|v| v != validator) {
+        return ByteRange::Whole;
+    }
+    let Ok(parsed) = http_range_header::parse_range_header(range) else {
+        return ByteRange::Unsatisfiable;
+    };
+    match parsed.validate(size).as_deref() {
+        Ok([only]) if only.start() <= only.end() && *only.end() < size => {
+            ByteRange::Range(*only.start(), *only.end())
+        }
+        Ok([_]) => ByteRange::Unsatisfiable,
+        Ok(_) => ByteRange::Whole,
+        Err(_) => ByteRange::Unsatisfiable,
+    }
+}
+
 /// Completed share of a product in whole percent (rounded down, so 100 means all done).
 pub fn percent_complete(completed: usize, total: usize) -> u8 {
     if total == 0 {
@@ -137,6 +175,7 @@ pub fn percent_complete(completed: usize, total: usize) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn kinds_round_trip_and_come_from_sniffed_types() {
@@ -178,6 +217,66 @@ mod tests {
         let text = LessonProgress::report(None, key, -5, None, true, 4);
         assert!(text.completed);
         assert_eq!(text.position_ms, 0);
+    }
+
+    #[test]
+    fn ranges_are_read_as_players_send_them() {
+        let part = |r: &str| requested_range(Some(r), None, "v1", 1000);
+        assert_eq!(requested_range(None, None, "v1", 1000), ByteRange::Whole);
+        assert_eq!(part("bytes=0-0"), ByteRange::Range(0, 0));
+        assert_eq!(part("bytes=900-"), ByteRange::Range(900, 999));
+        assert_eq!(part("bytes=-100"), ByteRange::Range(900, 999));
+        assert_eq!(part("bytes=0-5000"), ByteRange::Range(0, 999));
+        assert_eq!(part("bytes=1000-1001"), ByteRange::Unsatisfiable);
+        assert_eq!(part("bytes=-0"), ByteRange::Unsatisfiable);
+        assert_eq!(part("bytes=abc"), ByteRange::Unsatisfiable);
+        assert_eq!(part("bytes=0-1, 5-6"), ByteRange::Whole);
+        let stale = requested_range(Some("bytes=0-9"), Some("v0"), "v1", 1000);
+        assert_eq!(stale, ByteRange::Whole);
+        let fresh = requested_range(Some("bytes=0-9"), Some("v1"), "v1", 1000);
+        assert_eq!(fresh, ByteRange::Range(0, 9));
+        assert_eq!(
+            requested_range(Some("bytes=0-0"), None, "v1", 0),
+            ByteRange::Unsatisfiable
+        );
+    }
+
+    /// Range headers as players and attackers write them: mostly the grammar's own
+    /// characters, sometimes anything at all.
+    fn range_header() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "(bytes|BYTES|items)?=?[0-9 ,-]{0,30}",
+            "bytes=[0-9]{0,21}-[0-9]{0,21}",
+            "\\PC{0,40}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_range_header_selects_bytes_inside_the_file(
+            header in range_header(),
+            size in prop_oneof![0u64..3000, Just(u64::MAX), any::<u64>()],
+        ) {
+            if let ByteRange::Range(first, last) = requested_range(Some(&header), None, "v", size) {
+                prop_assert!(first <= last, "{header} / {size}");
+                prop_assert!(last < size, "{header} / {size}");
+            }
+        }
+
+        #[test]
+        fn a_single_range_inside_the_file_is_served_as_asked(
+            size in 1u64..=u64::MAX,
+            a in any::<u64>(),
+            b in any::<u64>(),
+        ) {
+            let (first, last) = (a.min(b) % size, a.max(b) % size);
+            let (first, last) = (first.min(last), first.max(last));
+            let header = format!("bytes={first}-{last}");
+            prop_assert_eq!(
+                requested_range(Some(&header), None, "v", size),
+                ByteRange::Range(first, last)
+            );
+        }
     }
 
     #[test]
