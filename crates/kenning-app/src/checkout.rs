@@ -9,15 +9,16 @@ use kenning_domain::gift::{Gift, gift_message};
 use kenning_domain::ids::{LessonId, OrderId, ProductId, QuestionId};
 use kenning_domain::ledger;
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::order::{CardNumber, IdempotencyKey, Order, OrderStatus};
+use kenning_domain::order::{CardNumber, Holding, IdempotencyKey, Order, OrderStatus};
 use kenning_domain::question::{Question, QuestionStatus, question_text};
 use kenning_domain::sale::price_now;
+use kenning_domain::subscription::Subscription;
 use kenning_domain::tax::Country;
 
 use crate::accounts::CurrentUser;
 use crate::ports::{
     ChargeOutcome, ChargeRequest, Claim, HostedCheckoutRequest, PaymentEvent, PaymentEventKind,
-    PaymentRecord, Settlement, StoreError,
+    PaymentRecord, Settled, Settlement, StoreError, Taking,
 };
 use crate::{AppError, Kenning};
 
@@ -78,6 +79,28 @@ pub struct OrderRequest<'a> {
     pub referral: Option<(&'a str, i64)>,
     /// The question, when buying a consultation (a paid question, 付费问答).
     pub question: Option<&'a str>,
+}
+
+/// What a settled payment grants.
+#[derive(Clone, Debug)]
+pub(crate) struct Grants {
+    /// The product itself (a bundle's items with it; a lesson alone instead of it).
+    pub product: bool,
+    /// What the buyer must not hold already for anything to be granted.
+    pub holding: Holding,
+    /// A membership's first period: its subscription and the products it grants.
+    pub subscription: Option<(Subscription, Vec<ProductId>)>,
+}
+
+impl Grants {
+    /// Nothing: a renewal extends its subscription itself.
+    pub(crate) fn nothing() -> Grants {
+        Grants {
+            product: false,
+            holding: Holding::Nothing,
+            subscription: None,
+        }
+    }
 }
 
 /// Buying for someone else: their e-mail and a message.
@@ -184,6 +207,14 @@ impl Kenning {
             Some(g) => Some((Email::parse(g.to)?, gift_message(g.message))),
             None => None,
         };
+        // A gift to oneself would be a purchase that escapes the rule that nobody pays
+        // for what they hold (its recipient may hold it, and keep it unclaimed).
+        if gift
+            .as_ref()
+            .is_some_and(|(to, _)| *to == user.account.email)
+        {
+            return Err(AppError::GiftToSelf);
+        }
         let key = IdempotencyKey::parse(idempotency_key)?;
         let product = self
             .store
@@ -352,41 +383,91 @@ impl Kenning {
         Ok((order, created))
     }
 
-    /// Writes a successful payment: the order paid, the entitlement, the ledger sale.
+    /// What buying `order` gives its buyer that they can hold only once.
+    pub(crate) async fn holding_of(
+        &self,
+        order: &Order,
+        product: &Product,
+    ) -> Result<Holding, AppError> {
+        let gift = self.store.gift_of_order(order.id).await?.is_some();
+        Ok(Holding::of(order, product.kind, gift))
+    }
+
     /// Writes a successful payment and what it buys. A membership tier is not granted
-    /// itself: its subscription starts and grants the products; `method` is the saved
-    /// payment method its renewals charge.
+    /// itself: its subscription starts (in the same transaction) and grants the
+    /// products; `method` is the saved payment method its renewals charge. When the
+    /// buyer holds what it buys by now, the payment is booked and refunded in full, and
+    /// the answer is [`Settled::AlreadyHeld`].
     async fn settle(
         &self,
         order: &Order,
         product: &Product,
         payment: PaymentRecord,
         method: Option<String>,
-    ) -> Result<Order, AppError> {
+    ) -> Result<(Order, Settled), AppError> {
+        let holding = self.holding_of(order, product).await?;
         let tier = product.kind == ProductKind::Membership;
         // A gift is granted when its recipient claims it; a consultation buys one
         // question (the paid order opens it), not the product.
-        let gift = self.store.gift_of_order(order.id).await?.is_some();
+        let gift = matches!(holding, Holding::Nothing);
         let question = product.kind == ProductKind::Consultation;
-        let paid = self
-            .book_sale(order, product, payment, !tier && !gift && !question)
-            .await?;
-        if tier {
-            self.start_membership(order, product, method.unwrap_or_default())
-                .await?;
+        let subscription = if tier {
+            Some(
+                self.membership_start(order, product, method.unwrap_or_default())
+                    .await?,
+            )
+        } else {
+            None
+        };
+        let grants = Grants {
+            product: !tier && !gift && !question,
+            holding,
+            subscription,
+        };
+        let (paid, settled) = self.book_sale(order, product, payment, grants).await?;
+        if settled == Settled::AlreadyHeld {
+            self.refund_held(&paid, product).await;
         }
-        Ok(paid)
+        Ok((paid, settled))
     }
 
-    /// The order paid, the payment, the ledger sale and (when `grant`) the entitlement,
-    /// in one transaction.
+    /// Gives back a payment taken for what its buyer held by then. Recorded in the
+    /// creator's name (a refund needs someone's); a failure is logged and left for
+    /// `kenning ledger verify` to show, as the money is then still taken.
+    async fn refund_held(&self, order: &Order, product: &Product) {
+        let creator = match self.store.account_by_id(product.creator_id).await {
+            Ok(Some(account)) => account,
+            other => {
+                tracing::error!(order = %order.id, ?other, "no creator to refund a payment for what was held");
+                return;
+            }
+        };
+        let refund = self
+            .claim_and_refund(
+                &CurrentUser { account: creator },
+                order,
+                None,
+                "already held by the buyer",
+            )
+            .await;
+        match refund {
+            Ok(_) => tracing::info!(order = %order.id, "payment for what the buyer held refunded"),
+            Err(e) => {
+                tracing::error!(order = %order.id, error = %e, "refund of a payment for what the buyer held failed")
+            }
+        }
+    }
+
+    /// The order paid, the payment, the ledger sale and what `grants` says, in one
+    /// transaction.
     pub(crate) async fn book_sale(
         &self,
         order: &Order,
         product: &Product,
         payment: PaymentRecord,
-        grant: bool,
-    ) -> Result<Order, AppError> {
+        grants: Grants,
+    ) -> Result<(Order, Settled), AppError> {
+        let grant = grants.product;
         let shares = self.shares_for(order, product).await?;
         let ledger = ledger::sale(ledger::SaleTerms {
             order_id: order.id,
@@ -411,7 +492,8 @@ impl Kenning {
         } else {
             Vec::new()
         };
-        self.store
+        let settled = self
+            .store
             .settle_order(&Settlement {
                 order_id: order.id,
                 buyer_id: order.buyer_id,
@@ -424,14 +506,22 @@ impl Kenning {
                 also_grant,
                 lesson: order.lesson_id.filter(|_| grant),
                 gateway_fee,
+                holding: grants.holding,
+                subscription: grants.subscription,
             })
             .await?;
-        tracing::info!(order = %order.id, "order paid");
-        Ok(Order {
+        match settled {
+            Settled::Granted => tracing::info!(order = %order.id, "order paid"),
+            Settled::AlreadyHeld => {
+                tracing::warn!(order = %order.id, "order paid for what its buyer held by then")
+            }
+        }
+        let paid = Order {
             status: OrderStatus::Paid,
             paid_at_ms: Some(paid_at_ms),
             ..order.clone()
-        })
+        };
+        Ok((paid, settled))
     }
 
     /// Applies what a payment provider says happened to an order (a verified webhook, or
@@ -476,13 +566,14 @@ impl Kenning {
         match (&event.kind, order.status) {
             (_, OrderStatus::Paid) => {}
             (PaymentEventKind::Succeeded { reference }, status) => {
-                if status == OrderStatus::Pending {
+                if matches!(status, OrderStatus::Pending | OrderStatus::Released) {
                     let now = self.now_ms();
                     // A payment started elsewhere (a provider's checkout page): take the
-                    // order as this request's before settling it.
+                    // order as this request's before settling it. The money is taken,
+                    // so even a released order is booked (and refunded when held).
                     if self
                         .store
-                        .claim_order(order.id, now, now - STALE_CLAIM_MS)
+                        .claim_order(order.id, now, now - STALE_CLAIM_MS, Taking::ToRecord)
                         .await?
                         == Claim::AlreadyPaid
                     {
@@ -591,18 +682,25 @@ impl Kenning {
         if !self.payments.takes_cards() {
             return Err(AppError::PayOnProviderPage);
         }
+        if view.order.status == OrderStatus::Released {
+            return Err(AppError::AlreadyOwned);
+        }
         let card = CardNumber::parse(card_number)?;
         self.hold_seat(&view.order, &view.product, SEAT_HOLD_MS)
             .await?;
         let now = self.now_ms();
+        // Nobody pays for what they hold: checked on the buyer's turn, as the order is
+        // taken, so two tabs (or a stale order) cannot both charge.
+        let holding = self.holding_of(&view.order, &view.product).await?;
         match self
             .store
-            .claim_order(id, now, now - STALE_CLAIM_MS)
+            .claim_order(id, now, now - STALE_CLAIM_MS, Taking::ToCharge(holding))
             .await?
         {
             Claim::Claimed => {}
             Claim::InProgress => return Err(AppError::PaymentInProgress),
             Claim::AlreadyPaid => return self.my_order(user, id).await.map(|v| v.order),
+            Claim::AlreadyHeld => return Err(AppError::AlreadyOwned),
         }
         let order = view.order;
         let last4 = card.last4().to_owned();
@@ -623,8 +721,14 @@ impl Kenning {
                 payment.succeeded = true;
                 payment.provider_reference = Some(reference);
                 let method = self.payments.payment_method(&card_for_method);
-                self.settle(&order, &view.product, payment, Some(method))
-                    .await
+                match self
+                    .settle(&order, &view.product, payment, Some(method))
+                    .await?
+                {
+                    (paid, Settled::Granted) => Ok(paid),
+                    // Held by now (a gift claimed, a bundle bought meanwhile): refunded.
+                    (_, Settled::AlreadyHeld) => Err(AppError::AlreadyOwned),
+                }
             }
             Ok(ChargeOutcome::Pending { reference }) => {
                 // The order stays claimed (processing) until the provider's event says
@@ -694,6 +798,15 @@ impl Kenning {
         }
         if self.payments.takes_cards() {
             return Err(AppError::NoHostedCheckout);
+        }
+        // No payment page for what the buyer holds (a second tab, a stale order).
+        let holding = self.holding_of(&view.order, &view.product).await?;
+        if self
+            .store
+            .release_if_held(id, holding, self.now_ms())
+            .await?
+        {
+            return Err(AppError::AlreadyOwned);
         }
         self.hold_seat(&view.order, &view.product, HOSTED_SEAT_HOLD_MS)
             .await?;

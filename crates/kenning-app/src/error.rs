@@ -69,6 +69,8 @@ pub enum AppError {
     ProductIsFree,
     #[error("already owned")]
     AlreadyOwned,
+    #[error("a gift addressed to its own buyer")]
+    GiftToSelf,
     #[error("idempotency key reused for a different request")]
     IdempotencyKeyReused,
     #[error("payment declined: {0:?}")]
@@ -114,6 +116,7 @@ impl AppError {
             AppError::NotForSale => "not_for_sale",
             AppError::ProductIsFree => "product_is_free",
             AppError::AlreadyOwned => "already_owned",
+            AppError::GiftToSelf => "gift_to_self",
             AppError::IdempotencyKeyReused => "idempotency_key_reused",
             AppError::PaymentDeclined(DeclineReason::CardDeclined) => "card_declined",
             AppError::PaymentDeclined(DeclineReason::InsufficientFunds) => "insufficient_funds",
@@ -145,6 +148,7 @@ impl AppError {
             | AppError::NotForSale
             | AppError::ProductIsFree
             | AppError::AlreadyOwned
+            | AppError::GiftToSelf
             | AppError::SoldOut
             | AppError::NotRefundable
             | AppError::GiftNotPaid

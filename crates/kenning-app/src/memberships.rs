@@ -7,11 +7,12 @@ use kenning_domain::DomainError;
 use kenning_domain::account::Role;
 use kenning_domain::catalog::{Product, ProductKind, ProductStatus};
 use kenning_domain::ids::{OrderId, ProductId, SubscriptionId};
-use kenning_domain::order::{Order, OrderStatus};
+use kenning_domain::order::{Holding, Order, OrderStatus};
 use kenning_domain::subscription::{Due, Interval, MembershipPlan, Subscription};
 
 use crate::accounts::CurrentUser;
-use crate::ports::{ChargeOutcome, Claim, PaymentRecord, ProductFilter};
+use crate::checkout::Grants;
+use crate::ports::{ChargeOutcome, Claim, PaymentRecord, ProductFilter, Taking};
 use crate::{AppError, Kenning};
 
 /// A subscription with its tier, for the person's library.
@@ -110,25 +111,29 @@ impl Kenning {
         }
     }
 
-    /// The first period is paid: start (or restart) the subscription and grant.
-    pub(crate) async fn start_membership(
+    /// The subscription a paid first period starts (or restarts) and the products it
+    /// grants; the settlement writes both with the sale.
+    pub(crate) async fn membership_start(
         &self,
         order: &Order,
         tier: &Product,
         method: String,
-    ) -> Result<(), AppError> {
+    ) -> Result<(Subscription, Vec<ProductId>), AppError> {
         let plan = self.membership_plan(tier).await?;
-        let now = self.now_ms();
-        let mut subscription = Subscription::start(&plan, order.buyer_id, order.total, method, now);
+        let mut subscription =
+            Subscription::start(&plan, order.buyer_id, order.total, method, self.now_ms());
         if let Some(previous) = self.store.subscription_of(tier.id, order.buyer_id).await? {
             // Subscribing again reuses the record (one per person and tier).
             subscription.id = previous.id;
             subscription.created_at_ms = previous.created_at_ms;
         }
-        self.store.save_subscription(&subscription, now).await?;
-        self.grant_covered(&subscription, tier).await?;
-        tracing::info!(subscription = %subscription.id, "membership started");
-        Ok(())
+        let products = self
+            .covered_products(tier)
+            .await?
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        Ok((subscription, products))
     }
 
     async fn grant_covered(&self, s: &Subscription, tier: &Product) -> Result<(), AppError> {
@@ -266,12 +271,18 @@ impl Kenning {
         let (order, _) = self.store.create_order(&candidate).await?;
         match self
             .store
-            .claim_order(order.id, now, now - 5 * 60 * 1000)
+            .claim_order(
+                order.id,
+                now,
+                now - 5 * 60 * 1000,
+                Taking::ToCharge(Holding::Nothing),
+            )
             .await?
         {
             Claim::Claimed => {}
-            // Another node is charging this period right now.
-            Claim::InProgress => return Ok(()),
+            // Another node is charging this period right now (a renewal is never
+            // released: it holds nothing once).
+            Claim::InProgress | Claim::AlreadyHeld => return Ok(()),
             // Charged before, but the process stopped before the period was extended:
             // extend it now (the paid order is the proof).
             Claim::AlreadyPaid => {
@@ -293,7 +304,8 @@ impl Kenning {
                 let renewed = s.renewed();
                 // Settle as a plain sale (the subscription is extended here, not
                 // restarted), then the new period, then any products added since.
-                self.book_sale(&order, &tier, payment, false).await?;
+                self.book_sale(&order, &tier, payment, Grants::nothing())
+                    .await?;
                 self.store.save_subscription(&renewed, now).await?;
                 self.grant_covered(&renewed, &tier).await?;
                 tracing::info!(subscription = %renewed.id, "membership renewed");

@@ -21,7 +21,7 @@ use kenning_domain::live::{ChatMessage, LiveSchedule};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::media::{LessonProgress, Media};
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::order::{CardNumber, Order, ReceiptNumber};
+use kenning_domain::order::{CardNumber, Holding, Order, ReceiptNumber};
 use kenning_domain::question::{Question, QuestionStatus};
 use kenning_domain::revenue::{AffiliateProgram, CoCreator, PartnerContract};
 use kenning_domain::review::{Rating, Review};
@@ -173,6 +173,10 @@ pub struct Settlement {
     pub lesson: Option<LessonId>,
     /// The provider's fee for the payment, booked with the sale.
     pub gateway_fee: Option<LedgerTransaction>,
+    /// What the buyer must not hold already for anything to be granted.
+    pub holding: Holding,
+    /// A membership's first period: the subscription to save and the products it grants.
+    pub subscription: Option<(Subscription, Vec<ProductId>)>,
 }
 
 /// A year whose receipt numbers have a gap or run past its counter.
@@ -195,6 +199,30 @@ pub enum Claim {
     InProgress,
     /// Already paid.
     AlreadyPaid,
+    /// The buyer already holds what it buys: the order is released, never to be paid.
+    AlreadyHeld,
+}
+
+/// Why an order is taken for payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Taking {
+    /// To charge it now: refused (and the order released) when the buyer holds what it
+    /// buys, or waits while another payment of theirs for it runs.
+    ToCharge(Holding),
+    /// To record a payment the provider took already (its event arrived): taken even
+    /// when released, since the money must be booked — and refunded when it buys what
+    /// the buyer holds.
+    ToRecord,
+}
+
+/// What settling a payment did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// Paid, and what it buys is granted.
+    Granted,
+    /// Paid (the money was taken), but the buyer held what it buys by then: nothing was
+    /// granted and the payment must be refunded.
+    AlreadyHeld,
 }
 
 #[async_trait]
@@ -253,16 +281,33 @@ pub trait OrderStore: Send + Sync {
     async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>>;
     async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>>;
     /// Moves a pending order (or one whose processing went stale before `stale_before_ms`)
-    /// to processing.
+    /// to processing, in one transaction that takes the buyer's payment decisions one at
+    /// a time and first checks `holding`: when the buyer already holds it the order is
+    /// released ([`Claim::AlreadyHeld`]); when another of their payments for it (or for
+    /// a bundle around it, or an item of it) is running, nothing changes
+    /// ([`Claim::InProgress`]).
     async fn claim_order(
         &self,
         id: OrderId,
         now_ms: i64,
         stale_before_ms: i64,
+        taking: Taking,
     ) -> StoreResult<Claim>;
-    /// Records the payment, marks the order paid, grants the entitlement and writes the
-    /// ledger transaction — all or nothing.
-    async fn settle_order(&self, settlement: &Settlement) -> StoreResult<()>;
+    /// Releases a pending order when its buyer holds what it buys (checked in one
+    /// transaction on the buyer's turn, like a claim); true when it is released (now or
+    /// before).
+    async fn release_if_held(
+        &self,
+        id: OrderId,
+        holding: Holding,
+        now_ms: i64,
+    ) -> StoreResult<bool>;
+    /// Records the payment, marks the order paid and writes the ledger transaction; in
+    /// the same transaction, unless the buyer holds the settlement's `holding` already,
+    /// grants the entitlements and starts the subscription — all or nothing. When they
+    /// hold it, the sale is booked without any grant and the answer is
+    /// [`Settled::AlreadyHeld`]: the caller refunds it.
+    async fn settle_order(&self, settlement: &Settlement) -> StoreResult<Settled>;
     /// Records a failed attempt and returns the order to pending.
     async fn fail_payment(&self, payment: &PaymentRecord) -> StoreResult<()>;
 

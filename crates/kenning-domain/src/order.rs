@@ -16,6 +16,9 @@ pub enum OrderStatus {
     Processing,
     /// Paid; the entitlement and the ledger postings exist.
     Paid,
+    /// Released without payment: the buyer already held what it buys (or part of a
+    /// bundle), so it can never be paid.
+    Released,
 }
 
 impl OrderStatus {
@@ -24,6 +27,7 @@ impl OrderStatus {
             OrderStatus::Pending => "pending",
             OrderStatus::Processing => "processing",
             OrderStatus::Paid => "paid",
+            OrderStatus::Released => "released",
         }
     }
 
@@ -32,6 +36,7 @@ impl OrderStatus {
             "pending" => Some(OrderStatus::Pending),
             "processing" => Some(OrderStatus::Processing),
             "paid" => Some(OrderStatus::Paid),
+            "released" => Some(OrderStatus::Released),
             _ => None,
         }
     }
@@ -85,6 +90,54 @@ impl Order {
     pub fn net(&self) -> Money {
         let tax = self.tax.as_ref().map_or(0, |t| t.amount.amount_minor);
         Money::new(self.total.amount_minor - tax, self.total.currency)
+    }
+}
+
+/// What a paid order gives its buyer that they can hold only once. Nobody pays for what
+/// they already hold: this is checked when a payment is taken (before anything is
+/// charged) and again inside the transaction that settles it (a payment confirmed later
+/// by the provider for something held by then is refunded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holding {
+    /// Nothing held once: a gift (its recipient claims it) or a paid question (each
+    /// order asks its own).
+    Nothing,
+    /// The product itself: a course, an e-book, a live session's ticket …
+    Product(ProductId),
+    /// One lesson bought on its own: held when the lesson or its whole product is.
+    Lesson {
+        product: ProductId,
+        lesson: LessonId,
+    },
+    /// A bundle: held when the bundle is, or when one of its items was got after the
+    /// order was priced (the price credited only what was owned then).
+    Bundle {
+        bundle: ProductId,
+        priced_at_ms: i64,
+    },
+    /// A membership tier: held while a subscription to it gives access.
+    Membership(ProductId),
+}
+
+impl Holding {
+    /// What `order` holds once, for a product of `kind`; `gift` when it is bought for
+    /// someone else.
+    pub fn of(order: &Order, kind: crate::catalog::ProductKind, gift: bool) -> Holding {
+        use crate::catalog::ProductKind;
+        match (kind, order.lesson_id) {
+            _ if gift => Holding::Nothing,
+            (ProductKind::Consultation, _) => Holding::Nothing,
+            (_, Some(lesson)) => Holding::Lesson {
+                product: order.product_id,
+                lesson,
+            },
+            (ProductKind::Bundle, None) => Holding::Bundle {
+                bundle: order.product_id,
+                priced_at_ms: order.created_at_ms,
+            },
+            (ProductKind::Membership, None) => Holding::Membership(order.product_id),
+            (_, None) => Holding::Product(order.product_id),
+        }
     }
 }
 

@@ -140,6 +140,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_receipts.sql"),
         include_str!("../migrations/postgres/0014_receipts.sql"),
     ),
+    (
+        15,
+        "held_once",
+        include_str!("../migrations/sqlite/0015_held_once.sql"),
+        include_str!("../migrations/postgres/0015_held_once.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -6,6 +6,7 @@ use kenning_domain::ids::{AccountId, EntitlementId, ProductId, SubscriptionId};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::subscription::{MembershipPlan, Subscription, SubscriptionStatus};
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 
 use crate::rows::{flag, int, opt_int, text};
 use crate::{SqlStore, db_error, parse_col};
@@ -34,6 +35,100 @@ fn subscription(row: &AnyRow) -> StoreResult<Subscription> {
         payment_method: text(row, "payment_method")?,
         created_at_ms: int(row, "created_at_ms")?,
     })
+}
+
+/// Writes a subscription (one per person and tier: an update, or the first insert).
+pub(crate) async fn save_subscription(
+    tx: &mut Transaction<'_, Any>,
+    s: &Subscription,
+    now_ms: i64,
+) -> StoreResult<()> {
+    let updated = sqlx::query(
+        "UPDATE subscriptions SET currency = $1, amount_minor = $2, status = $3, \
+             period_end_ms = $4, grace_until_ms = $5, retry_at_ms = $6, payment_method = $7, \
+             updated_at_ms = $8 WHERE id = $9",
+    )
+    .bind(s.price.currency.code())
+    .bind(s.price.amount_minor)
+    .bind(s.status.as_str())
+    .bind(s.period_end_ms)
+    .bind(s.grace_until_ms)
+    .bind(s.retry_at_ms)
+    .bind(s.payment_method.clone())
+    .bind(now_ms)
+    .bind(s.id.to_string())
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    if updated.rows_affected() == 1 {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO subscriptions (id, plan_id, account_id, currency, amount_minor, \
+             billing_interval, status, period_end_ms, grace_until_ms, retry_at_ms, \
+             payment_method, created_at_ms, updated_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(s.id.to_string())
+    .bind(s.plan_id.to_string())
+    .bind(s.account_id.to_string())
+    .bind(s.price.currency.code())
+    .bind(s.price.amount_minor)
+    .bind(s.interval.as_str())
+    .bind(s.status.as_str())
+    .bind(s.period_end_ms)
+    .bind(s.grace_until_ms)
+    .bind(s.retry_at_ms)
+    .bind(s.payment_method.clone())
+    .bind(s.created_at_ms)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Grants a subscription's products (what the person holds already stays as it is).
+pub(crate) async fn grant_subscription(
+    tx: &mut Transaction<'_, Any>,
+    s: &Subscription,
+    products: &[ProductId],
+    now_ms: i64,
+) -> StoreResult<()> {
+    for product in products {
+        sqlx::query(
+            "INSERT INTO entitlements (id, account_id, product_id, source, order_id, \
+             granted_at_ms, subscription_id) VALUES ($1, $2, $3, 'subscription', NULL, $4, $5) \
+             ON CONFLICT (account_id, product_id) DO NOTHING",
+        )
+        .bind(EntitlementId::new().to_string())
+        .bind(s.account_id.to_string())
+        .bind(product.to_string())
+        .bind(now_ms)
+        .bind(s.id.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+/// The person's subscription to a tier.
+pub(crate) async fn subscription_of(
+    tx: &mut Transaction<'_, Any>,
+    plan: ProductId,
+    account: AccountId,
+) -> StoreResult<Option<Subscription>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "{SUBSCRIPTION_SELECT} WHERE plan_id = $1 AND account_id = $2"
+    ));
+    let row = sqlx::query(sql)
+        .bind(plan.to_string())
+        .bind(account.to_string())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    row.as_ref().map(subscription).transpose()
 }
 
 #[async_trait]
@@ -101,49 +196,9 @@ impl MembershipStore for SqlStore {
     }
 
     async fn save_subscription(&self, s: &Subscription, now_ms: i64) -> StoreResult<()> {
-        let updated = sqlx::query(
-            "UPDATE subscriptions SET currency = $1, amount_minor = $2, status = $3, \
-             period_end_ms = $4, grace_until_ms = $5, retry_at_ms = $6, payment_method = $7, \
-             updated_at_ms = $8 WHERE id = $9",
-        )
-        .bind(s.price.currency.code())
-        .bind(s.price.amount_minor)
-        .bind(s.status.as_str())
-        .bind(s.period_end_ms)
-        .bind(s.grace_until_ms)
-        .bind(s.retry_at_ms)
-        .bind(s.payment_method.clone())
-        .bind(now_ms)
-        .bind(s.id.to_string())
-        .execute(self.pool())
-        .await
-        .map_err(db_error)?;
-        if updated.rows_affected() == 1 {
-            return Ok(());
-        }
-        sqlx::query(
-            "INSERT INTO subscriptions (id, plan_id, account_id, currency, amount_minor, \
-             billing_interval, status, period_end_ms, grace_until_ms, retry_at_ms, \
-             payment_method, created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(s.id.to_string())
-        .bind(s.plan_id.to_string())
-        .bind(s.account_id.to_string())
-        .bind(s.price.currency.code())
-        .bind(s.price.amount_minor)
-        .bind(s.interval.as_str())
-        .bind(s.status.as_str())
-        .bind(s.period_end_ms)
-        .bind(s.grace_until_ms)
-        .bind(s.retry_at_ms)
-        .bind(s.payment_method.clone())
-        .bind(s.created_at_ms)
-        .bind(now_ms)
-        .execute(self.pool())
-        .await
-        .map_err(db_error)?;
-        Ok(())
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        save_subscription(&mut tx, s, now_ms).await?;
+        tx.commit().await.map_err(db_error)
     }
 
     async fn subscription(&self, id: SubscriptionId) -> StoreResult<Option<Subscription>> {
@@ -205,21 +260,7 @@ impl MembershipStore for SqlStore {
         now_ms: i64,
     ) -> StoreResult<()> {
         let mut tx = self.pool().begin().await.map_err(db_error)?;
-        for product in products {
-            sqlx::query(
-                "INSERT INTO entitlements (id, account_id, product_id, source, order_id, \
-                 granted_at_ms, subscription_id) VALUES ($1, $2, $3, 'subscription', NULL, $4, $5) \
-                 ON CONFLICT (account_id, product_id) DO NOTHING",
-            )
-            .bind(EntitlementId::new().to_string())
-            .bind(s.account_id.to_string())
-            .bind(product.to_string())
-            .bind(now_ms)
-            .bind(s.id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        }
+        grant_subscription(&mut tx, s, products, now_ms).await?;
         tx.commit().await.map_err(db_error)
     }
 

@@ -175,8 +175,13 @@ pub(crate) fn order(row: &AnyRow) -> Result<Order, StoreError> {
             .map(|l| parse_col::<LessonId>(&l, "lesson id"))
             .transpose()?,
         total: Money::new(int(row, "amount_minor")?, currency),
-        status: OrderStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("order status {status:?}")))?,
+        // A released order keeps 'pending' in its status column (whose CHECK predates
+        // releasing) and carries when it was released.
+        status: match opt_int(row, "released_at_ms")? {
+            Some(_) => OrderStatus::Released,
+            None => OrderStatus::parse(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("order status {status:?}")))?,
+        },
         idempotency_key: text(row, "idempotency_key")?,
         created_at_ms: int(row, "created_at_ms")?,
         paid_at_ms: opt_int(row, "paid_at_ms")?,

@@ -119,6 +119,8 @@ struct OrderTemplate<'a> {
     paid: bool,
     /// Waiting for the bank's confirmation.
     processing: bool,
+    /// Released unpaid: the buyer already held what it buys.
+    released: bool,
     error: Option<String>,
     card_number: String,
     /// False when buyers pay on the provider's own page (Stripe Checkout).
@@ -179,6 +181,7 @@ async fn order_page_with(
         }),
         paid: view.order.status == OrderStatus::Paid,
         processing: view.order.status == OrderStatus::Processing,
+        released: view.order.status == OrderStatus::Released,
         error,
         card_number,
         takes_cards: state.app.takes_cards(),

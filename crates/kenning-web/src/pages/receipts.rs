@@ -190,6 +190,7 @@ pub async fn history(
                 OrderStatus::Paid => "order-status-paid",
                 OrderStatus::Processing => "order-status-processing",
                 OrderStatus::Pending => "order-status-pending",
+                OrderStatus::Released => "order-status-released",
             };
             HistoryRow {
                 id: o.id.to_string(),

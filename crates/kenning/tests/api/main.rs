@@ -14,6 +14,7 @@ mod crash;
 mod demo;
 mod drip;
 mod gifts;
+mod held_once;
 mod live;
 mod media;
 mod memberships;

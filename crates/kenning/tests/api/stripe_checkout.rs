@@ -164,6 +164,8 @@ async fn stripe_checkout_settles_and_refunds_on_sqlite() {
     let (fake, base) = start_fake().await;
     let app = TestApp::spawn_with(Backend::Sqlite, with_stripe(base)).await;
     scenario(&app, &fake).await;
+    two_paid_pages_for_one_course_charge_once(&app, &fake).await;
+    // Last: it moves the clock forward.
     memberships_renew_with_the_saved_card(&app, &fake).await;
     app.finish().await;
 }
@@ -175,6 +177,8 @@ async fn stripe_checkout_settles_and_refunds_on_postgres() {
         return;
     };
     scenario(&app, &fake).await;
+    two_paid_pages_for_one_course_charge_once(&app, &fake).await;
+    // Last: it moves the clock forward.
     memberships_renew_with_the_saved_card(&app, &fake).await;
     app.finish().await;
 }
@@ -478,4 +482,125 @@ async fn memberships_renew_with_the_saved_card(app: &TestApp, fake: &FakeStripe)
     assert_eq!(after[0]["status"], "active");
     assert_ne!(after[0]["period_end"], before[0]["period_end"], "{after}");
     assert!(crate::cli::verify(app).status.success());
+}
+
+/// Two tabs each open a Checkout Session for the same course and both are paid on
+/// Stripe's page: the first settles, the second (its money taken) is booked and refunded
+/// in full through Stripe's API, and a third tab gets no page at all.
+async fn two_paid_pages_for_one_course_charge_once(app: &TestApp, fake: &FakeStripe) {
+    let (product, lessons, _) = app.published_course().await;
+    let buyer = app.learner().await;
+    let mut orders = Vec::new();
+    let mut total = 0;
+    for tab in ["tab-1", "tab-2", "tab-3"] {
+        let order = json_of(
+            app.order_with(
+                &buyer,
+                tab,
+                json!({"product_id": product, "currency": "USD", "country": "US"}),
+            )
+            .await,
+        )
+        .await;
+        total = order["total"]["amount_minor"].as_i64().unwrap_or_default();
+        orders.push(order["id"].as_str().unwrap_or_default().to_owned());
+    }
+    for order in &orders[..2] {
+        let r = app
+            .post(
+                &format!("/api/v1/orders/{order}/checkout-session"),
+                Some(&buyer),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let refunds_before = fake
+        .seen()
+        .iter()
+        .filter(|(path, _, _)| path == "/v1/refunds")
+        .count();
+    // Both pages are paid, and Stripe's events arrive at once.
+    let events = orders[..2].iter().enumerate().map(|(i, order)| {
+        deliver(
+            app,
+            session_event_paid_by(
+                "checkout.session.completed",
+                order,
+                total,
+                "paid",
+                &format!("pi_tab_{i}"),
+            ),
+        )
+    });
+    for answer in futures::future::join_all(events).await {
+        assert_eq!(answer.status(), StatusCode::OK, "{:?}", answer.text().await);
+    }
+    let mut statuses = Vec::new();
+    for order in &orders[..2] {
+        let o = json_of(
+            app.get(&format!("/api/v1/orders/{order}"), Some(&buyer))
+                .await,
+        )
+        .await;
+        statuses.push(o["status"].as_str().unwrap_or_default().to_owned());
+    }
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        ["paid", "refunded"],
+        "both payments are booked, one refunded"
+    );
+    let refunded: Vec<i64> = {
+        let mut out = Vec::new();
+        for order in &orders[..2] {
+            let sql = format!(
+                "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM refunds WHERE order_id = '{order}'"
+            );
+            let row: (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&app.db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            out.push(row.0);
+        }
+        out
+    };
+    refunded
+        .iter()
+        .for_each(|r| assert!(*r == 0 || *r == total));
+    assert_eq!(
+        refunded.iter().sum::<i64>(),
+        total,
+        "exactly one is refunded in full"
+    );
+    let refunds: Vec<Seen> = fake
+        .seen()
+        .into_iter()
+        .filter(|(path, _, _)| path == "/v1/refunds")
+        .collect();
+    assert_eq!(refunds.len(), refunds_before + 1);
+    assert_eq!(
+        refunds
+            .last()
+            .and_then(|(_, _, form)| form.get("amount"))
+            .map(String::as_str),
+        Some(total.to_string().as_str())
+    );
+    // The course is open, once.
+    let lesson = app
+        .get(&format!("/api/v1/lessons/{}", lessons[1]), Some(&buyer))
+        .await;
+    assert_eq!(lesson.status(), StatusCode::OK);
+    // The third tab is released instead of sent to a page.
+    expect_error(
+        app.post(
+            &format!("/api/v1/orders/{}/checkout-session", orders[2]),
+            Some(&buyer),
+            json!({}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "already_owned",
+    )
+    .await;
 }
