@@ -14,6 +14,7 @@ use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::review::RatingSummary;
 use kenning_domain::sale::Sale;
+use kenning_domain::text::Lines;
 
 use crate::accounts::CurrentUser;
 use crate::cache::ProductOutline;
@@ -112,8 +113,8 @@ fn require_creator(user: &CurrentUser) -> Result<(), AppError> {
 impl Kenning {
     /// Published products, filtered and paged.
     pub async fn browse(&self, query: &CatalogQuery) -> Result<Arc<CatalogPage>, AppError> {
-        let per_page = query.per_page.clamp(1, 100);
-        let page = query.page.max(1);
+        let paging = kenning_domain::paging::Paging::new(query.page, query.per_page)?;
+        let (page, per_page) = (paging.page(), paging.per_page());
         let query = CatalogQuery {
             page,
             per_page,
@@ -129,7 +130,7 @@ impl Kenning {
             language: query.language,
             creator_id: None,
             limit: per_page,
-            offset: (page - 1) * per_page,
+            offset: paging.offset(),
         };
         let items = self.store.list_products(&filter).await?;
         let total = self.store.count_products(&filter).await?;
@@ -477,7 +478,7 @@ impl Kenning {
         if title.is_empty() {
             return Err(DomainError::TitleRequired.into());
         }
-        title.check_len(MAX_TITLE_CHARS)?;
+        title.check_text(Lines::One, MAX_TITLE_CHARS)?;
         let position = i64::try_from(self.store.chapters(product.id).await?.len()).unwrap_or(0);
         let chapter = Chapter {
             id: ChapterId::new(),
@@ -519,8 +520,8 @@ impl Kenning {
         if new.title.is_empty() {
             return Err(DomainError::TitleRequired.into());
         }
-        new.title.check_len(MAX_TITLE_CHARS)?;
-        new.body.check_len(MAX_LESSON_BODY_CHARS)?;
+        new.title.check_text(Lines::One, MAX_TITLE_CHARS)?;
+        new.body.check_text(Lines::Many, MAX_LESSON_BODY_CHARS)?;
         if let Some(chapter_id) = new.chapter_id {
             let chapters = self.store.chapters(product.id).await?;
             if !chapters.iter().any(|c| c.id == chapter_id) {

@@ -113,7 +113,11 @@ impl Kenning {
         amount_minor: Option<i64>,
         reason: &str,
     ) -> Result<RefundedOrder, AppError> {
-        let reason: String = reason.trim().chars().take(MAX_REASON_CHARS).collect();
+        let reason: String = kenning_domain::text::strip(reason, kenning_domain::text::Lines::Many)
+            .trim()
+            .chars()
+            .take(MAX_REASON_CHARS)
+            .collect();
         // One refund of an order at a time: the provider is asked only for what the
         // books will take.
         let now = self.now_ms();

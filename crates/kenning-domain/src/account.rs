@@ -48,7 +48,8 @@ impl fmt::Display for Email {
     }
 }
 
-/// Checks a new password against the policy. The password itself is never stored.
+/// Checks a new password against the policy: long enough, not too long, and not one an
+/// attacker tries first. The password itself is never stored.
 pub fn check_password_policy(password: &str) -> Result<(), DomainError> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
@@ -57,9 +58,18 @@ pub fn check_password_policy(password: &str) -> Result<(), DomainError> {
         })
     } else if n > MAX_PASSWORD_CHARS {
         Err(DomainError::PasswordTooLong)
+    } else if is_common_password(password) {
+        Err(DomainError::CommonPassword)
     } else {
         Ok(())
     }
+}
+
+/// A password from the lists of common and breached passwords (and the usual variations
+/// of them: digits added, capitals, l33t, keyboard walks, repeats, dates), as zxcvbn's
+/// dictionaries and estimator see it: fewer than a million guesses.
+fn is_common_password(password: &str) -> bool {
+    zxcvbn::zxcvbn(password, &[]).score() <= zxcvbn::Score::One
 }
 
 /// The name shown to others.
@@ -69,8 +79,9 @@ pub struct DisplayName(String);
 impl DisplayName {
     pub fn parse(raw: &str) -> Result<DisplayName, DomainError> {
         let name = raw.trim();
+        crate::text::check(name, crate::text::Lines::One)?;
         let n = name.chars().count();
-        if n == 0 || n > 80 || name.chars().any(char::is_control) {
+        if n == 0 || n > 80 {
             Err(DomainError::InvalidDisplayName)
         } else {
             Ok(DisplayName(name.to_owned()))
@@ -132,6 +143,34 @@ pub struct Account {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_and_breached_passwords_are_refused() {
+        for common in [
+            "password123",
+            "Password1234",
+            "qwertyuiop",
+            "1234567890",
+            "iloveyou123",
+            "p@ssw0rd123",
+            "aaaaaaaaaaaa",
+        ] {
+            assert_eq!(
+                check_password_policy(common),
+                Err(DomainError::CommonPassword),
+                "{common}"
+            );
+        }
+        for fine in [
+            "kenning-demo-2026",
+            "correct horse battery",
+            "bench password 2026",
+            "e2e operator password",
+            "t7#Vq9!mZr2w",
+        ] {
+            assert_eq!(check_password_policy(fine), Ok(()), "{fine}");
+        }
+    }
 
     #[test]
     fn emails_are_normalised_to_lower_case() {

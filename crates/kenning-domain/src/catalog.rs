@@ -11,6 +11,7 @@ use crate::ids::{AccountId, ChapterId, LessonId, ProductId};
 use crate::locale::{Locale, LocalizedText};
 use crate::money::{Currency, Money};
 use crate::review::RatingSummary;
+use crate::text::Lines;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
@@ -167,7 +168,11 @@ where
         if tag.is_empty() {
             continue;
         }
-        if tag.chars().count() > 40 || tag.chars().any(|c| c.is_control() || c == ',') {
+        if tag.chars().count() > 40
+            || tag
+                .chars()
+                .any(|c| !crate::text::allowed(c, Lines::One) || c == ',')
+        {
             return Err(DomainError::InvalidTag);
         }
         if !tags.contains(&tag) {
@@ -195,8 +200,9 @@ impl ProductDraft {
         if self.title.is_empty() {
             return Err(DomainError::TitleRequired);
         }
-        self.title.check_len(MAX_TITLE_CHARS)?;
-        self.description.check_len(MAX_DESCRIPTION_CHARS)?;
+        self.title.check_text(Lines::One, MAX_TITLE_CHARS)?;
+        self.description
+            .check_text(Lines::Many, MAX_DESCRIPTION_CHARS)?;
         let tags = normalize_tags(&self.tags)?;
         Ok(ProductDraft { tags, ..self })
     }

@@ -12,6 +12,8 @@ pub enum DomainError {
     WeakPassword { min: usize },
     #[error("password too long")]
     PasswordTooLong,
+    #[error("password is among the most common or breached ones")]
+    CommonPassword,
     #[error("display name must be 1 to 80 characters")]
     InvalidDisplayName,
     #[error("unknown role")]
@@ -30,6 +32,10 @@ pub enum DomainError {
     TitleRequired,
     #[error("text too long")]
     TextTooLong,
+    #[error("text holds control characters")]
+    InvalidText,
+    #[error("page or page size out of range")]
+    InvalidPage,
     #[error("invalid tag")]
     InvalidTag,
     #[error("a product needs a price or must be free")]
@@ -104,6 +110,7 @@ impl DomainError {
             DomainError::InvalidEmail => "invalid_email",
             DomainError::WeakPassword { .. } => "weak_password",
             DomainError::PasswordTooLong => "password_too_long",
+            DomainError::CommonPassword => "common_password",
             DomainError::InvalidDisplayName => "invalid_display_name",
             DomainError::UnknownRole => "unknown_role",
             DomainError::UnknownCurrency => "unknown_currency",
@@ -113,6 +120,8 @@ impl DomainError {
             DomainError::UnknownProductKind => "unknown_product_kind",
             DomainError::TitleRequired => "title_required",
             DomainError::TextTooLong => "text_too_long",
+            DomainError::InvalidText => "invalid_text",
+            DomainError::InvalidPage => "invalid_page",
             DomainError::InvalidTag => "invalid_tag",
             DomainError::PriceRequired => "price_required",
             DomainError::DuplicatePrice => "duplicate_price",

@@ -29,9 +29,9 @@ impl Gift {
 
 /// A giver's message: trimmed, at most [`MAX_GIFT_MESSAGE_CHARS`] characters.
 pub fn gift_message(raw: &str) -> String {
-    raw.trim()
+    crate::text::strip(raw, crate::text::Lines::Many)
+        .trim()
         .chars()
-        .filter(|c| !c.is_control() || *c == '\n')
         .take(MAX_GIFT_MESSAGE_CHARS)
         .collect()
 }

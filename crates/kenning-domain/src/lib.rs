@@ -28,6 +28,7 @@ pub mod locale;
 pub mod media;
 pub mod money;
 pub mod order;
+pub mod paging;
 pub mod question;
 pub mod revenue;
 pub mod review;
@@ -35,5 +36,6 @@ pub mod sale;
 pub mod statement;
 pub mod subscription;
 pub mod tax;
+pub mod text;
 
 pub use error::DomainError;

@@ -131,8 +131,9 @@ pub struct ChatMessage {
 /// control characters but newlines.
 pub fn message_body(raw: &str) -> Result<String, DomainError> {
     let body = raw.trim();
+    crate::text::check(body, crate::text::Lines::Many)?;
     let n = body.chars().count();
-    if n == 0 || n > MAX_MESSAGE_CHARS || body.chars().any(|c| c.is_control() && c != '\n') {
+    if n == 0 || n > MAX_MESSAGE_CHARS {
         return Err(DomainError::InvalidChatMessage);
     }
     Ok(body.to_owned())
@@ -258,10 +259,7 @@ mod tests {
             message_body(&"字".repeat(1001)),
             Err(DomainError::InvalidChatMessage)
         );
-        assert_eq!(
-            message_body("a\u{7}b"),
-            Err(DomainError::InvalidChatMessage)
-        );
+        assert_eq!(message_body("a\u{7}b"), Err(DomainError::InvalidText));
         assert_eq!(message_body("line\nline"), Ok("line\nline".into()));
     }
 

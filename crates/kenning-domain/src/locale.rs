@@ -130,6 +130,15 @@ impl LocalizedText {
             Ok(())
         }
     }
+
+    /// Checks every entry as a text field of `lines` (no control characters, see
+    /// [`crate::text`]) of at most `max` characters.
+    pub fn check_text(&self, lines: crate::text::Lines, max: usize) -> Result<(), DomainError> {
+        for value in self.0.values() {
+            crate::text::check(value, lines)?;
+        }
+        self.check_len(max)
+    }
 }
 
 #[cfg(test)]

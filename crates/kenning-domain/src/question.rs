@@ -61,6 +61,7 @@ pub struct Question {
 /// A question or answer as typed: trimmed, 1 to [`MAX_QUESTION_CHARS`] characters.
 pub fn question_text(raw: &str) -> Result<String, DomainError> {
     let text = raw.trim();
+    crate::text::check(text, crate::text::Lines::Many)?;
     let chars = text.chars().count();
     if chars == 0 || chars > MAX_QUESTION_CHARS {
         return Err(DomainError::InvalidQuestion);

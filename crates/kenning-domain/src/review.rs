@@ -34,14 +34,8 @@ pub struct ReviewDraft {
 impl ReviewDraft {
     pub fn new(stars: i64, body: &str) -> Result<ReviewDraft, DomainError> {
         let rating = Rating::new(stars)?;
-        let body = body.trim();
-        if body.chars().count() > MAX_REVIEW_CHARS {
-            return Err(DomainError::TextTooLong);
-        }
-        Ok(ReviewDraft {
-            rating,
-            body: body.to_owned(),
-        })
+        let body = crate::text::parse(body, crate::text::Lines::Many, MAX_REVIEW_CHARS)?;
+        Ok(ReviewDraft { rating, body })
     }
 }
 

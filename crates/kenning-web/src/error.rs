@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentArgs;
@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::i18n::I18n;
+use crate::state::AppState;
 
 /// An error response waiting for its localized body.
 #[derive(Clone, Debug)]
@@ -154,10 +155,12 @@ impl<S, T> FromRequest<S> for ApiJson<T>
 where
     T: DeserializeOwned,
     S: Send + Sync,
+    AppState: FromRef<S>,
 {
     type Rejection = ErrorReport;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let max_body_bytes = AppState::from_ref(state).config.max_body_bytes;
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(match rejection {
@@ -167,8 +170,11 @@ where
                 JsonRejection::MissingJsonContentType(_) => {
                     ErrorReport::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_expected")
                 }
+                // Too long, whether announced by Content-Length or found out while
+                // reading a chunked body: the message names the limit.
                 JsonRejection::BytesRejection(_) => {
                     ErrorReport::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large")
+                        .with_arg("max", i64::try_from(max_body_bytes).unwrap_or(i64::MAX))
                 }
                 _ => ErrorReport::new(StatusCode::BAD_REQUEST, "malformed_json"),
             }),

@@ -22,6 +22,7 @@ use crate::error::{ApiJson, HttpError};
 use crate::markdown::to_safe_html;
 use crate::state::AppState;
 
+#[into_params(parameter_in = Query)]
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListParams {
     /// Filter by product kind.
@@ -33,7 +34,11 @@ pub struct ListParams {
     language: Option<String>,
     /// Preferred currency of the `price` field (read by the context middleware).
     #[allow(dead_code)]
+    /// Page number, from 1 (default 1).
+    #[param(minimum = 1, maximum = 10000)]
     currency: Option<String>,
+    /// Products per page (default 24).
+    #[param(minimum = 1, maximum = 100)]
     page: Option<i64>,
     per_page: Option<i64>,
 }

@@ -16,6 +16,7 @@ use crate::error::{ApiJson, HttpError};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadParams {
     /// The file's name, as shown to learners (its type comes from its bytes).
     pub name: Option<String>,

@@ -154,17 +154,23 @@ pub async fn list_subscriptions(
     ))
 }
 
+/// The answer about one subscription, whoever changed it (its holder, or an admin
+/// acting on someone else's).
 async fn one(
     state: &AppState,
-    user: &kenning_app::accounts::CurrentUser,
-    id: SubscriptionId,
+    subscription: kenning_domain::subscription::Subscription,
     locale: kenning_domain::locale::Locale,
 ) -> Result<Json<SubscriptionResponse>, HttpError> {
-    let all = state.app.my_memberships(user).await?;
-    all.iter()
-        .find(|m| m.subscription.id == id)
-        .map(|m| Json(SubscriptionResponse::new(m, locale)))
-        .ok_or_else(HttpError::not_found)
+    let tier = state.app.product_for_plan(subscription.plan_id).await?;
+    let active = subscription.grants_access(state.app.now_ms());
+    Ok(Json(SubscriptionResponse::new(
+        &Membership {
+            subscription,
+            tier,
+            active,
+        },
+        locale,
+    )))
 }
 
 /// Cancel at period end: access lasts until then.
@@ -178,8 +184,8 @@ pub async fn cancel(
     Path(id): Path<String>,
 ) -> Result<Json<SubscriptionResponse>, HttpError> {
     let id: SubscriptionId = path_id(&id)?;
-    state.app.cancel_subscription(&user, id).await?;
-    one(&state, &user, id, ctx.locale).await
+    let subscription = state.app.cancel_subscription(&user, id).await?;
+    one(&state, subscription, ctx.locale).await
 }
 
 /// Take back a cancellation before the period ends.
@@ -193,8 +199,8 @@ pub async fn resume(
     Path(id): Path<String>,
 ) -> Result<Json<SubscriptionResponse>, HttpError> {
     let id: SubscriptionId = path_id(&id)?;
-    state.app.resume_subscription(&user, id).await?;
-    one(&state, &user, id, ctx.locale).await
+    let subscription = state.app.resume_subscription(&user, id).await?;
+    one(&state, subscription, ctx.locale).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

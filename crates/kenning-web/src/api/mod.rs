@@ -4,6 +4,7 @@
 mod accounts;
 mod catalog;
 pub(crate) mod coupons;
+mod errors_doc;
 pub(crate) mod live;
 pub(crate) mod media;
 pub(crate) mod memberships;
@@ -66,8 +67,15 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The API routes and their OpenAPI document.
+/// The API routes and their OpenAPI document, with the error answers every operation
+/// shares declared once (see [`errors_doc`]).
 pub fn router() -> (Router<AppState>, OpenApiDoc) {
+    let (router, mut doc) = routes();
+    errors_doc::CommonErrors.modify(&mut doc);
+    (router, doc)
+}
+
+fn routes() -> (Router<AppState>, OpenApiDoc) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(accounts::create_account))
         .routes(routes!(accounts::create_session, accounts::delete_session))

@@ -88,13 +88,15 @@ fn respond(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LimitParams {
     /// How many (1–50, default 10).
-    limit: Option<usize>,
+    #[param(minimum = 1, maximum = 50)]
+    limit: Option<i64>,
 }
 
-fn limit(p: &LimitParams) -> usize {
-    p.limit.unwrap_or(10).clamp(1, 50)
+fn limit(p: &LimitParams) -> Result<usize, HttpError> {
+    Ok(kenning_domain::paging::limit(p.limit, 10, 50)?)
 }
 
 /// Suggestions for the caller from what they bought, or the most bought products for
@@ -109,7 +111,7 @@ pub async fn recommendations(
 ) -> Result<Json<RecommendationsResponse>, HttpError> {
     let recs = state
         .app
-        .recommendations(ctx.user.as_ref(), limit(&params))
+        .recommendations(ctx.user.as_ref(), limit(&params)?)
         .await?;
     Ok(Json(respond(&state, &ctx, &recs)))
 }
@@ -127,6 +129,6 @@ pub async fn also_bought(
     let id: ProductId = path_id(&id)?;
     // 404 for products the caller may not see.
     state.app.product_detail(id, ctx.user.as_ref()).await?;
-    let recs = state.app.also_bought(id, limit(&params)).await?;
+    let recs = state.app.also_bought(id, limit(&params)?).await?;
     Ok(Json(respond(&state, &ctx, &recs)))
 }

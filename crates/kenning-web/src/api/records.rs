@@ -194,6 +194,7 @@ fn download(state: &AppState, headers: &HeaderMap, records: &[LearningRecord]) -
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecordsParams {
     /// Only this product.
     pub product: Option<String>,
@@ -203,7 +204,8 @@ pub struct RecordsParams {
 #[utoipa::path(get, path = "/api/v1/me/learning-records", tag = "learning",
     security(("bearer" = [])),
     params(RecordsParams),
-    responses((status = 200, body = Vec<XapiStatement>), (status = 401, body = ErrorResponse)))]
+    responses((status = 200, body = Vec<XapiStatement>), (status = 401, body = ErrorResponse),
+        (status = 404, description = "No such product", body = ErrorResponse)))]
 pub async fn my_records(
     State(state): State<AppState>,
     SignedIn(user, _): SignedIn,

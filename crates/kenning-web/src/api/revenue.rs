@@ -151,6 +151,7 @@ pub async fn set_exchange_rate(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QuoteParams {
     /// ISO 4217; defaults to the caller's currency.
     pub currency: Option<String>,
@@ -173,6 +174,7 @@ pub struct QuoteResponse {
 #[utoipa::path(get, path = "/api/v1/products/{id}/quote", tag = "money",
     params(("id" = String, Path, description = "Product id"), QuoteParams),
     responses((status = 200, body = QuoteResponse), (status = 404, body = ErrorResponse),
+        (status = 409, description = "Not for sale (free, or not priced)", body = ErrorResponse),
         (status = 422, body = ErrorResponse)))]
 pub async fn quote(
     State(state): State<AppState>,
@@ -402,6 +404,7 @@ pub async fn my_referral(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatementParams {
     /// YYYY-MM (UTC); defaults to this month.
     pub month: Option<String>,

@@ -15,6 +15,7 @@ use crate::error::HttpError;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words to find, in Chinese or English.
     pub q: Option<String>,
@@ -31,7 +32,8 @@ pub struct SearchParams {
     /// relevance (default), newest, price_low, price_high or rating
     pub sort: Option<String>,
     /// How many (1–100, default 20).
-    pub limit: Option<usize>,
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
 }
 
 impl SearchParams {
@@ -72,7 +74,7 @@ impl SearchParams {
                 Some("price_high") => SearchSort::PriceHigh,
                 _ => SearchSort::Relevance,
             },
-            limit: self.limit.unwrap_or(20).clamp(1, 100),
+            limit: kenning_domain::paging::limit(self.limit, 20, 100)?,
             locale: ctx.locale,
         })
     }

@@ -15,6 +15,7 @@ mod demo;
 mod drip;
 mod gifts;
 mod held_once;
+mod input;
 mod live;
 mod media;
 mod memberships;
