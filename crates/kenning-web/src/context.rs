@@ -17,6 +17,7 @@ use kenning_domain::tax::Country;
 use crate::error::{ErrorReport, api_error_body};
 use crate::i18n::negotiate;
 use crate::pages::render_error_page;
+use crate::site::Site;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "kenning_session";
@@ -40,7 +41,7 @@ pub struct RequestContext {
     pub user: Option<CurrentUser>,
     /// The session token the person presented (to log out).
     pub token: Option<SessionToken>,
-    /// The double-submit token every form must echo.
+    /// The token every form must echo (see [`form_token`]).
     pub csrf: String,
     pub path: String,
     pub is_api: bool,
@@ -62,8 +63,30 @@ fn bearer(headers: &HeaderMap) -> Option<SessionToken> {
     Some(SessionToken::new(token.trim().to_owned()))
 }
 
-/// A state-changing request to a page must come from our own pages. SameSite cookies
-/// and the form token already stop forgeries; this refuses cross-site posts outright.
+/// A state-changing request to a page must come from our own pages. The form token
+/// already stops forgeries; this refuses cross-origin posts outright. A sibling
+/// subdomain is `same-site` but not ours (it may even set cookies for us), so it counts
+/// as foreign unless its `Origin` is this server's own. Clients that send neither
+/// header (not browsers) are left to the form token.
+pub(crate) fn is_forged(headers: &HeaderMap, site: &Site) -> bool {
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or("null"));
+    if let Some(origin) = origin.filter(|o| *o != "null") {
+        return !site.is_own_origin(origin);
+    }
+    let fetch_site = headers
+        .get("sec-fetch-site")
+        .map(|v| v.to_str().unwrap_or("cross-site"));
+    match fetch_site {
+        Some(site) => !matches!(site, "same-origin" | "none"),
+        // An opaque origin ("null") with nothing else to go on is not ours.
+        None => origin.is_some(),
+    }
+}
+
+/// A first look used by handlers that check on their own (the live room's socket);
+/// the middleware has already refused anything [`is_forged`] finds.
 pub(crate) fn is_cross_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return site == "cross-site";
@@ -78,6 +101,21 @@ pub(crate) fn is_cross_site(headers: &HeaderMap) -> bool {
         }
         _ => false,
     }
+}
+
+/// The token every form must echo, bound to what the person holds: their session
+/// (signed in) or their visitor cookie (signed out). It is an HMAC keyed with that
+/// secret, so it cannot be computed without the cookie, which pages cannot read, and a
+/// token seen before login is worthless after it.
+pub(crate) fn form_token(secret: &str, purpose: &str) -> String {
+    use base64::Engine as _;
+    use hmac::{KeyInit, Mac};
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()) else {
+        return String::new();
+    };
+    mac.update(b"kenning-form-token\n");
+    mac.update(purpose.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
 pub fn cookie(name: &'static str, value: String, max_age_days: i64, secure: bool) -> String {
@@ -160,13 +198,19 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         None => None,
     };
 
-    let existing_csrf = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned());
-    let (csrf, new_csrf) = match existing_csrf {
+    // The visitor cookie: a random secret that keys the form token of someone not
+    // signed in (the login and sign-up forms).
+    let existing_visitor = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned());
+    let (visitor, new_visitor) = match existing_visitor {
         Some(c) if c.len() >= 32 => (c, false),
         _ => match random_token() {
             Ok(t) => (t, true),
             Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         },
+    };
+    let csrf = match (&user, &token) {
+        (Some(_), Some(session)) => form_token(session.as_str(), "session"),
+        _ => form_token(&visitor, "visitor"),
     };
 
     let ctx = RequestContext {
@@ -179,12 +223,25 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         },
         user,
         token,
-        csrf: csrf.clone(),
+        csrf,
         path,
         is_api,
     };
 
-    let refused = !is_api && req.method() == Method::POST && is_cross_site(req.headers());
+    // Unsafe methods, and WebSocket handshakes (a GET that opens a live room with the
+    // person's cookie), must come from this server's own pages.
+    let upgrade = req
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    let refused = !is_api
+        && (upgrade
+            || !matches!(
+                *req.method(),
+                Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+            ))
+        && is_forged(req.headers(), &state.site);
     req.extensions_mut().insert(ctx.clone());
     let mut response = if refused {
         ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed").into_response()
@@ -193,9 +250,13 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     };
 
     if !is_api
-        && new_csrf
-        && let Ok(value) =
-            HeaderValue::from_str(&cookie(CSRF_COOKIE, csrf, 365, state.config.secure_cookies))
+        && new_visitor
+        && let Ok(value) = HeaderValue::from_str(&cookie(
+            CSRF_COOKIE,
+            visitor,
+            365,
+            state.config.secure_cookies,
+        ))
     {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
@@ -300,23 +361,64 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::WebConfig;
+
+    fn site() -> Site {
+        Site::new(&WebConfig {
+            listen_addr: Some(std::net::SocketAddr::from(([127, 0, 0, 1], 8080))),
+            ..WebConfig::default()
+        })
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.insert(*name, HeaderValue::from_static(value));
+        }
+        h
+    }
 
     #[test]
-    fn cross_site_posts_are_recognised() {
-        let mut h = HeaderMap::new();
-        h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
-        assert!(is_cross_site(&h));
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://127.0.0.1:8080"),
-        );
-        assert!(!is_cross_site(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(is_cross_site(&h));
+    fn only_our_own_origin_may_post() {
+        let site = site();
+        assert!(is_forged(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &site
+        ));
+        assert!(is_forged(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            &site
+        ));
+        assert!(is_forged(
+            &headers(&[
+                ("sec-fetch-site", "same-site"),
+                ("origin", "http://shop.127.0.0.1:8080")
+            ]),
+            &site
+        ));
+        assert!(!is_forged(
+            &headers(&[
+                ("sec-fetch-site", "same-origin"),
+                ("origin", "http://127.0.0.1:8080")
+            ]),
+            &site
+        ));
+        assert!(is_forged(
+            &headers(&[("host", "evil.example"), ("origin", "http://evil.example")]),
+            &site
+        ));
+        assert!(!is_forged(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &site
+        ));
+        assert!(!is_forged(&headers(&[]), &site));
+    }
+
+    #[test]
+    fn form_tokens_depend_on_the_secret_and_purpose() {
+        assert_eq!(form_token("a", "session"), form_token("a", "session"));
+        assert_ne!(form_token("a", "session"), form_token("b", "session"));
+        assert_ne!(form_token("a", "session"), form_token("a", "visitor"));
+        assert_eq!(form_token("a", "session").len(), 43);
     }
 }

@@ -8,22 +8,22 @@ mod api;
 mod context;
 mod delivery;
 mod error;
+mod headers;
 pub mod i18n;
 mod live;
 mod markdown;
 mod pages;
+mod site;
 mod state;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use kenning_app::Kenning;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
@@ -32,9 +32,12 @@ pub use state::{AppState, WebConfig};
 pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
     let i18n = Arc::new(i18n::I18n::load()?);
     let body_limit = config.max_body_bytes;
+    let security = Arc::new(headers::SecurityHeaders::new(&config));
     let state = AppState {
         app,
         i18n,
+        site: Arc::new(site::Site::new(&config)),
+        markdown: markdown::Markdown::new(&config.markdown_image_hosts),
         config: Arc::new(config),
     };
     let (api_router, openapi) = api::router();
@@ -64,19 +67,12 @@ pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
         ))
         .with_state(state)
         .merge(api::docs(openapi))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
         .layer(TraceLayer::new_for_http())
-        .layer(CatchPanicLayer::new());
+        .layer(CatchPanicLayer::new())
+        // Outermost, so even a recovered panic's answer carries them.
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            headers::apply,
+        ));
     Ok(router)
 }

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use kenning_app::Kenning;
 
 use crate::i18n::I18n;
+use crate::markdown::Markdown;
+use crate::site::Site;
 
 /// Web settings.
 #[derive(Clone, Debug)]
@@ -14,8 +16,15 @@ pub struct WebConfig {
     /// Largest request body accepted, in bytes (media uploads have their own limits).
     pub max_body_bytes: usize,
     /// The address people reach this server at (e.g. `https://learn.example.com`), for
-    /// links used outside the browser such as podcast feeds; None uses the Host header.
+    /// links used outside the browser such as podcast feeds and payment return
+    /// addresses, and the origin forms must come from.
     pub public_url: Option<String>,
+    /// Where the server listens: its loopback forms are hosts it answers to.
+    pub listen_addr: Option<std::net::SocketAddr>,
+    /// Further hosts (`host` or `host:port`) requests may name in `Host` and `Origin`.
+    pub allowed_hosts: Vec<String>,
+    /// Hosts whose images lesson Markdown may show; other external images become links.
+    pub markdown_image_hosts: Vec<String>,
     /// Turns true when the server begins to shut down, so long-lived connections (live
     /// rooms) close instead of holding it open.
     pub closing: Option<tokio::sync::watch::Receiver<bool>>,
@@ -27,6 +36,9 @@ impl Default for WebConfig {
             secure_cookies: false,
             max_body_bytes: 8 * 1024 * 1024,
             public_url: None,
+            listen_addr: None,
+            allowed_hosts: Vec::new(),
+            markdown_image_hosts: Vec::new(),
             closing: None,
         }
     }
@@ -37,4 +49,8 @@ pub struct AppState {
     pub app: Kenning,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
+    /// The server's own origins (from `config`).
+    pub site: Arc<Site>,
+    /// Lesson and product Markdown, with the operator's image hosts.
+    pub markdown: Markdown,
 }

@@ -24,6 +24,12 @@ pub struct Settings {
     pub max_media_mb: Option<u64>,
     /// The address people reach the server at, for links used outside the browser.
     pub public_url: Option<String>,
+    /// Hosts requests may name besides the listen address and the public URL's host
+    /// (`Host` and `Origin`); any other host is never used in links.
+    pub allowed_hosts: Vec<String>,
+    /// Hosts whose images lesson and product Markdown may show; other external images
+    /// are shown as links.
+    pub markdown_image_hosts: Vec<String>,
     /// Media in an S3-compatible bucket instead of the data directory.
     pub s3: Option<S3Settings>,
     /// The signing secret of the Stripe webhook endpoint (`whsec_…`); unset: Stripe
@@ -70,6 +76,8 @@ pub struct FileSettings {
     pub cache_ms: Option<i64>,
     pub max_media_mb: Option<u64>,
     pub public_url: Option<String>,
+    pub allowed_hosts: Option<Vec<String>>,
+    pub markdown_image_hosts: Option<Vec<String>>,
     pub s3_bucket: Option<String>,
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
@@ -125,6 +133,24 @@ pub struct Overrides {
     /// Public address of the server (e.g. https://learn.example.com) for podcast feeds.
     #[arg(long, env = "KENNING_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Further hosts the server answers to (comma-separated, `host` or `host:port`),
+    /// e.g. behind a proxy without a public URL.
+    #[arg(
+        long,
+        env = "KENNING_ALLOWED_HOSTS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Option<Vec<String>>,
+    /// Hosts whose images lesson Markdown may show (comma-separated); other external
+    /// images become links.
+    #[arg(
+        long,
+        env = "KENNING_MARKDOWN_IMAGE_HOSTS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub markdown_image_hosts: Option<Vec<String>>,
     /// Keep media in this S3 bucket (credentials from AWS_ACCESS_KEY_ID and
     /// AWS_SECRET_ACCESS_KEY).
     #[arg(long, env = "KENNING_S3_BUCKET", global = true)]
@@ -209,6 +235,16 @@ impl Settings {
             cache_ms: overrides.cache_ms.or(file.cache_ms).unwrap_or(1000).max(0),
             max_media_mb: overrides.max_media_mb.or(file.max_media_mb),
             public_url: overrides.public_url.clone().or(file.public_url),
+            allowed_hosts: overrides
+                .allowed_hosts
+                .clone()
+                .or(file.allowed_hosts)
+                .unwrap_or_default(),
+            markdown_image_hosts: overrides
+                .markdown_image_hosts
+                .clone()
+                .or(file.markdown_image_hosts)
+                .unwrap_or_default(),
             s3: overrides
                 .s3_bucket
                 .clone()

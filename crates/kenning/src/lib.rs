@@ -108,6 +108,9 @@ pub async fn serve(
         WebConfig {
             secure_cookies: settings.secure_cookies,
             public_url: settings.public_url.clone(),
+            listen_addr: listener.local_addr().ok(),
+            allowed_hosts: settings.allowed_hosts.clone(),
+            markdown_image_hosts: settings.markdown_image_hosts.clone(),
             closing: Some(closing_rx),
             ..WebConfig::default()
         },

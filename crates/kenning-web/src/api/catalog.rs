@@ -19,7 +19,6 @@ use super::types::{
 };
 use crate::context::{Ctx, SignedIn};
 use crate::error::{ApiJson, HttpError};
-use crate::markdown::to_safe_html;
 use crate::state::AppState;
 
 #[into_params(parameter_in = Query)]
@@ -315,7 +314,7 @@ pub async fn get_lesson(
         product_id: view.product.id.to_string(),
         title: view.lesson.title.get(ctx.locale).to_owned(),
         preview: view.lesson.preview,
-        content_html: to_safe_html(&content),
+        content_html: state.markdown.to_safe_html(&content),
         content,
         media: view.media.iter().map(MediaLinkResponse::from).collect(),
         progress: view.progress.as_ref().map(ProgressResponse::from),

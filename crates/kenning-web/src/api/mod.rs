@@ -156,21 +156,11 @@ pub fn docs(openapi: OpenApiDoc) -> Router {
         .into()
 }
 
-/// The server's own address as the client reached it (`WebConfig::public_url` when set,
-/// else the Host header over http), for links used outside the browser such as feeds.
+/// The server's own address for links used outside the browser such as feeds: the
+/// configured public URL, else the request's host only when it is one this server is
+/// configured for (see [`crate::site::Site::base`]).
 pub fn public_base(state: &AppState, headers: &axum::http::HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
+    state.site.base(headers)
 }
 
 /// Parses an id from the path; a malformed id names nothing, so it is "not found".

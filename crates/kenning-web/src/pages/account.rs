@@ -15,12 +15,55 @@ use crate::context::{CURRENCY_COOKIE, Ctx, LANG_COOKIE, RequestContext, SESSION_
 use crate::error::HttpError;
 use crate::state::AppState;
 
-/// Only same-site paths are followed after login, never another host.
+/// Only a path on this site is followed after login (or after choosing a language),
+/// never another host: anything else goes to the home page.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if is_local_path(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+/// A plain `/…` path: no second slash or backslash after the first (which browsers
+/// read as another host), no control characters or spaces (a tab or newline is
+/// dropped by browsers, so `/\t/evil.example` is `//evil.example`), and the same holds
+/// after each layer of percent-decoding. Finally the path must resolve on this origin.
+pub(crate) fn is_local_path(raw: &str) -> bool {
+    fn plain(path: &str) -> bool {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.chars().any(|c| c.is_control() || c == '\\')
+    }
+    if !plain(raw) || raw.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let mut layer = raw.to_owned();
+    for _ in 0..4 {
+        let Ok(decoded) = percent_encoding::percent_decode_str(&layer).decode_utf8() else {
+            return false;
+        };
+        if decoded == layer.as_str() {
+            break;
+        }
+        if !plain(&decoded) {
+            return false;
+        }
+        layer = decoded.into_owned();
+    }
+    const BASE: &str = "http://kenning.invalid/";
+    url::Url::parse(BASE)
+        .and_then(|base| base.join(raw))
+        .is_ok_and(|url| {
+            url.origin().ascii_serialization() == BASE.trim_end_matches('/')
+                && url.username().is_empty()
+                && !url.path().starts_with("//")
+        })
+}
+
+/// A 303 to a path checked by [`safe_next`]; one that cannot be a header goes home.
+fn see_other(path: &str) -> Response {
+    let location = HeaderValue::from_str(path).unwrap_or(HeaderValue::from_static("/"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
 /// What the login and registration pages show.
@@ -100,7 +143,7 @@ pub struct AccountForm {
 }
 
 fn session_response(state: &AppState, token: &str, next: &str) -> Response {
-    let mut response = Redirect::to(next).into_response();
+    let mut response = see_other(next);
     let days = state.app.settings().session_days;
     if let Ok(value) = HeaderValue::from_str(&cookie(
         SESSION_COOKIE,
@@ -208,7 +251,7 @@ pub async fn preferences(
     State(state): State<AppState>,
     CsrfForm(form): CsrfForm<PreferencesForm>,
 ) -> Result<Response, HttpError> {
-    let mut response = Redirect::to(&safe_next(form.back.as_deref())).into_response();
+    let mut response = see_other(&safe_next(form.back.as_deref()));
     let secure = state.config.secure_cookies;
     if let Some(lang) = form.lang.as_deref() {
         let locale = Locale::parse(lang)?;
@@ -242,5 +285,32 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(
+            safe_next(Some("/products/1?x=2#top")),
+            "/products/1?x=2#top"
+        );
+    }
+
+    #[test]
+    fn disguised_hosts_are_refused() {
+        for next in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: a=b",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%252F%252Fevil.example",
+            "/ /evil.example",
+            "/\u{0}x",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "///evil.example",
+            "/\\/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(next)), "/", "{next:?}");
+        }
     }
 }

@@ -84,6 +84,10 @@ pub fn router() -> Router<AppState> {
             "/assets/live.js",
             get(|| script(include_str!("../../assets/live.js"))),
         )
+        .route(
+            "/assets/site.js",
+            get(|| script(include_str!("../../assets/site.js"))),
+        )
         .route("/live/{id}", get(live::room))
         .route("/certificates/{code}", get(certificates::page))
         .route("/certificates/{code}/pdf", get(certificates::pdf))

@@ -23,7 +23,6 @@ use crate::api::recommendations::reason_text;
 use crate::api::search::SearchParams;
 use crate::context::{Ctx, SignedIn};
 use crate::error::HttpError;
-use crate::markdown::to_safe_html;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -540,7 +539,7 @@ pub async fn product(
         id: p.id.to_string(),
         kind: page.kind(&p.kind),
         creator: p.creator_name.clone(),
-        description_html: to_safe_html(p.description.get(ctx.locale)),
+        description_html: state.markdown.to_safe_html(p.description.get(ctx.locale)),
         tags: p.tags.clone(),
         price: match &quote {
             Some(q) => page.money(&q.list),
@@ -652,7 +651,7 @@ pub async fn lesson(
         product_id: view.product.id.to_string(),
         product_title: view.product.title.get(locale).to_owned(),
         lesson_id: view.lesson.id.to_string(),
-        body_html: to_safe_html(view.lesson.body.get(locale)),
+        body_html: state.markdown.to_safe_html(view.lesson.body.get(locale)),
         lessons: view
             .lessons
             .iter()
@@ -753,11 +752,28 @@ async fn locked(
     Ok(render(StatusCode::FORBIDDEN, &template))
 }
 
+/// The only media served by name: `covers/{product}/{token}`, both parts plain. Any
+/// other shape (empty or dot segments, more parts) names nothing.
+fn is_cover_key(key: &str) -> bool {
+    let mut parts = key.split('/');
+    parts.next() == Some("covers")
+        && parts.by_ref().take(2).all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        && key.split('/').count() == 3
+}
+
 /// Public media (cover images).
 pub async fn media(
     State(state): State<AppState>,
     Path(key): Path<String>,
 ) -> Result<Response, HttpError> {
+    if !is_cover_key(&key) {
+        return Err(HttpError::not_found());
+    }
     let (bytes, content_type) = state.app.cover(&key).await?;
     Ok((
         [

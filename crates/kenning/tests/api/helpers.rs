@@ -377,6 +377,8 @@ async fn start_server(
         // Small, so that the upload limit can be tested with a small file.
         max_media_mb: Some(1),
         public_url: None,
+        allowed_hosts: Vec::new(),
+        markdown_image_hosts: Vec::new(),
         s3: None,
         stripe_webhook_secret: Some(STRIPE_TEST_SECRET.to_owned()),
         stripe: None,

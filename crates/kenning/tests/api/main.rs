@@ -14,6 +14,7 @@ mod crash;
 mod demo;
 mod drip;
 mod gifts;
+mod hardening;
 mod held_once;
 mod input;
 mod live;
