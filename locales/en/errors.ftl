@@ -33,6 +33,10 @@ error-not_for_sale = This product is not for sale.
 error-product_is_free = This product is free: add it to your library instead.
 error-already_owned = You already own this product.
 error-gift_to_self = A gift is for someone else: to buy this for yourself, buy it without the gift option.
+error-too_many_attempts = Too many attempts. Try again in { $minutes } { $minutes ->
+    [one] minute
+   *[other] minutes
+}.
 error-idempotency_key_reused = This Idempotency-Key was already used for a different order.
 error-card_declined = Your card was declined. Nothing was charged.
 error-insufficient_funds = The card has insufficient funds. Nothing was charged.

@@ -33,6 +33,7 @@ error-not_for_sale = 该内容暂不出售。
 error-product_is_free = 该内容免费，请直接领取。
 error-already_owned = 你已拥有该内容。
 error-gift_to_self = 礼物是送给别人的：如需自己购买，请不要选择赠送。
+error-too_many_attempts = 尝试次数过多，请 { $minutes } 分钟后再试。
 error-idempotency_key_reused = 该 Idempotency-Key 已用于其他订单。
 error-card_declined = 银行卡被拒绝，未产生扣款。
 error-insufficient_funds = 银行卡余额不足，未产生扣款。

@@ -3,9 +3,12 @@
 use argon2::Argon2;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use std::net::IpAddr;
+
 use kenning_domain::account::{Account, DisplayName, Email, Role, check_password_policy};
 use kenning_domain::catalog::Viewer;
 use kenning_domain::ids::AccountId;
+use kenning_domain::throttle::{LOGIN_PER_ACCOUNT, Limit, PER_ADDRESS, ThrottleKey};
 use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
 
@@ -103,9 +106,51 @@ async fn blocking<T: Send + 'static>(
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Ev8R5g3mQ5bC3YcNjyqAZ1m0yDkYQpE8YLj5v1W0aE";
 
 impl Kenning {
-    /// Registers a learner account.
-    pub async fn register(&self, form: Registration) -> Result<Account, AppError> {
+    /// Registers a learner account; `from` is the client's address, throttled.
+    pub async fn register(
+        &self,
+        form: Registration,
+        from: Option<IpAddr>,
+    ) -> Result<Account, AppError> {
+        if let Some(address) = from {
+            self.throttle(
+                &ThrottleKey::RegisterAddress(address.to_string()),
+                self.address_limit(),
+            )
+            .await?;
+        }
         self.create_account(form, Role::Learner).await
+    }
+
+    fn address_limit(&self) -> Option<Limit> {
+        Limit::per_window(self.settings.attempts_per_address, PER_ADDRESS.window_ms)
+    }
+
+    fn account_limit(&self) -> Option<Limit> {
+        Limit::per_window(
+            self.settings.login_attempts_per_account,
+            LOGIN_PER_ACCOUNT.window_ms,
+        )
+    }
+
+    /// Counts an attempt at a guessable door, and refuses it once the limit is passed
+    /// (the count lives in the database: every node sees it).
+    async fn throttle(&self, key: &ThrottleKey, limit: Option<Limit>) -> Result<(), AppError> {
+        let Some(limit) = limit else {
+            return Ok(());
+        };
+        let now = self.now_ms();
+        let hits = self
+            .store
+            .hit(&key.as_key(), limit.window_start(now))
+            .await?;
+        if limit.exceeded(hits) {
+            tracing::warn!(key = %key.as_key(), hits, "throttled");
+            return Err(AppError::TooManyAttempts {
+                retry_after_s: limit.retry_after_s(now),
+            });
+        }
+        Ok(())
     }
 
     /// Creates an account with any role (operator tasks and the demo catalog).
@@ -164,12 +209,30 @@ impl Kenning {
         }
     }
 
-    /// Checks the credentials and opens a session.
+    /// Checks the credentials and opens a session. Failed attempts are throttled per
+    /// account (known or not, so the answer tells nothing) and per client address
+    /// (`from`); a success clears its account's count.
     pub async fn log_in(
         &self,
         email: &str,
         password: &str,
+        from: Option<IpAddr>,
     ) -> Result<(Account, SessionToken), AppError> {
+        let now = self.now_ms();
+        let from_key = from.map(|a| ThrottleKey::LoginAddress(a.to_string()));
+        if let (Some(key), Some(limit)) = (&from_key, self.address_limit())
+            && self
+                .store
+                .count(&key.as_key(), limit.window_start(now))
+                .await?
+                >= limit.attempts
+        {
+            return Err(AppError::TooManyAttempts {
+                retry_after_s: limit.retry_after_s(now),
+            });
+        }
+        let account_key = ThrottleKey::LoginAccount(email.trim().to_lowercase());
+        self.throttle(&account_key, self.account_limit()).await?;
         // A malformed e-mail cannot belong to anyone: same answer as a wrong password.
         let found = match Email::parse(email) {
             Ok(email) => self.store.account_by_email(&email).await?,
@@ -183,8 +246,15 @@ impl Kenning {
         let ok = blocking(move || verify_password(&password, &hash)).await?;
         let account = match (account, ok) {
             (Some(account), true) => account,
-            _ => return Err(AppError::InvalidCredentials),
+            _ => {
+                if let Some(key) = &from_key {
+                    // Counted; this answer stays "wrong password", the next is refused.
+                    let _ = self.throttle(key, self.address_limit()).await;
+                }
+                return Err(AppError::InvalidCredentials);
+            }
         };
+        self.store.forget(&account_key.as_key()).await?;
         let token = SessionToken(random_token()?);
         let now = self.now_ms();
         let expires = now + self.settings.session_days * 24 * 60 * 60 * 1000;

@@ -71,6 +71,8 @@ pub enum AppError {
     AlreadyOwned,
     #[error("a gift addressed to its own buyer")]
     GiftToSelf,
+    #[error("too many attempts; retry in {retry_after_s} s")]
+    TooManyAttempts { retry_after_s: i64 },
     #[error("idempotency key reused for a different request")]
     IdempotencyKeyReused,
     #[error("payment declined: {0:?}")]
@@ -117,6 +119,7 @@ impl AppError {
             AppError::ProductIsFree => "product_is_free",
             AppError::AlreadyOwned => "already_owned",
             AppError::GiftToSelf => "gift_to_self",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::IdempotencyKeyReused => "idempotency_key_reused",
             AppError::PaymentDeclined(DeclineReason::CardDeclined) => "card_declined",
             AppError::PaymentDeclined(DeclineReason::InsufficientFunds) => "insufficient_funds",
@@ -134,7 +137,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => ErrorKind::Invalid,
             AppError::WebhookRejected(_) => ErrorKind::BadRequest,
-            AppError::ChatTooFast => ErrorKind::TooManyRequests,
+            AppError::ChatTooFast | AppError::TooManyAttempts { .. } => ErrorKind::TooManyRequests,
             AppError::NotFound(_) => ErrorKind::NotFound,
             AppError::Unauthenticated | AppError::InvalidCredentials => ErrorKind::Unauthenticated,
             AppError::Forbidden

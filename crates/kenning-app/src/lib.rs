@@ -69,6 +69,11 @@ pub struct AppSettings {
     /// Who sells on receipts, when the operator is the merchant of record (it collects
     /// and remits the tax); unset: receipts name the creator as seller.
     pub merchant: Option<Merchant>,
+    /// Failed logins one account may take per window (0: no throttling).
+    pub login_attempts_per_account: i64,
+    /// Failed logins and registrations one client address may make per window (0: no
+    /// throttling by address).
+    pub attempts_per_address: i64,
 }
 
 /// The business named as seller on receipts.
@@ -92,6 +97,8 @@ impl Default for AppSettings {
             media_link_ms: 2 * 60 * 60 * 1000,
             refund_window_days: 14,
             merchant: None,
+            login_attempts_per_account: kenning_domain::throttle::LOGIN_PER_ACCOUNT.attempts,
+            attempts_per_address: kenning_domain::throttle::PER_ADDRESS.attempts,
         }
     }
 }

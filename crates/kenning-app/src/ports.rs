@@ -672,6 +672,18 @@ pub trait RevenueStore: Send + Sync {
     async fn payouts(&self, limit: i64) -> StoreResult<Vec<PayoutRecord>>;
 }
 
+/// Counters of attempts at guessable doors, shared by every node.
+#[async_trait]
+pub trait ThrottleStore: Send + Sync {
+    /// Counts one attempt for `key` in the window starting at `window_start_ms` and
+    /// answers how many that window holds now; older windows of the key are forgotten.
+    async fn hit(&self, key: &str, window_start_ms: i64) -> StoreResult<i64>;
+    /// How many attempts the window starting at `window_start_ms` holds for `key`.
+    async fn count(&self, key: &str, window_start_ms: i64) -> StoreResult<i64>;
+    /// Forgets a key's attempts (a successful login clears its account's failures).
+    async fn forget(&self, key: &str) -> StoreResult<()>;
+}
+
 pub trait Store:
     AccountStore
     + CatalogStore
@@ -687,6 +699,7 @@ pub trait Store:
     + GiftStore
     + RevenueStore
     + QuestionStore
+    + ThrottleStore
 {
 }
 impl<T> Store for T where
@@ -704,6 +717,7 @@ impl<T> Store for T where
         + GiftStore
         + RevenueStore
         + QuestionStore
+        + ThrottleStore
 {
 }
 

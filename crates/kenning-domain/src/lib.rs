@@ -37,5 +37,6 @@ pub mod statement;
 pub mod subscription;
 pub mod tax;
 pub mod text;
+pub mod throttle;
 
 pub use error::DomainError;

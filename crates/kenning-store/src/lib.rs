@@ -20,6 +20,7 @@ mod questions;
 mod revenue;
 mod reviews;
 mod rows;
+mod throttle;
 mod webhooks;
 
 use std::borrow::Cow;
@@ -145,6 +146,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "held_once",
         include_str!("../migrations/sqlite/0015_held_once.sql"),
         include_str!("../migrations/postgres/0015_held_once.sql"),
+    ),
+    (
+        16,
+        "throttle",
+        include_str!("../migrations/sqlite/0016_throttle.sql"),
+        include_str!("../migrations/postgres/0016_throttle.sql"),
     ),
 ];
 

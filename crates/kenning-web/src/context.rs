@@ -323,6 +323,7 @@ fn finish_errors(state: &AppState, ctx: &RequestContext, mut response: Response)
             out.headers_mut().append(name, value.clone());
         }
     }
+    report.add_retry_after(&mut out);
     out
 }
 

@@ -76,12 +76,37 @@ impl ErrorReport {
             AppError::NotYetReleased { days_left, .. } => {
                 report = report.with_arg("days", *days_left);
             }
+            AppError::TooManyAttempts { retry_after_s } => {
+                report = report
+                    .with_arg("seconds", *retry_after_s)
+                    .with_arg("minutes", (*retry_after_s + 59) / 60);
+            }
             AppError::UploadTooLarge { max_bytes } => {
                 report = report.with_arg("max", i64::try_from(*max_bytes).unwrap_or(0));
             }
             _ => {}
         }
         report
+    }
+
+    /// When the client may try again (a throttled attempt), in seconds.
+    pub fn retry_after_s(&self) -> Option<i64> {
+        self.args
+            .iter()
+            .find(|(name, _)| *name == "seconds")
+            .map(|(_, s)| *s)
+    }
+
+    /// Adds `Retry-After` to a response for this report, when it has one.
+    pub fn add_retry_after(&self, response: &mut Response) {
+        if let Some(Ok(value)) = self
+            .retry_after_s()
+            .map(|s| axum::http::HeaderValue::from_str(&s.to_string()))
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
     }
 
     /// The localized message.

@@ -5,6 +5,7 @@
 //! [`kenning_app::Kenning`] and render the answer.
 
 mod api;
+mod client;
 mod context;
 mod delivery;
 mod error;

@@ -13,6 +13,9 @@ use crate::site::Site;
 pub struct WebConfig {
     /// Mark cookies `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
+    /// A reverse proxy fronts the server: the client's address is the last one in
+    /// `X-Forwarded-For` (else the connection's peer).
+    pub behind_proxy: bool,
     /// Largest request body accepted, in bytes (media uploads have their own limits).
     pub max_body_bytes: usize,
     /// The address people reach this server at (e.g. `https://learn.example.com`), for
@@ -34,6 +37,7 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             secure_cookies: false,
+            behind_proxy: false,
             max_body_bytes: 8 * 1024 * 1024,
             public_url: None,
             listen_addr: None,

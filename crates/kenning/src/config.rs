@@ -17,6 +17,13 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub secure_cookies: bool,
+    /// A reverse proxy (nginx …) fronts the server: a client's address is the last one
+    /// in `X-Forwarded-For`, not the connection's (login throttling counts by it).
+    pub behind_proxy: bool,
+    /// Failed logins per account, and failed logins or registrations per client
+    /// address, allowed in 15 minutes (0: not throttled).
+    pub login_attempts_per_account: i64,
+    pub attempts_per_address: i64,
     pub platform_fee_bps: u16,
     pub max_connections: u32,
     pub cache_ms: i64,
@@ -71,6 +78,9 @@ pub struct FileSettings {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub secure_cookies: Option<bool>,
+    pub behind_proxy: Option<bool>,
+    pub login_attempts_per_account: Option<i64>,
+    pub attempts_per_address: Option<i64>,
     pub platform_fee_bps: Option<u16>,
     pub max_connections: Option<u32>,
     pub cache_ms: Option<i64>,
@@ -121,6 +131,15 @@ pub struct Overrides {
     /// Mark cookies Secure (when served over HTTPS).
     #[arg(long, env = "KENNING_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
+    /// Behind a reverse proxy: take the client's address from X-Forwarded-For.
+    #[arg(long, env = "KENNING_BEHIND_PROXY", global = true)]
+    pub behind_proxy: Option<bool>,
+    /// Failed logins one account may take in 15 minutes (0: no limit).
+    #[arg(long, env = "KENNING_LOGIN_ATTEMPTS_PER_ACCOUNT", global = true)]
+    pub login_attempts_per_account: Option<i64>,
+    /// Failed logins or registrations one client address may make in 15 minutes.
+    #[arg(long, env = "KENNING_ATTEMPTS_PER_ADDRESS", global = true)]
+    pub attempts_per_address: Option<i64>,
     /// Platform fee in basis points of each sale (1000 = 10%).
     #[arg(long, env = "KENNING_PLATFORM_FEE_BPS", global = true)]
     pub platform_fee_bps: Option<u16>,
@@ -230,6 +249,20 @@ impl Settings {
                 .secure_cookies
                 .or(file.secure_cookies)
                 .unwrap_or(false),
+            behind_proxy: overrides
+                .behind_proxy
+                .or(file.behind_proxy)
+                .unwrap_or(false),
+            login_attempts_per_account: overrides
+                .login_attempts_per_account
+                .or(file.login_attempts_per_account)
+                .unwrap_or(kenning_domain::throttle::LOGIN_PER_ACCOUNT.attempts)
+                .max(0),
+            attempts_per_address: overrides
+                .attempts_per_address
+                .or(file.attempts_per_address)
+                .unwrap_or(kenning_domain::throttle::PER_ADDRESS.attempts)
+                .max(0),
             platform_fee_bps,
             max_connections: file.max_connections.unwrap_or(16),
             cache_ms: overrides.cache_ms.or(file.cache_ms).unwrap_or(1000).max(0),

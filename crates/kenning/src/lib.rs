@@ -89,6 +89,8 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
                 .max_media_mb
                 .map_or(u64::MAX, |mb| mb.saturating_mul(1024 * 1024)),
             merchant: settings.merchant.clone(),
+            login_attempts_per_account: settings.login_attempts_per_account,
+            attempts_per_address: settings.attempts_per_address,
             ..AppSettings::default()
         },
     ))
@@ -107,6 +109,7 @@ pub async fn serve(
         app,
         WebConfig {
             secure_cookies: settings.secure_cookies,
+            behind_proxy: settings.behind_proxy,
             public_url: settings.public_url.clone(),
             listen_addr: listener.local_addr().ok(),
             allowed_hosts: settings.allowed_hosts.clone(),
@@ -128,6 +131,8 @@ pub async fn serve(
         None => None,
     };
     let refresher = recommendations::spawn_refresher(app_for_refresh);
+    // The peer's address reaches handlers (login throttling counts by it).
+    let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             shutdown.await;

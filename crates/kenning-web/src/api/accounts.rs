@@ -8,6 +8,7 @@ use kenning_app::accounts::Registration;
 use super::types::{
     AccountResponse, CreateAccountRequest, CreateSessionRequest, ErrorResponse, SessionResponse,
 };
+use crate::client::ClientAddress;
 use crate::context::SignedIn;
 use crate::error::{ApiJson, HttpError};
 use crate::state::AppState;
@@ -19,18 +20,23 @@ use crate::state::AppState;
         (status = 201, body = AccountResponse),
         (status = 409, description = "E-mail already registered", body = ErrorResponse),
         (status = 422, description = "Invalid e-mail, weak password or bad name", body = ErrorResponse),
+        (status = 429, description = "Too many registrations from this address (`Retry-After` says when to try again)", body = ErrorResponse),
     ))]
 pub async fn create_account(
     State(state): State<AppState>,
+    ClientAddress(from): ClientAddress,
     ApiJson(body): ApiJson<CreateAccountRequest>,
 ) -> Result<(StatusCode, Json<AccountResponse>), HttpError> {
     let account = state
         .app
-        .register(Registration {
-            email: body.email,
-            password: body.password,
-            display_name: body.display_name,
-        })
+        .register(
+            Registration {
+                email: body.email,
+                password: body.password,
+                display_name: body.display_name,
+            },
+            from,
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(AccountResponse::from(&account))))
 }
@@ -41,12 +47,14 @@ pub async fn create_account(
     responses(
         (status = 200, body = SessionResponse),
         (status = 401, description = "Wrong e-mail or password", body = ErrorResponse),
+        (status = 429, description = "Too many failed logins for this account or from this address (`Retry-After` says when to try again)", body = ErrorResponse),
     ))]
 pub async fn create_session(
     State(state): State<AppState>,
+    ClientAddress(from): ClientAddress,
     ApiJson(body): ApiJson<CreateSessionRequest>,
 ) -> Result<Json<SessionResponse>, HttpError> {
-    let (account, token) = state.app.log_in(&body.email, &body.password).await?;
+    let (account, token) = state.app.log_in(&body.email, &body.password, from).await?;
     Ok(Json(SessionResponse {
         token: token.as_str().to_owned(),
         account: AccountResponse::from(&account),

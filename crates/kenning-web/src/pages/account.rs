@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::forms::{CsrfForm, EmptyForm};
 use super::{Page, render};
+use crate::client::ClientAddress;
 use crate::context::{CURRENCY_COOKIE, Ctx, LANG_COOKIE, RequestContext, SESSION_COOKIE, cookie};
 use crate::error::HttpError;
 use crate::state::AppState;
@@ -172,12 +173,15 @@ fn form_error(
         error: Some(report.message(&state.i18n, ctx.locale)),
         ..view
     };
-    Ok(account_page(state, ctx, report.status, view))
+    let mut page = account_page(state, ctx, report.status, view);
+    report.add_retry_after(&mut page);
+    Ok(page)
 }
 
 pub async fn register(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
+    ClientAddress(from): ClientAddress,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, HttpError> {
     let next = safe_next(form.next.as_deref());
@@ -186,7 +190,7 @@ pub async fn register(
         password: form.password.clone(),
         display_name: form.display_name.clone(),
     };
-    if let Err(e) = state.app.register(registration).await {
+    if let Err(e) = state.app.register(registration, from).await {
         let view = AccountView {
             register: true,
             error: None,
@@ -196,17 +200,18 @@ pub async fn register(
         };
         return form_error(&state, &ctx, &e, view);
     }
-    let (_, token) = state.app.log_in(&form.email, &form.password).await?;
+    let (_, token) = state.app.log_in(&form.email, &form.password, from).await?;
     Ok(session_response(&state, token.as_str(), &next))
 }
 
 pub async fn login(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
+    ClientAddress(from): ClientAddress,
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, HttpError> {
     let next = safe_next(form.next.as_deref());
-    match state.app.log_in(&form.email, &form.password).await {
+    match state.app.log_in(&form.email, &form.password, from).await {
         Ok((_, token)) => Ok(session_response(&state, token.as_str(), &next)),
         Err(e) => {
             let view = AccountView {

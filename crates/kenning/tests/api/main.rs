@@ -32,4 +32,5 @@ mod s3;
 mod sales;
 mod search;
 mod stripe_checkout;
+mod throttle;
 mod webhooks;
