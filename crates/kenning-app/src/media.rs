@@ -129,7 +129,7 @@ pub fn recognise_media(head: &[u8]) -> Result<(&'static str, MediaKind), AppErro
 }
 
 /// The last path segment of an uploaded file's name, trimmed to a sane length.
-fn clean_file_name(raw: &str) -> String {
+pub fn clean_file_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default().trim();
     let name: String = last
         .chars()

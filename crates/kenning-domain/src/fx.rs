@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::catalog::PriceList;
-use crate::money::{Currency, Money};
+use crate::money::{Currency, MAX_PRICE_MINOR, Money};
 use crate::order::Conversion;
 
 /// The scale of a stored rate: 1.0 is 100 000 000.
@@ -137,7 +137,7 @@ fn pow10(exp: u8) -> i128 {
 
 fn ceil_div(n: i128, d: i128) -> i128 {
     // n >= 0 and d > 0 here.
-    (n + d - 1) / d
+    n / d + i128::from(n % d != 0)
 }
 
 /// Converts `price` (in `from`'s currency) into `to`'s currency and rounds it by `to`'s
@@ -147,14 +147,25 @@ pub fn convert(
     from: &ExchangeRate,
     to: &ExchangeRate,
 ) -> Result<Converted, DomainError> {
-    if price.currency != from.currency || price.amount_minor < 0 || from.per_base_e8 <= 0 {
+    if price.currency != from.currency
+        || price.amount_minor < 0
+        || from.per_base_e8 <= 0
+        || to.per_base_e8 <= 0
+    {
         return Err(DomainError::InvalidExchangeRate);
     }
     let (src, dst) = (from.currency.exponent(), to.currency.exponent());
     // amount_to_minor = amount_from_minor / 10^src × (to_rate / from_rate) × 10^dst
-    let numerator = i128::from(price.amount_minor) * i128::from(to.per_base_e8) * pow10(dst);
+    let numerator = i128::from(price.amount_minor)
+        .checked_mul(i128::from(to.per_base_e8))
+        .and_then(|n| n.checked_mul(pow10(dst)))
+        .ok_or(DomainError::InvalidAmount)?;
     let denominator = i128::from(from.per_base_e8) * pow10(src);
     let exact = ceil_div(numerator, denominator);
+    // Above the largest price nothing can be charged, and rounding stays far from overflow.
+    if exact > i128::from(MAX_PRICE_MINOR) {
+        return Err(DomainError::InvalidAmount);
+    }
     let major = pow10(dst);
     let rounded = match to.rounding {
         Rounding::Exact => exact,
@@ -309,7 +320,61 @@ mod tests {
         assert_eq!(RateDisplay(back.rate_e8).to_string(), "0.14044943");
     }
 
+    #[test]
+    fn rates_and_amounts_from_anywhere_are_refused_not_overflowed() {
+        // Found by the `prices` fuzz target: i64::MAX × i64::MAX × 100 overflowed i128.
+        let huge = |code: &str| ExchangeRate {
+            currency: Currency::from_code(code).unwrap(),
+            per_base_e8: i64::MAX,
+            rounding: Rounding::Tens,
+            tax_inclusive: false,
+        };
+        let from = ExchangeRate {
+            per_base_e8: 1,
+            ..huge("USD")
+        };
+        let price = Money::new(i64::MAX, Currency::USD);
+        assert_eq!(
+            convert(price, &from, &huge("EUR")),
+            Err(DomainError::InvalidAmount)
+        );
+        assert_eq!(
+            convert(Money::new(1, Currency::USD), &from, &huge("KWD")),
+            Err(DomainError::InvalidAmount)
+        );
+        let negative = ExchangeRate {
+            per_base_e8: -1,
+            ..huge("EUR")
+        };
+        assert_eq!(
+            convert(Money::new(100, Currency::USD), &from, &negative),
+            Err(DomainError::InvalidExchangeRate)
+        );
+    }
+
     proptest! {
+        #[test]
+        fn any_rates_and_amount_convert_or_are_refused(
+            amount in any::<i64>(),
+            from_rate in any::<i64>(),
+            to_rate in any::<i64>(),
+            rounding in prop_oneof![
+                Just(Rounding::Exact),
+                Just(Rounding::Whole),
+                Just(Rounding::NinetyNine),
+                Just(Rounding::Tens),
+            ],
+        ) {
+            let from = ExchangeRate { currency: Currency::USD, per_base_e8: from_rate, rounding, tax_inclusive: false };
+            let jpy = Currency::from_code("JPY").unwrap();
+            for currency in [Currency::CNY, jpy] {
+                let to = ExchangeRate { currency, per_base_e8: to_rate, rounding, tax_inclusive: true };
+                if let Ok(c) = convert(Money::new(amount, Currency::USD), &from, &to) {
+                    prop_assert!((1..=MAX_PRICE_MINOR).contains(&c.price.amount_minor));
+                }
+            }
+        }
+
         #[test]
         fn a_converted_price_is_at_or_just_above_the_exact_one(
             amount in 1i64..=10_000_000_000,

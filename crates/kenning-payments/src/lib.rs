@@ -2,6 +2,7 @@
 //! behaves like a gateway in test mode; and Stripe (Checkout, webhooks, refunds).
 
 pub mod stripe;
+#[cfg(feature = "stripe-api")]
 pub mod stripe_api;
 
 use async_trait::async_trait;

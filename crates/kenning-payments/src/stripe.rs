@@ -153,7 +153,7 @@ impl WebhookVerifier for StripeWebhooks {
         if !matches {
             return Err(WebhookRejection::BadSignature);
         }
-        if (now_ms / 1000 - timestamp).abs() > self.tolerance_s {
+        if (now_ms / 1000).abs_diff(timestamp) > self.tolerance_s.unsigned_abs() {
             return Err(WebhookRejection::Stale);
         }
         let event: Event = serde_json::from_slice(payload)
@@ -224,6 +224,7 @@ impl WebhookVerifier for StripeWebhooks {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     const NOW_MS: i64 = 1_790_000_000_000;
 
@@ -318,11 +319,51 @@ mod tests {
             hooks.verify(&body, Some("t=1"), NOW_MS),
             Err(WebhookRejection::MissingSignature)
         );
+        // Found by the `stripe_webhook` fuzz target: a timestamp at the end of i64
+        // overflowed the window's subtraction.
+        for t in [i64::MIN, i64::MAX] {
+            assert_eq!(
+                hooks.verify(&body, Some(&hooks.sign(&body, t)), NOW_MS),
+                Err(WebhookRejection::Stale)
+            );
+        }
         let unknown = event("customer.created", &order);
         let header = hooks.sign(&unknown, NOW_MS / 1000);
         assert!(matches!(
             hooks.verify(&unknown, Some(&header), NOW_MS),
             Err(WebhookRejection::UnknownEvent(_))
         ));
+    }
+
+    /// `Stripe-Signature` headers as forgers write them: Stripe's grammar, or anything.
+    fn header() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "t=-?[0-9]{0,20}(,v[01]=[0-9a-f]{0,66}){0,3}",
+            "[tv01=, ]{0,12}[0-9a-f]{0,64}",
+            "\\PC{0,80}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn no_forged_signature_is_accepted(header in header(), payload in any::<Vec<u8>>()) {
+            let hooks = StripeWebhooks::new("whsec_test", DEFAULT_TOLERANCE_S);
+            prop_assert!(hooks.verify(&payload, Some(&header), NOW_MS).is_err());
+        }
+
+        #[test]
+        fn any_signed_payload_is_read_or_refused_without_panicking(
+            payload in prop_oneof![
+                any::<Vec<u8>>(),
+                "\\{\"id\":\"evt\",\"type\":\"(payment_intent|checkout\\.session)\\.[a-z_]{0,12}\",\"data\":\\{\"object\":\\{[a-z_\":0-9,\\{\\}-]{0,80}\\}\\}\\}"
+                    .prop_map(String::into_bytes),
+            ],
+            t in any::<i64>(),
+        ) {
+            let hooks = StripeWebhooks::new("whsec_test", DEFAULT_TOLERANCE_S);
+            let header = hooks.sign(&payload, t);
+            let _ = hooks.verify(&payload, Some(&header), NOW_MS);
+            let _ = hooks.verify(&payload, Some(&header), t.saturating_mul(1000));
+        }
     }
 }

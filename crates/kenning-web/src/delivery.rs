@@ -13,7 +13,7 @@ use kenning_app::AppError;
 use kenning_app::media::{LinkRequest, MarkFacts};
 use kenning_domain::ids::MediaId;
 use kenning_domain::locale::Locale;
-use kenning_domain::media::Media;
+use kenning_domain::media::{ByteRange as Part, Media, requested_range};
 use serde::Deserialize;
 
 use askama::Template;
@@ -30,38 +30,19 @@ pub struct LinkParams {
     s: Option<String>,
 }
 
-/// What part of the file to send.
-#[derive(Debug, PartialEq, Eq)]
-enum Part {
-    Whole,
-    /// Inclusive byte positions.
-    Range(u64, u64),
-    Unsatisfiable,
-}
-
 fn etag(media: &Media) -> String {
     // Stored files never change, so their id and size identify the bytes.
     format!("\"{}-{}\"", media.id, media.bytes)
 }
 
 fn requested_part(headers: &HeaderMap, media: &Media) -> Part {
-    let Some(range) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
-        return Part::Whole;
-    };
-    if let Some(validator) = headers.get(header::IF_RANGE).and_then(|v| v.to_str().ok())
-        && validator != etag(media)
-    {
-        return Part::Whole;
-    }
-    let Ok(parsed) = http_range_header::parse_range_header(range) else {
-        return Part::Unsatisfiable;
-    };
-    match parsed.validate(media.bytes).as_deref() {
-        Ok([only]) => Part::Range(*only.start(), *only.end()),
-        // Several ranges: the whole file is a correct answer (RFC 9110 §14.2).
-        Ok(_) => Part::Whole,
-        Err(_) => Part::Unsatisfiable,
-    }
+    let text = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    requested_range(
+        text(header::RANGE),
+        text(header::IF_RANGE),
+        &etag(media),
+        media.bytes,
+    )
 }
 
 fn header_value(s: &str) -> HeaderValue {
@@ -232,6 +213,9 @@ pub async fn podcast(
     let xml = template
         .render()
         .map_err(|e| HttpError::from_app(&AppError::Internal(e.to_string())))?;
+    // Text is checked on the way in; whatever was stored before that still never makes
+    // the XML unreadable.
+    let xml = kenning_domain::text::strip(&xml, kenning_domain::text::Lines::Many);
     Ok((
         [
             (
