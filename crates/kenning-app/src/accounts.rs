@@ -36,7 +36,7 @@ impl SessionToken {
         &self.0
     }
 
-    fn hash(&self) -> String {
+    pub(crate) fn hash(&self) -> String {
         let digest = Sha256::digest(self.0.as_bytes());
         URL_SAFE_NO_PAD.encode(digest)
     }
@@ -265,9 +265,13 @@ impl Kenning {
     }
 
     pub async fn log_out(&self, token: &SessionToken) -> Result<(), AppError> {
+        let who = self.authenticate(token).await?;
         let hash = token.hash();
         self.store.delete_session(&hash).await?;
         self.session_cache.remove(&hash);
+        if let Some(user) = who {
+            self.access_changed(user.account.id);
+        }
         Ok(())
     }
 

@@ -128,6 +128,9 @@ pub struct Kenning {
     catalog_generation: Arc<std::sync::atomic::AtomicU64>,
     /// This process's open live rooms.
     live_hub: Arc<live::LiveHub>,
+    /// People whose access just changed on this node (logged out, refunded, a
+    /// membership ended): their open live-room sockets check again at once.
+    access_changes: tokio::sync::broadcast::Sender<kenning_domain::ids::AccountId>,
 }
 
 impl Kenning {
@@ -161,8 +164,21 @@ impl Kenning {
                 search::NOT_LOOKED_YET,
             )),
             live_hub: Arc::new(live::LiveHub::default()),
+            access_changes: tokio::sync::broadcast::channel(256).0,
             settings,
         }
+    }
+
+    /// Accounts whose access changes on this node from now on.
+    pub fn access_changes(
+        &self,
+    ) -> tokio::sync::broadcast::Receiver<kenning_domain::ids::AccountId> {
+        self.access_changes.subscribe()
+    }
+
+    /// Says that what `account` may open changed (nobody listening is fine).
+    pub(crate) fn access_changed(&self, account: kenning_domain::ids::AccountId) {
+        let _ = self.access_changes.send(account);
     }
 
     pub fn settings(&self) -> &AppSettings {

@@ -222,6 +222,27 @@ impl Kenning {
         })
     }
 
+    /// Whether the person behind a room's socket may still be in it: their session is
+    /// still open (read from the database, not the cache: a logout on another node
+    /// counts) and they still hold a ticket (a refund or an ended membership does not).
+    pub async fn may_stay_in_room(
+        &self,
+        id: ProductId,
+        user: &CurrentUser,
+        token: Option<&crate::accounts::SessionToken>,
+    ) -> Result<(), AppError> {
+        if let Some(token) = token {
+            let open = self
+                .store
+                .session_account(&token.hash(), self.now_ms())
+                .await?;
+            if open.is_none_or(|(account, _)| account.id != user.account.id) {
+                return Err(AppError::Unauthenticated);
+            }
+        }
+        self.room_for(id, user).await.map(|_| ())
+    }
+
     /// The room's recent messages, for a ticket holder.
     pub async fn live_messages(
         &self,

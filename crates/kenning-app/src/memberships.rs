@@ -186,6 +186,7 @@ impl Kenning {
         self.store.save_subscription(&s, self.now_ms()).await?;
         if !s.grants_access(self.now_ms()) {
             self.store.revoke_subscription(s.id).await?;
+            self.access_changed(s.account_id);
         }
         Ok(s)
     }
@@ -215,6 +216,7 @@ impl Kenning {
                     let ended = s.expired();
                     self.store.save_subscription(&ended, now).await?;
                     self.store.revoke_subscription(ended.id).await?;
+                    self.access_changed(ended.account_id);
                     tracing::info!(subscription = %ended.id, "membership ended");
                 }
                 Due::Renew => self.renew(s).await?,

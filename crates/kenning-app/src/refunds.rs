@@ -180,6 +180,9 @@ impl Kenning {
             Err(StoreError::Conflict) => return Err(DomainError::InvalidRefundAmount.into()),
             other => other?,
         }
+        if full {
+            self.access_changed(order.buyer_id);
+        }
         tracing::info!(order = %order.id, amount = amount.amount_minor, full, "order refunded");
         Ok(RefundedOrder {
             refunded: Money::new(before.amount_minor + amount.amount_minor, amount.currency),

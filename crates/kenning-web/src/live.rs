@@ -11,12 +11,12 @@
 //! Client to server: `{"type":"say","body":"…","question":false}` and
 //! `{"type":"moderate","id":"…","action":"pin"|"unpin"|"answered"}`.
 
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use kenning_app::AppError;
-use kenning_app::accounts::CurrentUser;
+use kenning_app::accounts::{CurrentUser, SessionToken};
 use kenning_app::live::{LiveEvent, RoomEntry};
 use kenning_domain::ids::{LiveMessageId, ProductId};
 use kenning_domain::live::Moderation;
@@ -29,6 +29,9 @@ use crate::api::path_id;
 use crate::context::{SignedIn, is_cross_site};
 use crate::error::{ErrorReport, HttpError};
 use crate::state::AppState;
+
+/// How often an open room checks that its holder may still be in it.
+const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// The largest frame a client may send.
 const MAX_FRAME_BYTES: usize = 16 * 1024;
@@ -69,11 +72,16 @@ pub async fn socket(
     }
     let id: ProductId = path_id(&id)?;
     let entry = state.app.join_live(id, &user).await?;
+    let holder = Holder {
+        user,
+        token: ctx.token.clone(),
+        locale: ctx.locale,
+    };
     // A chat line is at most 1000 characters: no frame needs more than this.
     Ok(upgrade
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| room(socket, state, user, ctx.locale, entry)))
+        .on_upgrade(move |socket| room(socket, state, holder, entry)))
 }
 
 async fn send(socket: &mut WebSocket, message: &ToClient<'_>) -> bool {
@@ -86,18 +94,61 @@ async fn send(socket: &mut WebSocket, message: &ToClient<'_>) -> bool {
     }
 }
 
-async fn room(
-    mut socket: WebSocket,
-    state: AppState,
+/// Who is in the room, and the session they came with.
+struct Holder {
     user: CurrentUser,
+    token: Option<SessionToken>,
     locale: Locale,
-    entry: RoomEntry,
-) {
+}
+
+/// Closes the socket, saying why, when the holder may no longer be in the room; true
+/// when it did.
+async fn left_room(
+    socket: &mut WebSocket,
+    state: &AppState,
+    holder: &Holder,
+    room: ProductId,
+) -> bool {
+    let Err(e) = state
+        .app
+        .may_stay_in_room(room, &holder.user, holder.token.as_ref())
+        .await
+    else {
+        return false;
+    };
+    let report = ErrorReport::from_app(&e);
+    if report.status.is_server_error() {
+        // The database did not answer: keep the room open and ask again later.
+        return false;
+    }
+    let reason = ToClient::Error {
+        code: report.code,
+        message: report.message(&state.i18n, holder.locale),
+    };
+    let _ = send(socket, &reason).await;
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: close_code::POLICY,
+            reason: Utf8Bytes::from_static("access ended"),
+        })))
+        .await;
+    true
+}
+
+async fn room(mut socket: WebSocket, state: AppState, holder: Holder, entry: RoomEntry) {
     let RoomEntry {
         room,
         history,
         mut events,
     } = entry;
+    let user = &holder.user;
+    let locale = holder.locale;
+    // Access is checked again on a schedule (a logout or refund on another node) and at
+    // once when this node changes the holder's access.
+    let mut recheck = tokio::time::interval(RECHECK_EVERY);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    recheck.reset();
+    let mut access = state.app.access_changes();
     let history = ToClient::History {
         messages: history.iter().map(LiveMessageResponse::from).collect(),
     };
@@ -113,7 +164,7 @@ async fn room(
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                     Some(Ok(_)) => continue,
                 };
-                if let Err(e) = act(&state, &user, room.product.id, &text).await {
+                if let Err(e) = act(&state, user, room.product.id, &text).await {
                     let report = ErrorReport::from_app(&e);
                     let reply = ToClient::Error {
                         code: report.code,
@@ -136,6 +187,21 @@ async fn room(
                     Err(RecvError::Closed) => return,
                 };
                 if !send(&mut socket, &reply).await {
+                    return;
+                }
+            }
+            _ = recheck.tick() => {
+                if left_room(&mut socket, &state, &holder, room.product.id).await {
+                    return;
+                }
+            }
+            changed = access.recv() => {
+                let mine = match changed {
+                    Ok(account) => account == user.account.id,
+                    Err(RecvError::Lagged(_)) => true,
+                    Err(RecvError::Closed) => false,
+                };
+                if mine && left_room(&mut socket, &state, &holder, room.product.id).await {
                     return;
                 }
             }

@@ -11,6 +11,7 @@ use crate::on_both_databases;
 on_both_databases!(
     a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node,
     the_last_seats_go_to_as_many_buyers_as_there_are_seats,
+    a_room_closes_on_its_holder_at_logout_and_at_a_refund,
 );
 
 type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
@@ -467,4 +468,88 @@ async fn the_last_seats_go_to_as_many_buyers_as_there_are_seats(app: &TestApp) {
         "sold_out",
     )
     .await;
+}
+
+/// The frames until the server closes the socket (within five seconds), JSON ones only.
+async fn until_closed(socket: &mut Socket) -> Vec<Value> {
+    let mut seen = Vec::new();
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next())
+            .await
+            .unwrap_or_else(|_| panic!("still open after 5 s: {seen:?}"));
+        match frame {
+            Some(Ok(Message::Text(text))) => {
+                seen.push(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}")));
+            }
+            Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return seen,
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
+async fn a_room_closes_on_its_holder_at_logout_and_at_a_refund(app: &TestApp) {
+    let (_, creator) = app.with_role(kenning_domain::account::Role::Creator).await;
+    let (live, _) = product(app, &creator, "live_session", "Ask me anything").await;
+    let r = app
+        .put(
+            &format!("/api/v1/products/{live}/live"),
+            Some(&creator),
+            json!({"starts_at": "2099-01-01T12:00:00Z", "duration_minutes": 60,
+                   "stream_url": "https://stream.example/ama"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+    let base = app.url("");
+    let origin = base.trim_end_matches('/').to_owned();
+
+    // Logging out ends the room for that session.
+    let leaver = app.learner().await;
+    app.buy(&leaver, &live).await;
+    let mut socket = connect(&base, &live, Some(&leaver), Some(&origin))
+        .await
+        .unwrap_or_else(|s| panic!("refused: {s}"));
+    assert_eq!(next(&mut socket).await["type"], "history");
+    let r = app
+        .client
+        .delete(app.url("/api/v1/sessions"))
+        .bearer_auth(&leaver)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let frames = until_closed(&mut socket).await;
+    assert!(
+        frames.iter().any(|f| f["code"] == "unauthenticated"),
+        "{frames:?}"
+    );
+
+    // A full refund ends it for the buyer, whose session stays open.
+    let refunded = app.learner().await;
+    let order = json_of(app.order(&refunded, &live, "ticket").await).await;
+    app.pay(&refunded, &order).await;
+    let mut socket = connect(&base, &live, Some(&refunded), Some(&origin))
+        .await
+        .unwrap_or_else(|s| panic!("refused: {s}"));
+    assert_eq!(next(&mut socket).await["type"], "history");
+    let id = order["id"].as_str().unwrap_or_default();
+    let r = app
+        .post(
+            &format!("/api/v1/orders/{id}/refunds"),
+            Some(&creator),
+            json!({"reason": "changed my mind"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{:?}", r.text().await);
+    let frames = until_closed(&mut socket).await;
+    assert!(
+        frames.iter().any(|f| f["code"] == "ticket_required"),
+        "{frames:?}"
+    );
+    // And it cannot be entered again.
+    assert_eq!(
+        connect(&base, &live, Some(&refunded), Some(&origin))
+            .await
+            .err(),
+        Some(403)
+    );
 }
