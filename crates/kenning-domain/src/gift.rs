@@ -35,3 +35,20 @@ pub fn gift_message(raw: &str) -> String {
         .take(MAX_GIFT_MESSAGE_CHARS)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gift_messages_lose_control_characters_and_keep_lines() {
+        assert_eq!(
+            gift_message("  Happy\0 birthday!\n\u{7}Enjoy  "),
+            "Happy birthday!\nEnjoy"
+        );
+        assert_eq!(
+            gift_message(&"字".repeat(600)).chars().count(),
+            MAX_GIFT_MESSAGE_CHARS
+        );
+    }
+}

@@ -79,6 +79,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn questions_and_answers_keep_lines_but_not_control_characters() {
+        assert_eq!(
+            question_text(" Why?\n\tBecause. "),
+            Ok("Why?\n\tBecause.".into())
+        );
+        assert_eq!(question_text("why\0"), Err(DomainError::InvalidText));
+        assert_eq!(question_text("\u{1b}[2J"), Err(DomainError::InvalidText));
+    }
+
+    #[test]
     fn questions_are_bounded_text() {
         assert_eq!(question_text("  Why?  ").unwrap(), "Why?");
         assert!(question_text("   ").is_err());

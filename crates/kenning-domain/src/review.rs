@@ -96,6 +96,15 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn review_text_holds_no_control_characters() {
+        assert_eq!(ReviewDraft::new(4, "good\0"), Err(DomainError::InvalidText));
+        assert_eq!(
+            ReviewDraft::new(4, "good\nvery").map(|d| d.body),
+            Ok("good\nvery".into())
+        );
+    }
+
+    #[test]
     fn ratings_are_one_to_five_stars() {
         assert_eq!(Rating::new(0), Err(DomainError::InvalidRating));
         assert_eq!(Rating::new(6), Err(DomainError::InvalidRating));

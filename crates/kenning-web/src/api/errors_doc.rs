@@ -7,7 +7,9 @@
 //! - a bearer token required: 401 (`unauthenticated`);
 //! - an id in the path: 404 (`not_found`; a malformed id names nothing either);
 //! - a JSON body: 413 (`upload_too_large`), 415 (`json_expected`) and 422 (`invalid_body`);
-//! - query parameters or a body: 422 for values out of range (`invalid_page`, …).
+//! - query parameters or a body: 422 for values out of range (`invalid_page`, …);
+//! - logging in and registering are throttled per account and per client address: 429
+//!   (`too_many_attempts`, with `Retry-After`).
 //!
 //! Every one has the `{"error": {"code", "message"}}` body.
 
@@ -16,6 +18,9 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 
 pub struct CommonErrors;
+
+/// Operations (by operation id) that answer 429 when attempts come too fast.
+const THROTTLED: &[&str] = &["create_session", "create_account"];
 
 fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
     RefOr::T(
@@ -84,6 +89,17 @@ pub fn declare(operation: &mut Operation) {
             "The body is larger than the server accepts",
         );
         add(operation, "415", "The body is not sent as application/json");
+    }
+    if operation
+        .operation_id
+        .as_deref()
+        .is_some_and(|id| THROTTLED.contains(&id))
+    {
+        add(
+            operation,
+            "429",
+            "Too many attempts; try again after Retry-After seconds",
+        );
     }
 }
 

@@ -16,6 +16,7 @@ on_both_databases!(
     invalid_membership_has_a_message_and_an_admin_cancel_answers_the_subscription,
     a_chunked_body_over_the_limit_names_the_limit,
     the_openapi_document_lists_the_answers_the_server_gives,
+    a_podcast_feed_stays_readable_xml_whatever_was_stored,
 );
 
 const BAD: [&str; 4] = ["nul\0byte", "start\u{1}heading", "bell\u{7}", "del\u{7f}"];
@@ -419,4 +420,44 @@ async fn the_openapi_document_lists_the_answers_the_server_gives(app: &TestApp) 
         .cloned()
         .unwrap_or_default();
     assert_eq!(page["schema"]["maximum"], 10000, "{page}");
+}
+
+async fn a_podcast_feed_stays_readable_xml_whatever_was_stored(app: &TestApp) {
+    let (series, creator) = crate::media::audio_series(app).await;
+    // New text with control characters is refused …
+    refused(
+        app.post(
+            &format!("/api/v1/products/{series}/lessons"),
+            Some(&creator),
+            json!({"title": {"en": "Episode\u{1}3"}, "content": {"en": "notes"}}),
+        )
+        .await,
+        "an episode title",
+    )
+    .await;
+    // … and text stored before that rule still never breaks the feed.
+    let id = series.replace('\'', "");
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE products SET title = '{{\"en\":\"Night\\u0000Talks\\u0001\"}}' WHERE id = '{id}'"
+    )))
+    .execute(&app.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await; // the catalog cache
+    let listener = app.learner().await;
+    app.buy(&listener, &series).await;
+    let feed = crate::media::feed_url_of(app, &listener, &series)
+        .await
+        .unwrap_or_else(|| panic!("no feed url"));
+    let xml = app
+        .client
+        .get(&feed)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .bytes()
+        .await
+        .unwrap_or_default();
+    let channel = rss::Channel::read_from(&xml[..]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(channel.title(), "NightTalks");
 }
