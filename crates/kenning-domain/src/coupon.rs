@@ -238,6 +238,15 @@ mod tests {
 
     proptest! {
         #[test]
+        fn typed_codes_are_kept_only_in_their_alphabet(text in prop_oneof!["[ a-zA-Z0-9_-]{0,40}", "\\PC{0,40}"]) {
+            if let Ok(code) = text.parse::<CouponCode>() {
+                prop_assert!((3..=32).contains(&code.as_str().len()), "{text:?}");
+                prop_assert!(code.as_str().bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_'));
+                prop_assert_eq!(code.as_str().parse::<CouponCode>(), Ok(code.clone()));
+            }
+        }
+
+        #[test]
         fn a_discount_never_exceeds_the_price_nor_goes_negative(
             amount in 2i64..=MAX_PRICE_MINOR,
             bps in 100u16..=9_900,

@@ -354,6 +354,16 @@ mod tests {
 
     proptest! {
         #[test]
+        fn typed_rates_print_back_to_the_same_rate(
+            text in prop_oneof!["[ 0-9.]{0,30}", "[0-9]{1,12}\\.[0-9]{1,9}", "\\PC{0,30}"],
+        ) {
+            if let Ok(rate) = parse_rate(&text) {
+                prop_assert!(rate >= 0, "{text:?}");
+                prop_assert_eq!(parse_rate(&RateDisplay(rate).to_string()), Ok(rate));
+            }
+        }
+
+        #[test]
         fn any_rates_and_amount_convert_or_are_refused(
             amount in any::<i64>(),
             from_rate in any::<i64>(),

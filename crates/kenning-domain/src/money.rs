@@ -347,6 +347,35 @@ mod tests {
         }
 
         #[test]
+        fn typed_amounts_become_bounded_prices_that_print_back(
+            text in prop_oneof![
+                "[ 0-9,.+-]{0,24}",
+                "[0-9]{1,20}(\\.[0-9]{0,4})?",
+                "\\PC{0,24}",
+            ],
+        ) {
+            for currency in Currency::all() {
+                if let Ok(m) = Money::parse_major(&text, currency) {
+                    prop_assert!((0..=MAX_PRICE_MINOR).contains(&m.amount_minor), "{text:?}");
+                    prop_assert_eq!(Money::parse_major(&m.major_digits(), currency), Ok(m));
+                }
+            }
+            if let Ok(currency) = Currency::from_code(&text) {
+                prop_assert_eq!(Currency::from_code(currency.code()), Ok(currency));
+            }
+        }
+
+        #[test]
+        fn typed_percentages_are_at_most_100_and_print_back(
+            text in prop_oneof!["[ 0-9.%-]{0,12}", "\\PC{0,12}"],
+        ) {
+            if let Some(bps) = percent_to_bps(&text) {
+                prop_assert!(bps <= 10_000, "{text:?}");
+                prop_assert_eq!(percent_to_bps(&bps_to_percent(bps)), Some(bps));
+            }
+        }
+
+        #[test]
         fn parse_and_print_round_trip(amount in 0..=MAX_PRICE_MINOR) {
             let m = Money::new(amount, Currency::USD);
             prop_assert_eq!(Money::parse_major(&m.major_digits(), Currency::USD), Ok(m));
