@@ -464,6 +464,17 @@ mod tests {
 
     proptest! {
         #[test]
+        fn an_uploaded_file_name_keeps_no_path_nor_control_character(
+            raw in prop_oneof!["[a-z./\\\\ \t\u{0}-\u{1f}\u{7f}-\u{9f}]{0,40}", "\\PC{0,300}", "\\PC*"],
+        ) {
+            let name = clean_file_name(&raw);
+            prop_assert!(!name.is_empty());
+            prop_assert!(!name.contains(['/', '\\']), "{raw:?} gave {name:?}");
+            prop_assert!(!name.chars().any(char::is_control), "{raw:?} gave {name:?}");
+            prop_assert!(name.chars().count() <= MAX_FILE_NAME_CHARS);
+        }
+
+        #[test]
         fn a_signed_link_opens_until_it_expires(
             media in any::<u128>(),
             holder in holder(),
