@@ -1,6 +1,6 @@
 //! Form bodies with their CSRF token checked before the handler sees them.
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::StatusCode;
 use bytes::Bytes;
 use serde::Deserialize;
@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::context::RequestContext;
 use crate::error::ErrorReport;
+use crate::state::AppState;
 
 /// A form whose only field is its token (log out, publish, claim …).
 #[derive(Deserialize)]
@@ -35,6 +36,7 @@ impl<S, T> FromRequest<S> for CsrfForm<T>
 where
     S: Send + Sync,
     T: DeserializeOwned,
+    AppState: FromRef<S>,
 {
     type Rejection = ErrorReport;
 
@@ -44,9 +46,12 @@ where
             .get::<RequestContext>()
             .map(|c| c.csrf.clone())
             .unwrap_or_default();
-        let body = Bytes::from_request(req, state)
-            .await
-            .map_err(|_| ErrorReport::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large"))?;
+        let max_body_bytes = AppState::from_ref(state).config.max_body_bytes;
+        // Too long: the message names the limit.
+        let body = Bytes::from_request(req, state).await.map_err(|_| {
+            ErrorReport::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large")
+                .with_arg("max", i64::try_from(max_body_bytes).unwrap_or(i64::MAX))
+        })?;
         let token: TokenOnly = serde_urlencoded::from_bytes(&body)
             .map_err(|_| ErrorReport::new(StatusCode::BAD_REQUEST, "invalid_form"))?;
         if expected.is_empty() || !same_token(&token.csrf, &expected) {

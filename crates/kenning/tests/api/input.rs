@@ -320,17 +320,14 @@ async fn invalid_membership_has_a_message_and_an_admin_cancel_answers_the_subscr
     assert_eq!(mine[0]["status"], "active");
 }
 
-async fn a_chunked_body_over_the_limit_names_the_limit(app: &TestApp) {
-    let email = format!("{}@example.com", uuid::Uuid::new_v4().simple());
-    assert_eq!(app.register(&email).await.status(), StatusCode::CREATED);
-    let token = token_of(app.login(&email, PASSWORD).await).await;
-    // A JSON body sent in chunks, without a Content-Length, past the 8 MiB limit.
+/// Sends 9 MiB in chunks, without a Content-Length, and answers the raw response.
+async fn chunked_post(app: &TestApp, path: &str, content_type: &str, auth: &str) -> String {
     let mut stream = tokio::net::TcpStream::connect(app.addr)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let head = format!(
-        "POST /api/v1/products?lang=en HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        "POST {path} HTTP/1.1\r\nHost: {}\r\n{auth}Content-Type: {content_type}\r\n\
+         Accept-Language: en\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
         app.addr
     );
     stream
@@ -349,9 +346,28 @@ async fn a_chunked_body_over_the_limit_names_the_limit(app: &TestApp) {
     let _ = stream.write_all(b"0\r\n\r\n").await;
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer).await;
-    let answer = String::from_utf8_lossy(&answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+async fn a_chunked_body_over_the_limit_names_the_limit(app: &TestApp) {
+    let email = format!("{}@example.com", uuid::Uuid::new_v4().simple());
+    assert_eq!(app.register(&email).await.status(), StatusCode::CREATED);
+    let token = token_of(app.login(&email, PASSWORD).await).await;
+    // A JSON body past the 8 MiB limit …
+    let answer = chunked_post(
+        app,
+        "/api/v1/products?lang=en",
+        "application/json",
+        &format!("Authorization: Bearer {token}\r\n"),
+    )
+    .await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(answer.contains("upload_too_large"), "{answer}");
+    assert!(!answer.contains("$max"), "{answer}");
+    assert!(answer.contains("8 MB"), "{answer}");
+    // … and a form posted to a page.
+    let answer = chunked_post(app, "/login", "application/x-www-form-urlencoded", "").await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(!answer.contains("$max"), "{answer}");
     assert!(answer.contains("8 MB"), "{answer}");
 }
