@@ -21,8 +21,8 @@ use crate::context::{Ctx, SignedIn};
 use crate::error::{ApiJson, HttpError};
 use crate::state::AppState;
 
-#[into_params(parameter_in = Query)]
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Filter by product kind.
     kind: Option<String>,
@@ -33,12 +33,12 @@ pub struct ListParams {
     language: Option<String>,
     /// Preferred currency of the `price` field (read by the context middleware).
     #[allow(dead_code)]
+    currency: Option<String>,
     /// Page number, from 1 (default 1).
     #[param(minimum = 1, maximum = 10000)]
-    currency: Option<String>,
+    page: Option<i64>,
     /// Products per page (default 24).
     #[param(minimum = 1, maximum = 100)]
-    page: Option<i64>,
     per_page: Option<i64>,
 }
 
