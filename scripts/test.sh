@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test Kenning has: unit and integration tests (SQLite always; PostgreSQL too when
-# KENNING_TEST_DATABASE_URL is set, and required when CI=true), then the browser journeys
-# in Debian's Chromium (required when CI=true, skipped with a note otherwise).
+# KENNING_TEST_DATABASE_URL is set, and required when CI=true), the API against its
+# OpenAPI document, the fuzz targets, then the browser journeys in Debian's Chromium (each
+# required when CI=true, skipped with a note otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,9 @@ elif [ "${CI:-}" = "true" ]; then
 else
   echo "Skipping the schemathesis run: not installed (pip install schemathesis)." >&2
 fi
+
+# The fuzz targets in fuzz/, each for a bounded time over its committed seed corpus.
+scripts/fuzz.sh
 
 chromium_bin="${CHROMIUM:-/usr/bin/chromium}"
 if [ -x "$chromium_bin" ] && command -v npm >/dev/null; then
