@@ -13,7 +13,9 @@ fuzz_target!(|text: &str| {
     // Lines: media id, holder (u), expiry (e), signature (s), the server's clock.
     let mut lines = text.split('\n');
     let mut next = || lines.next().unwrap_or_default();
-    let media: MediaId = next().parse().unwrap_or_else(|_| MediaId::from_uuid(uuid::Uuid::nil()));
+    let media: MediaId = next()
+        .parse()
+        .unwrap_or_else(|_| MediaId::from_uuid(uuid::Uuid::nil()));
     let holder = next().to_owned();
     let expires_at_ms: i64 = next().parse().unwrap_or(i64::MAX);
     let signature = next().to_owned();
@@ -26,7 +28,10 @@ fuzz_target!(|text: &str| {
     };
     let genuine = sign_link(KEY, media, &holder, expires_at_ms).expect("any key signs");
     if check_link(KEY, &link, now_ms).is_ok() {
-        assert_eq!(link.signature, genuine, "a link opened without the server's signature");
+        assert_eq!(
+            link.signature, genuine,
+            "a link opened without the server's signature"
+        );
     }
     let opens = expires_at_ms > now_ms && LinkHolder::parse(&holder).is_some();
     let real = LinkRequest {

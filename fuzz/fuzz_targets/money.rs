@@ -17,7 +17,10 @@ fuzz_target!(|text: &str| {
     for currency in Currency::all() {
         if let Ok(money) = Money::parse_major(text, currency) {
             assert!((0..=MAX_PRICE_MINOR).contains(&money.amount_minor));
-            assert_eq!(Money::parse_major(&money.major_digits(), currency), Ok(money));
+            assert_eq!(
+                Money::parse_major(&money.major_digits(), currency),
+                Ok(money)
+            );
         }
     }
     if let Some(bps) = percent_to_bps(text) {

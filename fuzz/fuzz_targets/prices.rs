@@ -14,7 +14,12 @@ fn currency(n: u8) -> Currency {
 }
 
 fn rounding(n: u8) -> Rounding {
-    [Rounding::Exact, Rounding::Whole, Rounding::NinetyNine, Rounding::Tens][usize::from(n) % 4]
+    [
+        Rounding::Exact,
+        Rounding::Whole,
+        Rounding::NinetyNine,
+        Rounding::Tens,
+    ][usize::from(n) % 4]
 }
 
 fn rate(c: u8, per_base_e8: i64, r: u8) -> ExchangeRate {
@@ -26,7 +31,10 @@ fn rate(c: u8, per_base_e8: i64, r: u8) -> ExchangeRate {
     }
 }
 
-fuzz_target!(|input: (i64, (u8, i64, u8), (u8, i64, u8), u16, bool)| {
+/// A row of the rate table as the fuzzer picks it: currency, rate, rounding and tax flag.
+type RateRow = (u8, i64, u8);
+
+fuzz_target!(|input: (i64, RateRow, RateRow, u16, bool)| {
     let (amount, (fc, fr, fround), (tc, tr, tround), bps, inclusive) = input;
     let from = rate(fc, fr, fround);
     let to = rate(tc, tr, tround);
@@ -34,7 +42,10 @@ fuzz_target!(|input: (i64, (u8, i64, u8), (u8, i64, u8), u16, bool)| {
 
     // Shares (platform fee, co-creators, coupons) never make or lose a minor unit.
     let (share, rest) = price.split_bps(bps);
-    assert_eq!(i128::from(share.amount_minor) + i128::from(rest.amount_minor), i128::from(amount));
+    assert_eq!(
+        i128::from(share.amount_minor) + i128::from(rest.amount_minor),
+        i128::from(amount)
+    );
 
     // Conversion: refused or sane for any rates, and bounded for the table's own.
     let converted = convert(price, &from, &to);

@@ -8,7 +8,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|text: &str| {
     // The file's size on the first line, then the Range header, then If-Range if any.
     let mut lines = text.splitn(3, '\n');
-    let size = lines.next().and_then(|s| s.trim().parse().ok()).unwrap_or(1000u64);
+    let size = lines
+        .next()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(1000u64);
     let range = lines.next().unwrap_or_default();
     let if_range = lines.next();
     match requested_range(Some(range), if_range, "\"v\"", size) {

@@ -30,7 +30,10 @@ fuzz_target!(|body: &[u8]| {
                 let name = clean_file_name(raw);
                 assert!(!name.is_empty());
                 assert!(!name.contains(['/', '\\']), "{raw:?} kept a path: {name:?}");
-                assert!(!name.chars().any(char::is_control), "{raw:?} kept a control: {name:?}");
+                assert!(
+                    !name.chars().any(char::is_control),
+                    "{raw:?} kept a control: {name:?}"
+                );
                 assert!(name.chars().count() <= 200);
             }
             let mut head = Vec::new();
