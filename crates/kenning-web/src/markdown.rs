@@ -30,8 +30,12 @@ fn foreign_host(url: &str) -> Option<Result<String, ()>> {
     let Ok(here) = url::Url::parse(HERE) else {
         return Some(Err(()));
     };
+    // An absolute address is foreign even when it names the stand-in host.
+    let relative = url::Url::parse(url).is_err();
     match here.join(url) {
-        Ok(resolved) if resolved.scheme() == here.scheme() && resolved.host() == here.host() => {
+        Ok(resolved)
+            if relative && resolved.scheme() == here.scheme() && resolved.host() == here.host() =>
+        {
             None
         }
         Ok(resolved) => Some(resolved.host_str().map(str::to_ascii_lowercase).ok_or(())),
@@ -205,6 +209,7 @@ mod tests {
             "\\/tracker.example/p.gif",
             "/\t/tracker.example/p.gif",
             " https://tracker.example/p.gif",
+            "https://kenning.invalid/p.gif",
         ] {
             for markdown in [
                 format!("<img src=\"{src}\" alt=\"pixel\">"),
