@@ -27,7 +27,9 @@ function freePort() {
 export const ADMIN = { email: 'operator@e2e.kenning.test', password: 'e2e operator password' };
 
 export async function startServer() {
-  const bin = process.env.KENNING_BIN ?? join(root, 'target', 'debug', 'kenning');
+  const bin =
+    process.env.KENNING_BIN ??
+    join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug', 'kenning');
   const dataDir = mkdtempSync(join(tmpdir(), 'kenning-e2e-'));
   const port = await freePort();
   // The demo runs on its own SQLite file, whatever the environment says.

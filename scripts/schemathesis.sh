@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 python3 -c "import schemathesis" 2>/dev/null || { echo "schemathesis is not installed (pip install schemathesis)" >&2; exit 1; }
 
-bin="${KENNING_BIN:-target/debug/kenning}"
+bin="${KENNING_BIN:-${CARGO_TARGET_DIR:-target}/debug/kenning}"
 if [ -z "${KENNING_BIN:-}" ]; then
   cargo build -p kenning --locked --quiet
 fi
