@@ -9,7 +9,7 @@ use kenning_domain::account::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, expect_error, json_of};
+use crate::helpers::{TestApp, expect_error, id_of, json_of};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -23,43 +23,35 @@ const GOOD_CARD: &str = "4242 4242 4242 4242";
 const PARALLEL: usize = 4;
 
 /// A published product of `kind` by `creator`, USD 20.00, with one locked lesson.
-async fn product(app: &TestApp, creator: &str, kind: &str) -> (String, String) {
-    let created = app
-        .post(
-            "/api/v1/products",
-            Some(creator),
+async fn product(app: &TestApp, creator: &str, kind: &str) -> String {
+    let id = app
+        .create_product(
+            creator,
             json!({"kind": kind, "title": {"en": format!("A {kind}")},
                    "prices": [{"amount_minor": 2000, "currency": "USD"}]}),
         )
         .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let id = json_of(created).await["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let lesson = app
-        .post(
-            &format!("/api/v1/products/{id}/lessons"),
-            Some(creator),
-            json!({"title": {"en": "Inside"}}),
-        )
-        .await;
-    let lesson = json_of(lesson).await["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    (id, lesson)
+    app.add_lesson(creator, &id, "Inside").await;
+    id
 }
 
-async fn publish(app: &TestApp, creator: &str, id: &str) {
+/// A published bundle of a new report and a new e-book by `creator`: (bundle, report).
+async fn bundle(app: &TestApp, creator: &str) -> (String, String) {
+    let report = product(app, creator, "report").await;
+    app.publish(creator, &report).await;
+    let ebook = product(app, creator, "ebook").await;
+    app.publish(creator, &ebook).await;
+    let bundle = product(app, creator, "bundle").await;
     let r = app
-        .post(
-            &format!("/api/v1/products/{id}/publish"),
+        .put(
+            &format!("/api/v1/products/{bundle}/bundle"),
             Some(creator),
-            json!({}),
+            json!({"products": [report, ebook]}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
+    app.publish(creator, &bundle).await;
+    (bundle, report)
 }
 
 /// What one buyer is buying in each scenario: the order body and how to read
@@ -81,34 +73,15 @@ async fn cases(app: &TestApp) -> Vec<Case> {
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     // A bundle of two of the creator's products.
-    let (report, _) = product(app, &creator, "report").await;
-    publish(app, &creator, &report).await;
-    let (ebook, _) = product(app, &creator, "ebook").await;
-    publish(app, &creator, &ebook).await;
-    let (bundle, _) = product(app, &creator, "bundle").await;
-    let r = app
-        .put(
-            &format!("/api/v1/products/{bundle}/bundle"),
-            Some(&creator),
-            json!({"products": [report, ebook]}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    publish(app, &creator, &bundle).await;
+    let (bundle, _) = bundle(app, &creator).await;
     // A membership tier.
-    let tier = json_of(
-        app.post(
-            "/api/v1/products",
-            Some(&creator),
+    let tier = app
+        .create_product(
+            &creator,
             json!({"kind": "membership", "title": {"en": "All access"},
                    "prices": [{"amount_minor": 999, "currency": "USD"}]}),
         )
-        .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+        .await;
     let r = app
         .put(
             &format!("/api/v1/products/{tier}/membership"),
@@ -117,10 +90,10 @@ async fn cases(app: &TestApp) -> Vec<Case> {
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    publish(app, &creator, &tier).await;
+    app.publish(&creator, &tier).await;
     // A live session with plenty of seats.
-    let (live, _) = product(app, &creator, "live_session").await;
-    publish(app, &creator, &live).await;
+    let live = product(app, &creator, "live_session").await;
+    app.publish(&creator, &live).await;
     let r = app
         .put(
             &format!("/api/v1/products/{live}/live"),
@@ -210,12 +183,7 @@ async fn two_tabs_and_a_stale_order_charge_once_for_every_kind(app: &TestApp) {
                 case.name,
                 r.text().await
             );
-            orders.push(
-                json_of(r).await["id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-            );
+            orders.push(id_of(r).await);
         }
         let (stale, tabs) = orders.split_last().unwrap_or_else(|| panic!("no orders"));
 
@@ -291,20 +259,7 @@ async fn two_tabs_and_a_stale_order_charge_once_for_every_kind(app: &TestApp) {
 
 async fn an_item_bought_after_its_bundle_was_priced_releases_the_bundle_order(app: &TestApp) {
     let (_, creator) = app.with_role(Role::Creator).await;
-    let (report, _) = product(app, &creator, "report").await;
-    publish(app, &creator, &report).await;
-    let (ebook, _) = product(app, &creator, "ebook").await;
-    publish(app, &creator, &ebook).await;
-    let (bundle, _) = product(app, &creator, "bundle").await;
-    let r = app
-        .put(
-            &format!("/api/v1/products/{bundle}/bundle"),
-            Some(&creator),
-            json!({"products": [report, ebook]}),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    publish(app, &creator, &bundle).await;
+    let (bundle, report) = bundle(app, &creator).await;
     let buyer = app.learner().await;
 
     // The bundle is priced (in one tab) while nothing of it is owned …
@@ -378,31 +333,20 @@ async fn gifts_to_oneself_are_refused_and_questions_stay_one_per_order(app: &Tes
     let mut ids = Vec::new();
     for g in gifts {
         assert_eq!(g.status(), StatusCode::CREATED);
-        ids.push(
-            json_of(g).await["id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        );
+        ids.push(id_of(g).await);
     }
     let answers = join_all(ids.iter().map(|o| pay(app, &token, o))).await;
     assert!(answers.iter().all(|a| a.status() == StatusCode::OK));
 
     // Each paid question is its own purchase: two asked at once are both charged.
-    let desk = json_of(
-        app.post(
-            "/api/v1/products",
-            Some(&creator),
+    let desk = app
+        .create_product(
+            &creator,
             json!({"kind": "consultation", "title": {"en": "Ask me"},
                    "prices": [{"amount_minor": 1000, "currency": "USD"}]}),
         )
-        .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    publish(app, &creator, &desk).await;
+        .await;
+    app.publish(&creator, &desk).await;
     let mut questions = Vec::new();
     for (key, text) in [
         ("q-1", "How do lifetimes work?"),
@@ -416,12 +360,7 @@ async fn gifts_to_oneself_are_refused_and_questions_stay_one_per_order(app: &Tes
             )
             .await;
         assert_eq!(r.status(), StatusCode::CREATED);
-        questions.push(
-            json_of(r).await["id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned(),
-        );
+        questions.push(id_of(r).await);
     }
     let answers = join_all(questions.iter().map(|o| pay(app, &token, o))).await;
     assert!(answers.iter().all(|a| a.status() == StatusCode::OK));

@@ -297,6 +297,38 @@ impl TestApp {
         assert_eq!(paid.status(), StatusCode::OK);
     }
 
+    /// Creates a product (`body` as `POST /api/v1/products` takes it) and returns its id.
+    pub async fn create_product(&self, creator: &str, body: Value) -> String {
+        let created = self.post("/api/v1/products", Some(creator), body).await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        id_of(created).await
+    }
+
+    /// Adds a lesson with this title to a product and returns its id.
+    pub async fn add_lesson(&self, creator: &str, product: &str, title: &str) -> String {
+        let created = self
+            .post(
+                &format!("/api/v1/products/{product}/lessons"),
+                Some(creator),
+                json!({"title": {"en": title}}),
+            )
+            .await;
+        assert_eq!(created.status(), StatusCode::CREATED);
+        id_of(created).await
+    }
+
+    /// Publishes a product, which must succeed.
+    pub async fn publish(&self, creator: &str, product: &str) {
+        let r = self
+            .post(
+                &format!("/api/v1/products/{product}/publish"),
+                Some(creator),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+
     /// A published course by a new creator: one preview lesson and two locked ones,
     /// priced at CNY 99.00 and USD 14.99. Returns (product id, [lesson ids], creator token).
     pub async fn published_course(&self) -> (String, Vec<String>, String) {
@@ -462,6 +494,14 @@ fn replace_database(url: &str, name: &str) -> String {
         Some(q) => format!("{host}/{name}?{q}"),
         None => format!("{host}/{name}"),
     }
+}
+
+/// The `id` of the JSON object a response carries.
+pub async fn id_of(response: Response) -> String {
+    json_of(response).await["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 pub async fn json_of(response: Response) -> Value {
