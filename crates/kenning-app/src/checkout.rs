@@ -663,6 +663,30 @@ impl Kenning {
         Ok(OrderView { order, product })
     }
 
+    /// An order of this person's as its checkout page shows it: a pending order for
+    /// what they hold by now (bought in another tab, say) is released first, so the page
+    /// offers no payment that would be refused.
+    pub async fn order_to_pay(
+        &self,
+        user: &CurrentUser,
+        id: OrderId,
+    ) -> Result<OrderView, AppError> {
+        let view = self.my_order(user, id).await?;
+        if view.order.status != OrderStatus::Pending {
+            return Ok(view);
+        }
+        let holding = self.holding_of(&view.order, &view.product).await?;
+        if holding != Holding::Nothing
+            && self
+                .store
+                .release_if_held(id, holding, self.now_ms())
+                .await?
+        {
+            return self.my_order(user, id).await;
+        }
+        Ok(view)
+    }
+
     pub async fn my_orders(&self, user: &CurrentUser) -> Result<Vec<Order>, AppError> {
         Ok(self.store.orders_of(user.account.id).await?)
     }

@@ -100,6 +100,8 @@
     questions.replaceChildren.apply(questions, queue.map(function (m) { return line(m, true); }));
   }
 
+  var ended = false;
+
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + window.location.host + "/live/" + room.dataset.room + "/socket");
@@ -114,6 +116,11 @@
       } else if (data.type === "error") {
         errorBox.textContent = data.message;
         errorBox.hidden = false;
+        // Signed out, or the ticket is gone: the server closes the room for good.
+        if (data.code === "unauthenticated" || data.code === "ticket_required") {
+          ended = true;
+          form.hidden = true;
+        }
         return;
       } else if (data.type === "reload") {
         socket.close();
@@ -123,6 +130,7 @@
     };
     socket.onclose = function () {
       room.dataset.connected = "false";
+      if (ended) { return; }
       errorBox.textContent = labels.labelDisconnected;
       errorBox.hidden = false;
       setTimeout(connect, 3000);

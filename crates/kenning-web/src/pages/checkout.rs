@@ -152,7 +152,7 @@ async fn order_page_with(
     card_number: String,
     returning: bool,
 ) -> Result<Response, HttpError> {
-    let view = state.app.my_order(user, id).await?;
+    let view = state.app.order_to_pay(user, id).await?;
     let page = Page::new(state, ctx, "checkout-title");
     let template = OrderTemplate {
         order_id: view.order.id.to_string(),
@@ -270,8 +270,15 @@ pub async fn pay(
                 &next,
             )))
         }
-        // A refused card or a bad number is shown on the checkout page, not an error page.
-        Err(e @ (AppError::PaymentDeclined(_) | AppError::Invalid(_))) => {
+        // Already held: the order page says it was cancelled (a reload posts nothing).
+        Err(AppError::AlreadyOwned) => Ok(axum::response::IntoResponse::into_response(
+            Redirect::to(&format!("/orders/{id}")),
+        )),
+        // A refused card, a bad number or another tab paying is shown on the checkout
+        // page, not an error page.
+        Err(
+            e @ (AppError::PaymentDeclined(_) | AppError::Invalid(_) | AppError::PaymentInProgress),
+        ) => {
             let report = HttpError::from_app(&e);
             let message = report.message(&state.i18n, ctx.locale);
             order_page(

@@ -207,35 +207,16 @@ async fn two_tabs_and_a_stale_order_charge_once_for_every_kind(app: &TestApp) {
         }
         assert_eq!(charges(app, &orders).await, 1, "{}", case.name);
 
-        // A tab that was told "in progress" and tries again, and the stale order:
-        // refused before anything is charged, and released for good.
-        for order in tabs.iter().chain([stale]) {
-            let r = pay(app, &buyer, order).await;
-            if r.status() == StatusCode::OK {
-                assert_eq!(json_of(r).await["status"], "paid");
-                continue;
-            }
-            expect_error(r, StatusCode::CONFLICT, "already_owned").await;
-        }
-        let stale_order = json_of(
-            app.get(&format!("/api/v1/orders/{stale}"), Some(&buyer))
-                .await,
-        )
-        .await;
-        assert_eq!(stale_order["status"], "released", "{}", case.name);
-        expect_error(
-            pay(app, &buyer, stale).await,
-            StatusCode::CONFLICT,
-            "already_owned",
-        )
-        .await;
-        assert_eq!(charges(app, &orders).await, 1, "{}", case.name);
-        // The stale order's page says so, in both languages, with no card form.
+        // The stale order's page, opened now, offers no payment: it is released, and
+        // says so in both languages.
         for lang in ["en", "zh-CN"] {
             let page = app
                 .client
-                .get(app.url(&format!("/orders/{stale}?lang={lang}")))
-                .header("cookie", format!("kenning_session={buyer}"))
+                .get(app.url(&format!("/orders/{stale}")))
+                .header(
+                    "cookie",
+                    format!("kenning_session={buyer}; kenning_lang={lang}"),
+                )
                 .send()
                 .await
                 .unwrap_or_else(|e| panic!("{e}"))
@@ -244,7 +225,25 @@ async fn two_tabs_and_a_stale_order_charge_once_for_every_kind(app: &TestApp) {
                 .unwrap_or_default();
             assert!(page.contains("data-test=\"order-released\""), "{lang}");
             assert!(!page.contains("data-test=\"card-number\""), "{lang}");
+            assert!(lang == "en" || page.contains("订单已取消"), "{page}");
         }
+        let stale_order = json_of(
+            app.get(&format!("/api/v1/orders/{stale}"), Some(&buyer))
+                .await,
+        )
+        .await;
+        assert_eq!(stale_order["status"], "released", "{}", case.name);
+        // A tab that was told "in progress" and tries again, and the stale order:
+        // refused before anything is charged.
+        for order in tabs.iter().chain([stale]) {
+            let r = pay(app, &buyer, order).await;
+            if r.status() == StatusCode::OK {
+                assert_eq!(json_of(r).await["status"], "paid");
+                continue;
+            }
+            expect_error(r, StatusCode::CONFLICT, "already_owned").await;
+        }
+        assert_eq!(charges(app, &orders).await, 1, "{}", case.name);
     }
     // Each buyer's single payment granted what it bought.
     assert_eq!(
