@@ -407,10 +407,10 @@ impl Kenning {
     ) -> Result<(Order, Settled), AppError> {
         let holding = self.holding_of(order, product).await?;
         let tier = product.kind == ProductKind::Membership;
-        // A gift is granted when its recipient claims it; a consultation buys one
-        // question (the paid order opens it), not the product.
-        let gift = matches!(holding, Holding::Nothing);
-        let question = product.kind == ProductKind::Consultation;
+        // A gift is granted when its recipient claims it and a consultation buys one
+        // question (the paid order opens it): neither holds anything once, nor grants
+        // the product.
+        let held_once = holding != Holding::Nothing;
         let subscription = if tier {
             Some(
                 self.membership_start(order, product, method.unwrap_or_default())
@@ -420,7 +420,7 @@ impl Kenning {
             None
         };
         let grants = Grants {
-            product: !tier && !gift && !question,
+            product: !tier && held_once,
             holding,
             subscription,
         };
