@@ -27,6 +27,7 @@ pub mod refunds;
 pub mod revenue;
 pub mod reviews;
 pub mod search;
+pub mod settlement;
 
 use std::sync::Arc;
 

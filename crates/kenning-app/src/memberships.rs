@@ -11,8 +11,8 @@ use kenning_domain::order::{Holding, Order, OrderStatus};
 use kenning_domain::subscription::{Due, Interval, MembershipPlan, Subscription};
 
 use crate::accounts::CurrentUser;
-use crate::checkout::Grants;
 use crate::ports::{ChargeOutcome, Claim, PaymentRecord, ProductFilter, Taking};
+use crate::settlement::Grants;
 use crate::{AppError, Kenning};
 
 /// A subscription with its tier, for the person's library.
