@@ -129,27 +129,24 @@ pub fn cookie(name: &'static str, value: String, max_age_days: i64, secure: bool
         .to_string()
 }
 
-/// The middleware.
-pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let headers = req.headers();
-    let path = req.uri().path().to_owned();
-    let is_api = path.starts_with("/api/");
-    let jar = CookieJar::from_headers(headers);
-    let query = req.uri().query();
-
+/// What the visitor chose or their browser says: language, currency and country.
+fn preferences(
+    headers: &HeaderMap,
+    jar: &CookieJar,
+    query: Option<&str>,
+    is_api: bool,
+) -> (Locale, Currency, Country) {
     let explicit_locale = if is_api {
         query_param(query, "lang").and_then(|l| Locale::parse(l).ok())
     } else {
         jar.get(LANG_COOKIE)
             .and_then(|c| Locale::parse(c.value()).ok())
     };
-    let locale = explicit_locale.unwrap_or_else(|| {
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .map(negotiate)
-            .unwrap_or(Locale::DEFAULT)
-    });
+    let accept_language = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let locale = explicit_locale
+        .unwrap_or_else(|| accept_language.map(negotiate).unwrap_or(Locale::DEFAULT));
     let currency = query_param(query, "currency")
         .or_else(|| jar.get(CURRENCY_COOKIE).map(|c| c.value()))
         .and_then(|c| Currency::from_code(c).ok())
@@ -158,61 +155,116 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         .or_else(|| jar.get(COUNTRY_COOKIE).map(|c| c.value()))
         .and_then(|c| c.parse::<Country>().ok())
         .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| {
-                    v.split(',')
-                        .find_map(|tag| Country::from_locale_tag(tag.split(';').next()?.trim()))
-                })
+            accept_language.and_then(|v| {
+                v.split(',')
+                    .find_map(|tag| Country::from_locale_tag(tag.split(';').next()?.trim()))
+            })
         })
         .unwrap_or_else(|| locale.default_country());
-    let referral = jar.get(REFERRAL_COOKIE).and_then(|c| {
+    (locale, currency, country)
+}
+
+/// The referral remembered in a cookie, and a new one when this request carries an
+/// affiliate link (`?ref=CODE` on any page) to a programme that exists: it is
+/// remembered for the longest any programme allows, and replaces an earlier one.
+async fn referrals(
+    state: &AppState,
+    jar: &CookieJar,
+    query: Option<&str>,
+    is_api: bool,
+) -> (Option<(String, i64)>, Option<String>) {
+    let remembered = jar.get(REFERRAL_COOKIE).and_then(|c| {
         let (code, since) = c.value().rsplit_once('.')?;
         Some((code.to_owned(), since.parse::<i64>().ok()?))
     });
-    // An affiliate link (`?ref=CODE` on any page) is remembered for the longest any
-    // programme allows; a later link replaces an earlier one.
-    let new_referral = match query_param(query, "ref") {
+    let new = match query_param(query, "ref") {
         Some(code) if !is_api => match state.app.referral_code_exists(code).await {
             Ok(true) => Some(code.to_owned()),
             _ => None,
         },
         _ => None,
     };
+    (remembered, new)
+}
 
+/// The visitor cookie: a random secret that keys the form token of someone not signed
+/// in (the login and sign-up forms); true when it is new.
+fn visitor_secret(jar: &CookieJar) -> Option<(String, bool)> {
+    match jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()) {
+        Some(c) if c.len() >= 32 => Some((c, false)),
+        _ => random_token().ok().map(|t| (t, true)),
+    }
+}
+
+/// Whether a page request must be refused as forged: unsafe methods, and WebSocket
+/// handshakes (a GET that opens a live room with the person's cookie), must come from
+/// this server's own pages.
+fn forged_page_request(req: &Request, state: &AppState) -> bool {
+    let upgrade = req
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    let unsafe_method = !matches!(
+        *req.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    );
+    (upgrade || unsafe_method) && is_forged(req.headers(), &state.site)
+}
+
+/// Appends a cookie to a response.
+fn set_cookie(
+    response: &mut Response,
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    days: i64,
+) {
+    if let Ok(value) =
+        HeaderValue::from_str(&cookie(name, value, days, state.config.secure_cookies))
+    {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+/// Who the session token belongs to (none: a visitor); an error when the store fails.
+async fn session_user(
+    state: &AppState,
+    token: Option<&SessionToken>,
+) -> Result<Option<CurrentUser>, ()> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    state.app.authenticate(token).await.map_err(|e| {
+        tracing::error!(error = %e, "session lookup failed");
+    })
+}
+
+/// The middleware.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let is_api = path.starts_with("/api/");
+    let jar = CookieJar::from_headers(req.headers());
+    let query = req.uri().query().map(str::to_owned);
+    let query = query.as_deref();
+    let (locale, currency, country) = preferences(req.headers(), &jar, query, is_api);
+    let (referral, new_referral) = referrals(&state, &jar, query, is_api).await;
     let token = if is_api {
-        bearer(headers)
+        bearer(req.headers())
     } else {
         jar.get(SESSION_COOKIE)
             .map(|c| SessionToken::new(c.value().to_owned()))
     };
-    let user = match &token {
-        Some(token) => match state.app.authenticate(token).await {
-            Ok(user) => user,
-            Err(e) => {
-                tracing::error!(error = %e, "session lookup failed");
-                return StatusCode::SERVICE_UNAVAILABLE.into_response();
-            }
-        },
-        None => None,
+    let Ok(user) = session_user(&state, token.as_ref()).await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-
-    // The visitor cookie: a random secret that keys the form token of someone not
-    // signed in (the login and sign-up forms).
-    let existing_visitor = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned());
-    let (visitor, new_visitor) = match existing_visitor {
-        Some(c) if c.len() >= 32 => (c, false),
-        _ => match random_token() {
-            Ok(t) => (t, true),
-            Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-        },
+    let Some((visitor, new_visitor)) = visitor_secret(&jar) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let csrf = match (&user, &token) {
         (Some(_), Some(session)) => form_token(session.as_str(), "session"),
         _ => form_token(&visitor, "visitor"),
     };
-
     let ctx = RequestContext {
         locale,
         currency,
@@ -228,47 +280,25 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         is_api,
     };
 
-    // Unsafe methods, and WebSocket handshakes (a GET that opens a live room with the
-    // person's cookie), must come from this server's own pages.
-    let upgrade = req
-        .headers()
-        .get(header::UPGRADE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
-    let refused = !is_api
-        && (upgrade
-            || !matches!(
-                *req.method(),
-                Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
-            ))
-        && is_forged(req.headers(), &state.site);
+    let refused = !is_api && forged_page_request(&req, &state);
     req.extensions_mut().insert(ctx.clone());
     let mut response = if refused {
         ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed").into_response()
     } else {
         next.run(req).await
     };
-
-    if !is_api
-        && new_visitor
-        && let Ok(value) = HeaderValue::from_str(&cookie(
-            CSRF_COOKIE,
-            visitor,
-            365,
-            state.config.secure_cookies,
-        ))
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
+    if !is_api && new_visitor {
+        set_cookie(&mut response, &state, CSRF_COOKIE, visitor, 365);
     }
-    if let Some((code, since)) = ctx.referral.as_ref().filter(|_| new_referral.is_some())
-        && let Ok(value) = HeaderValue::from_str(&cookie(
+    if let Some((code, since)) = ctx.referral.as_ref().filter(|_| new_referral.is_some()) {
+        let days = kenning_domain::revenue::MAX_COOKIE_DAYS;
+        set_cookie(
+            &mut response,
+            &state,
             REFERRAL_COOKIE,
             format!("{code}.{since}"),
-            kenning_domain::revenue::MAX_COOKIE_DAYS,
-            state.config.secure_cookies,
-        ))
-    {
-        response.headers_mut().append(header::SET_COOKIE, value);
+            days,
+        );
     }
     if !is_api {
         response
