@@ -22,6 +22,7 @@ pub mod error;
 pub mod fx;
 pub mod gift;
 pub mod ids;
+pub mod jobs;
 pub mod ledger;
 pub mod live;
 pub mod locale;

@@ -12,6 +12,7 @@ mod certificates;
 mod coupons;
 mod discovery;
 mod gifts;
+mod jobs;
 mod learning;
 mod live;
 mod memberships;
@@ -152,6 +153,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "throttle",
         include_str!("../migrations/sqlite/0016_throttle.sql"),
         include_str!("../migrations/postgres/0016_throttle.sql"),
+    ),
+    (
+        17,
+        "jobs",
+        include_str!("../migrations/sqlite/0017_jobs.sql"),
+        include_str!("../migrations/postgres/0017_jobs.sql"),
     ),
 ];
 

@@ -1,6 +1,7 @@
 //! The Kenning program: wires the adapters into the application and serves it. No
 //! business rules live here.
 
+pub mod background;
 pub mod config;
 pub mod demo;
 mod demo_media;
@@ -130,7 +131,7 @@ pub async fn serve(
         }
         None => None,
     };
-    let refresher = recommendations::spawn_refresher(app_for_refresh);
+    let refresher = background::spawn_refresher(app_for_refresh);
     // The peer's address reaches handlers (login throttling counts by it).
     let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, router)

@@ -198,7 +198,7 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "indexed {indexed} published products; running servers rebuild their index \
                  within {} s (request {generation})",
-                kenning::recommendations::FOLLOW_REQUESTS_EVERY.as_secs()
+                kenning::background::FOLLOW_REQUESTS_EVERY.as_secs()
             );
             Ok(())
         }

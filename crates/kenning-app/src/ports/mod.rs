@@ -4,10 +4,12 @@
 //! settlement; `payments` the payment providers; `services` media, recommendations,
 //! search, the clock and documents.
 
+mod jobs;
 mod orders;
 mod payments;
 mod services;
 
+pub use jobs::*;
 pub use orders::*;
 pub use payments::*;
 pub use services::*;
@@ -484,6 +486,7 @@ pub trait Store:
     + RevenueStore
     + QuestionStore
     + ThrottleStore
+    + JobStore
 {
 }
 impl<T> Store for T where
@@ -502,5 +505,6 @@ impl<T> Store for T where
         + RevenueStore
         + QuestionStore
         + ThrottleStore
+        + JobStore
 {
 }
