@@ -90,3 +90,4 @@ error-pay_on_provider_page = This order is paid on the payment provider's secure
 error-no_hosted_checkout = Payments here are taken with a card on the order page.
 error-invalid_question = Write your question (or answer) in 1 to 4000 characters.
 error-question_closed = This question can no longer be answered.
+error-job_not_failed = Only a failed job can be retried; this one is queued, running or done.

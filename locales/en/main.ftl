@@ -455,3 +455,19 @@ sales-refunded-amount = { $amount } refunded
 sales-amount = Amount to refund
 sales-reason = Reason (optional)
 sales-refund = Refund
+
+## Background jobs (operators)
+jobs-title = Background jobs
+jobs-intro = Renewals, refunds of unanswered questions, receipt numbers and search indexing run as jobs. A job that fails is tried again with growing pauses; after eight tries it waits here for you.
+jobs-none = No jobs here.
+jobs-kind = Job
+jobs-status = Status
+jobs-attempts = Tries
+jobs-when = When
+jobs-error = Last error
+jobs-retry = Try again
+jobs-status-failed = Failed
+jobs-status-queued = Queued
+jobs-status-running = Running
+jobs-status-done = Done
+jobs-status-all = All

@@ -84,3 +84,4 @@ error-pay_on_provider_page = 该订单需在支付服务商的安全页面付款
 error-no_hosted_checkout = 本站在订单页直接用银行卡付款。
 error-invalid_question = 问题（或回答）须为 1 到 4000 个字符。
 error-question_closed = 此问题已无法回答。
+error-job_not_failed = 只有失败的任务可以重试；该任务正在排队、运行或已完成。

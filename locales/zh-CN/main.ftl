@@ -431,3 +431,19 @@ sales-refunded-amount = 已退 { $amount }
 sales-amount = 退款金额
 sales-reason = 原因（选填）
 sales-refund = 退款
+
+## Background jobs (operators)
+jobs-title = 后台任务
+jobs-intro = 会员续费、未回答问题的退款、收据编号和搜索索引都以任务方式运行。失败的任务会以逐渐加长的间隔重试；重试八次后，它会在这里等待你处理。
+jobs-none = 这里没有任务。
+jobs-kind = 任务
+jobs-status = 状态
+jobs-attempts = 尝试次数
+jobs-when = 时间
+jobs-error = 最近错误
+jobs-retry = 重试
+jobs-status-failed = 失败
+jobs-status-queued = 排队中
+jobs-status-running = 运行中
+jobs-status-done = 已完成
+jobs-status-all = 全部

@@ -89,6 +89,8 @@ pub enum AppError {
     UploadTooLarge { max_bytes: usize },
     #[error("unsupported file type")]
     UnsupportedMedia,
+    #[error("only a failed job can be retried")]
+    JobNotFailed,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -129,6 +131,7 @@ impl AppError {
             AppError::QuestionClosed => "question_closed",
             AppError::UploadTooLarge { .. } => "upload_too_large",
             AppError::UnsupportedMedia => "unsupported_media",
+            AppError::JobNotFailed => "job_not_failed",
             AppError::Internal(_) => "internal",
         }
     }
@@ -161,7 +164,8 @@ impl AppError {
             | AppError::PaymentInProgress
             | AppError::PayOnProviderPage
             | AppError::NoHostedCheckout
-            | AppError::QuestionClosed => ErrorKind::Conflict,
+            | AppError::QuestionClosed
+            | AppError::JobNotFailed => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } => ErrorKind::TooLarge,
             AppError::UnsupportedMedia => ErrorKind::UnsupportedMedia,

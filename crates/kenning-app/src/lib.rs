@@ -9,9 +9,11 @@ pub mod accounts;
 pub mod cache;
 pub mod catalog;
 pub mod certificates;
+pub mod changes;
 pub mod checkout;
 pub mod error;
 pub mod gifts;
+pub mod jobs;
 pub mod learning;
 pub mod library;
 pub mod live;
@@ -121,12 +123,11 @@ pub struct Kenning {
     signal_debounce: Arc<cache::SignalDebounce>,
     /// The media link key, read from the store on first use.
     media_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
-    /// Held while the search index changes, so a rebuild and a change never interleave.
-    search_apply: Arc<std::sync::Mutex<()>>,
-    /// The last search rebuild request this node acted on.
-    search_requests_seen: Arc<std::sync::atomic::AtomicI64>,
-    /// Bumped by every catalog change, so a rebuild can tell it raced with one.
-    catalog_generation: Arc<std::sync::atomic::AtomicU64>,
+    /// Where this node stands in the change feed; held while its search index changes,
+    /// so a rebuild and a change never interleave.
+    feed: Arc<tokio::sync::Mutex<kenning_domain::jobs::FeedPosition>>,
+    /// New signals arrived since the recommendations were last trained.
+    signals_waiting: Arc<std::sync::atomic::AtomicBool>,
     /// This process's open live rooms.
     live_hub: Arc<live::LiveHub>,
     /// People whose access just changed on this node (logged out, refunded, a
@@ -159,11 +160,8 @@ impl Kenning {
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),
             media_key: Arc::new(tokio::sync::OnceCell::new()),
             signal_debounce: Arc::new(cache::SignalDebounce::new(recommend::SIGNAL_WINDOW_MS)),
-            catalog_generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
-            search_apply: Arc::new(std::sync::Mutex::new(())),
-            search_requests_seen: Arc::new(std::sync::atomic::AtomicI64::new(
-                search::NOT_LOOKED_YET,
-            )),
+            feed: Arc::new(tokio::sync::Mutex::new(Default::default())),
+            signals_waiting: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             live_hub: Arc::new(live::LiveHub::default()),
             access_changes: tokio::sync::broadcast::channel(256).0,
             settings,

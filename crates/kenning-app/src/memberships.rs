@@ -183,9 +183,11 @@ impl Kenning {
         id: SubscriptionId,
     ) -> Result<Subscription, AppError> {
         let s = self.my_subscription(user, id).await?.cancel()?;
-        self.store.save_subscription(&s, self.now_ms()).await?;
-        if !s.grants_access(self.now_ms()) {
-            self.store.revoke_subscription(s.id).await?;
+        let now = self.now_ms();
+        if s.grants_access(now) {
+            self.store.save_subscription(&s, now).await?;
+        } else {
+            self.store.end_subscription(&s, now).await?;
             self.access_changed(s.account_id);
         }
         Ok(s)
@@ -203,27 +205,46 @@ impl Kenning {
         Ok(s)
     }
 
-    /// Renews, retries and ends whatever is due. Runs every minute on every node; two
-    /// nodes renewing one subscription at once share one order (its idempotency key is
-    /// the period) and only one of them charges it.
-    pub async fn run_renewals(&self) -> Result<usize, AppError> {
+    /// Offers one renewal job for every subscription with something due: a renewal, a
+    /// retry or an ending. Each runs (and fails, and is retried) on its own, so one
+    /// failed renewal never delays another; the job's key names the due moment, so
+    /// overlapping sweeps never renew a period twice.
+    pub(crate) async fn offer_renewals(&self) -> Result<usize, AppError> {
         let now = self.now_ms();
-        let mut handled = 0;
+        let mut offered = 0;
         for s in self.store.due_subscriptions(now).await? {
-            match s.due(now) {
-                Due::Nothing => continue,
-                Due::Expire => {
-                    let ended = s.expired();
-                    self.store.save_subscription(&ended, now).await?;
-                    self.store.revoke_subscription(ended.id).await?;
-                    self.access_changed(ended.account_id);
-                    tracing::info!(subscription = %ended.id, "membership ended");
+            if let Some(due_at_ms) = s.due_at(now) {
+                let job = kenning_domain::jobs::Job::Renew {
+                    subscription: s.id,
+                    due_at_ms,
+                };
+                if self.store.enqueue(&job, now, now).await?.is_some() {
+                    offered += 1;
                 }
-                Due::Renew => self.renew(s).await?,
             }
-            handled += 1;
         }
-        Ok(handled)
+        Ok(offered)
+    }
+
+    /// Renews, retries or ends one subscription, whatever is due for it now. Two nodes
+    /// renewing one subscription at once share one order (its idempotency key is the
+    /// period) and only one of them charges it.
+    pub(crate) async fn renew_subscription(&self, id: SubscriptionId) -> Result<(), AppError> {
+        let now = self.now_ms();
+        let Some(s) = self.store.subscription(id).await? else {
+            return Ok(());
+        };
+        match s.due(now) {
+            Due::Nothing => {}
+            Due::Expire => {
+                let ended = s.expired();
+                self.store.end_subscription(&ended, now).await?;
+                self.access_changed(ended.account_id);
+                tracing::info!(subscription = %ended.id, "membership ended");
+            }
+            Due::Renew => self.renew(s).await?,
+        }
+        Ok(())
     }
 
     async fn renew(&self, s: Subscription) -> Result<(), AppError> {
@@ -332,8 +353,11 @@ impl Kenning {
         if !self.clock.advance(ms) {
             return Err(AppError::NotFound("test clock"));
         }
-        self.run_renewals().await?;
-        self.refund_unanswered_questions().await?;
+        // What became due runs now rather than at the workers' next look, so the
+        // operator moving the clock sees its effect at once.
+        self.offer_renewals().await?;
+        self.offer_question_refunds().await?;
+        self.drain_jobs("test-clock").await?;
         Ok(self.now_ms())
     }
 }

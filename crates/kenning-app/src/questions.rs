@@ -91,56 +91,70 @@ impl Kenning {
         })
     }
 
-    /// Refunds every paid question left unanswered past its deadline (the background
-    /// job, every minute). The question is taken first, so an answer arriving at the
-    /// same moment either lands before (no refund) or is refused.
-    pub async fn refund_unanswered_questions(&self) -> Result<usize, AppError> {
-        let deadline = self.now_ms() - ANSWER_WITHIN_DAYS * 86_400_000;
-        let mut refunded = 0;
+    /// Offers one refund job for every paid question left unanswered past its deadline.
+    pub(crate) async fn offer_question_refunds(&self) -> Result<usize, AppError> {
+        let now = self.now_ms();
+        let deadline = now - ANSWER_WITHIN_DAYS * 86_400_000;
+        let mut offered = 0;
         for question in self.store.overdue_questions(deadline).await? {
-            if !self
-                .store
-                .move_question(question.id, QuestionStatus::Asked, QuestionStatus::Refunded)
-                .await?
-            {
-                continue;
-            }
-            let (Some(creator), Some(order)) = (
-                self.store.account_by_id(question.creator_id).await?,
-                self.store.order(question.order_id).await?,
-            ) else {
-                continue;
+            let job = kenning_domain::jobs::Job::RefundQuestion {
+                question: question.id,
             };
-            // The promise to the asker holds whatever the creator's refund window:
-            // recorded in the creator's name, as their question went unanswered.
-            let refund = self
-                .claim_and_refund(
-                    &CurrentUser { account: creator },
-                    &order,
-                    None,
-                    "unanswered in time",
-                )
-                .await;
-            match refund {
-                Ok(_) => refunded += 1,
-                Err(e) => {
-                    // Already refunded by hand: it stays refunded. Anything else: try
-                    // again on the next run.
-                    let left =
-                        order.total.amount_minor - self.store.refunded_total(order.id).await?;
-                    if left > 0 {
-                        tracing::warn!(question = %question.id, error = %e, "refund of an unanswered question failed");
-                        self.store
-                            .move_question(
-                                question.id,
-                                QuestionStatus::Refunded,
-                                QuestionStatus::Asked,
-                            )
-                            .await?;
-                    }
-                }
+            if self.store.enqueue(&job, now, now).await?.is_some() {
+                offered += 1;
             }
         }
-        Ok(refunded)
+        Ok(offered)
+    }
+
+    /// Refunds a paid question left unanswered past its deadline. The question is taken
+    /// first, so an answer arriving at the same moment either lands before (no refund)
+    /// or is refused. A refund that fails puts the question back and fails the job, to
+    /// be tried again.
+    pub(crate) async fn refund_unanswered(&self, id: QuestionId) -> Result<(), AppError> {
+        let deadline = self.now_ms() - ANSWER_WITHIN_DAYS * 86_400_000;
+        let Some((question, Some(paid_at_ms))) = self.store.question(id).await? else {
+            return Ok(());
+        };
+        if question.status != QuestionStatus::Asked || paid_at_ms >= deadline {
+            return Ok(());
+        }
+        if !self
+            .store
+            .move_question(question.id, QuestionStatus::Asked, QuestionStatus::Refunded)
+            .await?
+        {
+            return Ok(());
+        }
+        let (Some(creator), Some(order)) = (
+            self.store.account_by_id(question.creator_id).await?,
+            self.store.order(question.order_id).await?,
+        ) else {
+            return Ok(());
+        };
+        // The promise to the asker holds whatever the creator's refund window: recorded
+        // in the creator's name, as their question went unanswered.
+        let refund = self
+            .claim_and_refund(
+                &CurrentUser { account: creator },
+                &order,
+                None,
+                "unanswered in time",
+            )
+            .await;
+        let Err(e) = refund else {
+            tracing::info!(question = %question.id, "unanswered paid question refunded");
+            return Ok(());
+        };
+        // Already refunded by hand: it stays refunded. Anything else: put it back and
+        // try again.
+        let left = order.total.amount_minor - self.store.refunded_total(order.id).await?;
+        if left <= 0 {
+            return Ok(());
+        }
+        self.store
+            .move_question(question.id, QuestionStatus::Refunded, QuestionStatus::Asked)
+            .await?;
+        Err(e)
     }
 }

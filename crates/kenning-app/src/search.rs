@@ -1,7 +1,5 @@
 //! Search over the public catalog, kept in step with every catalog change.
 
-use std::sync::atomic::Ordering;
-
 use kenning_domain::account::Role;
 use kenning_domain::catalog::{LessonOutline, Product};
 use kenning_domain::ids::ProductId;
@@ -20,16 +18,10 @@ pub struct LessonMatch {
     pub highlight: String,
 }
 
-/// The shared counter raised to ask every node to rebuild its search index.
-const SEARCH_REBUILD_REQUESTS: &str = "search_generation";
-
-/// What [`Kenning::follow_search_requests`] has seen before its first look.
-pub(crate) const NOT_LOOKED_YET: i64 = i64::MIN;
-
 impl Kenning {
     /// What the indexes hold of a product: its public text and preview lessons, and
     /// apart from them the text of its locked lessons.
-    async fn search_entry(&self, product: Product) -> Result<SearchEntry, AppError> {
+    pub(crate) async fn search_entry(&self, product: Product) -> Result<SearchEntry, AppError> {
         let lessons = self.store.lessons(product.id).await?;
         let (mut previews, mut locked) = (Vec::new(), Vec::new());
         for outline in &lessons {
@@ -47,93 +39,6 @@ impl Kenning {
             previews,
             locked,
         })
-    }
-
-    /// Brings the index and the caches up to date after a change to a product. The index
-    /// is derived data: a failure is logged and repaired by the next rebuild, never
-    /// allowed to fail the change itself.
-    pub(crate) async fn catalog_changed(&self, id: ProductId) {
-        self.catalog_generation.fetch_add(1, Ordering::SeqCst);
-        self.catalog_cache.clear();
-        let result = match self.store.product(id).await {
-            Ok(Some(p)) if p.is_published() => match self.search_entry(p).await {
-                Ok(entry) => self.applying_search(|search| search.upsert(&entry)),
-                Err(e) => Err(e.to_string()),
-            },
-            Ok(_) => self.applying_search(|search| search.remove(id)),
-            Err(e) => Err(e.to_string()),
-        };
-        if let Err(e) = result {
-            tracing::warn!(product = %id, error = %e, "search index not updated");
-        }
-    }
-
-    /// Runs one change to the index under the lock rebuilds apply under.
-    fn applying_search(
-        &self,
-        change: impl FnOnce(&dyn crate::ports::SearchEngine) -> Result<(), String>,
-    ) -> Result<(), String> {
-        let _applying = self
-            .search_apply
-            .lock()
-            .map_err(|_| "search lock poisoned".to_owned())?;
-        change(self.search.as_ref())
-    }
-
-    /// Rebuilds the search index from every published product. A change made while the
-    /// products were being read would be lost by applying what was read, so the rebuild
-    /// is then read again instead (a few times at most; the next rebuild catches anything
-    /// left). Changes and rebuilds apply under one lock, so a change is either in what a
-    /// rebuild read or applied after it.
-    pub async fn rebuild_search(&self) -> Result<usize, AppError> {
-        let mut entries = Vec::new();
-        for _ in 0..3 {
-            let before = self.catalog_generation.load(Ordering::SeqCst);
-            entries.clear();
-            for product in self.published_products().await? {
-                entries.push(self.search_entry(product).await?);
-            }
-            let _applying = self
-                .search_apply
-                .lock()
-                .map_err(|_| AppError::Internal("search lock poisoned".into()))?;
-            if self.catalog_generation.load(Ordering::SeqCst) == before {
-                self.search.rebuild(&entries).map_err(AppError::Internal)?;
-                return Ok(entries.len());
-            }
-        }
-        Ok(0)
-    }
-
-    /// Rebuilds the index on every node (operators only): this node at once, the others
-    /// when they next look at the shared request counter.
-    pub async fn reindex_search(&self, user: &CurrentUser) -> Result<usize, AppError> {
-        if user.account.role != Role::Admin {
-            return Err(AppError::Forbidden);
-        }
-        let generation = self.request_search_rebuild().await?;
-        let indexed = self.rebuild_search().await?;
-        self.search_requests_seen
-            .fetch_max(generation, Ordering::SeqCst);
-        Ok(indexed)
-    }
-
-    /// Asks every running node to rebuild its index from the database (what
-    /// `kenning search reindex` does); returns the new request generation.
-    pub async fn request_search_rebuild(&self) -> Result<i64, AppError> {
-        Ok(self.store.bump_counter(SEARCH_REBUILD_REQUESTS).await?)
-    }
-
-    /// Rebuilds the index if a rebuild was requested since this node last looked; the
-    /// first look only notes where the counter stands. Returns how many products were
-    /// indexed, if it rebuilt.
-    pub async fn follow_search_requests(&self) -> Result<Option<usize>, AppError> {
-        let generation = self.store.counter(SEARCH_REBUILD_REQUESTS).await?;
-        let seen = self.search_requests_seen.swap(generation, Ordering::SeqCst);
-        if seen == NOT_LOOKED_YET || generation <= seen {
-            return Ok(None);
-        }
-        Ok(Some(self.rebuild_search().await?))
     }
 
     /// Lessons matching the search in what this person may read in full: the products

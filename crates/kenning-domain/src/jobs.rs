@@ -19,7 +19,8 @@ pub enum Job {
     /// Renews one subscription, or ends it.
     Renew {
         subscription: SubscriptionId,
-        period_end_ms: i64,
+        /// When the renewal (or ending) became due: one job per due moment.
+        due_at_ms: i64,
     },
     /// Finds paid questions past their answer deadline and enqueues one
     /// [`Job::RefundQuestion`] each.
@@ -55,8 +56,8 @@ impl Job {
         match self {
             Job::Renew {
                 subscription,
-                period_end_ms,
-            } => Some(format!("renew:{subscription}:{period_end_ms}")),
+                due_at_ms,
+            } => Some(format!("renew:{subscription}:{due_at_ms}")),
             Job::RefundQuestion { question } => Some(format!("refund-question:{question}")),
             _ => None,
         }
@@ -322,7 +323,7 @@ mod tests {
     fn jobs_round_trip_as_json() {
         let job = Job::Renew {
             subscription: SubscriptionId::new(),
-            period_end_ms: 5,
+            due_at_ms: 5,
         };
         let text = serde_json::to_string(&job).unwrap();
         assert!(text.contains("\"kind\":\"renew\""));

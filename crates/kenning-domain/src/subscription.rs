@@ -185,6 +185,22 @@ impl Subscription {
         }
     }
 
+    /// When what is due now became due (`None` when nothing is): the period's end, the
+    /// retry time of a failed renewal, or the end of grace. Names one renewal or ending,
+    /// so it is done once however many times it is looked for.
+    pub fn due_at(&self, now_ms: i64) -> Option<i64> {
+        match (self.due(now_ms), self.status) {
+            (Due::Nothing, _) => None,
+            (Due::Expire, SubscriptionStatus::PastDue) => {
+                Some(self.grace_until_ms.unwrap_or(self.period_end_ms))
+            }
+            (Due::Renew, SubscriptionStatus::PastDue) => {
+                Some(self.retry_at_ms.unwrap_or(self.period_end_ms))
+            }
+            _ => Some(self.period_end_ms),
+        }
+    }
+
     /// The next period is paid: it starts where the last one ended.
     pub fn renewed(self) -> Subscription {
         Subscription {

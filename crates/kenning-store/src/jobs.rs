@@ -42,23 +42,43 @@ fn change(row: &AnyRow) -> StoreResult<Change> {
     })
 }
 
+async fn insert_job(
+    store: &SqlStore,
+    job: &Job,
+    key: Option<String>,
+    run_at_ms: i64,
+    now_ms: i64,
+) -> StoreResult<Option<i64>> {
+    let row = sqlx::query(
+        "INSERT INTO jobs (kind, payload, unique_key, status, run_at_ms, created_at_ms) \
+         VALUES ($1, $2, $3, 'queued', $4, $5) \
+         ON CONFLICT (unique_key) DO NOTHING RETURNING id",
+    )
+    .bind(job.kind())
+    .bind(rows::to_json(job)?)
+    .bind(key)
+    .bind(run_at_ms)
+    .bind(now_ms)
+    .fetch_optional(store.pool())
+    .await
+    .map_err(db_error)?;
+    row.as_ref().map(|r| rows::int(r, "id")).transpose()
+}
+
 #[async_trait]
 impl JobStore for SqlStore {
     async fn enqueue(&self, job: &Job, run_at_ms: i64, now_ms: i64) -> StoreResult<Option<i64>> {
-        let row = sqlx::query(
-            "INSERT INTO jobs (kind, payload, unique_key, status, run_at_ms, created_at_ms) \
-             VALUES ($1, $2, $3, 'queued', $4, $5) \
-             ON CONFLICT (unique_key) DO NOTHING RETURNING id",
-        )
-        .bind(job.kind())
-        .bind(rows::to_json(job)?)
-        .bind(job.unique_key())
-        .bind(run_at_ms)
-        .bind(now_ms)
-        .fetch_optional(self.pool())
-        .await
-        .map_err(db_error)?;
-        row.as_ref().map(|r| rows::int(r, "id")).transpose()
+        insert_job(self, job, job.unique_key(), run_at_ms, now_ms).await
+    }
+
+    async fn enqueue_keyed(
+        &self,
+        job: &Job,
+        key: &str,
+        run_at_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<Option<i64>> {
+        insert_job(self, job, Some(key.to_owned()), run_at_ms, now_ms).await
     }
 
     async fn claim_jobs(
@@ -89,7 +109,28 @@ impl JobStore for SqlStore {
             .fetch_all(self.pool())
             .await
             .map_err(db_error)?;
-        let mut claimed = found.iter().map(job).collect::<StoreResult<Vec<_>>>()?;
+        let mut claimed = Vec::with_capacity(found.len());
+        for row in &found {
+            match job(row) {
+                Ok(record) => claimed.push(record),
+                // A job no version of this program can read (written by a newer one, or
+                // damaged) would fail forever: it waits for an operator at once, and
+                // the rest of the batch runs.
+                Err(e) => {
+                    sqlx::query(
+                        "UPDATE jobs SET status = 'failed', finished_at_ms = $1, \
+                             last_error = $2, locked_by = NULL, locked_until_ms = NULL \
+                         WHERE id = $3",
+                    )
+                    .bind(now_ms)
+                    .bind(format!("unreadable job: {e}"))
+                    .bind(rows::int(row, "id")?)
+                    .execute(self.pool())
+                    .await
+                    .map_err(db_error)?;
+                }
+            }
+        }
         claimed.sort_by_key(|j| (j.run_at_ms, j.id));
         Ok(claimed)
     }

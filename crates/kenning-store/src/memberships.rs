@@ -272,4 +272,15 @@ impl MembershipStore for SqlStore {
             .map_err(db_error)?;
         Ok(())
     }
+
+    async fn end_subscription(&self, s: &Subscription, now_ms: i64) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        save_subscription(&mut tx, s, now_ms).await?;
+        sqlx::query("DELETE FROM entitlements WHERE subscription_id = $1")
+            .bind(s.id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
 }

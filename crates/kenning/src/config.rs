@@ -48,6 +48,8 @@ pub struct Settings {
     pub test_clock: bool,
     /// The business named as seller on receipts (unset: the creator).
     pub merchant: Option<kenning_app::Merchant>,
+    /// What this node runs: pages and the API, jobs, or both (`serve --role`).
+    pub role: crate::NodeRole,
 }
 
 /// Stripe as the payment provider: buyers pay on Stripe Checkout.
@@ -286,7 +288,7 @@ impl Settings {
                     bucket,
                     endpoint: overrides.s3_endpoint.clone().or(file.s3_endpoint),
                     region: overrides.s3_region.clone().or(file.s3_region),
-                }),
+        }),
             stripe_webhook_secret: overrides
                 .stripe_webhook_secret
                 .clone()
@@ -310,6 +312,7 @@ impl Settings {
                     address: overrides.merchant_address.clone().or(file.merchant_address),
                     tax_id: overrides.merchant_tax_id.clone().or(file.merchant_tax_id),
                 }),
+            role: crate::NodeRole::All,
         })
     }
 }

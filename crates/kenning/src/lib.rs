@@ -25,6 +25,7 @@ use kenning_store::{SqlStore, StoreOptions};
 use kenning_web::WebConfig;
 use tokio::net::TcpListener;
 
+pub use background::NodeRole;
 pub use config::Settings;
 
 /// Opens the database (creating the data directory for SQLite) and migrates it.
@@ -131,7 +132,7 @@ pub async fn serve(
         }
         None => None,
     };
-    let refresher = background::spawn_refresher(app_for_refresh);
+    let background = background::start(&app_for_refresh, settings.role).await?;
     // The peer's address reaches handlers (login throttling counts by it).
     let router = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, router)
@@ -142,7 +143,7 @@ pub async fn serve(
         })
         .await
         .context("serving HTTP");
-    refresher.abort();
+    drop(background);
     if let Some(live) = live {
         live.abort();
     }

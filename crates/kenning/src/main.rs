@@ -3,9 +3,10 @@
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use kenning::config::{EXAMPLE, Overrides};
-use kenning::{Settings, build_app, open_store};
+use kenning::{NodeRole, Settings, build_app, open_store};
 use kenning_app::accounts::{Registration, random_token};
 use kenning_domain::account::Role;
+use kenning_domain::jobs::JobStatus;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -28,6 +29,18 @@ enum Command {
         /// Load the demo catalog (once; safe to repeat).
         #[arg(long, env = "KENNING_DEMO")]
         demo: bool,
+        /// What this node runs: `web` (pages and the API), `worker` (background jobs)
+        /// or `all`. Several nodes share one PostgreSQL database.
+        #[arg(long, env = "KENNING_ROLE", value_enum, default_value_t = NodeRole::All)]
+        role: NodeRole,
+    },
+    /// Background jobs: lists the failed ones, or queues one again.
+    Jobs {
+        #[command(subcommand)]
+        command: Option<JobsCommand>,
+        /// Which jobs to list: failed (default), queued, running, done or all.
+        #[arg(long, default_value = "failed")]
+        status: String,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -76,10 +89,16 @@ enum RecsCommand {
 
 #[derive(Subcommand)]
 enum SearchCommand {
-    /// Rebuilds the search index from the database: checks that every published product
-    /// indexes, then asks every running server to rebuild its own index (they look every
-    /// few seconds). Safe to run while servers are running or not.
+    /// Indexes every published product again: checks here that each one indexes, then
+    /// queues a job that marks them all changed, so every running server indexes them
+    /// again as it follows the change feed. Safe to run while servers run or not.
     Reindex,
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Queue a failed job again, now, with its attempts reset.
+    Retry { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -137,10 +156,18 @@ async fn main() -> anyhow::Result<()> {
             let app = build_app(store, &settings)?;
             kenning::demo::load(&app).await
         }
-        Command::Serve { demo } => {
+        Command::Serve { demo, role } => {
+            let settings = Settings { role, ..settings };
             let app = build_app(store, &settings)?;
             if demo {
                 kenning::demo::load(&app).await?;
+            }
+            if !role.serves() {
+                tracing::info!("Kenning is running jobs (no HTTP: --role worker)");
+                let background = kenning::background::start(&app, role).await?;
+                shutdown_signal().await;
+                drop(background);
+                return Ok(());
             }
             let listener = tokio::net::TcpListener::bind(settings.addr)
                 .await
@@ -191,15 +218,57 @@ async fn main() -> anyhow::Result<()> {
                 .rebuild_search()
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            let generation = app
+            let job = app
                 .request_search_rebuild()
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!(
-                "indexed {indexed} published products; running servers rebuild their index \
-                 within {} s (request {generation})",
-                kenning::background::FOLLOW_REQUESTS_EVERY.as_secs()
-            );
+            match job {
+                Some(id) => println!(
+                    "indexed {indexed} published products; job {id} asks every running server \
+                     to index them again"
+                ),
+                None => println!("indexed {indexed} published products"),
+            }
+            Ok(())
+        }
+        Command::Jobs { command, status } => {
+            let app = build_app(store, &settings)?;
+            match command {
+                Some(JobsCommand::Retry { id }) => {
+                    let job = app
+                        .retry_failed_job(id)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    println!("job {} ({}) queued again", job.id, job.job.kind());
+                }
+                None => {
+                    let status = match status.as_str() {
+                        "all" => None,
+                        s => Some(JobStatus::parse(s).ok_or_else(|| {
+                            anyhow::anyhow!(
+                                "unknown status {s:?}: use failed, queued, running, done or all"
+                            )
+                        })?),
+                    };
+                    let jobs = app
+                        .list_jobs(status, 200)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    if jobs.is_empty() {
+                        println!("no jobs");
+                    }
+                    for j in jobs {
+                        println!(
+                            "{}\t{}\t{}\tattempts {}\t{}",
+                            j.id,
+                            j.job.kind(),
+                            j.status.as_str(),
+                            j.attempts,
+                            j.last_error.as_deref().unwrap_or("")
+                        );
+                    }
+                }
+            }
             Ok(())
         }
         Command::Ledger {

@@ -10,6 +10,14 @@ pub trait JobStore: Send + Sync {
     /// Queues a job to run from `run_at_ms`. `None` when a job with the same unique key
     /// exists already (the offer is dropped, not an error).
     async fn enqueue(&self, job: &Job, run_at_ms: i64, now_ms: i64) -> StoreResult<Option<i64>>;
+    /// Queues a job under an explicit unique key (a periodic job's period).
+    async fn enqueue_keyed(
+        &self,
+        job: &Job,
+        key: &str,
+        run_at_ms: i64,
+        now_ms: i64,
+    ) -> StoreResult<Option<i64>>;
     /// Claims up to `limit` due jobs for `worker` until `now_ms + lease_ms`: queued jobs
     /// whose time came, and running jobs whose lease ran out (their worker died). Two
     /// workers never claim the same job.

@@ -152,9 +152,9 @@ pub struct ReindexResponse {
     pub indexed: usize,
 }
 
-/// Rebuild the search index from the database now (admins): this node at once, every
-/// other node within seconds. Every node also rebuilds its index on start and every
-/// minute.
+/// Index every published product again (admins): this node at once, every other node
+/// as it follows the change feed (within a second on PostgreSQL). Every node also builds
+/// its index on start.
 #[utoipa::path(post, path = "/api/v1/admin/search/reindex", tag = "catalog",
     security(("bearer" = [])),
     responses(

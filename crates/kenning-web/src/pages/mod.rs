@@ -7,6 +7,7 @@ mod checkout;
 mod coupons;
 mod earnings;
 mod forms;
+mod jobs;
 mod live;
 mod questions;
 mod rates;
@@ -97,6 +98,8 @@ pub fn router() -> Router<AppState> {
             post(studio::set_lesson_price),
         )
         .route("/earnings", get(earnings::page))
+        .route("/admin/jobs", get(jobs::page))
+        .route("/admin/jobs/{id}/retry", post(jobs::retry))
         .route("/admin/rates", get(rates::page))
         .route("/admin/rates/tax", post(rates::save_tax))
         .route("/admin/rates/currency", post(rates::save_currency))

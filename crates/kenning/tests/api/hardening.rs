@@ -26,20 +26,20 @@ on_both_databases!(
 
 /// A cookie-keeping browser that does not follow redirects, sending the headers
 /// Chromium sends on a same-origin form post.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
     cookies: HashMap<String, String>,
 }
 
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    headers: header::HeaderMap,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) location: Option<String>,
+    pub(crate) headers: header::HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Page {
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         let marker = "name=\"csrf\" value=\"";
         let start = self
             .body
@@ -55,7 +55,7 @@ impl Page {
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         Browser {
             app,
             cookies: HashMap::new(),
@@ -105,13 +105,13 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let req = self.app.browser.get(self.app.url(path));
         self.send(req).await
     }
 
     /// A form post from this site's own page.
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let origin = format!("http://{}", self.app.addr);
         self.post_from(
             path,
@@ -134,7 +134,7 @@ impl<'a> Browser<'a> {
         self.send(req).await
     }
 
-    async fn log_in(&mut self, email: &str, next: &str) -> Page {
+    pub(crate) async fn log_in(&mut self, email: &str, next: &str) -> Page {
         let page = self.get("/login").await;
         let csrf = page.csrf();
         self.post(

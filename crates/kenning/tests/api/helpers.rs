@@ -424,6 +424,7 @@ async fn start_server(
             address: Some("1 Example Street, London".into()),
             tax_id: Some("GB123456789".into()),
         }),
+        role: kenning::NodeRole::All,
     };
     configure(&mut settings);
     let store = open_store(&settings)

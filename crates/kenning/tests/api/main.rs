@@ -17,6 +17,7 @@ mod gifts;
 mod hardening;
 mod held_once;
 mod input;
+mod jobs;
 mod live;
 mod media;
 mod memberships;
