@@ -66,7 +66,13 @@ impl Kenning {
         let ran = claimed.len();
         futures::stream::iter(claimed)
             .for_each_concurrent(RUN_AT_ONCE, |record| async move {
-                let outcome = self.run_job(&record.job).await;
+                let outcome = match &record.job {
+                    Some(job) => self.run_job(job).await,
+                    None => Err(AppError::Internal(format!(
+                        "unreadable {} job",
+                        record.kind
+                    ))),
+                };
                 let now = self.now_ms();
                 let recorded = match outcome {
                     Ok(()) => self.store.finish_job(record.id, worker, now).await,
@@ -74,7 +80,7 @@ impl Kenning {
                         let retry = jobs::retry_at(now, record.attempts);
                         tracing::warn!(
                             job = record.id,
-                            kind = record.job.kind(),
+                            kind = record.kind.as_str(),
                             attempt = record.attempts,
                             retried = retry.is_some(),
                             error = %e,
@@ -185,8 +191,11 @@ impl Kenning {
         if user.account.role != Role::Admin {
             return Err(AppError::Forbidden);
         }
-        self.store.mark_catalog_changed().await?;
-        Ok(self.apply_changes().await?.products)
+        let marked = self.store.mark_catalog_changed().await?;
+        // This node at once (its follower may have taken them first: the count is what
+        // was marked, not what this call applied).
+        self.apply_changes().await?;
+        Ok(usize::try_from(marked).unwrap_or(usize::MAX))
     }
 
     /// Asks every node to index the whole catalog again (`kenning search reindex` and

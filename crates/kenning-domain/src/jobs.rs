@@ -182,7 +182,10 @@ impl JobStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobRecord {
     pub id: i64,
-    pub job: Job,
+    /// The job's kind as stored (readable even when its payload is not).
+    pub kind: String,
+    /// What to do; `None` when this version cannot read it.
+    pub job: Option<Job>,
     pub status: JobStatus,
     pub attempts: i64,
     pub run_at_ms: i64,

@@ -12,13 +12,14 @@ use sqlx::any::AnyRow;
 use crate::{Backend, SqlStore, db_error, parse_col, rows};
 
 const JOB_COLUMNS: &str =
-    "id, payload, status, attempts, run_at_ms, last_error, created_at_ms, finished_at_ms";
+    "id, kind, payload, status, attempts, run_at_ms, last_error, created_at_ms, finished_at_ms";
 
 fn job(row: &AnyRow) -> StoreResult<JobRecord> {
     let status = rows::text(row, "status")?;
     Ok(JobRecord {
         id: rows::int(row, "id")?,
-        job: rows::json::<Job>(row, "payload")?,
+        kind: rows::text(row, "kind")?,
+        job: rows::json::<Job>(row, "payload").ok(),
         status: JobStatus::parse(&status)
             .ok_or_else(|| StoreError::Corrupt(format!("job status: {status:?}")))?,
         attempts: rows::int(row, "attempts")?,
@@ -111,7 +112,13 @@ impl JobStore for SqlStore {
             .map_err(db_error)?;
         let mut claimed = Vec::with_capacity(found.len());
         for row in &found {
-            match job(row) {
+            match job(row).and_then(|r| match r.job {
+                Some(_) => Ok(r),
+                None => Err(StoreError::Corrupt(format!(
+                    "payload of a {:?} job",
+                    r.kind
+                ))),
+            }) {
                 Ok(record) => claimed.push(record),
                 // A job no version of this program can read (written by a newer one, or
                 // damaged) would fail forever: it waits for an operator at once, and

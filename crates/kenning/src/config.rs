@@ -288,7 +288,7 @@ impl Settings {
                     bucket,
                     endpoint: overrides.s3_endpoint.clone().or(file.s3_endpoint),
                     region: overrides.s3_region.clone().or(file.s3_region),
-        }),
+                }),
             stripe_webhook_secret: overrides
                 .stripe_webhook_secret
                 .clone()

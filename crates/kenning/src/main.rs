@@ -239,7 +239,7 @@ async fn main() -> anyhow::Result<()> {
                         .retry_failed_job(id)
                         .await
                         .map_err(|e| anyhow::anyhow!("{e}"))?;
-                    println!("job {} ({}) queued again", job.id, job.job.kind());
+                    println!("job {} ({}) queued again", job.id, job.kind);
                 }
                 None => {
                     let status = match status.as_str() {
@@ -261,7 +261,7 @@ async fn main() -> anyhow::Result<()> {
                         println!(
                             "{}\t{}\t{}\tattempts {}\t{}",
                             j.id,
-                            j.job.kind(),
+                            j.kind,
                             j.status.as_str(),
                             j.attempts,
                             j.last_error.as_deref().unwrap_or("")

@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// One job as the page shows it.
 struct JobRow {
     id: i64,
-    kind: &'static str,
+    kind: String,
     status: &'static str,
     attempts: i64,
     error: String,
@@ -43,13 +43,14 @@ pub async fn page(
     SignedIn(user, ctx): SignedIn,
     Query(query): Query<JobsQuery>,
 ) -> Result<Response, HttpError> {
-    let status = match query.status.as_deref() {
-        None | Some("") => Some(JobStatus::Failed),
-        Some("all") => None,
-        Some(s) => Some(JobStatus::parse(s).ok_or_else(|| {
-            HttpError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_form")
-        })?),
-    };
+    let status =
+        match query.status.as_deref() {
+            None | Some("") => Some(JobStatus::Failed),
+            Some("all") => None,
+            Some(s) => Some(JobStatus::parse(s).ok_or_else(|| {
+                HttpError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_form")
+            })?),
+        };
     let jobs = state.app.jobs_for(&user, status).await?;
     let page = Page::new(&state, &ctx, "jobs-title");
     let jobs = jobs.iter().map(|j| row(&page, j)).collect();
@@ -64,7 +65,7 @@ pub async fn page(
 fn row(page: &Page<'_>, j: &JobRecord) -> JobRow {
     JobRow {
         id: j.id,
-        kind: j.job.kind(),
+        kind: j.kind.clone(),
         status: j.status.as_str(),
         attempts: j.attempts,
         error: j.last_error.clone().unwrap_or_default(),

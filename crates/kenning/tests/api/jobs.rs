@@ -15,6 +15,7 @@ on_both_databases!(
     periodic_jobs_are_kept_once_per_period_whoever_offers_them,
     workers_never_share_a_job_and_every_job_runs_once,
     a_job_that_cannot_run_waits_for_an_operator_and_the_rest_run,
+    a_catalog_change_through_one_node_reaches_another_nodes_search,
 );
 
 async fn count(app: &TestApp, sql: &str, key: &str) -> i64 {
@@ -58,7 +59,12 @@ async fn periodic_jobs_are_kept_once_per_period_whoever_offers_them(app: &TestAp
             .await;
         assert!((1..=2).contains(&n), "{} offered {n} times", periodic.name);
         assert_eq!(
-            count(app, "SELECT COUNT(*) FROM jobs WHERE unique_key = $1", &this).await,
+            count(
+                app,
+                "SELECT COUNT(*) FROM jobs WHERE unique_key = $1",
+                &this
+            )
+            .await,
             1,
             "{} kept once for its period",
             periodic.name
@@ -174,7 +180,10 @@ async fn a_job_that_cannot_run_waits_for_an_operator_and_the_rest_run(app: &Test
     learner
         .log_in(learner_user.account.email.as_str(), "/admin/jobs")
         .await;
-    assert_eq!(learner.get("/admin/jobs").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        learner.get("/admin/jobs").await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // The operator sees it, in both languages, and queues it again.
     let (admin, _) = app.with_role(Role::Admin).await;
@@ -207,7 +216,10 @@ async fn a_job_that_cannot_run_waits_for_an_operator_and_the_rest_run(app: &Test
     assert_eq!(job.attempts, 0);
     // Retrying a job that is not failed is refused with its own code.
     let again = operator
-        .post(&format!("/admin/jobs/{good_before}/retry"), &[("csrf", &csrf)])
+        .post(
+            &format!("/admin/jobs/{good_before}/retry"),
+            &[("csrf", &csrf)],
+        )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     // Unreadable still: it fails again, and waits again.
@@ -224,4 +236,48 @@ async fn a_job_that_cannot_run_waits_for_an_operator_and_the_rest_run(app: &Test
         .find(|j| j.id == bad)
         .unwrap_or_else(|| panic!("job not failed again"));
     assert_eq!(job.attempts, 1);
+}
+
+async fn a_catalog_change_through_one_node_reaches_another_nodes_search(app: &TestApp) {
+    let node = app.second_node().await;
+    let found = |url: String| async move {
+        let body: serde_json::Value = reqwest::get(url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        body["items"].as_array().map_or(0, Vec::len)
+    };
+    // Built at start: nothing yet.
+    assert_eq!(found(node.url("/api/v1/search?q=rust")).await, 0);
+    // Published through the first node; the second follows the feed (a notification on
+    // PostgreSQL, its one-second pass on SQLite).
+    let (product, _, creator) = app.published_course().await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while found(node.url("/api/v1/search?q=rust")).await == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the other node never indexed the new product"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // And an unpublished product leaves its index as quickly.
+    let unpublished = app
+        .post(
+            &format!("/api/v1/products/{product}/unpublish"),
+            Some(&creator),
+            serde_json::json!({}),
+        )
+        .await;
+    assert!(unpublished.status().is_success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while found(node.url("/api/v1/search?q=rust")).await != 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the other node still finds an unpublished product"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    node.stop().await;
 }
