@@ -5,5 +5,15 @@
 
 #[macro_use]
 mod support;
+mod fixtures;
 
+mod accounts;
+mod catalog;
+mod coupons;
+mod entitlements;
+mod live;
+mod memberships;
+mod orders;
 mod parity;
+mod refunds;
+mod throttle;

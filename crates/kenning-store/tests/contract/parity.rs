@@ -272,8 +272,8 @@ async fn sqlite_keys(pool: &AnyPool, schema: &mut Schema) {
     )
     .await;
     // (table, id) → (columns, referenced table, referenced columns, on delete)
-    let mut by_id: BTreeMap<(String, i64), (Vec<String>, String, Vec<String>, String)> =
-        BTreeMap::new();
+    type ForeignKey = (Vec<String>, String, Vec<String>, String);
+    let mut by_id: BTreeMap<(String, i64), ForeignKey> = BTreeMap::new();
     for row in &foreign {
         let ref_table = text(row, "ref_table");
         let entry = by_id
