@@ -20,6 +20,7 @@ mod input;
 mod live;
 mod media;
 mod memberships;
+mod openapi;
 mod orders;
 mod pages;
 mod pay_per_use;
