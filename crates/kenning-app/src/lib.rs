@@ -30,6 +30,8 @@ pub mod revenue;
 pub mod reviews;
 pub mod search;
 pub mod settlement;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use std::sync::Arc;
 

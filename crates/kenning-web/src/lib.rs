@@ -29,6 +29,11 @@ use tower_http::trace::TraceLayer;
 
 pub use state::{AppState, WebConfig};
 
+/// The OpenAPI document the server serves at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::router().1
+}
+
 /// Builds the whole HTTP application.
 pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
     let i18n = Arc::new(i18n::I18n::load()?);

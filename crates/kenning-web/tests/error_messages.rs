@@ -40,6 +40,22 @@ fn code_at(text: &str) -> Option<&str> {
     is_code.then_some(code)
 }
 
+/// What follows the first top-level comma of an argument list (`rest` starts just after
+/// its opening parenthesis), if the list has a second argument.
+fn second_argument(rest: &str) -> Option<&str> {
+    let mut depth = 0_i32;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' if depth == 0 => return None,
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => return Some(&rest[i + 1..]),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Every code literal right after `marker`.
 fn codes_after(source: &str, marker: &str, out: &mut Vec<String>) {
     for (at, _) in source.match_indices(marker) {
@@ -63,7 +79,17 @@ fn all_codes() -> Vec<String> {
     rust_files(&crate_dir("kenning-web").join("src"), &mut web);
     for file in web {
         let source = std::fs::read_to_string(&file).unwrap_or_default();
-        // `ErrorReport::new(StatusCode::CONFLICT, "code")`, however it is wrapped.
+        // `ErrorReport::new(<any status>, "code")`, also with a status computed at run
+        // time (`response.status()`), however it is wrapped.
+        for constructor in ["ErrorReport::new(", "HttpError::new("] {
+            for (at, _) in source.match_indices(constructor) {
+                let rest = &source[at + constructor.len()..];
+                if let Some(code) = second_argument(rest).and_then(code_at) {
+                    codes.push(code.to_owned());
+                }
+            }
+        }
+        // `StatusCode::CONFLICT, "code"` pairs built any other way.
         for (at, _) in source.match_indices("StatusCode::") {
             let rest = &source[at + "StatusCode::".len()..];
             let name_end = rest
@@ -93,6 +119,8 @@ fn every_error_code_has_a_message_in_every_language() {
         "card_declined",
         "malformed_json",
         "upload_too_large",
+        // Made with a status known only at run time.
+        "invalid_request",
     ] {
         assert!(
             codes.iter().any(|c| c == known),

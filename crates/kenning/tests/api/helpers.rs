@@ -126,11 +126,7 @@ impl TestApp {
     /// [`TestApp::spawn_postgres`] with changed settings.
     pub async fn spawn_postgres_with(configure: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         sqlx::any::install_default_drivers();
-        if std::env::var("KENNING_TEST_DATABASE_URL").is_err() {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI=true requires KENNING_TEST_DATABASE_URL (PostgreSQL)");
-            }
-            eprintln!("skipped: KENNING_TEST_DATABASE_URL is not set");
+        if !postgres_configured() {
             return None;
         }
         Some(TestApp::spawn_with(Backend::Postgres, configure).await)
@@ -477,6 +473,31 @@ impl TestApp {
             server,
         }
     }
+}
+
+/// Whether KENNING_TEST_DATABASE_URL names a PostgreSQL server. When it does not, the
+/// test is skipped and says so ([`skipped`]); with CI=true it fails instead.
+pub fn postgres_configured() -> bool {
+    if std::env::var("KENNING_TEST_DATABASE_URL").is_ok_and(|url| !url.trim().is_empty()) {
+        return true;
+    }
+    skipped("PostgreSQL not configured (set KENNING_TEST_DATABASE_URL)");
+    false
+}
+
+/// Says on the test output that the running test is skipped and why: written past the
+/// harness's capture, so it shows without --nocapture, and named by the test's thread.
+/// With CI=true nothing may be skipped: the test fails.
+pub fn skipped(why: &str) {
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("a test");
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true: {test} cannot be skipped: {why}");
+    }
+    let _ = std::io::Write::write_fmt(
+        &mut std::io::stderr().lock(),
+        format_args!("skipped: {why}: {test}\n"),
+    );
 }
 
 /// Replaces the database name in a PostgreSQL URL.

@@ -21,6 +21,7 @@ mod jobs;
 mod live;
 mod media;
 mod memberships;
+mod openapi;
 mod orders;
 mod pages;
 mod pay_per_use;

@@ -11,11 +11,7 @@ use crate::helpers::{Backend, TestApp, json_of, wav};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn media_streams_from_an_s3_compatible_bucket() {
     let Ok(endpoint) = std::env::var("KENNING_TEST_S3_ENDPOINT") else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true requires KENNING_TEST_S3_ENDPOINT (an S3-compatible service)"
-        );
-        eprintln!("skipped: KENNING_TEST_S3_ENDPOINT is not set");
+        crate::helpers::skipped("no S3-compatible service (set KENNING_TEST_S3_ENDPOINT)");
         return;
     };
     let bucket = format!("kenning-{}", uuid::Uuid::new_v4().simple());
