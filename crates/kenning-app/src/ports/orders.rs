@@ -1,6 +1,15 @@
 //! Orders, payments as recorded, and settling them: the order store.
 
-use super::*;
+use async_trait::async_trait;
+use kenning_domain::catalog::Product;
+use kenning_domain::ids::{AccountId, LessonId, OrderId, PaymentId, ProductId};
+use kenning_domain::ledger::LedgerTransaction;
+use kenning_domain::locale::LocalizedText;
+use kenning_domain::money::Money;
+use kenning_domain::order::{Holding, Order, ReceiptNumber};
+use kenning_domain::subscription::Subscription;
+
+use super::{RefundRecord, SaleLine, StoreResult};
 
 /// A payment attempt as recorded.
 #[derive(Clone, Debug)]
