@@ -17,6 +17,7 @@ pub struct NewAccount {
     pub created_at_ms: i64,
 }
 
+/// People: their accounts, roles and password hashes.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// Fails with [`StoreError::Duplicate`] when the e-mail is taken.
@@ -26,7 +27,11 @@ pub trait AccountStore: Send + Sync {
     async fn account_by_id(&self, id: AccountId) -> StoreResult<Option<Account>>;
     async fn set_role(&self, id: AccountId, role: Role) -> StoreResult<()>;
     async fn set_password_hash(&self, id: AccountId, hash: &str) -> StoreResult<()>;
+}
 
+/// Logins: sessions, stored as the hash of their token.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
     async fn insert_session(
         &self,
         token_hash: &str,

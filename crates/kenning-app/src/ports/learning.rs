@@ -1,20 +1,14 @@
-//! Media records, learning progress, shared secrets and feed versions.
+//! Learning: progress through lessons, and the versions of personal podcast feeds.
 
 use async_trait::async_trait;
-use kenning_domain::ids::{AccountId, LessonId, MediaId, ProductId};
-use kenning_domain::media::{LessonProgress, Media};
+use kenning_domain::ids::{AccountId, LessonId, ProductId};
+use kenning_domain::media::LessonProgress;
 
 use super::StoreResult;
 
-/// Media records, learning progress and shared secrets.
+/// Learners' progress through lessons.
 #[async_trait]
-pub trait LearningStore: Send + Sync {
-    async fn insert_media(&self, media: &Media) -> StoreResult<()>;
-    async fn media(&self, id: MediaId) -> StoreResult<Option<Media>>;
-    /// A lesson's media, oldest first.
-    async fn lesson_media(&self, lesson: LessonId) -> StoreResult<Vec<Media>>;
-    /// Every file attached to the product's lessons, oldest first.
-    async fn product_media(&self, product: ProductId) -> StoreResult<Vec<Media>>;
+pub trait ProgressStore: Send + Sync {
     async fn progress(
         &self,
         account: AccountId,
@@ -23,13 +17,13 @@ pub trait LearningStore: Send + Sync {
     async fn save_progress(&self, progress: &LessonProgress) -> StoreResult<()>;
     /// A person's progress in every lesson they started, most recent first.
     async fn progress_of(&self, account: AccountId) -> StoreResult<Vec<LessonProgress>>;
-    /// The named secret, stored as `candidate` if there is none yet (every node then
-    /// reads the same value).
-    async fn secret(&self, name: &str, candidate: &str) -> StoreResult<String>;
     /// Every learner's progress in a product's lessons, oldest first.
     async fn progress_in(&self, product: ProductId) -> StoreResult<Vec<LessonProgress>>;
-    /// Who holds a product, with the time of the grant, oldest first.
-    async fn holders(&self, product: ProductId) -> StoreResult<Vec<(AccountId, i64)>>;
+}
+
+/// Versions of people's personal podcast feeds: rotating one revokes the older addresses.
+#[async_trait]
+pub trait FeedStore: Send + Sync {
     /// The version of a person's feed of a product (0 until first rotated).
     async fn feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64>;
     /// Raises it by one and returns the new version.

@@ -10,8 +10,9 @@ use writes::{insert_entitlement, insert_payment};
 
 use async_trait::async_trait;
 use kenning_app::ports::{
-    Claim, OrderStore, PaymentRecord, ReceiptSeriesBreak, RefundRecord, SaleLine, Settled,
-    Settlement, StoreError, StoreResult, Taking,
+    AuditStore, CheckoutPageStore, Claim, EntitlementStore, OrderStore, PaymentRecord,
+    PaymentStore, ReceiptSeriesBreak, ReceiptStore, RefundRecord, RefundStore, SaleLine,
+    SalesStore, Settled, Settlement, StoreError, StoreResult, Taking,
 };
 use kenning_domain::catalog::Product;
 use kenning_domain::ids::{AccountId, LessonId, OrderId, ProductId};
@@ -119,16 +120,80 @@ impl OrderStore for SqlStore {
         Ok((rows::order(&row)?, created))
     }
 
-    async fn refunded_total(&self, order: OrderId) -> StoreResult<i64> {
-        let row = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM refunds \
-             WHERE order_id = $1",
+    async fn order(&self, id: OrderId) -> StoreResult<Option<Order>> {
+        let sql = AssertSqlSafe(format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"));
+        let row = sqlx::query(sql)
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(rows::order).transpose()
+    }
+
+    async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>> {
+        let sql = AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 AND idempotency_key = $2"
+        ));
+        let row = sqlx::query(sql)
+            .bind(buyer.to_string())
+            .bind(key.to_owned())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(rows::order).transpose()
+    }
+
+    async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>> {
+        let sql = AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 ORDER BY created_at_ms DESC"
+        ));
+        let found = sqlx::query(sql)
+            .bind(buyer.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(rows::order).collect()
+    }
+}
+
+#[async_trait]
+impl PaymentStore for SqlStore {
+    async fn claim_order(
+        &self,
+        id: OrderId,
+        now_ms: i64,
+        stale_before_ms: i64,
+        taking: Taking,
+    ) -> StoreResult<Claim> {
+        paying::claim(self, id, now_ms, stale_before_ms, taking).await
+    }
+
+    async fn release_if_held(
+        &self,
+        id: OrderId,
+        holding: Holding,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        paying::release_held(self, id, holding, now_ms).await
+    }
+
+    async fn settle_order(&self, s: &Settlement) -> StoreResult<Settled> {
+        paying::settle(self, s).await
+    }
+
+    async fn fail_payment(&self, p: &PaymentRecord) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        sqlx::query(
+            "UPDATE orders SET status = 'pending', updated_at_ms = $1 \
+             WHERE id = $2 AND status = 'processing'",
         )
-        .bind(order.to_string())
-        .fetch_one(self.pool())
+        .bind(p.created_at_ms)
+        .bind(p.order_id.to_string())
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
-        rows::int(&row, "n")
+        insert_payment(&mut tx, p).await?;
+        tx.commit().await.map_err(db_error)
     }
 
     async fn payment_reference(&self, order: OrderId) -> StoreResult<Option<String>> {
@@ -144,6 +209,59 @@ impl OrderStore for SqlStore {
             Some(row) => rows::opt_text(&row, "provider_reference"),
             None => Ok(None),
         }
+    }
+
+    async fn paid_card(&self, order: OrderId) -> StoreResult<Option<String>> {
+        let row =
+            sqlx::query("SELECT card_last4 FROM payments WHERE order_id = $1 AND succeeded = $2")
+                .bind(order.to_string())
+                .bind(true)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(db_error)?;
+        Ok(row
+            .map(|r| rows::text(&r, "card_last4"))
+            .transpose()?
+            .filter(|last4| !last4.is_empty()))
+    }
+}
+
+#[async_trait]
+impl CheckoutPageStore for SqlStore {
+    async fn expired_pages(&self, order: OrderId) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT expired_pages FROM orders WHERE id = $1")
+            .bind(order.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        row.map_or(Ok(0), |r| rows::int(&r, "expired_pages"))
+    }
+
+    async fn page_expired(&self, order: OrderId) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE orders SET expired_pages = expired_pages + 1, seat_hold_until_ms = NULL \
+             WHERE id = $1 AND status <> 'paid'",
+        )
+        .bind(order.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl RefundStore for SqlStore {
+    async fn refunded_total(&self, order: OrderId) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM refunds \
+             WHERE order_id = $1",
+        )
+        .bind(order.to_string())
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_error)?;
+        rows::int(&row, "n")
     }
 
     async fn claim_refund(
@@ -174,6 +292,96 @@ impl OrderStore for SqlStore {
         Ok(())
     }
 
+    async fn record_refund(
+        &self,
+        r: &RefundRecord,
+        order_total: Money,
+        ledger: &LedgerTransaction,
+        revoke: Option<(AccountId, ProductId)>,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        // Release the claim first: it also takes the row lock on PostgreSQL and the write
+        // lock on SQLite, so the sum below cannot change underneath.
+        sqlx::query(
+            "UPDATE orders SET updated_at_ms = $1, refund_claimed_at_ms = NULL \
+             WHERE id = $2 AND status = 'paid'",
+        )
+        .bind(r.created_at_ms)
+        .bind(r.order_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM refunds \
+             WHERE order_id = $1",
+        )
+        .bind(r.order_id.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let before = rows::int(&row, "n")?;
+        if before.saturating_add(r.amount.amount_minor) > order_total.amount_minor {
+            tx.rollback().await.map_err(db_error)?;
+            return Err(StoreError::Conflict);
+        }
+        sqlx::query(
+            "INSERT INTO refunds (id, order_id, currency, amount_minor, reason, actor_id, \
+             provider_reference, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(r.id.to_string())
+        .bind(r.order_id.to_string())
+        .bind(r.amount.currency.code())
+        .bind(r.amount.amount_minor)
+        .bind(r.reason.clone())
+        .bind(r.actor_id.to_string())
+        .bind(r.provider_reference.clone())
+        .bind(r.created_at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let kind = format!("{}:{}", ledger.kind, r.id);
+        insert_ledger(&mut tx, ledger, &kind, r.created_at_ms).await?;
+        if revoke.is_some() {
+            for sql in [
+                "DELETE FROM entitlements WHERE order_id = $1",
+                "DELETE FROM lesson_entitlements WHERE order_id = $1",
+            ] {
+                sqlx::query(sql)
+                    .bind(r.order_id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn refunds_of(&self, order: OrderId) -> StoreResult<Vec<(i64, Money)>> {
+        let found = sqlx::query(
+            "SELECT created_at_ms, currency, amount_minor FROM refunds WHERE order_id = $1 \
+             ORDER BY created_at_ms, id",
+        )
+        .bind(order.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| {
+                let currency =
+                    kenning_domain::money::Currency::from_code(&rows::text(r, "currency")?)
+                        .map_err(|_| StoreError::Corrupt("currency".into()))?;
+                Ok((
+                    rows::int(r, "created_at_ms")?,
+                    Money::new(rows::int(r, "amount_minor")?, currency),
+                ))
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl ReceiptStore for SqlStore {
     async fn receipt_number(&self, order: OrderId) -> StoreResult<Option<ReceiptNumber>> {
         let row = sqlx::query(
             "SELECT receipt_year, receipt_sequence FROM orders WHERE id = $1 AND status = 'paid'",
@@ -261,92 +469,10 @@ impl OrderStore for SqlStore {
         tx.commit().await.map_err(db_error)?;
         Ok(waiting.len() as u64)
     }
+}
 
-    async fn expired_pages(&self, order: OrderId) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT expired_pages FROM orders WHERE id = $1")
-            .bind(order.to_string())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_error)?;
-        row.map_or(Ok(0), |r| rows::int(&r, "expired_pages"))
-    }
-
-    async fn page_expired(&self, order: OrderId) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE orders SET expired_pages = expired_pages + 1, seat_hold_until_ms = NULL \
-             WHERE id = $1 AND status <> 'paid'",
-        )
-        .bind(order.to_string())
-        .execute(self.pool())
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn record_refund(
-        &self,
-        r: &RefundRecord,
-        order_total: Money,
-        ledger: &LedgerTransaction,
-        revoke: Option<(AccountId, ProductId)>,
-    ) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await.map_err(db_error)?;
-        // Release the claim first: it also takes the row lock on PostgreSQL and the write
-        // lock on SQLite, so the sum below cannot change underneath.
-        sqlx::query(
-            "UPDATE orders SET updated_at_ms = $1, refund_claimed_at_ms = NULL \
-             WHERE id = $2 AND status = 'paid'",
-        )
-        .bind(r.created_at_ms)
-        .bind(r.order_id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let row = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS n FROM refunds \
-             WHERE order_id = $1",
-        )
-        .bind(r.order_id.to_string())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let before = rows::int(&row, "n")?;
-        if before.saturating_add(r.amount.amount_minor) > order_total.amount_minor {
-            tx.rollback().await.map_err(db_error)?;
-            return Err(StoreError::Conflict);
-        }
-        sqlx::query(
-            "INSERT INTO refunds (id, order_id, currency, amount_minor, reason, actor_id, \
-             provider_reference, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(r.id.to_string())
-        .bind(r.order_id.to_string())
-        .bind(r.amount.currency.code())
-        .bind(r.amount.amount_minor)
-        .bind(r.reason.clone())
-        .bind(r.actor_id.to_string())
-        .bind(r.provider_reference.clone())
-        .bind(r.created_at_ms)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-        let kind = format!("{}:{}", ledger.kind, r.id);
-        insert_ledger(&mut tx, ledger, &kind, r.created_at_ms).await?;
-        if revoke.is_some() {
-            for sql in [
-                "DELETE FROM entitlements WHERE order_id = $1",
-                "DELETE FROM lesson_entitlements WHERE order_id = $1",
-            ] {
-                sqlx::query(sql)
-                    .bind(r.order_id.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-            }
-        }
-        tx.commit().await.map_err(db_error)
-    }
-
+#[async_trait]
+impl SalesStore for SqlStore {
     async fn sales(&self, creator: Option<AccountId>, limit: i64) -> StoreResult<Vec<SaleLine>> {
         // `$1 IS NULL` would need a typed NULL on PostgreSQL: match on an empty id instead.
         let found = sqlx::query(
@@ -375,117 +501,103 @@ impl OrderStore for SqlStore {
             })
             .collect()
     }
+}
 
-    async fn refunds_of(&self, order: OrderId) -> StoreResult<Vec<(i64, Money)>> {
+#[async_trait]
+impl AuditStore for SqlStore {
+    async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>> {
+        // Per transaction and currency, so an error cannot hide behind another one.
         let found = sqlx::query(
-            "SELECT created_at_ms, currency, amount_minor FROM refunds WHERE order_id = $1 \
-             ORDER BY created_at_ms, id",
+            "SELECT transaction_id, currency, CAST(SUM(amount_minor) AS BIGINT) AS total \
+             FROM ledger_postings GROUP BY transaction_id, currency \
+             HAVING SUM(amount_minor) <> 0",
         )
-        .bind(order.to_string())
         .fetch_all(self.pool())
         .await
         .map_err(db_error)?;
         found
             .iter()
             .map(|r| {
-                let currency =
-                    kenning_domain::money::Currency::from_code(&rows::text(r, "currency")?)
-                        .map_err(|_| StoreError::Corrupt("currency".into()))?;
                 Ok((
-                    rows::int(r, "created_at_ms")?,
-                    Money::new(rows::int(r, "amount_minor")?, currency),
+                    format!(
+                        "{} {}",
+                        rows::text(r, "transaction_id")?,
+                        rows::text(r, "currency")?
+                    ),
+                    rows::int(r, "total")?,
                 ))
             })
             .collect()
     }
 
-    async fn paid_card(&self, order: OrderId) -> StoreResult<Option<String>> {
-        let row =
-            sqlx::query("SELECT card_last4 FROM payments WHERE order_id = $1 AND succeeded = $2")
-                .bind(order.to_string())
-                .bind(true)
-                .fetch_optional(self.pool())
-                .await
-                .map_err(db_error)?;
-        Ok(row
-            .map(|r| rows::text(&r, "card_last4"))
-            .transpose()?
-            .filter(|last4| !last4.is_empty()))
-    }
-
-    async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>> {
-        let sql = AssertSqlSafe(format!(
-            "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 AND idempotency_key = $2"
-        ));
-        let row = sqlx::query(sql)
-            .bind(buyer.to_string())
-            .bind(key.to_owned())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_error)?;
-        row.as_ref().map(rows::order).transpose()
-    }
-
-    async fn order(&self, id: OrderId) -> StoreResult<Option<Order>> {
-        let sql = AssertSqlSafe(format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"));
-        let row = sqlx::query(sql)
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_error)?;
-        row.as_ref().map(rows::order).transpose()
-    }
-
-    async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>> {
-        let sql = AssertSqlSafe(format!(
-            "SELECT {ORDER_COLUMNS} FROM orders WHERE buyer_id = $1 ORDER BY created_at_ms DESC"
-        ));
-        let found = sqlx::query(sql)
-            .bind(buyer.to_string())
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error)?;
-        found.iter().map(rows::order).collect()
-    }
-
-    async fn claim_order(
-        &self,
-        id: OrderId,
-        now_ms: i64,
-        stale_before_ms: i64,
-        taking: Taking,
-    ) -> StoreResult<Claim> {
-        paying::claim(self, id, now_ms, stale_before_ms, taking).await
-    }
-
-    async fn release_if_held(
-        &self,
-        id: OrderId,
-        holding: Holding,
-        now_ms: i64,
-    ) -> StoreResult<bool> {
-        paying::release_held(self, id, holding, now_ms).await
-    }
-
-    async fn settle_order(&self, s: &Settlement) -> StoreResult<Settled> {
-        paying::settle(self, s).await
-    }
-
-    async fn fail_payment(&self, p: &PaymentRecord) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await.map_err(db_error)?;
-        sqlx::query(
-            "UPDATE orders SET status = 'pending', updated_at_ms = $1 \
-             WHERE id = $2 AND status = 'processing'",
+    async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>> {
+        self.ids(
+            "SELECT o.id FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
+             (SELECT 1 FROM entitlements e WHERE e.order_id = o.id) \
+             AND NOT EXISTS (SELECT 1 FROM lesson_entitlements le WHERE le.order_id = o.id) \
+             AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.order_id = o.id) \
+             AND o.amount_minor > (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
+             WHERE r.order_id = o.id) \
+             AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = o.product_id \
+             AND p.kind = 'membership') \
+             AND NOT EXISTS (SELECT 1 FROM gifts g WHERE g.order_id = o.id \
+             AND g.claimed_by IS NULL) ORDER BY o.id",
         )
-        .bind(p.created_at_ms)
-        .bind(p.order_id.to_string())
-        .execute(&mut *tx)
+        .await
+    }
+
+    async fn receipt_series_breaks(&self) -> StoreResult<Vec<ReceiptSeriesBreak>> {
+        // Numbers are unique (an index), so a year is unbroken when its count, its highest
+        // number and its counter agree.
+        let found = sqlx::query(
+            "SELECT c.year, CAST(COUNT(o.id) AS BIGINT) AS numbered, \
+             CAST(COALESCE(MAX(o.receipt_sequence), 0) AS BIGINT) AS highest, \
+             c.last_sequence FROM receipt_counters c \
+             LEFT JOIN orders o ON o.receipt_year = c.year WHERE c.year <> 0 \
+             GROUP BY c.year, c.last_sequence \
+             HAVING COUNT(o.id) <> c.last_sequence \
+                OR COALESCE(MAX(o.receipt_sequence), 0) <> c.last_sequence \
+             ORDER BY c.year",
+        )
+        .fetch_all(self.pool())
         .await
         .map_err(db_error)?;
-        insert_payment(&mut tx, p).await?;
-        tx.commit().await.map_err(db_error)
+        found
+            .iter()
+            .map(|r| {
+                Ok(ReceiptSeriesBreak {
+                    year: rows::int(r, "year")?,
+                    numbered: rows::int(r, "numbered")?,
+                    highest: rows::int(r, "highest")?,
+                    counter: rows::int(r, "last_sequence")?,
+                })
+            })
+            .collect()
     }
 
+    async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>> {
+        self.ids(
+            "SELECT id FROM (\
+             SELECT e.id FROM entitlements e LEFT JOIN orders o ON o.id = e.order_id \
+             WHERE (e.source IN ('order', 'gift', 'bundle') AND (o.id IS NULL OR o.status <> 'paid' \
+                OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
+                WHERE r.order_id = o.id))) \
+                OR (e.source = 'subscription' AND NOT EXISTS (SELECT 1 FROM subscriptions s \
+                WHERE s.id = e.subscription_id AND s.status <> 'expired')) \
+                OR e.source NOT IN ('order', 'gift', 'bundle', 'free', 'subscription') \
+             UNION ALL \
+             SELECT 'lesson:' || le.account_id || ':' || le.lesson_id AS id \
+             FROM lesson_entitlements le JOIN orders o ON o.id = le.order_id \
+             WHERE o.status <> 'paid' OR o.lesson_id IS NULL OR o.lesson_id <> le.lesson_id \
+                OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
+                WHERE r.order_id = o.id)) AS unpaid ORDER BY id",
+        )
+        .await
+    }
+}
+
+#[async_trait]
+impl EntitlementStore for SqlStore {
     async fn lessons_bought(
         &self,
         account: AccountId,
@@ -579,13 +691,12 @@ impl OrderStore for SqlStore {
             .collect()
     }
 
-    async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>> {
-        // Per transaction and currency, so an error cannot hide behind another one.
+    async fn holders(&self, product: ProductId) -> StoreResult<Vec<(AccountId, i64)>> {
         let found = sqlx::query(
-            "SELECT transaction_id, currency, CAST(SUM(amount_minor) AS BIGINT) AS total \
-             FROM ledger_postings GROUP BY transaction_id, currency \
-             HAVING SUM(amount_minor) <> 0",
+            "SELECT account_id, granted_at_ms FROM entitlements WHERE product_id = $1 \
+             ORDER BY granted_at_ms, account_id",
         )
+        .bind(product.to_string())
         .fetch_all(self.pool())
         .await
         .map_err(db_error)?;
@@ -593,79 +704,31 @@ impl OrderStore for SqlStore {
             .iter()
             .map(|r| {
                 Ok((
-                    format!(
-                        "{} {}",
-                        rows::text(r, "transaction_id")?,
-                        rows::text(r, "currency")?
-                    ),
-                    rows::int(r, "total")?,
+                    crate::parse_col(&rows::text(r, "account_id")?, "account id")?,
+                    rows::int(r, "granted_at_ms")?,
                 ))
             })
             .collect()
     }
 
-    async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>> {
-        self.ids(
-            "SELECT o.id FROM orders o WHERE o.status = 'paid' AND NOT EXISTS \
-             (SELECT 1 FROM entitlements e WHERE e.order_id = o.id) \
-             AND NOT EXISTS (SELECT 1 FROM lesson_entitlements le WHERE le.order_id = o.id) \
-             AND NOT EXISTS (SELECT 1 FROM questions q WHERE q.order_id = o.id) \
-             AND o.amount_minor > (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
-             WHERE r.order_id = o.id) \
-             AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = o.product_id \
-             AND p.kind = 'membership') \
-             AND NOT EXISTS (SELECT 1 FROM gifts g WHERE g.order_id = o.id \
-             AND g.claimed_by IS NULL) ORDER BY o.id",
+    async fn entitlement_order(
+        &self,
+        account: AccountId,
+        product: ProductId,
+    ) -> StoreResult<Option<OrderId>> {
+        let row = sqlx::query(
+            "SELECT order_id FROM entitlements WHERE account_id = $1 AND product_id = $2",
         )
-        .await
-    }
-
-    async fn receipt_series_breaks(&self) -> StoreResult<Vec<ReceiptSeriesBreak>> {
-        // Numbers are unique (an index), so a year is unbroken when its count, its highest
-        // number and its counter agree.
-        let found = sqlx::query(
-            "SELECT c.year, CAST(COUNT(o.id) AS BIGINT) AS numbered, \
-             CAST(COALESCE(MAX(o.receipt_sequence), 0) AS BIGINT) AS highest, \
-             c.last_sequence FROM receipt_counters c \
-             LEFT JOIN orders o ON o.receipt_year = c.year WHERE c.year <> 0 \
-             GROUP BY c.year, c.last_sequence \
-             HAVING COUNT(o.id) <> c.last_sequence \
-                OR COALESCE(MAX(o.receipt_sequence), 0) <> c.last_sequence \
-             ORDER BY c.year",
-        )
-        .fetch_all(self.pool())
+        .bind(account.to_string())
+        .bind(product.to_string())
+        .fetch_optional(self.pool())
         .await
         .map_err(db_error)?;
-        found
-            .iter()
-            .map(|r| {
-                Ok(ReceiptSeriesBreak {
-                    year: rows::int(r, "year")?,
-                    numbered: rows::int(r, "numbered")?,
-                    highest: rows::int(r, "highest")?,
-                    counter: rows::int(r, "last_sequence")?,
-                })
-            })
-            .collect()
-    }
-
-    async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>> {
-        self.ids(
-            "SELECT id FROM (\
-             SELECT e.id FROM entitlements e LEFT JOIN orders o ON o.id = e.order_id \
-             WHERE (e.source IN ('order', 'gift', 'bundle') AND (o.id IS NULL OR o.status <> 'paid' \
-                OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
-                WHERE r.order_id = o.id))) \
-                OR (e.source = 'subscription' AND NOT EXISTS (SELECT 1 FROM subscriptions s \
-                WHERE s.id = e.subscription_id AND s.status <> 'expired')) \
-                OR e.source NOT IN ('order', 'gift', 'bundle', 'free', 'subscription') \
-             UNION ALL \
-             SELECT 'lesson:' || le.account_id || ':' || le.lesson_id AS id \
-             FROM lesson_entitlements le JOIN orders o ON o.id = le.order_id \
-             WHERE o.status <> 'paid' OR o.lesson_id IS NULL OR o.lesson_id <> le.lesson_id \
-                OR o.amount_minor <= (SELECT COALESCE(SUM(r.amount_minor), 0) FROM refunds r \
-                WHERE r.order_id = o.id)) AS unpaid ORDER BY id",
-        )
-        .await
+        match row {
+            Some(row) => rows::opt_text(&row, "order_id")?
+                .map(|id| crate::parse_col::<OrderId>(&id, "order id"))
+                .transpose(),
+            None => Ok(None),
+        }
     }
 }
