@@ -2,7 +2,8 @@
 //! one small trait per thing a use case asks for. Adapters implement them:
 //! `kenning-store` every storage port (together [`Store`], which the app holds),
 //! `kenning-payments` the payment providers and webhooks, `kenning-media` object storage,
-//! `kenning-docs` documents, and the binary the search index and the recommender.
+//! `kenning-search` the search index, `kenning-recommender` the recommender and
+//! `kenning-docs` documents.
 //!
 //! Storage, by capability: accounts and sessions (`accounts`); products, lessons, lesson
 //! prices, bundles and sales (`catalog`); orders and paying them (`orders`), provider
