@@ -1,10 +1,15 @@
 //! Full-text search over the public catalog with tantivy: jieba segments Chinese, English
 //! is stemmed and matched with prefixes and one typo. Results carry a highlighted snippet.
 //!
-//! The index holds only what anyone may see; what goes in is the caller's decision (the
-//! program indexes titles, descriptions, tags, lesson titles and preview lesson text). It
-//! lives in memory and is rebuilt from the database by the program, so it is never the
+//! An index holds only what its caller puts in. [`CatalogSearch`] is the engine behind the
+//! app's `SearchEngine` port: two indexes, one of what anyone may see (titles,
+//! descriptions, tags, lesson titles and preview lesson text), one of the text of locked
+//! lessons. They live in memory and are rebuilt from the database, so they are never the
 //! only copy of anything.
+
+mod catalog;
+
+pub use catalog::CatalogSearch;
 
 use std::collections::HashMap;
 use std::ops::Bound;

@@ -1,7 +1,7 @@
 //! Accounts and sessions.
 
 use async_trait::async_trait;
-use kenning_app::ports::{AccountStore, NewAccount, StoreError, StoreResult};
+use kenning_app::ports::{AccountStore, NewAccount, SessionStore, StoreError, StoreResult};
 use kenning_domain::account::{Account, Email, Role};
 use kenning_domain::ids::AccountId;
 
@@ -82,7 +82,10 @@ impl AccountStore for SqlStore {
             .map_err(db_error)?;
         tx.commit().await.map_err(db_error)
     }
+}
 
+#[async_trait]
+impl SessionStore for SqlStore {
     async fn insert_session(
         &self,
         token_hash: &str,

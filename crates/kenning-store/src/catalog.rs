@@ -3,7 +3,10 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use kenning_app::ports::{CatalogStore, ProductFilter, StoreError, StoreResult};
+use kenning_app::ports::{
+    BundleStore, LessonPriceStore, LessonStore, ProductFilter, ProductSaleStore, ProductStore,
+    StoreError, StoreResult,
+};
 use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product, Release};
 use kenning_domain::ids::{LessonId, ProductId};
 use kenning_domain::money::{Currency, Money};
@@ -120,7 +123,7 @@ impl SqlStore {
 }
 
 #[async_trait]
-impl CatalogStore for SqlStore {
+impl ProductStore for SqlStore {
     async fn insert_product(&self, p: &Product) -> StoreResult<()> {
         let mut tx = self.pool().begin().await.map_err(db_error)?;
         sqlx::query(
@@ -233,7 +236,10 @@ impl CatalogStore for SqlStore {
             .map_err(db_error)?;
         rows::int(&row, "n")
     }
+}
 
+#[async_trait]
+impl LessonStore for SqlStore {
     async fn insert_chapter(&self, c: &Chapter) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO chapters (id, product_id, position, title) VALUES ($1, $2, $3, $4)",
@@ -306,6 +312,25 @@ impl CatalogStore for SqlStore {
         row.as_ref().map(rows::lesson).transpose()
     }
 
+    async fn set_lesson_release(&self, id: LessonId, release: Release) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE lessons SET release_after_days = $1, release_at_ms = $2 WHERE id = $3",
+        )
+        .bind(rows::release_after_days(release))
+        .bind(rows::release_at_ms(release))
+        .bind(id.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl LessonPriceStore for SqlStore {
     async fn lesson_prices(&self, lesson: LessonId) -> StoreResult<Vec<Money>> {
         let found = sqlx::query(
             "SELECT currency, amount_minor FROM lesson_prices WHERE lesson_id = $1 \
@@ -360,23 +385,10 @@ impl CatalogStore for SqlStore {
             })
             .collect()
     }
+}
 
-    async fn set_lesson_release(&self, id: LessonId, release: Release) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE lessons SET release_after_days = $1, release_at_ms = $2 WHERE id = $3",
-        )
-        .bind(rows::release_after_days(release))
-        .bind(rows::release_at_ms(release))
-        .bind(id.to_string())
-        .execute(self.pool())
-        .await
-        .map_err(db_error)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
-    }
-
+#[async_trait]
+impl BundleStore for SqlStore {
     async fn set_bundle_items(&self, bundle: ProductId, items: &[ProductId]) -> StoreResult<()> {
         let mut tx = self.pool().begin().await.map_err(db_error)?;
         sqlx::query("DELETE FROM bundle_items WHERE bundle_id = $1")
@@ -408,7 +420,10 @@ impl CatalogStore for SqlStore {
             .map(|r| parse_col::<ProductId>(&rows::text(r, "product_id")?, "product id"))
             .collect()
     }
+}
 
+#[async_trait]
+impl ProductSaleStore for SqlStore {
     async fn set_sale(&self, product: ProductId, sale: Option<Sale>) -> StoreResult<()> {
         let mut tx = self.pool().begin().await.map_err(db_error)?;
         sqlx::query("DELETE FROM product_sales WHERE product_id = $1")

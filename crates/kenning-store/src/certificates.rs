@@ -1,12 +1,12 @@
 //! Certificates of completion and marked copies of documents.
 
 use async_trait::async_trait;
-use kenning_app::ports::{CertificateStore, StoreResult};
+use kenning_app::ports::{CertificateStore, MarkedCopyStore, StoreResult};
 use kenning_domain::certificate::{Certificate, CertificateCode};
-use kenning_domain::ids::{AccountId, MediaId, OrderId, ProductId};
+use kenning_domain::ids::{AccountId, MediaId, ProductId};
 use sqlx::any::AnyRow;
 
-use crate::rows::{int, json, opt_text, text, to_json};
+use crate::rows::{int, json, text, to_json};
 use crate::{SqlStore, db_error, parse_col};
 
 const CERTIFICATE_SELECT: &str = "SELECT id, account_id, product_id, holder_name, \
@@ -94,7 +94,10 @@ impl CertificateStore for SqlStore {
             .map_err(db_error)?;
         found.iter().map(certificate).collect()
     }
+}
 
+#[async_trait]
+impl MarkedCopyStore for SqlStore {
     async fn marked_copy(
         &self,
         media: MediaId,
@@ -134,26 +137,5 @@ impl CertificateStore for SqlStore {
         self.marked_copy(media, account)
             .await?
             .ok_or(kenning_app::ports::StoreError::NotFound)
-    }
-
-    async fn entitlement_order(
-        &self,
-        account: AccountId,
-        product: ProductId,
-    ) -> StoreResult<Option<OrderId>> {
-        let row = sqlx::query(
-            "SELECT order_id FROM entitlements WHERE account_id = $1 AND product_id = $2",
-        )
-        .bind(account.to_string())
-        .bind(product.to_string())
-        .fetch_optional(self.pool())
-        .await
-        .map_err(db_error)?;
-        match row {
-            Some(row) => opt_text(&row, "order_id")?
-                .map(|id| parse_col::<OrderId>(&id, "order id"))
-                .transpose(),
-            None => Ok(None),
-        }
     }
 }

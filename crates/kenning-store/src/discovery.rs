@@ -1,7 +1,7 @@
 //! Signals for recommendations and the counters nodes share.
 
 use async_trait::async_trait;
-use kenning_app::ports::{DiscoveryStore, StoreError, StoreResult};
+use kenning_app::ports::{CounterStore, SignalStore, StoreError, StoreResult};
 use kenning_domain::discovery::{Signal, SignalKind};
 use kenning_domain::ids::{AccountId, ProductId};
 use kenning_domain::review::Rating;
@@ -9,7 +9,7 @@ use kenning_domain::review::Rating;
 use crate::{SqlStore, db_error, parse_col, rows};
 
 #[async_trait]
-impl DiscoveryStore for SqlStore {
+impl SignalStore for SqlStore {
     async fn record_signal(
         &self,
         account: AccountId,
@@ -60,7 +60,10 @@ impl DiscoveryStore for SqlStore {
             })
             .collect()
     }
+}
 
+#[async_trait]
+impl CounterStore for SqlStore {
     async fn counter(&self, name: &str) -> StoreResult<i64> {
         let found = sqlx::query("SELECT value FROM counters WHERE name = $1")
             .bind(name.to_owned())

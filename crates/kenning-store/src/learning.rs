@@ -1,7 +1,9 @@
 //! Media records, learning progress and shared secrets.
 
 use async_trait::async_trait;
-use kenning_app::ports::{LearningStore, StoreError, StoreResult};
+use kenning_app::ports::{
+    FeedStore, MediaRecordStore, ProgressStore, SecretStore, StoreError, StoreResult,
+};
 use kenning_domain::ids::{AccountId, LessonId, MediaId, ProductId};
 use kenning_domain::media::{LessonProgress, Media, MediaKind};
 use sqlx::any::AnyRow;
@@ -42,7 +44,100 @@ fn progress(row: &AnyRow) -> StoreResult<LessonProgress> {
 }
 
 #[async_trait]
-impl LearningStore for SqlStore {
+impl ProgressStore for SqlStore {
+    async fn progress(
+        &self,
+        account: AccountId,
+        lesson: LessonId,
+    ) -> StoreResult<Option<LessonProgress>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{PROGRESS_SELECT} WHERE account_id = $1 AND lesson_id = $2"
+        ));
+        let found = sqlx::query(sql)
+            .bind(account.to_string())
+            .bind(lesson.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.as_ref().map(progress).transpose()
+    }
+
+    async fn save_progress(&self, p: &LessonProgress) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO lesson_progress (account_id, lesson_id, product_id, position_ms, \
+             completed, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (account_id, lesson_id) DO UPDATE SET \
+             position_ms = excluded.position_ms, completed = excluded.completed, \
+             updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(p.account_id.to_string())
+        .bind(p.lesson_id.to_string())
+        .bind(p.product_id.to_string())
+        .bind(p.position_ms)
+        .bind(p.completed)
+        .bind(p.updated_at_ms)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn progress_of(&self, account: AccountId) -> StoreResult<Vec<LessonProgress>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{PROGRESS_SELECT} WHERE account_id = $1 ORDER BY updated_at_ms DESC, lesson_id"
+        ));
+        let found = sqlx::query(sql)
+            .bind(account.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(progress).collect()
+    }
+
+    async fn progress_in(&self, product: ProductId) -> StoreResult<Vec<LessonProgress>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{PROGRESS_SELECT} WHERE product_id = $1 ORDER BY updated_at_ms, account_id"
+        ));
+        let found = sqlx::query(sql)
+            .bind(product.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(progress).collect()
+    }
+}
+
+#[async_trait]
+impl FeedStore for SqlStore {
+    async fn feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64> {
+        let found = sqlx::query(
+            "SELECT version FROM feed_versions WHERE account_id = $1 AND product_id = $2",
+        )
+        .bind(account.to_string())
+        .bind(product.to_string())
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)?;
+        found.map_or(Ok(0), |r| rows::int(&r, "version"))
+    }
+
+    async fn bump_feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "INSERT INTO feed_versions (account_id, product_id, version) VALUES ($1, $2, 1) \
+             ON CONFLICT (account_id, product_id) \
+             DO UPDATE SET version = feed_versions.version + 1 RETURNING version",
+        )
+        .bind(account.to_string())
+        .bind(product.to_string())
+        .fetch_one(self.pool())
+        .await
+        .map_err(db_error)?;
+        rows::int(&row, "version")
+    }
+}
+
+#[async_trait]
+impl MediaRecordStore for SqlStore {
     async fn insert_media(&self, m: &Media) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO media (id, product_id, lesson_id, kind, content_type, bytes, \
@@ -96,56 +191,10 @@ impl LearningStore for SqlStore {
             .map_err(db_error)?;
         found.iter().map(media).collect()
     }
+}
 
-    async fn progress(
-        &self,
-        account: AccountId,
-        lesson: LessonId,
-    ) -> StoreResult<Option<LessonProgress>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "{PROGRESS_SELECT} WHERE account_id = $1 AND lesson_id = $2"
-        ));
-        let found = sqlx::query(sql)
-            .bind(account.to_string())
-            .bind(lesson.to_string())
-            .fetch_optional(self.pool())
-            .await
-            .map_err(db_error)?;
-        found.as_ref().map(progress).transpose()
-    }
-
-    async fn save_progress(&self, p: &LessonProgress) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO lesson_progress (account_id, lesson_id, product_id, position_ms, \
-             completed, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6) \
-             ON CONFLICT (account_id, lesson_id) DO UPDATE SET \
-             position_ms = excluded.position_ms, completed = excluded.completed, \
-             updated_at_ms = excluded.updated_at_ms",
-        )
-        .bind(p.account_id.to_string())
-        .bind(p.lesson_id.to_string())
-        .bind(p.product_id.to_string())
-        .bind(p.position_ms)
-        .bind(p.completed)
-        .bind(p.updated_at_ms)
-        .execute(self.pool())
-        .await
-        .map_err(db_error)?;
-        Ok(())
-    }
-
-    async fn progress_of(&self, account: AccountId) -> StoreResult<Vec<LessonProgress>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "{PROGRESS_SELECT} WHERE account_id = $1 ORDER BY updated_at_ms DESC, lesson_id"
-        ));
-        let found = sqlx::query(sql)
-            .bind(account.to_string())
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error)?;
-        found.iter().map(progress).collect()
-    }
-
+#[async_trait]
+impl SecretStore for SqlStore {
     async fn secret(&self, name: &str, candidate: &str) -> StoreResult<String> {
         sqlx::query(
             "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
@@ -161,63 +210,5 @@ impl LearningStore for SqlStore {
             .await
             .map_err(db_error)?;
         rows::text(&row, "value")
-    }
-
-    async fn progress_in(&self, product: ProductId) -> StoreResult<Vec<LessonProgress>> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "{PROGRESS_SELECT} WHERE product_id = $1 ORDER BY updated_at_ms, account_id"
-        ));
-        let found = sqlx::query(sql)
-            .bind(product.to_string())
-            .fetch_all(self.pool())
-            .await
-            .map_err(db_error)?;
-        found.iter().map(progress).collect()
-    }
-
-    async fn holders(&self, product: ProductId) -> StoreResult<Vec<(AccountId, i64)>> {
-        let found = sqlx::query(
-            "SELECT account_id, granted_at_ms FROM entitlements WHERE product_id = $1 \
-             ORDER BY granted_at_ms, account_id",
-        )
-        .bind(product.to_string())
-        .fetch_all(self.pool())
-        .await
-        .map_err(db_error)?;
-        found
-            .iter()
-            .map(|r| {
-                Ok((
-                    parse_col(&rows::text(r, "account_id")?, "account id")?,
-                    rows::int(r, "granted_at_ms")?,
-                ))
-            })
-            .collect()
-    }
-
-    async fn feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64> {
-        let found = sqlx::query(
-            "SELECT version FROM feed_versions WHERE account_id = $1 AND product_id = $2",
-        )
-        .bind(account.to_string())
-        .bind(product.to_string())
-        .fetch_optional(self.pool())
-        .await
-        .map_err(db_error)?;
-        found.map_or(Ok(0), |r| rows::int(&r, "version"))
-    }
-
-    async fn bump_feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64> {
-        let row = sqlx::query(
-            "INSERT INTO feed_versions (account_id, product_id, version) VALUES ($1, $2, 1) \
-             ON CONFLICT (account_id, product_id) \
-             DO UPDATE SET version = feed_versions.version + 1 RETURNING version",
-        )
-        .bind(account.to_string())
-        .bind(product.to_string())
-        .fetch_one(self.pool())
-        .await
-        .map_err(db_error)?;
-        rows::int(&row, "version")
     }
 }

@@ -4,7 +4,9 @@
 use async_trait::async_trait;
 use futures::StreamExt;
 use futures::stream::BoxStream;
-use kenning_app::ports::{LiveStore, StoreError, StoreResult};
+use kenning_app::ports::{
+    ChannelStore, ChatStore, LiveScheduleStore, SeatStore, StoreError, StoreResult,
+};
 use kenning_domain::ids::{AccountId, LiveMessageId, OrderId, ProductId};
 use kenning_domain::live::{ChatMessage, LiveSchedule};
 use sqlx::any::AnyRow;
@@ -53,7 +55,7 @@ fn message(row: &AnyRow) -> Result<ChatMessage, StoreError> {
 }
 
 #[async_trait]
-impl LiveStore for SqlStore {
+impl LiveScheduleStore for SqlStore {
     async fn set_live_schedule(&self, s: &LiveSchedule) -> StoreResult<()> {
         let mut tx = self.pool().begin().await.map_err(db_error)?;
         sqlx::query("DELETE FROM live_sessions WHERE product_id = $1")
@@ -98,7 +100,10 @@ impl LiveStore for SqlStore {
             .map_err(db_error)?;
         found.iter().map(schedule).collect()
     }
+}
 
+#[async_trait]
+impl SeatStore for SqlStore {
     async fn seats_taken(&self, product: ProductId, now_ms: i64) -> StoreResult<i64> {
         // No order is left out of the count ('' is no order's id).
         let row = sqlx::query(SEATS_TAKEN)
@@ -158,7 +163,10 @@ impl LiveStore for SqlStore {
         .map_err(db_error)?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl ChatStore for SqlStore {
     async fn insert_live_message(&self, m: &ChatMessage) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO live_messages (id, product_id, account_id, author_name, body, \
@@ -218,7 +226,10 @@ impl LiveStore for SqlStore {
         messages.reverse();
         Ok(messages)
     }
+}
 
+#[async_trait]
+impl ChannelStore for SqlStore {
     async fn notify(&self, channel: &str, payload: &str) -> StoreResult<bool> {
         if self.backend != Backend::Postgres {
             return Ok(false);

@@ -1,7 +1,10 @@
 //! Tax rates, the exchange-rate table, revenue shares, statements and payouts.
 
 use async_trait::async_trait;
-use kenning_app::ports::{Owed, PayoutRecord, RevenueStore, StoreError, StoreResult};
+use kenning_app::ports::{
+    AffiliateStore, EarningsStore, ExchangeRateStore, Owed, PayoutRecord, RevenueShareStore,
+    StoreError, StoreResult, TaxStore,
+};
 use kenning_domain::fx::{ExchangeRate, Rounding};
 use kenning_domain::ids::{AccountId, OrderId, PartnerContractId, ProductId};
 use kenning_domain::ledger::{LedgerAccount, LedgerTransaction, Payee, Posting};
@@ -66,7 +69,7 @@ fn earnings_codes(account: AccountId) -> [String; 4] {
 }
 
 #[async_trait]
-impl RevenueStore for SqlStore {
+impl TaxStore for SqlStore {
     async fn tax_rates(&self) -> StoreResult<Vec<TaxRate>> {
         let found = sqlx::query("SELECT country, rate_bps FROM tax_rates ORDER BY country")
             .fetch_all(self.pool())
@@ -98,7 +101,10 @@ impl RevenueStore for SqlStore {
         .map_err(db_error)?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl ExchangeRateStore for SqlStore {
     async fn exchange_rates(&self) -> StoreResult<Vec<ExchangeRate>> {
         let found = sqlx::query(
             "SELECT currency, per_base_e8, rounding, tax_inclusive FROM exchange_rates \
@@ -128,7 +134,10 @@ impl RevenueStore for SqlStore {
         .map_err(db_error)?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl RevenueShareStore for SqlStore {
     async fn cocreators(&self, product: ProductId) -> StoreResult<Vec<CoCreator>> {
         let found = sqlx::query(
             "SELECT account_id, bps FROM product_shares WHERE product_id = $1 \
@@ -212,7 +221,10 @@ impl RevenueStore for SqlStore {
             .map_err(db_error)?;
         found.iter().map(contract).collect()
     }
+}
 
+#[async_trait]
+impl AffiliateStore for SqlStore {
     async fn affiliate_program(&self, creator: AccountId) -> StoreResult<Option<AffiliateProgram>> {
         let row =
             sqlx::query("SELECT bps, cookie_days FROM affiliate_programs WHERE creator_id = $1")
@@ -281,7 +293,10 @@ impl RevenueStore for SqlStore {
             .map(|r| parse_col(&text(r, "account_id")?, "account id"))
             .transpose()
     }
+}
 
+#[async_trait]
+impl EarningsStore for SqlStore {
     async fn sale_postings(&self, order: OrderId) -> StoreResult<Vec<Posting>> {
         let found = sqlx::query(
             "SELECT p.account_code, p.currency, p.amount_minor FROM ledger_postings p \

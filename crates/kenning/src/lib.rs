@@ -5,9 +5,6 @@ pub mod background;
 pub mod config;
 pub mod demo;
 mod demo_media;
-pub mod recommendations;
-pub mod recs;
-pub mod search;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -54,7 +51,8 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
         None => ObjectMedia::local(&settings.data_dir.join("media"))
             .map_err(|e| anyhow::anyhow!("media directory: {e}"))?,
     };
-    let search = search::CatalogSearch::new().map_err(|e| anyhow::anyhow!("search index: {e}"))?;
+    let search =
+        kenning_search::CatalogSearch::new().map_err(|e| anyhow::anyhow!("search index: {e}"))?;
     Ok(Kenning::new(
         Adapters {
             store: Arc::new(store),
@@ -66,7 +64,7 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
                 None => Arc::new(Sandbox),
             },
             media: Arc::new(media),
-            recommender: Arc::new(recommendations::HybridRecommender::default()),
+            recommender: Arc::new(kenning_recommender::HybridRecommender::default()),
             search: Arc::new(search),
             documents: Arc::new(DocumentWriter),
             webhooks: settings

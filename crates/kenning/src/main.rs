@@ -141,7 +141,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Recs {
             command: RecsCommand::Eval { train, test, json },
-        } => return kenning::recs::eval(train, test, *json),
+        } => return kenning_recommender::eval::eval(train, test, *json),
         _ => {}
     }
     let settings = Settings::resolve(&cli.overrides)?;

@@ -1,6 +1,14 @@
-//! Orders, payments as recorded, and settling them: the order store.
+//! Orders, and paying them: taking an order for payment, the payment as recorded and
+//! everything a successful one writes at once.
 
-use super::*;
+use async_trait::async_trait;
+use kenning_domain::ids::{AccountId, LessonId, OrderId, PaymentId, ProductId};
+use kenning_domain::ledger::LedgerTransaction;
+use kenning_domain::money::Money;
+use kenning_domain::order::{Holding, Order};
+use kenning_domain::subscription::Subscription;
+
+use super::StoreResult;
 
 /// A payment attempt as recorded.
 #[derive(Clone, Debug)]
@@ -56,17 +64,6 @@ pub struct Settlement {
     pub subscription: Option<(Subscription, Vec<ProductId>)>,
 }
 
-/// A year whose receipt numbers have a gap or run past its counter.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReceiptSeriesBreak {
-    pub year: i64,
-    /// How many orders carry a number of this year.
-    pub numbered: i64,
-    pub highest: i64,
-    /// The last number the year's counter gave.
-    pub counter: i64,
-}
-
 /// The result of trying to take an order for payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Claim {
@@ -102,6 +99,7 @@ pub enum Settled {
     AlreadyHeld,
 }
 
+/// Orders.
 #[async_trait]
 pub trait OrderStore: Send + Sync {
     /// Inserts the order, or returns the existing one with the same buyer and
@@ -110,53 +108,14 @@ pub trait OrderStore: Send + Sync {
     /// is written and the answer is [`StoreError::Conflict`].
     async fn create_order(&self, order: &Order) -> StoreResult<(Order, bool)>;
     async fn order(&self, id: OrderId) -> StoreResult<Option<Order>>;
-    /// How much of the order has been refunded (0 when nothing).
-    async fn refunded_total(&self, order: OrderId) -> StoreResult<i64>;
-    /// The provider's reference of the order's successful payment.
-    async fn payment_reference(&self, order: OrderId) -> StoreResult<Option<String>>;
-    /// Takes a paid order for refunding; false when another refund holds it (a claim
-    /// older than `stale_before_ms` is taken over).
-    async fn claim_refund(
-        &self,
-        order: OrderId,
-        now_ms: i64,
-        stale_before_ms: i64,
-    ) -> StoreResult<bool>;
-    /// Lets go of a refund claim without refunding (the provider refused).
-    async fn release_refund(&self, order: OrderId) -> StoreResult<()>;
-    /// The number of a paid order's receipt, once numbered.
-    async fn receipt_number(&self, order: OrderId) -> StoreResult<Option<ReceiptNumber>>;
-    /// Whether any paid order waits for its receipt number.
-    async fn receipts_to_number(&self) -> StoreResult<bool>;
-    /// Numbers up to `limit` paid orders' receipts in the order they were paid, each in
-    /// the series of the year `year_of` gives its payment time, one numbering at a time;
-    /// answers how many.
-    async fn number_receipts(&self, limit: i64, year_of: fn(i64) -> i32) -> StoreResult<u64>;
-    /// How many of the order's provider payment pages have expired (the next page opened
-    /// is a new one, numbered so).
-    async fn expired_pages(&self, order: OrderId) -> StoreResult<i64>;
-    /// Counts an expired payment page of an unpaid order and frees any seat it held.
-    async fn page_expired(&self, order: OrderId) -> StoreResult<()>;
-    /// Writes the refund and its ledger entries, when `revoke` removes every entitlement
-    /// the order granted (a bundle's items and a claimed gift too), and releases the
-    /// claim, in one transaction. One that would take the
-    /// refunded sum past the total writes nothing ([`StoreError::Conflict`]).
-    async fn record_refund(
-        &self,
-        refund: &RefundRecord,
-        order_total: Money,
-        ledger: &LedgerTransaction,
-        revoke: Option<(AccountId, ProductId)>,
-    ) -> StoreResult<()>;
-    /// Paid orders of a creator's products (everyone's with `None`), newest first.
-    async fn sales(&self, creator: Option<AccountId>, limit: i64) -> StoreResult<Vec<SaleLine>>;
-    /// The order's refunds, oldest first: (when, amount).
-    async fn refunds_of(&self, order: OrderId) -> StoreResult<Vec<(i64, Money)>>;
-    /// The last four digits of the card that paid the order, if a card did.
-    async fn paid_card(&self, order: OrderId) -> StoreResult<Option<String>>;
     /// The order a buyer made with an idempotency key, if any.
     async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>>;
     async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>>;
+}
+
+/// Paying an order: taking it for payment, and recording how the payment ended.
+#[async_trait]
+pub trait PaymentStore: Send + Sync {
     /// Moves a pending order (or one whose processing went stale before `stale_before_ms`)
     /// to processing, in one transaction that takes the buyer's payment decisions one at
     /// a time and first checks `holding`: when the buyer already holds it the order is
@@ -187,44 +146,8 @@ pub trait OrderStore: Send + Sync {
     async fn settle_order(&self, settlement: &Settlement) -> StoreResult<Settled>;
     /// Records a failed attempt and returns the order to pending.
     async fn fail_payment(&self, payment: &PaymentRecord) -> StoreResult<()>;
-
-    /// Lessons the person bought on their own, newest first: (lesson, product, lesson
-    /// title, when).
-    async fn lessons_bought(
-        &self,
-        account: AccountId,
-    ) -> StoreResult<Vec<(LessonId, ProductId, LocalizedText, i64)>>;
-    /// When the person bought the lesson on its own, if they did.
-    async fn lesson_entitled_since(
-        &self,
-        account: AccountId,
-        lesson: LessonId,
-    ) -> StoreResult<Option<i64>>;
-    /// When the person got the product, if they hold it.
-    async fn entitled_since(
-        &self,
-        account: AccountId,
-        product: ProductId,
-    ) -> StoreResult<Option<i64>>;
-    async fn is_entitled(&self, account: AccountId, product: ProductId) -> StoreResult<bool> {
-        Ok(self.entitled_since(account, product).await?.is_some())
-    }
-    /// Grants a product without payment (free products, gifts, admin grants).
-    async fn grant_entitlement(
-        &self,
-        account: AccountId,
-        product: ProductId,
-        source: &str,
-        now_ms: i64,
-    ) -> StoreResult<()>;
-    /// Products the person is entitled to, newest first, with the time of the grant.
-    async fn library(&self, account: AccountId) -> StoreResult<Vec<(Product, i64)>>;
-    /// Sum of all postings per currency; every value is zero in a healthy ledger.
-    async fn ledger_imbalances(&self) -> StoreResult<Vec<(String, i64)>>;
-    /// Ids of paid orders that granted nothing.
-    async fn paid_orders_without_entitlement(&self) -> StoreResult<Vec<String>>;
-    /// Years whose receipt numbers are not exactly 1, 2, … up to the year's counter.
-    async fn receipt_series_breaks(&self) -> StoreResult<Vec<ReceiptSeriesBreak>>;
-    /// Ids of entitlements from an order that is not paid, or with no source at all.
-    async fn entitlements_without_payment(&self) -> StoreResult<Vec<String>>;
+    /// The provider's reference of the order's successful payment.
+    async fn payment_reference(&self, order: OrderId) -> StoreResult<Option<String>>;
+    /// The last four digits of the card that paid the order, if a card did.
+    async fn paid_card(&self, order: OrderId) -> StoreResult<Option<String>>;
 }

@@ -1,6 +1,9 @@
 //! Payment providers: charging, hosted checkout pages, refunds, signed events.
 
-use super::*;
+use async_trait::async_trait;
+use kenning_domain::ids::OrderId;
+use kenning_domain::money::Money;
+use kenning_domain::order::CardNumber;
 
 /// Why a provider refused a charge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,33 +57,6 @@ pub enum PaymentEventKind {
     /// The provider's payment page for the order can no longer be paid; the buyer may be
     /// given a new one.
     PageExpired,
-}
-
-/// Why a webhook was refused (nothing is changed by a refused webhook).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum WebhookRejection {
-    #[error("no signature")]
-    MissingSignature,
-    #[error("signature does not match")]
-    BadSignature,
-    #[error("timestamp outside the tolerance window")]
-    Stale,
-    #[error("malformed event: {0}")]
-    Malformed(String),
-    #[error("event type not handled: {0}")]
-    UnknownEvent(String),
-}
-
-/// A provider's webhooks: checks a delivery's signature and reads the event.
-pub trait WebhookVerifier: Send + Sync {
-    /// The provider's name, as in `/api/v1/webhooks/{name}`.
-    fn name(&self) -> &'static str;
-    fn verify(
-        &self,
-        payload: &[u8],
-        signature: Option<&str>,
-        now_ms: i64,
-    ) -> Result<PaymentEvent, WebhookRejection>;
 }
 
 #[async_trait]
@@ -155,16 +131,4 @@ pub struct HostedCheckout {
     pub url: String,
     /// The provider's id of the page (a Checkout Session).
     pub reference: String,
-}
-
-/// A refund as recorded.
-#[derive(Clone, Debug)]
-pub struct RefundRecord {
-    pub id: kenning_domain::ids::RefundId,
-    pub order_id: OrderId,
-    pub amount: Money,
-    pub reason: String,
-    pub actor_id: AccountId,
-    pub provider_reference: String,
-    pub created_at_ms: i64,
 }

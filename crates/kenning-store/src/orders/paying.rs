@@ -1,12 +1,16 @@
 //! Taking an order for payment and settling it, each in one transaction on the buyer's
 //! turn, with the rule that nobody pays for what they hold ([`Holding`]) checked inside.
 
-use kenning_app::ports::{Claim, OrderStore, Settled, Settlement, StoreError, StoreResult, Taking};
+use async_trait::async_trait;
+use kenning_app::ports::{
+    Claim, OrderStore, PaymentRecord, PaymentStore, Settled, Settlement, StoreError, StoreResult,
+    Taking,
+};
 use kenning_domain::ids::{AccountId, OrderId};
 use kenning_domain::order::{Holding, OrderStatus};
 use sqlx::{Any, Transaction};
 
-use super::{insert_entitlement, insert_ledger, insert_payment};
+use super::writes::{insert_entitlement, insert_ledger, insert_payment};
 use crate::{SqlStore, db_error, rows};
 
 /// Takes the buyer's turn: their payment decisions (claims and settlements) run one at a
@@ -122,7 +126,7 @@ async fn paying_for_it_elsewhere(
     Ok(rows::int(&row, "n")? > 0)
 }
 
-pub(super) async fn claim(
+async fn claim(
     store: &SqlStore,
     id: OrderId,
     now_ms: i64,
@@ -175,7 +179,7 @@ pub(super) async fn claim(
     }
 }
 
-pub(super) async fn release_held(
+async fn release_held(
     store: &SqlStore,
     id: OrderId,
     holding: Holding,
@@ -195,7 +199,7 @@ pub(super) async fn release_held(
             .is_some_and(|o| o.status == OrderStatus::Released))
 }
 
-pub(super) async fn settle(store: &SqlStore, s: &Settlement) -> StoreResult<Settled> {
+async fn settle(store: &SqlStore, s: &Settlement) -> StoreResult<Settled> {
     let mut tx = store.pool().begin().await.map_err(db_error)?;
     // The buyer's turn first (as a claim takes it), then the order.
     take_buyers_turn(&mut tx, s.buyer_id, s.paid_at_ms).await?;
@@ -265,4 +269,74 @@ pub(super) async fn settle(store: &SqlStore, s: &Settlement) -> StoreResult<Sett
     }
     tx.commit().await.map_err(db_error)?;
     Ok(Settled::Granted)
+}
+
+#[async_trait]
+impl PaymentStore for SqlStore {
+    async fn claim_order(
+        &self,
+        id: OrderId,
+        now_ms: i64,
+        stale_before_ms: i64,
+        taking: Taking,
+    ) -> StoreResult<Claim> {
+        claim(self, id, now_ms, stale_before_ms, taking).await
+    }
+
+    async fn release_if_held(
+        &self,
+        id: OrderId,
+        holding: Holding,
+        now_ms: i64,
+    ) -> StoreResult<bool> {
+        release_held(self, id, holding, now_ms).await
+    }
+
+    async fn settle_order(&self, s: &Settlement) -> StoreResult<Settled> {
+        settle(self, s).await
+    }
+
+    async fn fail_payment(&self, p: &PaymentRecord) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        sqlx::query(
+            "UPDATE orders SET status = 'pending', updated_at_ms = $1 \
+             WHERE id = $2 AND status = 'processing'",
+        )
+        .bind(p.created_at_ms)
+        .bind(p.order_id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        insert_payment(&mut tx, p).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn payment_reference(&self, order: OrderId) -> StoreResult<Option<String>> {
+        let row = sqlx::query(
+            "SELECT provider_reference FROM payments WHERE order_id = $1 AND succeeded = $2",
+        )
+        .bind(order.to_string())
+        .bind(true)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(db_error)?;
+        match row {
+            Some(row) => rows::opt_text(&row, "provider_reference"),
+            None => Ok(None),
+        }
+    }
+
+    async fn paid_card(&self, order: OrderId) -> StoreResult<Option<String>> {
+        let row =
+            sqlx::query("SELECT card_last4 FROM payments WHERE order_id = $1 AND succeeded = $2")
+                .bind(order.to_string())
+                .bind(true)
+                .fetch_optional(self.pool())
+                .await
+                .map_err(db_error)?;
+        Ok(row
+            .map(|r| rows::text(&r, "card_last4"))
+            .transpose()?
+            .filter(|last4| !last4.is_empty()))
+    }
 }

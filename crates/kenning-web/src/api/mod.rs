@@ -5,17 +5,24 @@ mod accounts;
 mod catalog;
 pub(crate) mod coupons;
 mod errors_doc;
+mod feeds;
+mod gifts;
+mod library;
 pub(crate) mod live;
 pub(crate) mod media;
 pub(crate) mod memberships;
 mod orders;
 pub(crate) mod questions;
+mod receipts;
 pub mod recommendations;
 mod records;
+mod refunds;
 pub(crate) mod revenue;
 mod reviews;
+mod sales;
 pub mod search;
 pub mod types;
+mod webhooks;
 
 use std::str::FromStr;
 
@@ -107,25 +114,25 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(search::reindex))
         .routes(routes!(orders::create_order, orders::list_orders))
         .routes(routes!(orders::get_order))
-        .routes(routes!(orders::get_receipt))
+        .routes(routes!(receipts::get_receipt))
         .routes(routes!(orders::pay_order))
         .routes(routes!(orders::checkout_session))
-        .routes(routes!(orders::my_sales))
+        .routes(routes!(sales::my_sales))
         .routes(routes!(questions::my_questions))
         .routes(routes!(questions::question_inbox))
         .routes(routes!(questions::answer))
-        .routes(routes!(orders::refund_order))
-        .routes(routes!(orders::webhook))
-        .routes(routes!(orders::my_gifts))
-        .routes(routes!(orders::get_gift))
-        .routes(routes!(orders::claim_gift))
+        .routes(routes!(refunds::refund_order))
+        .routes(routes!(webhooks::webhook))
+        .routes(routes!(gifts::my_gifts))
+        .routes(routes!(gifts::get_gift))
+        .routes(routes!(gifts::claim_gift))
         .routes(routes!(memberships::get_plan, memberships::set_plan))
         .routes(routes!(memberships::list_subscriptions))
         .routes(routes!(memberships::cancel))
         .routes(routes!(memberships::resume))
         .routes(routes!(memberships::advance_clock))
-        .routes(routes!(orders::library))
-        .routes(routes!(orders::rotate_feed))
+        .routes(routes!(library::library))
+        .routes(routes!(feeds::rotate_feed))
         .routes(routes!(coupons::create_coupon, coupons::list_coupons))
         .routes(routes!(live::get_live, live::schedule_live))
         .routes(routes!(live::list_messages, live::post_message))

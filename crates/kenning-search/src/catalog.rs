@@ -3,6 +3,7 @@
 //! text of locked lessons, one document per lesson grouped by product, and is only ever
 //! searched within a set of products the app has checked the person may read.
 
+use crate::{SearchDoc, SearchIndex, SearchQuery, Sort};
 use kenning_app::ports::{
     LessonHit, LessonSearch, ProductSearch, SearchEngine, SearchEntry, SearchHit, SearchSort,
 };
@@ -10,7 +11,6 @@ use kenning_domain::catalog::Lesson;
 use kenning_domain::ids::ProductId;
 use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::Currency;
-use kenning_search::{SearchDoc, SearchIndex, SearchQuery, Sort};
 
 pub struct CatalogSearch {
     index: SearchIndex,

@@ -2,7 +2,10 @@
 //! of collaborative models, a content model over product features, popularity, then
 //! diversified), trained on weighted signals. The model lives in memory and is rebuilt
 //! from the database on start and on a timer; a rebuild swaps it in whole, so readers
-//! never see half a model.
+//! never see half a model. kenning-recs knows no Kenning type: this crate turns products
+//! and people into its items and users. [`eval`] is `kenning recs eval`.
+
+pub mod eval;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};

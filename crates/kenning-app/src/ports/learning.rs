@@ -1,0 +1,31 @@
+//! Learning: progress through lessons, and the versions of personal podcast feeds.
+
+use async_trait::async_trait;
+use kenning_domain::ids::{AccountId, LessonId, ProductId};
+use kenning_domain::media::LessonProgress;
+
+use super::StoreResult;
+
+/// Learners' progress through lessons.
+#[async_trait]
+pub trait ProgressStore: Send + Sync {
+    async fn progress(
+        &self,
+        account: AccountId,
+        lesson: LessonId,
+    ) -> StoreResult<Option<LessonProgress>>;
+    async fn save_progress(&self, progress: &LessonProgress) -> StoreResult<()>;
+    /// A person's progress in every lesson they started, most recent first.
+    async fn progress_of(&self, account: AccountId) -> StoreResult<Vec<LessonProgress>>;
+    /// Every learner's progress in a product's lessons, oldest first.
+    async fn progress_in(&self, product: ProductId) -> StoreResult<Vec<LessonProgress>>;
+}
+
+/// Versions of people's personal podcast feeds: rotating one revokes the older addresses.
+#[async_trait]
+pub trait FeedStore: Send + Sync {
+    /// The version of a person's feed of a product (0 until first rotated).
+    async fn feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64>;
+    /// Raises it by one and returns the new version.
+    async fn bump_feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64>;
+}

@@ -1,0 +1,17 @@
+//! Counters of attempts at guessable doors.
+
+use async_trait::async_trait;
+
+use super::StoreResult;
+
+/// Counters of attempts at guessable doors, shared by every node.
+#[async_trait]
+pub trait ThrottleStore: Send + Sync {
+    /// Counts one attempt for `key` in the window starting at `window_start_ms` and
+    /// answers how many that window holds now; older windows of the key are forgotten.
+    async fn hit(&self, key: &str, window_start_ms: i64) -> StoreResult<i64>;
+    /// How many attempts the window starting at `window_start_ms` holds for `key`.
+    async fn count(&self, key: &str, window_start_ms: i64) -> StoreResult<i64>;
+    /// Forgets a key's attempts (a successful login clears its account's failures).
+    async fn forget(&self, key: &str) -> StoreResult<()>;
+}
