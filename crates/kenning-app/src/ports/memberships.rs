@@ -32,6 +32,5 @@ pub trait MembershipStore: Send + Sync {
     /// Removes every entitlement the subscription granted.
     async fn revoke_subscription(&self, id: SubscriptionId) -> StoreResult<()>;
     /// Saves an ended subscription and takes back what it granted, in one transaction.
-    async fn end_subscription(&self, subscription: &Subscription, now_ms: i64)
-    -> StoreResult<()>;
+    async fn end_subscription(&self, subscription: &Subscription, now_ms: i64) -> StoreResult<()>;
 }

@@ -1,7 +1,7 @@
 //! Accounts and sessions: round trips, one account per e-mail, sessions that expire, and
 //! a new password that ends every session.
 
-use kenning_app::ports::{AccountStore, StoreError};
+use kenning_app::ports::*;
 use kenning_domain::account::{Email, Role};
 use kenning_domain::ids::AccountId;
 use kenning_store::SqlStore;

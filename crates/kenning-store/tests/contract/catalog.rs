@@ -3,7 +3,7 @@
 //! what is replaced (lesson prices, bundle items, a sale) is replaced, not added to.
 //! Versions: podcast feed versions and shared counters only ever go up, one at a time.
 
-use kenning_app::ports::{CatalogStore, DiscoveryStore, LearningStore, ProductFilter, StoreError};
+use kenning_app::ports::*;
 use kenning_domain::account::Role;
 use kenning_domain::catalog::{
     Chapter, Lesson, PriceList, Product, ProductKind, ProductStatus, Release,

@@ -1,7 +1,7 @@
 //! Coupons: a code is one coupon, and its uses are spent with the orders that take them —
 //! never past the limit, however many buyers check out at once, and not again on retry.
 
-use kenning_app::ports::{CouponStore, OrderStore, StoreError};
+use kenning_app::ports::*;
 use kenning_domain::account::{Account, Role};
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::coupon::{Coupon, CouponCode, Discount};

@@ -2,7 +2,7 @@
 //! what they hold newest first, a bundle's settlement grants its items with it, and a
 //! lesson bought alone is held on its own.
 
-use kenning_app::ports::{CatalogStore, Claim, OrderStore, Settled, Taking};
+use kenning_app::ports::*;
 use kenning_domain::account::Role;
 use kenning_domain::catalog::{Lesson, ProductKind, Release};
 use kenning_domain::ids::LessonId;
@@ -183,7 +183,7 @@ async fn a_bundle_grants_its_items_and_its_refund_takes_them_back(store: SqlStor
         Claim::Claimed
     );
 
-    let sale = kenning_app::ports::RevenueStore::sale_postings(&store, o.id)
+    let sale = kenning_app::ports::EarningsStore::sale_postings(&store, o.id)
         .await
         .unwrap();
     let refund = kenning_domain::ledger::refund(o.id, &sale, cny(0), cny(12900)).unwrap();

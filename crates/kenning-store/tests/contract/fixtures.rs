@@ -1,9 +1,6 @@
 //! Rows the cases build on, written through the ports as the app writes them.
 
-use kenning_app::ports::{
-    AccountStore, CatalogStore, Claim, NewAccount, OrderStore, PaymentRecord, Settled, Settlement,
-    Taking,
-};
+use kenning_app::ports::*;
 use kenning_domain::account::{Account, Email, Role};
 use kenning_domain::catalog::{PriceList, Product, ProductKind, ProductStatus};
 use kenning_domain::ids::{AccountId, OrderId, ProductId};

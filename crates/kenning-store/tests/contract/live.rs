@@ -1,7 +1,7 @@
 //! Live sessions: the schedule reads back, seats are counted from tickets, unclaimed gifts
 //! and running holds, and concurrent takers never get more seats than there are.
 
-use kenning_app::ports::{LiveStore, OrderStore};
+use kenning_app::ports::*;
 use kenning_domain::account::Role;
 use kenning_domain::catalog::ProductKind;
 use kenning_domain::ids::LiveMessageId;

@@ -2,7 +2,7 @@
 //! and tier), what is due is found, and a subscription grants only what the person does
 //! not hold already and takes back only what it granted.
 
-use kenning_app::ports::{MembershipStore, OrderStore, StoreError};
+use kenning_app::ports::*;
 use kenning_domain::account::Role;
 use kenning_domain::catalog::ProductKind;
 use kenning_domain::subscription::{Interval, MembershipPlan, Subscription, SubscriptionStatus};

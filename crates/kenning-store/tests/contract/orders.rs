@@ -2,7 +2,7 @@
 //! claimed by one caller only; settling writes everything once; a declined card returns
 //! the order; and nobody pays for what they hold (the order is released instead).
 
-use kenning_app::ports::{Claim, OrderStore, PaymentRecord, Settled, StoreError, Taking};
+use kenning_app::ports::*;
 use kenning_domain::account::Role;
 use kenning_domain::catalog::ProductKind;
 use kenning_domain::ids::OrderId;

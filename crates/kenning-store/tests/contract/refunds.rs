@@ -2,7 +2,7 @@
 //! for at once), one refund of an order runs at a time, a full refund takes back what the
 //! order granted, and every transaction the store keeps balances.
 
-use kenning_app::ports::{CatalogStore, OrderStore, RefundRecord, RevenueStore, StoreError};
+use kenning_app::ports::*;
 use kenning_domain::ids::RefundId;
 use kenning_domain::ledger::{self, LedgerAccount};
 use kenning_domain::money::Money;

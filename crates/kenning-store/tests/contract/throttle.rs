@@ -2,7 +2,7 @@
 //! its own number, a new window starts from one and forgets the old, and a key can be
 //! forgotten at once.
 
-use kenning_app::ports::ThrottleStore;
+use kenning_app::ports::*;
 use kenning_domain::throttle::LOGIN_PER_ACCOUNT;
 use kenning_store::SqlStore;
 
