@@ -6,11 +6,13 @@
 
 mod jobs;
 mod orders;
+mod pages;
 mod payments;
 mod services;
 
 pub use jobs::*;
 pub use orders::*;
+pub use pages::*;
 pub use payments::*;
 pub use services::*;
 
@@ -487,6 +489,7 @@ pub trait Store:
     + QuestionStore
     + ThrottleStore
     + JobStore
+    + PageStore
 {
 }
 impl<T> Store for T where
@@ -506,5 +509,6 @@ impl<T> Store for T where
         + QuestionStore
         + ThrottleStore
         + JobStore
+        + PageStore
 {
 }
