@@ -20,6 +20,7 @@ use kenning_domain::ids::{AccountId, ProductId};
 use kenning_domain::review::Review;
 
 use crate::catalog::{CatalogPage, CatalogQuery};
+use crate::pages::product::{Showcase, ShowcaseKey};
 
 /// The public part of a product page: the product and its table of contents.
 #[derive(Clone, Debug)]
@@ -158,6 +159,8 @@ pub struct CatalogCache {
     listings: Timed<ListingKey, CatalogPage>,
     /// The rate table, for showing prices in the visitor's currency.
     rates: Timed<(), Vec<ExchangeRate>>,
+    /// What a product page shows everyone, per currency and country.
+    showcases: Timed<ShowcaseKey, Showcase>,
 }
 
 impl CatalogCache {
@@ -168,6 +171,7 @@ impl CatalogCache {
             products: Timed::new(),
             listings: Timed::new(),
             rates: Timed::new(),
+            showcases: Timed::new(),
         }
     }
 
@@ -212,11 +216,25 @@ impl CatalogCache {
         }
     }
 
+    pub fn showcase(&self, key: &ShowcaseKey, now_ms: i64) -> Option<Arc<Showcase>> {
+        if self.ttl_ms <= 0 {
+            return None;
+        }
+        self.showcases.get(key, now_ms)
+    }
+
+    pub fn put_showcase(&self, key: ShowcaseKey, showcase: Arc<Showcase>, now_ms: i64) {
+        if self.ttl_ms > 0 {
+            self.showcases.put(key, showcase, now_ms + self.ttl_ms);
+        }
+    }
+
     /// Forgets everything (after any catalog or rate-table write).
     pub fn clear(&self) {
         self.products.clear();
         self.listings.clear();
         self.rates.clear();
+        self.showcases.clear();
     }
 }
 

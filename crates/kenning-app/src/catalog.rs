@@ -51,6 +51,8 @@ pub struct ProductDetail {
     pub reviews: crate::reviews::ProductReviews,
     /// For a holder: the dripped lessons not open yet, and when each opens.
     pub opens_at: Vec<(LessonId, i64)>,
+    /// The access rule's answer for each of `lessons`, in order, for this viewer.
+    pub access: Vec<LessonAccess>,
     /// The viewer's certificate for this product, once earned.
     pub certificate: Option<kenning_domain::certificate::CertificateCode>,
     /// A sale running now.
@@ -215,9 +217,16 @@ impl Kenning {
         let outline = self.outline(id).await?;
         let product = &outline.product;
         let viewer = user.map(CurrentUser::viewer);
-        let owned_since = match viewer {
-            Some(v) => self.held_since(v.account_id, product).await?,
-            None => None,
+        let holdings = match viewer {
+            Some(v) => self.store.holdings(v.account_id, id, &[]).await?,
+            None => crate::ports::Holdings::default(),
+        };
+        // A live session's ticket may come with another product.
+        let owned_since = match (viewer, holdings.since(id)) {
+            (Some(v), None) if product.kind == ProductKind::LiveSession => {
+                self.held_since(v.account_id, product).await?
+            }
+            (_, since) => since,
         };
         let owned = owned_since.is_some();
         // Buyers keep seeing what they bought after it is unpublished.
@@ -229,27 +238,30 @@ impl Kenning {
             self.note_interest(user, id, SignalKind::View).await;
         }
         let reviews = self.reviews_view(&outline, user, owned).await?;
-        // Dripped lessons the holder is still waiting for (creators and admins wait for
-        // nothing).
         let now_ms = self.now_ms();
-        let opens_at = match owned_since {
-            Some(since) if !editable => outline
-                .lessons
-                .iter()
-                .filter(|l| !l.preview)
-                .map(|l| (l.id, l.release.opens_at_ms(since)))
-                .filter(|(_, at)| *at > now_ms)
-                .collect(),
-            _ => Vec::new(),
-        };
-        let certificate = match viewer {
-            Some(v) if owned => self
-                .store
-                .certificate_of(v.account_id, id)
-                .await?
-                .map(|c| c.code),
-            _ => None,
-        };
+        let access: Vec<LessonAccess> = crate::pages::product::lesson_gates(
+            product,
+            &outline.lessons,
+            viewer,
+            owned_since,
+            &holdings,
+            now_ms,
+        )
+        .into_iter()
+        .map(|(access, _)| access)
+        .collect();
+        // Dripped lessons the holder is still waiting for (creators and admins wait for
+        // nothing), as the access rule says.
+        let opens_at = outline
+            .lessons
+            .iter()
+            .zip(&access)
+            .filter_map(|(l, a)| match a {
+                LessonAccess::NotYet { opens_at_ms } => Some((l.id, *opens_at_ms)),
+                _ => None,
+            })
+            .collect();
+        let certificate = holdings.certificate.filter(|_| owned);
         let sale = self
             .store
             .sale(id)
@@ -259,6 +271,7 @@ impl Kenning {
             sale,
             certificate,
             opens_at,
+            access,
             reviews,
             product: product.clone(),
             chapters: outline.chapters.clone(),

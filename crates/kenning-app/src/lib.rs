@@ -19,6 +19,7 @@ pub mod library;
 pub mod live;
 pub mod media;
 pub mod memberships;
+pub mod pages;
 pub mod pay_per_use;
 pub mod podcast;
 pub mod ports;

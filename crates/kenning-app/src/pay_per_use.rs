@@ -31,6 +31,8 @@ impl Kenning {
         self.store
             .set_lesson_prices(lesson, list.as_slice())
             .await?;
+        // Product pages show what each lesson costs alone.
+        self.catalog_cache.clear();
         Ok(list)
     }
 

@@ -72,6 +72,83 @@ pub struct Statements {
     pub statements: Vec<Statement>,
 }
 
+/// What a quote reads besides the product: the rate table, the product's sale, the
+/// buyer's tax rate and the time.
+pub(crate) struct Priced<'a> {
+    pub rates: &'a [ExchangeRate],
+    pub sale: Option<kenning_domain::sale::Sale>,
+    pub tax_bps: u16,
+    pub now_ms: i64,
+}
+
+/// A price list's price in a currency, given the rate table (see [`Kenning::offer`]).
+pub(crate) fn offer_with(
+    prices: &kenning_domain::catalog::PriceList,
+    choice: CurrencyChoice,
+    rates: &[ExchangeRate],
+) -> Result<Offer, AppError> {
+    let wanted = match choice {
+        CurrencyChoice::Exactly(c) | CurrencyChoice::Prefer(c) => c,
+    };
+    if let Some(offer) = fx::offer_in(prices, wanted, rates)? {
+        return Ok(offer);
+    }
+    let first = prices.preferred(wanted).ok_or(AppError::NotForSale)?;
+    match choice {
+        CurrencyChoice::Exactly(_) => Err(DomainError::NotPricedInCurrency.into()),
+        CurrencyChoice::Prefer(_) => Ok(Offer {
+            price: first,
+            conversion: None,
+        }),
+    }
+}
+
+/// Whether the rate table says prices in a currency hold the tax (yes, unless it says
+/// otherwise).
+pub(crate) fn tax_inclusive_in(rates: &[ExchangeRate], currency: Currency) -> bool {
+    rates
+        .iter()
+        .find(|r| r.currency == currency)
+        .is_none_or(|r| r.tax_inclusive)
+}
+
+/// What `price` comes to in `country` at `rate_bps`.
+pub(crate) fn taxed_with(
+    price: Money,
+    country: &Country,
+    rate_bps: u16,
+    inclusive: bool,
+) -> Result<Taxed, AppError> {
+    let (total, amount) = tax::apply(price, rate_bps, inclusive)?;
+    Ok(Taxed {
+        total,
+        line: TaxLine {
+            country: country.clone(),
+            rate_bps,
+            inclusive,
+            amount,
+        },
+    })
+}
+
+/// A product's quote from what was read for it ([`Kenning::quote`] reads it all).
+pub(crate) fn quote_with(
+    product: &Product,
+    choice: CurrencyChoice,
+    country: &Country,
+    priced: &Priced<'_>,
+) -> Result<Quote, AppError> {
+    let listed = offer_with(&product.prices, choice, priced.rates)?;
+    let price = kenning_domain::sale::price_now(listed.price, priced.sale, priced.now_ms);
+    let inclusive = tax_inclusive_in(priced.rates, price.currency);
+    let taxed = taxed_with(price, country, priced.tax_bps, inclusive)?;
+    Ok(Quote {
+        list: listed.price,
+        offer: Offer { price, ..listed },
+        taxed,
+    })
+}
+
 impl Kenning {
     fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
         if user.account.role == Role::Admin {
@@ -97,21 +174,8 @@ impl Kenning {
         prices: &kenning_domain::catalog::PriceList,
         choice: CurrencyChoice,
     ) -> Result<Offer, AppError> {
-        let wanted = match choice {
-            CurrencyChoice::Exactly(c) | CurrencyChoice::Prefer(c) => c,
-        };
         let rates = self.store.exchange_rates().await?;
-        if let Some(offer) = fx::offer_in(prices, wanted, &rates)? {
-            return Ok(offer);
-        }
-        let first = prices.preferred(wanted).ok_or(AppError::NotForSale)?;
-        match choice {
-            CurrencyChoice::Exactly(_) => Err(DomainError::NotPricedInCurrency.into()),
-            CurrencyChoice::Prefer(_) => Ok(Offer {
-                price: first,
-                conversion: None,
-            }),
-        }
+        offer_with(prices, choice, &rates)
     }
 
     /// What a published product costs in a currency and country: list price, sale price
@@ -128,27 +192,33 @@ impl Kenning {
             .await?
             .filter(Product::is_published)
             .ok_or(AppError::NotFound("product"))?;
-        let listed = self.offer(&product, choice).await?;
+        let rates = self.store.exchange_rates().await?;
         let sale = self.store.sale(id).await?;
-        let price = kenning_domain::sale::price_now(listed.price, sale, self.now_ms());
-        let taxed = self.taxed(price, country).await?;
-        Ok(Quote {
-            list: listed.price,
-            offer: Offer { price, ..listed },
-            taxed,
-        })
+        let rate_bps = self
+            .store
+            .tax_rate(country)
+            .await?
+            .map_or(0, |r| r.rate_bps);
+        quote_with(
+            &product,
+            choice,
+            country,
+            &Priced {
+                rates: &rates,
+                sale,
+                tax_bps: rate_bps,
+                now_ms: self.now_ms(),
+            },
+        )
     }
 
     /// Whether prices in a currency are shown with tax included (yes, unless the rate
     /// table says otherwise).
     pub async fn tax_inclusive(&self, currency: Currency) -> Result<bool, AppError> {
-        Ok(self
-            .store
-            .exchange_rates()
-            .await?
-            .iter()
-            .find(|r| r.currency == currency)
-            .is_none_or(|r| r.tax_inclusive))
+        Ok(tax_inclusive_in(
+            &self.store.exchange_rates().await?,
+            currency,
+        ))
     }
 
     /// What `price` comes to for a buyer in `country` (no rate on file: no tax).
@@ -159,16 +229,7 @@ impl Kenning {
             .await?
             .map_or(0, |r| r.rate_bps);
         let inclusive = self.tax_inclusive(price.currency).await?;
-        let (total, amount) = tax::apply(price, rate_bps, inclusive)?;
-        Ok(Taxed {
-            total,
-            line: TaxLine {
-                country: country.clone(),
-                rate_bps,
-                inclusive,
-                amount,
-            },
-        })
+        taxed_with(price, country, rate_bps, inclusive)
     }
 
     /// The affiliate a referral code names, when the product's creator runs a programme,
@@ -233,6 +294,8 @@ impl Kenning {
     pub async fn set_tax_rate(&self, user: &CurrentUser, rate: TaxRate) -> Result<(), AppError> {
         Self::require_admin(user)?;
         self.store.set_tax_rate(&rate, self.now_ms()).await?;
+        // Product pages show the tax of the visitor's country.
+        self.catalog_cache.clear();
         tracing::info!(country = %rate.country, bps = rate.rate_bps, actor = %user.account.id, "tax rate set");
         Ok(())
     }
@@ -402,6 +465,8 @@ impl Kenning {
         self.store
             .set_affiliate_program(&program, self.now_ms())
             .await?;
+        // Product pages offer the commission to those who share them.
+        self.catalog_cache.clear();
         Ok(program)
     }
 

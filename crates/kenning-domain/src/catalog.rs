@@ -322,6 +322,31 @@ pub struct LessonOutline {
     pub release: Release,
 }
 
+/// What the access rule reads of a lesson: a whole lesson and its outline in a table of
+/// contents answer alike, so a page and the server cannot disagree.
+pub trait Gated {
+    fn preview(&self) -> bool;
+    fn release(&self) -> Release;
+}
+
+impl Gated for Lesson {
+    fn preview(&self) -> bool {
+        self.preview
+    }
+    fn release(&self) -> Release {
+        self.release
+    }
+}
+
+impl Gated for LessonOutline {
+    fn preview(&self) -> bool {
+        self.preview
+    }
+    fn release(&self) -> Release {
+        self.release
+    }
+}
+
 /// Who is looking at a lesson and what they hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Viewer {
@@ -342,17 +367,23 @@ pub enum LessonAccess {
     NotYet { opens_at_ms: i64 },
 }
 
+impl LessonAccess {
+    pub fn is_open(self) -> bool {
+        self == LessonAccess::Open
+    }
+}
+
 /// Decides access to a lesson. `entitled_since_ms` is when the viewer got the product,
 /// if they hold it. Creators and admins are never held back by drip release; a preview
 /// is open to everyone, whatever its release.
 pub fn lesson_access(
     product: &Product,
-    lesson: &Lesson,
+    lesson: &impl Gated,
     viewer: Option<Viewer>,
     entitled_since_ms: Option<i64>,
     now_ms: i64,
 ) -> LessonAccess {
-    if lesson.preview {
+    if lesson.preview() {
         return LessonAccess::Open;
     }
     let Some(viewer) = viewer else {
@@ -363,7 +394,7 @@ pub fn lesson_access(
     }
     match entitled_since_ms {
         None => LessonAccess::NeedsPurchase,
-        Some(since) => match lesson.release.opens_at_ms(since) {
+        Some(since) => match lesson.release().opens_at_ms(since) {
             opens_at_ms if opens_at_ms > now_ms => LessonAccess::NotYet { opens_at_ms },
             _ => LessonAccess::Open,
         },

@@ -17,9 +17,12 @@ mod learning;
 mod live;
 mod memberships;
 mod orders;
+mod pages;
 mod questions;
 mod revenue;
 mod reviews;
+#[cfg(feature = "round-trips")]
+pub mod round_trips;
 mod rows;
 mod throttle;
 mod webhooks;
@@ -248,7 +251,11 @@ impl SqlStore {
             .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
     }
 
+    /// The pool every query goes through (one call per statement, which is what
+    /// [`round_trips`] counts when the feature is on).
     pub(crate) fn pool(&self) -> &AnyPool {
+        #[cfg(feature = "round-trips")]
+        round_trips::note();
         &self.pool
     }
 }

@@ -7,8 +7,8 @@
 //! (`--markdown-image-hosts`). Any other image becomes a plain link to it, labelled with
 //! its alt text, so a reader can still open it on purpose.
 
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
@@ -16,7 +16,19 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html
 #[derive(Clone, Debug, Default)]
 pub struct Markdown {
     image_hosts: Arc<HashSet<String>>,
+    /// HTML already rendered, by its Markdown (see [`Markdown::to_safe_html_shared`]).
+    rendered: Arc<Mutex<Rendered>>,
 }
+
+/// Rendered HTML by source text, up to a budget of bytes.
+#[derive(Debug, Default)]
+struct Rendered {
+    html: HashMap<String, Arc<str>>,
+    bytes: usize,
+}
+
+/// What the rendered-HTML memo may hold (source and HTML together).
+const RENDERED_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 
 /// Where relative addresses are resolved while judging them: a name that is never
 /// anyone's host (`.invalid` is reserved), standing for this server.
@@ -54,7 +66,36 @@ impl Markdown {
                     .filter(|h| !h.is_empty())
                     .collect(),
             ),
+            rendered: Arc::default(),
         }
+    }
+
+    /// [`Markdown::to_safe_html`], remembered: the same text always renders to the same
+    /// HTML under the same settings, so pages read on every request (product
+    /// descriptions) render once. Nothing needs invalidating: changed text is another
+    /// key. The memo is emptied when it outgrows its budget.
+    pub fn to_safe_html_shared(&self, markdown: &str) -> Arc<str> {
+        if let Some(html) = self
+            .rendered
+            .lock()
+            .ok()
+            .and_then(|r| r.html.get(markdown).cloned())
+        {
+            return html;
+        }
+        let html: Arc<str> = Arc::from(self.to_safe_html(markdown));
+        if let Ok(mut r) = self.rendered.lock() {
+            let size = markdown.len() + html.len();
+            if r.bytes + size > RENDERED_BUDGET_BYTES {
+                r.html.clear();
+                r.bytes = 0;
+            }
+            if size <= RENDERED_BUDGET_BYTES {
+                r.bytes += size;
+                r.html.insert(markdown.to_owned(), Arc::clone(&html));
+            }
+        }
+        html
     }
 
     /// Whether an image at `url` may be shown.

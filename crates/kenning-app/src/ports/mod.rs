@@ -34,6 +34,7 @@ mod live;
 mod media;
 mod memberships;
 mod orders;
+mod pages;
 mod payments;
 mod questions;
 mod receipts;
@@ -67,6 +68,7 @@ pub use live::*;
 pub use media::*;
 pub use memberships::*;
 pub use orders::*;
+pub use pages::*;
 pub use payments::*;
 pub use questions::*;
 pub use receipts::*;
@@ -149,4 +151,5 @@ store!(
     CounterStore,
     WebhookStore,
     JobStore,
+    PageStore,
 );

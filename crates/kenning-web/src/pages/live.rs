@@ -5,8 +5,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kenning_app::AppError;
 use kenning_app::live::LiveRoom;
+use kenning_app::pages::product::LiveNow;
 use kenning_domain::ids::ProductId;
 use kenning_domain::live::LivePhase;
 
@@ -28,6 +28,19 @@ pub struct LiveBlock {
 }
 
 impl LiveBlock {
+    /// The schedule as the product page shows it to this viewer.
+    pub fn on_product_page(page: &Page<'_>, live: &LiveNow) -> LiveBlock {
+        LiveBlock {
+            id: live.schedule.product_id.to_string(),
+            starts: page.datetime(&live.schedule.starts_at_ms),
+            starts_at_ms: live.schedule.starts_at_ms,
+            duration_minutes: live.schedule.duration_minutes,
+            phase: live.phase.as_str(),
+            seats_left: live.seats_left,
+            ticket: live.ticket,
+        }
+    }
+
     pub fn new(page: &Page<'_>, room: &LiveRoom) -> LiveBlock {
         LiveBlock {
             id: room.product.id.to_string(),
@@ -104,18 +117,4 @@ pub async fn room(
         page,
     };
     ok(&template)
-}
-
-/// For the product page: the session's schedule, if the product is a scheduled live
-/// session. A product without a schedule yet simply has none.
-pub async fn live_block(
-    state: &AppState,
-    page: &Page<'_>,
-    id: ProductId,
-) -> Result<Option<LiveBlock>, HttpError> {
-    match state.app.live_room(id, page.ctx.user.as_ref()).await {
-        Ok(room) => Ok(Some(LiveBlock::new(page, &room))),
-        Err(AppError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
 }
