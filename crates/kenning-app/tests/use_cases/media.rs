@@ -39,7 +39,10 @@ async fn an_upload_is_recognised_by_its_bytes_and_kept_whole() {
     assert_eq!(media.kind, MediaKind::Pdf, "by its bytes, not its name");
     assert_eq!(media.bytes, 10_000);
     assert_eq!(media.file_name, "notes.txt");
-    assert_eq!(h.fakes.media.keys(), [media.object_key.clone()]);
+    assert_eq!(
+        h.fakes.media.keys(),
+        std::slice::from_ref(&media.object_key)
+    );
     let mut stream = h.app.media_bytes(&media, 0, 10_000).await.unwrap();
     let mut back = Vec::new();
     while let Some(chunk) = stream.next().await {
