@@ -15,7 +15,7 @@ use crate::{AppError, Kenning};
 #[derive(Clone, Debug)]
 pub enum LessonPage {
     Open(Box<LessonView>),
-    Locked(LockedLesson),
+    Locked(Box<LockedLesson>),
 }
 
 /// A lesson this person may not read (yet).
@@ -51,12 +51,12 @@ impl Kenning {
             Some(_) => None,
             None => fx::shown_price(&self.lesson_prices(id).await?, currency, &rates),
         };
-        Ok(LessonPage::Locked(LockedLesson {
+        Ok(LessonPage::Locked(Box::new(LockedLesson {
             lesson_id: id,
             product: outline.product.clone(),
             opens_at_ms,
             alone,
             rates,
-        }))
+        })))
     }
 }
