@@ -158,8 +158,7 @@ impl Kenning {
         let provider_reference = self
             .payments
             .refund(&charge, amount, &refund_id.to_string())
-            .await
-            .map_err(AppError::Internal)?;
+            .await?;
         let full = amount.amount_minor == remaining;
         let record = RefundRecord {
             id: refund_id,
