@@ -257,7 +257,9 @@ impl Kenning {
     /// The reader's own copy of a document, marked with their name and order so a
     /// leaked copy can be traced. Made once, on the first download, and kept in storage
     /// beside the original (so later requests, ranges included, stream it like any
-    /// file). Marking holds the document in memory once per buyer.
+    /// file). Marking holds the document in memory, so it is bounded: originals above
+    /// `max_marked_document_bytes` are refused at upload, and at most `marking_jobs`
+    /// copies are made at once in a process (later downloads wait their turn).
     async fn marked_copy(
         &self,
         media: Media,
@@ -265,6 +267,24 @@ impl Kenning {
         wording: &(dyn Fn(&MarkFacts) -> String + Send + Sync),
     ) -> Result<Media, AppError> {
         let account = reader.account.id;
+        if let Some((object_key, bytes)) = self.store.marked_copy(media.id, account).await? {
+            return Ok(Media {
+                object_key,
+                bytes,
+                ..media
+            });
+        }
+        if media.bytes > self.settings.max_marked_document_bytes {
+            // Uploaded before the cap (or under a larger one): the buyer still gets it.
+            tracing::warn!(media = %media.id, bytes = media.bytes, "document too large to mark");
+            return Ok(media);
+        }
+        let _permit = self
+            .marking
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        // Another download of the same copy may have made it while this one waited.
         if let Some((object_key, bytes)) = self.store.marked_copy(media.id, account).await? {
             return Ok(Media {
                 object_key,
@@ -297,7 +317,7 @@ impl Kenning {
         }
         let documents = self.documents.clone();
         let kind = media.kind;
-        let marked = tokio::task::spawn_blocking(move || documents.mark(kind, &original, &mark))
+        let marked = tokio::task::spawn_blocking(move || documents.mark(kind, original, &mark))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let marked = match marked {
@@ -386,7 +406,11 @@ impl Kenning {
             }
         }
         let (content_type, kind) = recognise_media(&head)?;
-        let max = kind.default_max_bytes().min(self.settings.max_media_bytes);
+        let kind_max = kind.default_max_bytes().min(self.settings.max_media_bytes);
+        // Documents are marked in memory for each buyer: their own, smaller cap.
+        let document_max = Some(self.settings.max_marked_document_bytes)
+            .filter(|cap| kind.is_document() && *cap < kind_max);
+        let max = document_max.unwrap_or(kind_max);
         let id = MediaId::new();
         let object_key = format!("media/{}/{id}", product.id);
         let whole: ByteStream = futures::stream::once(async move { Ok(Bytes::from(head)) })
@@ -395,8 +419,11 @@ impl Kenning {
         let bytes = match self.media.put_stream(&object_key, whole, max).await {
             Ok(n) => n,
             Err(PutStreamError::TooLarge) => {
-                return Err(AppError::UploadTooLarge {
-                    max_bytes: usize::try_from(max).unwrap_or(usize::MAX),
+                return Err(match document_max {
+                    Some(max_bytes) => AppError::DocumentTooLarge { max_bytes },
+                    None => AppError::UploadTooLarge {
+                        max_bytes: usize::try_from(max).unwrap_or(usize::MAX),
+                    },
                 });
             }
             Err(PutStreamError::Failed(e)) => return Err(AppError::Internal(e)),

@@ -33,13 +33,13 @@ impl Documents for DocumentWriter {
     fn mark(
         &self,
         kind: MediaKind,
-        original: &[u8],
+        original: Vec<u8>,
         mark: &BuyerMark,
     ) -> Result<Vec<u8>, DocumentError> {
         match kind {
             MediaKind::Pdf => mark_pdf(original, mark),
-            MediaKind::Epub => mark_epub(original, mark),
-            MediaKind::Video | MediaKind::Audio => Ok(original.to_vec()),
+            MediaKind::Epub => mark_epub(&original, mark),
+            MediaKind::Video | MediaKind::Audio => Ok(original),
         }
     }
 }

@@ -8,6 +8,9 @@ pub enum DocumentError {
     Unreadable(String),
     #[error("document not written: {0}")]
     Write(String),
+    /// Larger than this writer marks (it holds a document in memory to mark it).
+    #[error("document larger than {limit} bytes")]
+    TooLarge { limit: u64 },
 }
 
 /// The words of a certificate, already in the reader's language.
@@ -56,10 +59,12 @@ pub trait Documents: Send + Sync {
     fn certificate_pdf(&self, text: &CertificateText) -> Result<Vec<u8>, DocumentError>;
     fn receipt_pdf(&self, text: &ReceiptText) -> Result<Vec<u8>, DocumentError>;
     /// A copy of `original` carrying the mark; video and audio come back unchanged.
+    /// The original is handed over so that a writer can free it as soon as it has
+    /// read it (a PDF is parsed, then only the parsed form and the copy are held).
     fn mark(
         &self,
         kind: kenning_domain::media::MediaKind,
-        original: &[u8],
+        original: Vec<u8>,
         mark: &BuyerMark,
     ) -> Result<Vec<u8>, DocumentError>;
 }
