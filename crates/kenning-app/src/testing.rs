@@ -617,9 +617,14 @@ impl Documents for PlainDocuments {
         kind: MediaKind,
         original: Vec<u8>,
         mark: &BuyerMark,
-    ) -> Result<Vec<u8>, DocumentError> {
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), DocumentError> {
+        let write = |out: &mut dyn std::io::Write, bytes: &[u8]| {
+            out.write_all(bytes)
+                .map_err(|e| DocumentError::Write(e.to_string()))
+        };
         if !matches!(kind, MediaKind::Pdf | MediaKind::Epub) {
-            return Ok(original);
+            return write(out, &original);
         }
         let running = self.marking.fetch_add(1, Ordering::SeqCst) + 1;
         self.most_marking.fetch_max(running, Ordering::SeqCst);
@@ -628,7 +633,11 @@ impl Documents for PlainDocuments {
         self.marking.fetch_sub(1, Ordering::SeqCst);
         let text =
             std::str::from_utf8(&original).map_err(|e| DocumentError::Unreadable(e.to_string()))?;
-        Ok(format!("{text}\n{} [{}]", mark.line, mark.reference).into_bytes())
+        write(out, text.as_bytes())?;
+        write(
+            out,
+            format!("\n{} [{}]", mark.line, mark.reference).as_bytes(),
+        )
     }
 }
 

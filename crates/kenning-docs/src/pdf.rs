@@ -333,9 +333,20 @@ fn media_box(doc: &Document, page: ObjectId) -> (f32, f32) {
 /// Keywords and a `KenningLicensee` entry) and as a line of small grey text at the foot of
 /// every page. The original page content is wrapped in q/Q first, so whatever state it
 /// leaves does not move or hide the mark.
-/// Marks every page. The original is dropped once parsed: marking holds the parsed
-/// document and the copy being written, never the original besides.
+/// Marks every page, into memory.
 pub fn mark_pdf(original: Vec<u8>, mark: &BuyerMark) -> Result<Vec<u8>, DocumentError> {
+    let mut out = Vec::new();
+    write_marked_pdf(original, mark, &mut out)?;
+    Ok(out)
+}
+
+/// Marks every page, writing the copy to `out` as it goes. The original is dropped once
+/// parsed: marking holds the parsed document, never the original nor the copy besides.
+pub fn write_marked_pdf(
+    original: Vec<u8>,
+    mark: &BuyerMark,
+    out: &mut dyn std::io::Write,
+) -> Result<(), DocumentError> {
     let mut doc =
         Document::load_mem(&original).map_err(|e| DocumentError::Unreadable(e.to_string()))?;
     drop(original);
@@ -385,7 +396,9 @@ pub fn mark_pdf(original: Vec<u8>, mark: &BuyerMark) -> Result<Vec<u8>, Document
     );
     let info = doc.add_object(info);
     doc.trailer.set("Info", info);
-    save(&mut doc)
+    let mut out = std::io::BufWriter::new(out);
+    doc.save_to(&mut out).map_err(write_error)?;
+    std::io::Write::flush(&mut out).map_err(write_error)
 }
 
 /// Makes both fonts available on the page under names no document is likely to use.
