@@ -42,6 +42,7 @@ error-card_declined = Your card was declined. Nothing was charged.
 error-insufficient_funds = The card has insufficient funds. Nothing was charged.
 error-payment_in_progress = A payment for this is already in progress, perhaps in another tab. Try again in a moment.
 error-upload_too_large = The upload is too large (at most { $max } MB).
+error-document_too_large = This PDF or EPUB is too large to be marked for each buyer (at most { $max } MB).
 error-unsupported_media = This file type is not supported.
 error-internal = Something went wrong on our side. Please try again.
 error-malformed_json = The request body is not valid JSON.

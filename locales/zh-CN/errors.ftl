@@ -39,6 +39,7 @@ error-card_declined = 银行卡被拒绝，未产生扣款。
 error-insufficient_funds = 银行卡余额不足，未产生扣款。
 error-payment_in_progress = 该内容正在支付中（可能在另一个标签页），请稍后再试。
 error-upload_too_large = 上传的文件过大（最大 { $max } MB）。
+error-document_too_large = 此 PDF 或 EPUB 过大，无法为每位买家加上标记（最大 { $max } MB）。
 error-unsupported_media = 不支持该文件类型。
 error-internal = 服务器出现问题，请稍后重试。
 error-malformed_json = 请求体不是有效的 JSON。

@@ -91,6 +91,6 @@ impl Kenning {
         tokio::task::spawn_blocking(move || write(documents.as_ref()))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))
+            .map_err(AppError::from)
     }
 }

@@ -91,6 +91,9 @@ pub enum AppError {
     QuestionClosed,
     #[error("upload larger than {max_bytes} bytes")]
     UploadTooLarge { max_bytes: usize },
+    /// A PDF or EPUB larger than the copies marked for buyers may be.
+    #[error("document larger than {max_bytes} bytes")]
+    DocumentTooLarge { max_bytes: u64 },
     #[error("unsupported file type")]
     UnsupportedMedia,
     #[error("only a failed job can be retried")]
@@ -140,6 +143,7 @@ impl AppError {
             AppError::NoHostedCheckout => "no_hosted_checkout",
             AppError::QuestionClosed => "question_closed",
             AppError::UploadTooLarge { .. } => "upload_too_large",
+            AppError::DocumentTooLarge { .. } => "document_too_large",
             AppError::UnsupportedMedia => "unsupported_media",
             AppError::JobNotFailed => "job_not_failed",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
@@ -186,7 +190,9 @@ impl AppError {
             | AppError::QuestionClosed
             | AppError::JobNotFailed => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
-            AppError::UploadTooLarge { .. } => ErrorKind::TooLarge,
+            AppError::UploadTooLarge { .. } | AppError::DocumentTooLarge { .. } => {
+                ErrorKind::TooLarge
+            }
             AppError::UnsupportedMedia => ErrorKind::UnsupportedMedia,
             AppError::PaymentProvider(PaymentError::Unsupported) => ErrorKind::Conflict,
             AppError::PaymentProvider(PaymentError::Unavailable(_))
@@ -208,6 +214,17 @@ impl From<IndexError> for AppError {
 
 /// Storage failures become application errors here, exhaustively: a new variant forces a
 /// decision.
+impl From<crate::ports::DocumentError> for AppError {
+    fn from(e: crate::ports::DocumentError) -> AppError {
+        match e {
+            crate::ports::DocumentError::TooLarge { limit } => {
+                AppError::DocumentTooLarge { max_bytes: limit }
+            }
+            e => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

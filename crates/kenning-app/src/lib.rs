@@ -80,7 +80,17 @@ pub struct AppSettings {
     /// Failed logins and registrations one client address may make per window (0: no
     /// throttling by address).
     pub attempts_per_address: i64,
+    /// The largest PDF or EPUB accepted, in bytes: each buyer's copy is marked in
+    /// memory, so larger originals are refused at upload (`document_too_large`).
+    pub max_marked_document_bytes: u64,
+    /// How many marking jobs run at once in this process; more downloads wait.
+    pub marking_jobs: usize,
 }
+
+/// The default cap on PDF and EPUB originals: 64 MiB.
+pub const DEFAULT_MAX_MARKED_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+/// The default number of marking jobs at once.
+pub const DEFAULT_MARKING_JOBS: usize = 2;
 
 /// The business named as seller on receipts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -105,6 +115,8 @@ impl Default for AppSettings {
             merchant: None,
             login_attempts_per_account: kenning_domain::throttle::LOGIN_PER_ACCOUNT.attempts,
             attempts_per_address: kenning_domain::throttle::PER_ADDRESS.attempts,
+            max_marked_document_bytes: DEFAULT_MAX_MARKED_DOCUMENT_BYTES,
+            marking_jobs: DEFAULT_MARKING_JOBS,
         }
     }
 }
@@ -136,6 +148,8 @@ pub struct Kenning {
     /// People whose access just changed on this node (logged out, refunded, a
     /// membership ended): their open live-room sockets check again at once.
     access_changes: tokio::sync::broadcast::Sender<kenning_domain::ids::AccountId>,
+    /// Marking jobs running in this process: at most `settings.marking_jobs`.
+    marking: Arc<tokio::sync::Semaphore>,
 }
 
 impl Kenning {
@@ -159,6 +173,7 @@ impl Kenning {
             documents,
             webhooks: Arc::new(webhooks),
             clock,
+            marking: Arc::new(tokio::sync::Semaphore::new(settings.marking_jobs.max(1))),
             catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),
             media_key: Arc::new(tokio::sync::OnceCell::new()),

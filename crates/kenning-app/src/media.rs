@@ -257,7 +257,9 @@ impl Kenning {
     /// The reader's own copy of a document, marked with their name and order so a
     /// leaked copy can be traced. Made once, on the first download, and kept in storage
     /// beside the original (so later requests, ranges included, stream it like any
-    /// file). Marking holds the document in memory once per buyer.
+    /// file). Marking holds the document in memory, so it is bounded: originals above
+    /// `max_marked_document_bytes` are refused at upload, and at most `marking_jobs`
+    /// copies are made at once in a process (later downloads wait their turn).
     async fn marked_copy(
         &self,
         media: Media,
@@ -265,6 +267,24 @@ impl Kenning {
         wording: &(dyn Fn(&MarkFacts) -> String + Send + Sync),
     ) -> Result<Media, AppError> {
         let account = reader.account.id;
+        if let Some((object_key, bytes)) = self.store.marked_copy(media.id, account).await? {
+            return Ok(Media {
+                object_key,
+                bytes,
+                ..media
+            });
+        }
+        if media.bytes > self.settings.max_marked_document_bytes {
+            // Uploaded before the cap (or under a larger one): the buyer still gets it.
+            tracing::warn!(media = %media.id, bytes = media.bytes, "document too large to mark");
+            return Ok(media);
+        }
+        let _permit = self
+            .marking
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        // Another download of the same copy may have made it while this one waited.
         if let Some((object_key, bytes)) = self.store.marked_copy(media.id, account).await? {
             return Ok(Media {
                 object_key,
@@ -295,26 +315,39 @@ impl Kenning {
         while let Some(chunk) = chunks.next().await {
             original.extend_from_slice(&chunk.map_err(AppError::Internal)?);
         }
+        // The copy streams to storage as it is written (a blocking thread marks, this
+        // task stores), so it is never held whole beside the original.
         let documents = self.documents.clone();
         let kind = media.kind;
-        let marked = tokio::task::spawn_blocking(move || documents.mark(kind, &original, &mark))
+        let (chunks, written) = tokio::sync::mpsc::channel::<Result<Bytes, String>>(4);
+        let marking = tokio::task::spawn_blocking(move || {
+            let mut out = ChunkWriter::new(chunks);
+            let marked = documents.mark(kind, original, &mark, &mut out);
+            out.finish(marked.as_ref().err().map(ToString::to_string));
+            marked
+        });
+        let key = format!("marked/{}/{}.{}", media.id, account, media.kind.as_str());
+        let body: ByteStream = futures::stream::unfold(written, |mut rx| async move {
+            rx.recv().await.map(|chunk| (chunk, rx))
+        })
+        .boxed();
+        let stored = self.media.put_stream(&key, body, u64::MAX).await;
+        let marked = marking
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let marked = match marked {
-            Ok(marked) => marked,
-            Err(e) => {
-                // A file the marker cannot read (damaged, encrypted) still reaches the
-                // person who paid for it, unmarked; the operator hears about it.
-                tracing::warn!(media = %media.id, error = %e, "document not marked");
-                return Ok(media);
+        if let Err(e) = marked {
+            // A file the marker cannot read (damaged, encrypted) still reaches the
+            // person who paid for it, unmarked; the operator hears about it.
+            tracing::warn!(media = %media.id, error = %e, "document not marked");
+            return Ok(media);
+        }
+        let bytes = match stored {
+            Ok(bytes) => bytes,
+            Err(PutStreamError::TooLarge) => {
+                return Err(AppError::Internal("marked copy too large".into()));
             }
+            Err(PutStreamError::Failed(e)) => return Err(AppError::Internal(e)),
         };
-        let key = format!("marked/{}/{}.{}", media.id, account, media.kind.as_str());
-        let bytes = u64::try_from(marked.len()).unwrap_or(u64::MAX);
-        self.media
-            .put(&key, Bytes::from(marked))
-            .await
-            .map_err(AppError::Internal)?;
         let (object_key, bytes) = self
             .store
             .insert_marked_copy(media.id, account, &key, bytes, self.now_ms())
@@ -386,7 +419,11 @@ impl Kenning {
             }
         }
         let (content_type, kind) = recognise_media(&head)?;
-        let max = kind.default_max_bytes().min(self.settings.max_media_bytes);
+        let kind_max = kind.default_max_bytes().min(self.settings.max_media_bytes);
+        // Documents are marked in memory for each buyer: their own, smaller cap.
+        let document_max = Some(self.settings.max_marked_document_bytes)
+            .filter(|cap| kind.is_document() && *cap < kind_max);
+        let max = document_max.unwrap_or(kind_max);
         let id = MediaId::new();
         let object_key = format!("media/{}/{id}", product.id);
         let whole: ByteStream = futures::stream::once(async move { Ok(Bytes::from(head)) })
@@ -395,8 +432,11 @@ impl Kenning {
         let bytes = match self.media.put_stream(&object_key, whole, max).await {
             Ok(n) => n,
             Err(PutStreamError::TooLarge) => {
-                return Err(AppError::UploadTooLarge {
-                    max_bytes: usize::try_from(max).unwrap_or(usize::MAX),
+                return Err(match document_max {
+                    Some(max_bytes) => AppError::DocumentTooLarge { max_bytes },
+                    None => AppError::UploadTooLarge {
+                        max_bytes: usize::try_from(max).unwrap_or(usize::MAX),
+                    },
                 });
             }
             Err(PutStreamError::Failed(e)) => return Err(AppError::Internal(e)),
@@ -414,6 +454,59 @@ impl Kenning {
         };
         self.store.insert_media(&media).await?;
         Ok(media)
+    }
+}
+
+/// A `Write` for a blocking thread that sends what is written, in chunks of 64 KiB, to
+/// an async task; an error ends the stream with an error, so nothing partial is kept.
+struct ChunkWriter {
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, String>>,
+    buf: Vec<u8>,
+}
+
+const CHUNK_BYTES: usize = 64 * 1024;
+
+impl ChunkWriter {
+    fn new(tx: tokio::sync::mpsc::Sender<Result<Bytes, String>>) -> ChunkWriter {
+        ChunkWriter {
+            tx,
+            buf: Vec::with_capacity(CHUNK_BYTES),
+        }
+    }
+
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buf,
+            Vec::with_capacity(CHUNK_BYTES),
+        ));
+        self.tx
+            .blocking_send(Ok(chunk))
+            .map_err(|_| std::io::Error::other("storage stopped reading"))
+    }
+
+    /// Sends the rest, or the error that ends the stream.
+    fn finish(mut self, error: Option<String>) {
+        let _ = match error {
+            None => self.send().map_err(|_| ()),
+            Some(e) => self.tx.blocking_send(Err(e)).map_err(|_| ()),
+        };
+    }
+}
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK_BYTES {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

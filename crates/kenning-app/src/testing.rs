@@ -7,7 +7,7 @@
 //! Built with the `testing` feature (and for this crate's own tests).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
@@ -589,7 +589,11 @@ impl RecommendationEngine for CountingRecommender {
 /// original with the mark's line appended (video and audio come back unchanged, and an
 /// original that is not UTF-8 text is "unreadable", like a damaged PDF).
 #[derive(Debug, Default)]
-pub struct PlainDocuments;
+pub struct PlainDocuments {
+    /// Marking jobs running now, and the most that ever ran at once.
+    marking: AtomicUsize,
+    pub most_marking: AtomicUsize,
+}
 
 impl Documents for PlainDocuments {
     fn certificate_pdf(&self, text: &CertificateText) -> Result<Vec<u8>, DocumentError> {
@@ -615,15 +619,29 @@ impl Documents for PlainDocuments {
     fn mark(
         &self,
         kind: MediaKind,
-        original: &[u8],
+        original: Vec<u8>,
         mark: &BuyerMark,
-    ) -> Result<Vec<u8>, DocumentError> {
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), DocumentError> {
+        let write = |out: &mut dyn std::io::Write, bytes: &[u8]| {
+            out.write_all(bytes)
+                .map_err(|e| DocumentError::Write(e.to_string()))
+        };
         if !matches!(kind, MediaKind::Pdf | MediaKind::Epub) {
-            return Ok(original.to_vec());
+            return write(out, &original);
         }
+        let running = self.marking.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most_marking.fetch_max(running, Ordering::SeqCst);
+        // Long enough for parallel downloads to overlap when nothing bounds them.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        self.marking.fetch_sub(1, Ordering::SeqCst);
         let text =
-            std::str::from_utf8(original).map_err(|e| DocumentError::Unreadable(e.to_string()))?;
-        Ok(format!("{text}\n{} [{}]", mark.line, mark.reference).into_bytes())
+            std::str::from_utf8(&original).map_err(|e| DocumentError::Unreadable(e.to_string()))?;
+        write(out, text.as_bytes())?;
+        write(
+            out,
+            format!("\n{} [{}]", mark.line, mark.reference).as_bytes(),
+        )
     }
 }
 
@@ -647,7 +665,7 @@ impl Fakes {
             media: Arc::new(MemoryMedia::default()),
             search: Arc::new(MemorySearch::default()),
             recommender: Arc::new(CountingRecommender::default()),
-            documents: Arc::new(PlainDocuments),
+            documents: Arc::new(PlainDocuments::default()),
         }
     }
 

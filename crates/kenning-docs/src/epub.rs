@@ -83,7 +83,21 @@ fn licence_page(mark: &BuyerMark) -> String {
     )
 }
 
+/// Marks an EPUB, into memory.
 pub fn mark_epub(original: &[u8], mark: &BuyerMark) -> Result<Vec<u8>, DocumentError> {
+    let mut out = Vec::with_capacity(original.len() + 4096);
+    write_marked_epub(original, mark, &mut out)?;
+    Ok(out)
+}
+
+/// Marks an EPUB, writing the copy to `out` entry by entry as it goes: only the package
+/// document and the licence page are written anew, every other entry is copied as it is
+/// stored (never decompressed), so the copy is never held whole.
+pub fn write_marked_epub(
+    original: &[u8],
+    mark: &BuyerMark,
+    out: &mut dyn Write,
+) -> Result<(), DocumentError> {
     let mut archive = ZipArchive::new(Cursor::new(original)).map_err(unreadable)?;
     let opf_path = package_path(&mut archive)?;
     let mut opf = String::new();
@@ -119,7 +133,8 @@ pub fn mark_epub(original: &[u8], mark: &BuyerMark) -> Result<Vec<u8>, DocumentE
         None => PAGE_FILE.to_owned(),
     };
 
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(original.len() + 4096)));
+    // A streaming writer: sizes and checksums of new entries follow their data.
+    let mut out = ZipWriter::new_stream(out);
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(unreadable)?;
@@ -137,7 +152,8 @@ pub fn mark_epub(original: &[u8], mark: &BuyerMark) -> Result<Vec<u8>, DocumentE
     out.start_file(page_path, deflated).map_err(write_error)?;
     out.write_all(licence_page(mark).as_bytes())
         .map_err(write_error)?;
-    Ok(out.finish().map_err(write_error)?.into_inner())
+    out.finish().map_err(write_error)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ mod pdf;
 use kenning_app::ports::{BuyerMark, CertificateText, DocumentError, Documents, ReceiptText};
 use kenning_domain::media::MediaKind;
 
-pub use epub::mark_epub;
-pub use pdf::{certificate_pdf, mark_pdf, receipt_pdf};
+pub use epub::{mark_epub, write_marked_epub};
+pub use pdf::{certificate_pdf, mark_pdf, receipt_pdf, write_marked_pdf};
 
 /// The [`Documents`] port over this crate.
 #[derive(Clone, Copy, Debug, Default)]
@@ -33,13 +33,16 @@ impl Documents for DocumentWriter {
     fn mark(
         &self,
         kind: MediaKind,
-        original: &[u8],
+        original: Vec<u8>,
         mark: &BuyerMark,
-    ) -> Result<Vec<u8>, DocumentError> {
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), DocumentError> {
         match kind {
-            MediaKind::Pdf => mark_pdf(original, mark),
-            MediaKind::Epub => mark_epub(original, mark),
-            MediaKind::Video | MediaKind::Audio => Ok(original.to_vec()),
+            MediaKind::Pdf => write_marked_pdf(original, mark, out),
+            MediaKind::Epub => write_marked_epub(&original, mark, out),
+            MediaKind::Video | MediaKind::Audio => out
+                .write_all(&original)
+                .map_err(|e| DocumentError::Write(e.to_string())),
         }
     }
 }

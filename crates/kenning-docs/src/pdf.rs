@@ -333,9 +333,23 @@ fn media_box(doc: &Document, page: ObjectId) -> (f32, f32) {
 /// Keywords and a `KenningLicensee` entry) and as a line of small grey text at the foot of
 /// every page. The original page content is wrapped in q/Q first, so whatever state it
 /// leaves does not move or hide the mark.
-pub fn mark_pdf(original: &[u8], mark: &BuyerMark) -> Result<Vec<u8>, DocumentError> {
+/// Marks every page, into memory.
+pub fn mark_pdf(original: Vec<u8>, mark: &BuyerMark) -> Result<Vec<u8>, DocumentError> {
+    let mut out = Vec::new();
+    write_marked_pdf(original, mark, &mut out)?;
+    Ok(out)
+}
+
+/// Marks every page, writing the copy to `out` as it goes. The original is dropped once
+/// parsed: marking holds the parsed document, never the original nor the copy besides.
+pub fn write_marked_pdf(
+    original: Vec<u8>,
+    mark: &BuyerMark,
+    out: &mut dyn std::io::Write,
+) -> Result<(), DocumentError> {
     let mut doc =
-        Document::load_mem(original).map_err(|e| DocumentError::Unreadable(e.to_string()))?;
+        Document::load_mem(&original).map_err(|e| DocumentError::Unreadable(e.to_string()))?;
+    drop(original);
     if doc.is_encrypted() {
         return Err(DocumentError::Unreadable("encrypted".into()));
     }
@@ -382,7 +396,9 @@ pub fn mark_pdf(original: &[u8], mark: &BuyerMark) -> Result<Vec<u8>, DocumentEr
     );
     let info = doc.add_object(info);
     doc.trailer.set("Info", info);
-    save(&mut doc)
+    let mut out = std::io::BufWriter::new(out);
+    doc.save_to(&mut out).map_err(write_error)?;
+    std::io::Write::flush(&mut out).map_err(write_error)
 }
 
 /// Makes both fonts available on the page under names no document is likely to use.
@@ -470,7 +486,7 @@ mod tests {
             holder_name: "Ana".into(),
             reference: "order 42".into(),
         };
-        let marked = mark_pdf(&original, &mark).unwrap();
+        let marked = mark_pdf(original.clone(), &mark).unwrap();
         let doc = Document::load_mem(&marked).unwrap();
         let content = page_text(&doc);
         assert!(
@@ -497,7 +513,7 @@ mod tests {
             reference: "x".into(),
         };
         assert!(matches!(
-            mark_pdf(b"not a pdf", &mark),
+            mark_pdf(b"not a pdf".to_vec(), &mark),
             Err(DocumentError::Unreadable(_))
         ));
     }

@@ -92,6 +92,9 @@ impl ErrorReport {
             AppError::UploadTooLarge { max_bytes } => {
                 report = report.with_arg("max", i64::try_from(*max_bytes).unwrap_or(0));
             }
+            AppError::DocumentTooLarge { max_bytes } => {
+                report = report.with_arg("max", i64::try_from(*max_bytes).unwrap_or(0));
+            }
             _ => {}
         }
         report

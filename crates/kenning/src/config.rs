@@ -5,17 +5,19 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use secrecy::SecretString;
 use serde::Deserialize;
 
 /// The example configuration printed by `kenning default-config`.
 pub const EXAMPLE: &str = include_str!("../kenning.example.toml");
 
-/// Everything the binary can be configured with.
+/// Everything the binary can be configured with. Secrets (the database password, the
+/// Stripe keys) never print: `Debug` and [`Settings::redacted`] show `***` in their place.
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     pub secure_cookies: bool,
     /// A reverse proxy (nginx …) fronts the server: a client's address is the last one
     /// in `X-Forwarded-For`, not the connection's (login throttling counts by it).
@@ -29,6 +31,11 @@ pub struct Settings {
     pub cache_ms: i64,
     /// A cap on every media upload, in MiB, below each kind's own limit.
     pub max_media_mb: Option<u64>,
+    /// The largest PDF or EPUB accepted, in bytes (each buyer's copy is marked in
+    /// memory); set in MiB as `max_document_mb`.
+    pub max_document_bytes: u64,
+    /// How many buyers' copies of documents are marked at once in this process.
+    pub marking_jobs: usize,
     /// The address people reach the server at, for links used outside the browser.
     pub public_url: Option<String>,
     /// Hosts requests may name besides the listen address and the public URL's host
@@ -41,7 +48,7 @@ pub struct Settings {
     pub s3: Option<S3Settings>,
     /// The signing secret of the Stripe webhook endpoint (`whsec_…`); unset: Stripe
     /// webhooks are not accepted.
-    pub stripe_webhook_secret: Option<String>,
+    pub stripe_webhook_secret: Option<SecretString>,
     /// Take payments through Stripe instead of the sandbox.
     pub stripe: Option<StripeSettings>,
     /// A clock operators can move forward (to try renewals); for demos and tests only.
@@ -53,10 +60,10 @@ pub struct Settings {
 }
 
 /// Stripe as the payment provider: buyers pay on Stripe Checkout.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct StripeSettings {
     /// The secret API key (`sk_live_…` / `sk_test_…`).
-    pub secret_key: String,
+    pub secret_key: SecretString,
     /// Another address for Stripe's API (a proxy); unset: api.stripe.com.
     pub api_base: Option<String>,
 }
@@ -72,13 +79,219 @@ pub struct S3Settings {
     pub region: Option<String>,
 }
 
+/// A database URL. It prints (`Debug`, `Display`) with its password replaced by `***`;
+/// only [`DatabaseUrl::expose`] gives the URL to connect with.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "String")]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL itself, password included: for connecting, never for printing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with the password (in the user part, or a `password=` parameter)
+    /// replaced by `***`.
+    pub fn redacted(&self) -> String {
+        redact_url(&self.0)
+    }
+}
+
+impl From<String> for DatabaseUrl {
+    fn from(url: String) -> DatabaseUrl {
+        DatabaseUrl(url)
+    }
+}
+
+impl From<&str> for DatabaseUrl {
+    fn from(url: &str) -> DatabaseUrl {
+        DatabaseUrl(url.to_owned())
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({:?})", self.redacted())
+    }
+}
+
+const HIDDEN: &str = "***";
+
+/// `scheme://user:password@host/db?password=…` with both passwords replaced by `***`.
+fn redact_url(url: &str) -> String {
+    let (head, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    // The authority ends at the first `/`, `?` or `#`; the user part at its last `@`.
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => {
+            let (userinfo, host) = authority.split_at(at);
+            match userinfo.find(':') {
+                Some(colon) => format!("{}:{HIDDEN}{host}", userinfo.get(..colon).unwrap_or("")),
+                None => authority.to_owned(),
+            }
+        }
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                        format!("{key}={HIDDEN}")
+                    }
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_owned(),
+    };
+    format!("{head}{authority}{tail}")
+}
+
+/// A secret from the command line or the environment.
+fn secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value))
+}
+
+fn database_url(value: &str) -> Result<DatabaseUrl, std::convert::Infallible> {
+    Ok(DatabaseUrl::from(value))
+}
+
+/// A TOML string, quoted and escaped.
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn quoted_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|i| quoted(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+impl Settings {
+    /// The effective configuration as TOML (the keys of the configuration file), every
+    /// secret shown as `***`: what `kenning config` prints. Unset keys are comments.
+    pub fn redacted(&self) -> String {
+        let mut lines = vec![
+            format!("addr = {}", quoted(&self.addr.to_string())),
+            format!(
+                "data_dir = {}",
+                quoted(&self.data_dir.display().to_string())
+            ),
+            format!("database_url = {}", quoted(&self.database_url.redacted())),
+            format!("secure_cookies = {}", self.secure_cookies),
+            format!("behind_proxy = {}", self.behind_proxy),
+            format!(
+                "login_attempts_per_account = {}",
+                self.login_attempts_per_account
+            ),
+            format!("attempts_per_address = {}", self.attempts_per_address),
+            format!("platform_fee_bps = {}", self.platform_fee_bps),
+            format!("max_connections = {}", self.max_connections),
+            format!("cache_ms = {}", self.cache_ms),
+        ];
+        let mut optional = |key: &str, value: Option<String>| {
+            lines.push(match value {
+                Some(v) => format!("{key} = {v}"),
+                None => format!("# {key} is not set"),
+            });
+        };
+        optional("max_media_mb", self.max_media_mb.map(|mb| mb.to_string()));
+        optional(
+            "max_document_mb",
+            Some((self.max_document_bytes / (1024 * 1024)).to_string()),
+        );
+        optional("marking_jobs", Some(self.marking_jobs.to_string()));
+        optional("public_url", self.public_url.as_deref().map(quoted));
+        optional("allowed_hosts", Some(quoted_list(&self.allowed_hosts)));
+        optional(
+            "markdown_image_hosts",
+            Some(quoted_list(&self.markdown_image_hosts)),
+        );
+        optional("s3_bucket", self.s3.as_ref().map(|s3| quoted(&s3.bucket)));
+        optional(
+            "s3_endpoint",
+            self.s3
+                .as_ref()
+                .and_then(|s3| s3.endpoint.as_deref())
+                .map(quoted),
+        );
+        optional(
+            "s3_region",
+            self.s3
+                .as_ref()
+                .and_then(|s3| s3.region.as_deref())
+                .map(quoted),
+        );
+        optional(
+            "stripe_webhook_secret",
+            self.stripe_webhook_secret.as_ref().map(|_| quoted(HIDDEN)),
+        );
+        optional(
+            "stripe_secret_key",
+            self.stripe.as_ref().map(|_| quoted(HIDDEN)),
+        );
+        optional(
+            "stripe_api_base",
+            self.stripe
+                .as_ref()
+                .and_then(|s| s.api_base.as_deref())
+                .map(quoted),
+        );
+        optional("test_clock", Some(self.test_clock.to_string()));
+        optional(
+            "merchant_name",
+            self.merchant.as_ref().map(|m| quoted(&m.name)),
+        );
+        optional(
+            "merchant_address",
+            self.merchant
+                .as_ref()
+                .and_then(|m| m.address.as_deref())
+                .map(quoted),
+        );
+        optional(
+            "merchant_tax_id",
+            self.merchant
+                .as_ref()
+                .and_then(|m| m.tax_id.as_deref())
+                .map(quoted),
+        );
+        lines.push(String::new());
+        lines.join("\n")
+    }
+}
+
 /// The file form: every key optional; unknown keys are an error so typos are caught.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FileSettings {
     pub addr: Option<SocketAddr>,
     pub data_dir: Option<PathBuf>,
-    pub database_url: Option<String>,
+    pub database_url: Option<DatabaseUrl>,
     pub secure_cookies: Option<bool>,
     pub behind_proxy: Option<bool>,
     pub login_attempts_per_account: Option<i64>,
@@ -87,14 +300,16 @@ pub struct FileSettings {
     pub max_connections: Option<u32>,
     pub cache_ms: Option<i64>,
     pub max_media_mb: Option<u64>,
+    pub max_document_mb: Option<u64>,
+    pub marking_jobs: Option<usize>,
     pub public_url: Option<String>,
     pub allowed_hosts: Option<Vec<String>>,
     pub markdown_image_hosts: Option<Vec<String>>,
     pub s3_bucket: Option<String>,
     pub s3_endpoint: Option<String>,
     pub s3_region: Option<String>,
-    pub stripe_webhook_secret: Option<String>,
-    pub stripe_secret_key: Option<String>,
+    pub stripe_webhook_secret: Option<SecretString>,
+    pub stripe_secret_key: Option<SecretString>,
     pub stripe_api_base: Option<String>,
     pub test_clock: Option<bool>,
     pub merchant_name: Option<String>,
@@ -127,9 +342,10 @@ pub struct Overrides {
         long,
         env = "KENNING_DATABASE_URL",
         global = true,
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = database_url
     )]
-    pub database_url: Option<String>,
+    pub database_url: Option<DatabaseUrl>,
     /// Mark cookies Secure (when served over HTTPS).
     #[arg(long, env = "KENNING_SECURE_COOKIES", global = true)]
     pub secure_cookies: Option<bool>,
@@ -151,6 +367,12 @@ pub struct Overrides {
     /// Largest media upload in MiB (each kind also has its own limit).
     #[arg(long, env = "KENNING_MAX_MEDIA_MB", global = true)]
     pub max_media_mb: Option<u64>,
+    /// Largest PDF or EPUB upload in MiB: each buyer's copy is marked in memory.
+    #[arg(long, env = "KENNING_MAX_DOCUMENT_MB", global = true)]
+    pub max_document_mb: Option<u64>,
+    /// How many buyers' copies of documents are marked at once (more downloads wait).
+    #[arg(long, env = "KENNING_MARKING_JOBS", global = true)]
+    pub marking_jobs: Option<usize>,
     /// Public address of the server (e.g. https://learn.example.com) for podcast feeds.
     #[arg(long, env = "KENNING_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
@@ -187,17 +409,19 @@ pub struct Overrides {
         long,
         env = "KENNING_STRIPE_WEBHOOK_SECRET",
         global = true,
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = secret
     )]
-    pub stripe_webhook_secret: Option<String>,
+    pub stripe_webhook_secret: Option<SecretString>,
     /// Stripe secret API key: take payments on Stripe Checkout instead of the sandbox.
     #[arg(
         long,
         env = "KENNING_STRIPE_SECRET_KEY",
         global = true,
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = secret
     )]
-    pub stripe_secret_key: Option<String>,
+    pub stripe_secret_key: Option<SecretString>,
     /// Another address for Stripe's API (a proxy).
     #[arg(long, env = "KENNING_STRIPE_API_BASE", global = true)]
     pub stripe_api_base: Option<String>,
@@ -231,7 +455,12 @@ impl Settings {
             .database_url
             .clone()
             .or(file.database_url)
-            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("kenning.db").display()));
+            .unwrap_or_else(|| {
+                DatabaseUrl::from(format!(
+                    "sqlite://{}",
+                    data_dir.join("kenning.db").display()
+                ))
+            });
         let platform_fee_bps = overrides
             .platform_fee_bps
             .or(file.platform_fee_bps)
@@ -269,6 +498,17 @@ impl Settings {
             max_connections: file.max_connections.unwrap_or(16),
             cache_ms: overrides.cache_ms.or(file.cache_ms).unwrap_or(1000).max(0),
             max_media_mb: overrides.max_media_mb.or(file.max_media_mb),
+            max_document_bytes: overrides
+                .max_document_mb
+                .or(file.max_document_mb)
+                .map_or(kenning_app::DEFAULT_MAX_MARKED_DOCUMENT_BYTES, |mb| {
+                    mb.saturating_mul(1024 * 1024)
+                }),
+            marking_jobs: overrides
+                .marking_jobs
+                .or(file.marking_jobs)
+                .unwrap_or(kenning_app::DEFAULT_MARKING_JOBS)
+                .max(1),
             public_url: overrides.public_url.clone().or(file.public_url),
             allowed_hosts: overrides
                 .allowed_hosts
@@ -325,8 +565,8 @@ mod tests {
     fn defaults_need_no_configuration() {
         let s = Settings::resolve(&Overrides::default()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(s.addr.to_string(), "127.0.0.1:8080");
-        assert!(s.database_url.starts_with("sqlite://"));
-        assert!(s.database_url.ends_with("kenning.db"));
+        assert!(s.database_url.expose().starts_with("sqlite://"));
+        assert!(s.database_url.expose().ends_with("kenning.db"));
     }
 
     #[test]
@@ -339,6 +579,75 @@ mod tests {
     fn unknown_keys_are_refused() {
         let parsed: Result<FileSettings, _> = toml::from_str("adress = \"127.0.0.1:1\"");
         assert!(parsed.is_err());
+    }
+
+    const PASSWORD: &str = "hunter2-db-pass";
+    const STRIPE_KEY: &str = "sk_live_never_printed_4242";
+    const WEBHOOK: &str = "whsec_never_printed_4242";
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        overrides: Overrides,
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        use clap::Parser as _;
+        let cli = Cli::try_parse_from([
+            "kenning",
+            "--database-url",
+            &format!("postgres://kenning:{PASSWORD}@db.internal:5432/kenning?sslmode=require&password={PASSWORD}"),
+            "--stripe-secret-key",
+            STRIPE_KEY,
+            "--stripe-webhook-secret",
+            WEBHOOK,
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let s = Settings::resolve(&cli.overrides).unwrap_or_else(|e| panic!("{e}"));
+        // The secrets are there to be used …
+        assert!(s.database_url.expose().contains(PASSWORD));
+        // … but not in anything printed.
+        for printed in [
+            format!("{s:?}"),
+            format!("{s:#?}"),
+            s.redacted(),
+            format!("{}", s.database_url),
+        ] {
+            for secret in [PASSWORD, STRIPE_KEY, WEBHOOK] {
+                assert!(!printed.contains(secret), "{secret} in {printed}");
+            }
+        }
+        assert_eq!(
+            s.database_url.redacted(),
+            "postgres://kenning:***@db.internal:5432/kenning?sslmode=require&password=***"
+        );
+        let printed = s.redacted();
+        assert!(printed.contains("stripe_secret_key = \"***\""), "{printed}");
+        assert!(
+            printed.contains("stripe_webhook_secret = \"***\""),
+            "{printed}"
+        );
+        // What is printed is a configuration file again (secrets aside).
+        let parsed: Result<FileSettings, _> = toml::from_str(&printed);
+        assert!(parsed.is_ok(), "{parsed:?}");
+    }
+
+    #[test]
+    fn urls_without_a_password_print_as_they_are() {
+        for url in [
+            "sqlite://kenning-data/kenning.db",
+            "postgres://postgres@127.0.0.1/postgres",
+            "postgres://127.0.0.1/k?user=a",
+            "postgresql://a:b@[::1]:5432/x",
+        ] {
+            let redacted = DatabaseUrl::from(url).redacted();
+            if url.contains(":b@") {
+                assert_eq!(redacted, "postgresql://a:***@[::1]:5432/x");
+            } else {
+                assert_eq!(redacted, url);
+            }
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ use kenning_payments::stripe::{self, StripeWebhooks};
 use kenning_payments::stripe_api::StripeApi;
 use kenning_store::{SqlStore, StoreOptions};
 use kenning_web::WebConfig;
+use secrecy::ExposeSecret as _;
 use tokio::net::TcpListener;
 
 pub use background::NodeRole;
@@ -27,12 +28,12 @@ pub use config::Settings;
 
 /// Opens the database (creating the data directory for SQLite) and migrates it.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<SqlStore> {
-    if settings.database_url.starts_with("sqlite:") {
+    if settings.database_url.expose().starts_with("sqlite:") {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating {}", settings.data_dir.display()))?;
     }
     let store = SqlStore::connect(
-        &settings.database_url,
+        settings.database_url.expose(),
         &StoreOptions {
             max_connections: settings.max_connections,
         },
@@ -58,8 +59,11 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
             store: Arc::new(store),
             payments: match &settings.stripe {
                 Some(stripe) => Arc::new(
-                    StripeApi::new(&stripe.secret_key, stripe.api_base.as_deref())
-                        .map_err(|e| anyhow::anyhow!("Stripe client: {e}"))?,
+                    StripeApi::new(
+                        stripe.secret_key.expose_secret(),
+                        stripe.api_base.as_deref(),
+                    )
+                    .map_err(|e| anyhow::anyhow!("Stripe client: {e}"))?,
                 ) as Arc<dyn kenning_app::ports::PaymentProvider>,
                 None => Arc::new(Sandbox),
             },
@@ -71,8 +75,10 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
                 .stripe_webhook_secret
                 .iter()
                 .map(|secret| {
-                    Arc::new(StripeWebhooks::new(secret, stripe::DEFAULT_TOLERANCE_S))
-                        as Arc<dyn WebhookVerifier>
+                    Arc::new(StripeWebhooks::new(
+                        secret.expose_secret(),
+                        stripe::DEFAULT_TOLERANCE_S,
+                    )) as Arc<dyn WebhookVerifier>
                 })
                 .collect(),
             clock: if settings.test_clock {
@@ -91,6 +97,8 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
             merchant: settings.merchant.clone(),
             login_attempts_per_account: settings.login_attempts_per_account,
             attempts_per_address: settings.attempts_per_address,
+            max_marked_document_bytes: settings.max_document_bytes,
+            marking_jobs: settings.marking_jobs,
             ..AppSettings::default()
         },
     ))

@@ -8,6 +8,9 @@ pub enum DocumentError {
     Unreadable(String),
     #[error("document not written: {0}")]
     Write(String),
+    /// Larger than this writer marks (it holds a document in memory to mark it).
+    #[error("document larger than {limit} bytes")]
+    TooLarge { limit: u64 },
 }
 
 /// The words of a certificate, already in the reader's language.
@@ -55,11 +58,16 @@ pub struct BuyerMark {
 pub trait Documents: Send + Sync {
     fn certificate_pdf(&self, text: &CertificateText) -> Result<Vec<u8>, DocumentError>;
     fn receipt_pdf(&self, text: &ReceiptText) -> Result<Vec<u8>, DocumentError>;
-    /// A copy of `original` carrying the mark; video and audio come back unchanged.
+    /// Writes a copy of `original` carrying the mark to `out`, as it goes (the copy
+    /// is never held whole); video and audio are written unchanged. The original is
+    /// handed over so that a writer can free it as soon as it has read it (a PDF is
+    /// parsed, then only the parsed form is held). On an error, what was written is
+    /// no copy.
     fn mark(
         &self,
         kind: kenning_domain::media::MediaKind,
-        original: &[u8],
+        original: Vec<u8>,
         mark: &BuyerMark,
-    ) -> Result<Vec<u8>, DocumentError>;
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), DocumentError>;
 }

@@ -289,4 +289,39 @@ async fn pdf_and_epub_downloads_carry_the_buyers_mark(app: &TestApp) {
         3,
         "one copy per buyer and document"
     );
+    // Readers still find `mimetype` first and stored in the copy written as a stream.
+    let first = zip.by_index(0).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.name(), "mimetype");
+    assert_eq!(first.compression(), zip::CompressionMethod::Stored);
+    drop(first);
+
+    // More buyers than marking jobs (2 on this server) download at once: they wait
+    // their turn, and every one gets a copy marked for them.
+    let mut buyers = Vec::new();
+    for _ in 0..6 {
+        let token = app.learner().await;
+        app.buy(&token, &product).await;
+        let url = links(app, &lessons[1], &token)
+            .await
+            .iter()
+            .find(|m| m["kind"] == "epub")
+            .and_then(|m| m["url"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let orders = json_of(app.get("/api/v1/orders", Some(&token)).await).await;
+        buyers.push((url, orders[0]["id"].as_str().unwrap_or_default().to_owned()));
+    }
+    let copies =
+        futures::future::join_all(buyers.iter().map(|(url, _)| download(app, url, None))).await;
+    for ((_, order), (status, book)) in buyers.iter().zip(copies) {
+        assert_eq!(status, StatusCode::OK);
+        let mut zip = zip::ZipArchive::new(Cursor::new(book)).unwrap_or_else(|e| panic!("{e}"));
+        let mut opf = String::new();
+        zip.by_name("OEBPS/book.opf")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .read_to_string(&mut opf)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(opf.contains(order.as_str()), "{opf}");
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM marked_copies").await, 9);
 }

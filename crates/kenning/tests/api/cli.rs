@@ -303,3 +303,71 @@ async fn search_reindex_reaches_running_servers(app: &TestApp) {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+const DB_PASSWORD: &str = "db-pass-never-printed";
+const STRIPE_KEY: &str = "sk_live_never_printed_4242";
+const WEBHOOK_SECRET: &str = "whsec_never_printed_4242";
+
+/// The binary with secrets in its environment, as an operator would run it.
+fn with_secrets(args: &[&str], database_url: &str) -> std::process::Output {
+    let data_dir = std::env::temp_dir().join(format!("kenning-secrets-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_kenning"))
+        .args(args)
+        .env("KENNING_DATA_DIR", &data_dir)
+        .env("KENNING_DATABASE_URL", database_url)
+        .env("KENNING_STRIPE_SECRET_KEY", STRIPE_KEY)
+        .env("KENNING_STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .env("KENNING_LOG", "debug")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(data_dir);
+    out
+}
+
+fn assert_no_secret(output: &std::process::Output) {
+    for stream in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        for secret in [DB_PASSWORD, STRIPE_KEY, WEBHOOK_SECRET] {
+            assert!(!text.contains(secret), "{secret} printed: {text}");
+        }
+    }
+}
+
+#[test]
+fn kenning_config_prints_the_configuration_without_its_secrets() {
+    let url = format!("postgres://kenning:{DB_PASSWORD}@db.internal:5432/kenning");
+    let out = with_secrets(&["config"], &url);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_no_secret(&out);
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("database_url = \"postgres://kenning:***@db.internal:5432/kenning\""),
+        "{printed}"
+    );
+    assert!(printed.contains("stripe_secret_key = \"***\""), "{printed}");
+    assert!(
+        printed.contains("stripe_webhook_secret = \"***\""),
+        "{printed}"
+    );
+}
+
+#[test]
+fn start_up_logs_and_errors_never_print_a_secret() {
+    // A database that refuses the connection: the error is printed, the password not.
+    let refused = format!("postgres://kenning:{DB_PASSWORD}@127.0.0.1:1/kenning");
+    let out = with_secrets(&["migrate"], &refused);
+    assert!(!out.status.success());
+    assert_no_secret(&out);
+    // A start that works, with every log line on.
+    let out = with_secrets(&["migrate"], "sqlite::memory:");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_no_secret(&out);
+}

@@ -397,7 +397,7 @@ async fn start_server(
     let mut settings = Settings {
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir: data_dir.to_path_buf(),
-        database_url: database_url.to_owned(),
+        database_url: database_url.into(),
         secure_cookies: false,
         behind_proxy: false,
         login_attempts_per_account: kenning_domain::throttle::LOGIN_PER_ACCOUNT.attempts,
@@ -407,11 +407,14 @@ async fn start_server(
         cache_ms: 1000,
         // Small, so that the upload limit can be tested with a small file.
         max_media_mb: Some(1),
+        // Smaller still for documents, to test their own cap.
+        max_document_bytes: 512 * 1024,
+        marking_jobs: 2,
         public_url: None,
         allowed_hosts: Vec::new(),
         markdown_image_hosts: Vec::new(),
         s3: None,
-        stripe_webhook_secret: Some(STRIPE_TEST_SECRET.to_owned()),
+        stripe_webhook_secret: Some(STRIPE_TEST_SECRET.into()),
         stripe: None,
         test_clock: true,
         // The operator as merchant of record (the demo leaves it unset: creators sell).

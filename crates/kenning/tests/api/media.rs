@@ -673,4 +673,15 @@ async fn every_media_endpoint_checks_who_is_asking(app: &TestApp) {
         "upload_too_large",
     )
     .await;
+    // A PDF under that cap but over the one for documents marked per buyer (512 KiB
+    // here) is refused with its own code and a message saying the limit.
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(600_000, b' ');
+    let refused = upload(app, locked, Some(&creator), "big.pdf", pdf).await;
+    let body = expect_error(refused, StatusCode::PAYLOAD_TOO_LARGE, "document_too_large").await;
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("PDF") && message.contains("1 MB"),
+        "{body}"
+    );
 }

@@ -161,7 +161,7 @@ async fn start_fake() -> (FakeStripe, String) {
 fn with_stripe(base: String) -> impl FnOnce(&mut kenning::Settings) {
     move |settings| {
         settings.stripe = Some(StripeSettings {
-            secret_key: SECRET_KEY.to_owned(),
+            secret_key: SECRET_KEY.into(),
             api_base: Some(base),
         });
     }
