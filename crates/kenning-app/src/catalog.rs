@@ -456,10 +456,7 @@ impl Kenning {
             return Err(AppError::UnsupportedMedia);
         }
         let key = format!("covers/{}/{}", product.id, crate::accounts::random_token()?);
-        self.media
-            .put(&key, bytes)
-            .await
-            .map_err(AppError::Internal)?;
+        self.media.put(&key, bytes).await?;
         product.cover_key = Some(key);
         self.store.update_product(&product, self.now_ms()).await?;
         self.catalog_changed(product.id).await;
@@ -474,8 +471,7 @@ impl Kenning {
         let bytes = self
             .media
             .get(key)
-            .await
-            .map_err(AppError::Internal)?
+            .await?
             .ok_or(AppError::NotFound("cover"))?;
         let content_type = sniff_image(&bytes).ok_or(AppError::NotFound("cover"))?;
         Ok((bytes, content_type))

@@ -3,7 +3,7 @@
 
 use kenning_domain::DomainError;
 
-use crate::ports::{DeclineReason, IndexError, PaymentError, StoreError};
+use crate::ports::{DeclineReason, IndexError, PaymentError, StorageError, StoreError};
 
 /// How an error should be reported; the web layer maps it to a status code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -202,6 +202,19 @@ impl AppError {
                 ErrorKind::BadGateway
             }
             AppError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::Unavailable(_) => AppError::StorageUnavailable(e.to_string()),
+            // Kenning's own records or keys disagree with storage, or a sender went
+            // away mid-upload: nothing the person can change.
+            StorageError::Missing(_)
+            | StorageError::InvalidKey(_)
+            | StorageError::Interrupted(_) => AppError::Internal(e.to_string()),
         }
     }
 }

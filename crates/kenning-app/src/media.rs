@@ -13,7 +13,7 @@ use kenning_domain::media::{Media, MediaKind};
 use sha2::Sha256;
 
 use crate::accounts::{CurrentUser, random_token};
-use crate::ports::{BuyerMark, ByteStream, PutStreamError};
+use crate::ports::{BuyerMark, ByteStream, PutStreamError, StorageError};
 use crate::{AppError, Kenning};
 
 /// Bytes read before deciding what a file is.
@@ -310,16 +310,15 @@ impl Kenning {
         let mut chunks = self
             .media
             .get_range(&media.object_key, 0, media.bytes)
-            .await
-            .map_err(AppError::Internal)?;
+            .await?;
         while let Some(chunk) = chunks.next().await {
-            original.extend_from_slice(&chunk.map_err(AppError::Internal)?);
+            original.extend_from_slice(&chunk?);
         }
         // The copy streams to storage as it is written (a blocking thread marks, this
         // task stores), so it is never held whole beside the original.
         let documents = self.documents.clone();
         let kind = media.kind;
-        let (chunks, written) = tokio::sync::mpsc::channel::<Result<Bytes, String>>(4);
+        let (chunks, written) = tokio::sync::mpsc::channel::<Result<Bytes, StorageError>>(4);
         let marking = tokio::task::spawn_blocking(move || {
             let mut out = ChunkWriter::new(chunks);
             let marked = documents.mark(kind, original, &mark, &mut out);
@@ -346,7 +345,7 @@ impl Kenning {
             Err(PutStreamError::TooLarge) => {
                 return Err(AppError::Internal("marked copy too large".into()));
             }
-            Err(PutStreamError::Failed(e)) => return Err(AppError::Internal(e)),
+            Err(PutStreamError::Failed(e)) => return Err(e.into()),
         };
         let (object_key, bytes) = self
             .store
@@ -380,7 +379,7 @@ impl Kenning {
         self.media
             .get_range(&media.object_key, start, end)
             .await
-            .map_err(AppError::Internal)
+            .map_err(AppError::from)
     }
 
     /// Attaches a file to a lesson (its product's creator or an admin). The body is
@@ -414,7 +413,7 @@ impl Kenning {
         while head.len() < SNIFF_BYTES {
             match body.next().await {
                 Some(Ok(chunk)) => head.extend_from_slice(&chunk),
-                Some(Err(e)) => return Err(AppError::Internal(format!("upload: {e}"))),
+                Some(Err(e)) => return Err(e.into()),
                 None => break,
             }
         }
@@ -439,7 +438,7 @@ impl Kenning {
                     },
                 });
             }
-            Err(PutStreamError::Failed(e)) => return Err(AppError::Internal(e)),
+            Err(PutStreamError::Failed(e)) => return Err(e.into()),
         };
         let media = Media {
             id,
@@ -460,14 +459,14 @@ impl Kenning {
 /// A `Write` for a blocking thread that sends what is written, in chunks of 64 KiB, to
 /// an async task; an error ends the stream with an error, so nothing partial is kept.
 struct ChunkWriter {
-    tx: tokio::sync::mpsc::Sender<Result<Bytes, String>>,
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, StorageError>>,
     buf: Vec<u8>,
 }
 
 const CHUNK_BYTES: usize = 64 * 1024;
 
 impl ChunkWriter {
-    fn new(tx: tokio::sync::mpsc::Sender<Result<Bytes, String>>) -> ChunkWriter {
+    fn new(tx: tokio::sync::mpsc::Sender<Result<Bytes, StorageError>>) -> ChunkWriter {
         ChunkWriter {
             tx,
             buf: Vec::with_capacity(CHUNK_BYTES),
@@ -491,7 +490,10 @@ impl ChunkWriter {
     fn finish(mut self, error: Option<String>) {
         let _ = match error {
             None => self.send().map_err(|_| ()),
-            Some(e) => self.tx.blocking_send(Err(e)).map_err(|_| ()),
+            Some(e) => self
+                .tx
+                .blocking_send(Err(StorageError::Interrupted(e)))
+                .map_err(|_| ()),
         };
     }
 }

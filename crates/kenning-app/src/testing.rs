@@ -22,7 +22,7 @@ use crate::ports::{
     BuyerMark, ByteStream, CertificateText, ChargeOutcome, ChargeRequest, Clock, DeclineReason,
     DocumentError, Documents, IndexError, LessonHit, LessonSearch, MediaStore, PaymentError,
     ProductSearch, PutStreamError, ReceiptText, RecommendationEngine, SearchEngine, SearchEntry,
-    SearchHit, SearchSort, Store, Suggestion, TrainingSet,
+    SearchHit, SearchSort, StorageError, Store, Suggestion, TrainingSet,
 };
 use crate::{Adapters, AppSettings, Kenning};
 
@@ -254,12 +254,12 @@ impl MemoryMedia {
 
 #[async_trait]
 impl MediaStore for MemoryMedia {
-    async fn put(&self, key: &str, bytes: Bytes) -> Result<(), String> {
+    async fn put(&self, key: &str, bytes: Bytes) -> Result<(), StorageError> {
         lock(&self.objects).insert(key.to_owned(), bytes);
         Ok(())
     }
 
-    async fn get(&self, key: &str) -> Result<Option<Bytes>, String> {
+    async fn get(&self, key: &str) -> Result<Option<Bytes>, StorageError> {
         Ok(lock(&self.objects).get(key).cloned())
     }
 
@@ -284,18 +284,20 @@ impl MediaStore for MemoryMedia {
         Ok(n)
     }
 
-    async fn get_range(&self, key: &str, start: u64, end: u64) -> Result<ByteStream, String> {
+    async fn get_range(&self, key: &str, start: u64, end: u64) -> Result<ByteStream, StorageError> {
         let bytes = self
             .get(key)
             .await?
-            .ok_or_else(|| format!("no object {key}"))?;
+            .ok_or_else(|| StorageError::Missing(key.to_owned()))?;
         let len = bytes.len() as u64;
         if start > end || end > len {
-            return Err(format!("range {start}..{end} outside {len} bytes"));
+            return Err(StorageError::InvalidKey(format!(
+                "range {start}..{end} outside {len} bytes"
+            )));
         }
         let (start, end) = (
-            usize::try_from(start).map_err(|e| e.to_string())?,
-            usize::try_from(end).map_err(|e| e.to_string())?,
+            usize::try_from(start).map_err(|e| StorageError::InvalidKey(e.to_string()))?,
+            usize::try_from(end).map_err(|e| StorageError::InvalidKey(e.to_string()))?,
         );
         let part = bytes.slice(start..end);
         Ok(futures::stream::iter([Ok(part)]).boxed())

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
-use kenning_app::ports::{ByteStream, MediaStore, PutStreamError};
+use kenning_app::ports::{ByteStream, MediaStore, PutStreamError, StorageError};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
@@ -86,8 +86,8 @@ fn file_stream(file: std::fs::File, range: std::ops::Range<u64>) -> ByteStream {
                 Ok::<_, std::io::Error>((file, chunk))
             })
             .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| StorageError::Unavailable(e.to_string()))?
+            .map_err(|e| StorageError::Unavailable(e.to_string()))?;
             let next = at + u64::try_from(chunk.len()).unwrap_or(FILE_CHUNK);
             Ok(Some((Bytes::from(chunk), (file, next, end))))
         },
@@ -95,25 +95,35 @@ fn file_stream(file: std::fs::File, range: std::ops::Range<u64>) -> ByteStream {
     .boxed()
 }
 
-fn object_path(key: &str) -> Result<ObjectPath, String> {
-    ObjectPath::parse(key).map_err(|e| e.to_string())
+fn object_path(key: &str) -> Result<ObjectPath, StorageError> {
+    ObjectPath::parse(key).map_err(|e| StorageError::InvalidKey(e.to_string()))
+}
+
+/// object_store's failures as the port's: a missing object is told apart from a store
+/// that failed.
+fn storage_error(e: object_store::Error) -> StorageError {
+    match e {
+        object_store::Error::NotFound { path, .. } => StorageError::Missing(path),
+        object_store::Error::InvalidPath { source } => StorageError::InvalidKey(source.to_string()),
+        other => StorageError::Unavailable(other.to_string()),
+    }
 }
 
 #[async_trait]
 impl MediaStore for ObjectMedia {
-    async fn put(&self, key: &str, bytes: Bytes) -> Result<(), String> {
+    async fn put(&self, key: &str, bytes: Bytes) -> Result<(), StorageError> {
         self.store
             .put(&object_path(key)?, PutPayload::from_bytes(bytes))
             .await
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(storage_error)
     }
 
-    async fn get(&self, key: &str) -> Result<Option<Bytes>, String> {
+    async fn get(&self, key: &str) -> Result<Option<Bytes>, StorageError> {
         match self.store.get(&object_path(key)?).await {
-            Ok(found) => found.bytes().await.map(Some).map_err(|e| e.to_string()),
+            Ok(found) => found.bytes().await.map(Some).map_err(storage_error),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(storage_error(e)),
         }
     }
 
@@ -128,7 +138,7 @@ impl MediaStore for ObjectMedia {
             .store
             .put_multipart(&path)
             .await
-            .map_err(|e| PutStreamError::Failed(e.to_string()))?;
+            .map_err(|e| PutStreamError::Failed(storage_error(e)))?;
         let mut writer = WriteMultipart::new(upload);
         let mut stored: u64 = 0;
         let outcome = loop {
@@ -142,7 +152,7 @@ impl MediaStore for ObjectMedia {
                 break Err(PutStreamError::TooLarge);
             }
             if let Err(e) = writer.wait_for_capacity(UPLOAD_CONCURRENCY).await {
-                break Err(PutStreamError::Failed(e.to_string()));
+                break Err(PutStreamError::Failed(storage_error(e)));
             }
             writer.put(chunk);
         };
@@ -151,7 +161,7 @@ impl MediaStore for ObjectMedia {
                 .finish()
                 .await
                 .map(|_| stored)
-                .map_err(|e| PutStreamError::Failed(e.to_string())),
+                .map_err(|e| PutStreamError::Failed(storage_error(e))),
             Err(e) => {
                 // Nothing of a refused upload is kept.
                 let _ = writer.abort().await;
@@ -160,7 +170,7 @@ impl MediaStore for ObjectMedia {
         }
     }
 
-    async fn get_range(&self, key: &str, start: u64, end: u64) -> Result<ByteStream, String> {
+    async fn get_range(&self, key: &str, start: u64, end: u64) -> Result<ByteStream, StorageError> {
         let options = GetOptions {
             range: Some(GetRange::Bounded(start..end)),
             ..GetOptions::default()
@@ -169,11 +179,11 @@ impl MediaStore for ObjectMedia {
             .store
             .get_opts(&object_path(key)?, options)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(storage_error)?;
         let range = found.range.clone();
         match found.payload {
             GetResultPayload::File(file, _) => Ok(file_stream(file, range)),
-            GetResultPayload::Stream(stream) => Ok(stream.map_err(|e| e.to_string()).boxed()),
+            GetResultPayload::Stream(stream) => Ok(stream.map_err(storage_error).boxed()),
         }
     }
 }

@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use futures::StreamExt;
 use kenning_app::accounts::CurrentUser;
-use kenning_app::ports::ByteStream;
+use kenning_app::ports::{ByteStream, StorageError};
 use kenning_app::{AppError, Kenning};
 use kenning_domain::ids::ProductId;
 
@@ -14,7 +14,7 @@ const SAMPLE_RATE: u32 = 16_000;
 
 fn stream_of(bytes: Vec<u8>) -> ByteStream {
     // In chunks, as an upload arrives.
-    let chunks: Vec<Result<Bytes, String>> = bytes
+    let chunks: Vec<Result<Bytes, StorageError>> = bytes
         .chunks(64 * 1024)
         .map(|c| Ok(Bytes::copy_from_slice(c)))
         .collect();

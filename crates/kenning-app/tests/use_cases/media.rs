@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use futures::StreamExt;
 use kenning_app::AppError;
-use kenning_app::ports::ByteStream;
+use kenning_app::ports::{ByteStream, StorageError};
 use kenning_domain::account::Role;
 use kenning_domain::media::MediaKind;
 
@@ -12,7 +12,7 @@ use crate::support::{Harness, usd};
 
 /// A body that arrives in chunks of 1 KiB.
 fn body(bytes: Vec<u8>) -> ByteStream {
-    let chunks: Vec<Result<Bytes, String>> = bytes
+    let chunks: Vec<Result<Bytes, StorageError>> = bytes
         .chunks(1024)
         .map(|c| Ok(Bytes::copy_from_slice(c)))
         .collect();

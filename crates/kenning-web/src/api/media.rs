@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use futures::{StreamExt, TryStreamExt};
+use kenning_app::ports::StorageError;
 use kenning_domain::ids::LessonId;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -54,7 +55,10 @@ pub async fn upload_media(
     body: Body,
 ) -> Result<(StatusCode, Json<MediaResponse>), HttpError> {
     let lesson: LessonId = path_id(&id)?;
-    let stream = body.into_data_stream().map_err(|e| e.to_string()).boxed();
+    let stream = body
+        .into_data_stream()
+        .map_err(|e| StorageError::Interrupted(e.to_string()))
+        .boxed();
     let media = state
         .app
         .upload_media(

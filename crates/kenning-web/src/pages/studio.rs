@@ -11,6 +11,7 @@ use futures::{SinkExt, StreamExt};
 use kenning_app::AppError;
 use kenning_app::accounts::CurrentUser;
 use kenning_app::catalog::NewLesson;
+use kenning_app::ports::StorageError;
 use kenning_domain::DomainError;
 use kenning_domain::catalog::{
     PriceList, Product, ProductDraft, ProductKind, ProductStatus, Release,
@@ -654,13 +655,13 @@ pub async fn upload_media(
                 let name = field.file_name().unwrap_or_default().to_owned();
                 // The field borrows the request, so a small channel hands its chunks to
                 // the upload, both driven by this task.
-                let (mut sender, receiver) = mpsc::channel::<Result<Bytes, String>>(4);
+                let (mut sender, receiver) = mpsc::channel::<Result<Bytes, StorageError>>(4);
                 let pump = async move {
                     loop {
                         let next = match field.chunk().await {
                             Ok(Some(chunk)) => Ok(chunk),
                             Ok(None) => break,
-                            Err(e) => Err(e.to_string()),
+                            Err(e) => Err(StorageError::Interrupted(e.to_string())),
                         };
                         let failed = next.is_err();
                         if sender.send(next).await.is_err() || failed {
