@@ -54,7 +54,7 @@ impl Kenning {
         ))
     }
 
-    async fn feed_path_at(
+    pub(crate) async fn feed_path_at(
         &self,
         account: AccountId,
         product: ProductId,

@@ -6,5 +6,6 @@
 pub mod catalog;
 pub mod home;
 pub mod lesson;
+pub mod library;
 pub mod product;
 pub mod search;

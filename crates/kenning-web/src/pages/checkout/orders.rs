@@ -1,4 +1,4 @@
-//! Buying from the site: order, checkout page, payment, library.
+//! Orders from the site: "buy", the checkout page and paying it.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -9,14 +9,13 @@ use kenning_app::checkout::{CurrencyChoice, GiftRequest, OrderRequest};
 use kenning_domain::ids::{OrderId, ProductId};
 use kenning_domain::money::Currency;
 use kenning_domain::order::OrderStatus;
-use kenning_domain::subscription::SubscriptionStatus;
 use serde::Deserialize;
 
-use super::forms::{CsrfForm, EmptyForm};
-use super::{Card, Page, ok, render};
 use crate::api::path_id;
 use crate::context::SignedIn;
 use crate::error::HttpError;
+use crate::pages::forms::{CsrfForm, EmptyForm};
+use crate::pages::{Page, render};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -110,10 +109,10 @@ struct OrderTemplate<'a> {
     product_id: String,
     product_title: String,
     total: String,
-    /// (coupon code, amount taken off) when a coupon was used.
-    discount: Option<(String, String)>,
-    /// (label, amount) of the tax line, when the buyer's country charges tax.
-    tax: Option<(String, String)>,
+    /// When a coupon was used.
+    discount: Option<DiscountLine>,
+    /// When the buyer's country charges tax.
+    tax: Option<TaxLine>,
     /// "CNY × 0.1296" when the price was converted.
     converted: Option<String>,
     paid: bool,
@@ -127,6 +126,18 @@ struct OrderTemplate<'a> {
     takes_cards: bool,
     /// Back from the provider's page, waiting for its confirmation.
     returning: bool,
+}
+
+/// The coupon used and what it took off.
+struct DiscountLine {
+    code: String,
+    off: String,
+}
+
+/// The tax within the total.
+struct TaxLine {
+    label: String,
+    amount: String,
 }
 
 async fn order_page(
@@ -164,14 +175,20 @@ async fn order_page_with(
                 view.order.discount_minor,
                 view.order.total.currency,
             );
-            (code.to_string(), page.money(&off))
+            DiscountLine {
+                code: code.to_string(),
+                off: page.money(&off),
+            }
         }),
-        tax: view.order.tax.as_ref().filter(|t| t.rate_bps > 0).map(|t| {
-            (
-                super::storefront::tax_note(&page, t).unwrap_or_default(),
-                page.money(&t.amount),
-            )
-        }),
+        tax: view
+            .order
+            .tax
+            .as_ref()
+            .filter(|t| t.rate_bps > 0)
+            .map(|t| TaxLine {
+                label: crate::pages::storefront::tax_note(&page, t).unwrap_or_default(),
+                amount: page.money(&t.amount),
+            }),
         converted: view.order.conversion.map(|c| {
             format!(
                 "{} × {}",
@@ -294,232 +311,4 @@ pub async fn pay(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Cancels a membership at period end, then shows the library again.
-pub async fn cancel_membership(
-    State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
-    Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<Redirect, HttpError> {
-    state.app.cancel_subscription(&user, path_id(&id)?).await?;
-    Ok(Redirect::to("/library#memberships"))
-}
-
-/// Takes back a cancellation.
-pub async fn resume_membership(
-    State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
-    Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<Redirect, HttpError> {
-    state.app.resume_subscription(&user, path_id(&id)?).await?;
-    Ok(Redirect::to("/library#memberships"))
-}
-
-/// Replaces the person's podcast feed address, then shows the library again.
-pub async fn rotate_feed(
-    State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
-    Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<Redirect, HttpError> {
-    let product: ProductId = path_id(&id)?;
-    state.app.rotate_feed(&user, product).await?;
-    Ok(Redirect::to(&format!("/library#feed-{product}")))
-}
-
-/// Progress through a product once started: percent done and the lesson to continue.
-type Started = (i64, String);
-
-#[derive(Template)]
-#[template(path = "library.html")]
-struct LibraryTemplate<'a> {
-    page: Page<'a>,
-    items: Vec<(Card, String, Option<Started>, Option<String>)>,
-    /// (product id, certificate code) of every certificate earned.
-    certificates: Vec<(String, String)>,
-    memberships: Vec<MembershipLine>,
-    /// Lessons bought on their own: (lesson id, title, product id, date).
-    lessons: Vec<(String, String, String, String)>,
-}
-
-/// A membership in the library.
-struct MembershipLine {
-    id: String,
-    tier_id: String,
-    title: String,
-    /// "Renews on …", "Ends on …", "Payment failed: access until …" or "Ended".
-    state: String,
-    can_cancel: bool,
-    can_resume: bool,
-}
-
-pub async fn library(
-    State(state): State<AppState>,
-    SignedIn(user, ctx): SignedIn,
-    headers: axum::http::HeaderMap,
-) -> Result<Response, HttpError> {
-    let page = Page::new(&state, &ctx, "library-title");
-    let items = state.app.library(&user).await?;
-    let progress = state.app.progress_by_product(&user).await?;
-    let rates = state.app.display_rates().await?;
-    let base = crate::api::public_base(&state, &headers);
-    let mut feeds = Vec::with_capacity(items.len());
-    for i in &items {
-        feeds.push(
-            state
-                .app
-                .feed_path(&user, &i.product)
-                .await?
-                .map(|p| format!("{base}{p}")),
-        );
-    }
-    let items = items
-        .iter()
-        .zip(feeds)
-        .map(|(i, feed)| {
-            // (percent done, the lesson to continue with), once started.
-            let started = progress.get(&i.product.id).map(|p| {
-                (
-                    i64::from(p.percent),
-                    p.last_lesson.map(|l| l.to_string()).unwrap_or_default(),
-                )
-            });
-            (
-                Card::new(&page, &i.product, &rates),
-                page.date(&i.granted_at_ms),
-                started,
-                feed,
-            )
-        })
-        .collect();
-    let certificates = state
-        .app
-        .my_certificates(&user)
-        .await?
-        .iter()
-        .map(|c| (c.product_id.to_string(), c.code.to_string()))
-        .collect();
-    let memberships = state
-        .app
-        .my_memberships(&user)
-        .await?
-        .iter()
-        .map(|m| {
-            let s = &m.subscription;
-            let end = page.date(&s.period_end_ms);
-            let state = match s.status {
-                SubscriptionStatus::Active => page.t_s("membership-renews-on", "date", &end),
-                SubscriptionStatus::Canceled if m.active => {
-                    page.t_s("membership-ends-on", "date", &end)
-                }
-                SubscriptionStatus::PastDue if m.active => page.t_s(
-                    "membership-past-due",
-                    "date",
-                    &page.date(&s.grace_until_ms.unwrap_or(s.period_end_ms)),
-                ),
-                _ => page.t("membership-ended"),
-            };
-            MembershipLine {
-                id: s.id.to_string(),
-                tier_id: m.tier.id.to_string(),
-                title: m.tier.title.get(ctx.locale).to_owned(),
-                state,
-                can_cancel: m.active
-                    && matches!(
-                        s.status,
-                        SubscriptionStatus::Active | SubscriptionStatus::PastDue
-                    ),
-                can_resume: m.active && s.status == SubscriptionStatus::Canceled,
-            }
-        })
-        .collect();
-    let lessons = state
-        .app
-        .lessons_bought(&user)
-        .await?
-        .iter()
-        .map(|(lesson, product, title, at)| {
-            (
-                lesson.to_string(),
-                title.get(ctx.locale).to_owned(),
-                product.to_string(),
-                page.date(at),
-            )
-        })
-        .collect();
-    ok(&LibraryTemplate {
-        page,
-        items,
-        certificates,
-        memberships,
-        lessons,
-    })
-}
-
-#[derive(Template)]
-#[template(path = "gift.html")]
-struct GiftTemplate<'a> {
-    page: Page<'a>,
-    code: String,
-    product_id: String,
-    product_title: String,
-    from: String,
-    to: String,
-    message: String,
-    paid: bool,
-    claimed: bool,
-    /// The buyer just paid: show the link to pass on.
-    sent: bool,
-    link: String,
-    signed_in: bool,
-}
-
-#[derive(Deserialize)]
-pub struct GiftParams {
-    sent: Option<String>,
-}
-
-/// A gift's claim page (the link the buyer passes on).
-pub async fn gift(
-    State(state): State<AppState>,
-    crate::context::Ctx(ctx): crate::context::Ctx,
-    Path(code): Path<String>,
-    axum::extract::Query(params): axum::extract::Query<GiftParams>,
-    headers: axum::http::HeaderMap,
-) -> Result<Response, HttpError> {
-    let view = state.app.gift(&code).await?;
-    let page = Page::new(&state, &ctx, "gift-title");
-    let base = crate::api::public_base(&state, &headers);
-    let template = GiftTemplate {
-        link: format!("{base}/gifts/{code}"),
-        code,
-        product_id: view.product.id.to_string(),
-        product_title: view.product.title.get(ctx.locale).to_owned(),
-        from: view.from.clone(),
-        to: view.gift.recipient.as_str().to_owned(),
-        message: view.gift.message.clone(),
-        paid: view.paid,
-        claimed: view.gift.claimed_by.is_some(),
-        sent: params.sent.is_some(),
-        signed_in: ctx.user.is_some(),
-        page,
-    };
-    ok(&template)
-}
-
-/// "Claim this gift".
-pub async fn claim_gift(
-    State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
-    Path(code): Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<Redirect, HttpError> {
-    let view = state.app.claim_gift(&user, &code).await?;
-    Ok(Redirect::to(&format!(
-        "/products/{}?purchased=1",
-        view.product.id
-    )))
 }
