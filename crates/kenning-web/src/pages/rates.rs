@@ -19,11 +19,24 @@ use crate::state::AppState;
 #[template(path = "admin_rates.html")]
 struct RatesTemplate<'a> {
     page: Page<'a>,
-    /// (country, rate in percent)
-    taxes: Vec<(String, String)>,
-    /// (currency, per US dollar, rounding, tax included)
-    currencies: Vec<(String, String, String, bool)>,
+    taxes: Vec<TaxRow>,
+    currencies: Vec<CurrencyRow>,
     roundings: [&'static str; 4],
+}
+
+/// A country's tax rate.
+struct TaxRow {
+    country: String,
+    /// In percent, without the sign.
+    percent: String,
+}
+
+/// A currency of the rate table.
+struct CurrencyRow {
+    code: String,
+    per_usd: String,
+    rounding: String,
+    tax_inclusive: bool,
 }
 
 pub async fn page(
@@ -38,11 +51,9 @@ pub async fn page(
         .tax_rates()
         .await?
         .iter()
-        .map(|r| {
-            (
-                r.country.to_string(),
-                kenning_domain::money::bps_to_percent(r.rate_bps),
-            )
+        .map(|r| TaxRow {
+            country: r.country.to_string(),
+            percent: kenning_domain::money::bps_to_percent(r.rate_bps),
         })
         .collect();
     let currencies = state
@@ -50,13 +61,11 @@ pub async fn page(
         .exchange_rates()
         .await?
         .iter()
-        .map(|r| {
-            (
-                r.currency.code().to_owned(),
-                RateDisplay(r.per_base_e8).to_string(),
-                r.rounding.as_str().to_owned(),
-                r.tax_inclusive,
-            )
+        .map(|r| CurrencyRow {
+            code: r.currency.code().to_owned(),
+            per_usd: RateDisplay(r.per_base_e8).to_string(),
+            rounding: r.rounding.as_str().to_owned(),
+            tax_inclusive: r.tax_inclusive,
         })
         .collect();
     let page = Page::new(&state, &ctx, "rates-title");
