@@ -6,10 +6,9 @@
 //! versions. Products' tables of contents and membership tiers come from the catalog
 //! cache.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use kenning_domain::catalog::{Product, ProductKind};
+use kenning_domain::catalog::Product;
 use kenning_domain::certificate::CertificateCode;
 use kenning_domain::fx::ExchangeRate;
 use kenning_domain::ids::{LessonId, ProductId};
@@ -54,41 +53,29 @@ pub struct BoughtLesson {
 
 impl Kenning {
     pub async fn library_page(&self, user: &CurrentUser) -> Result<LibraryPage, AppError> {
-        let account = user.account.id;
-        let (held, mut progress, certificates, memberships, lessons, versions, rates) = tokio::try_join!(
-            self.library(user),
+        let (held, mut progress, certificates, memberships, lessons, rates) = tokio::try_join!(
+            self.library_with_feeds(user),
             self.progress_by_product(user),
             self.my_certificates(user),
             self.my_memberships(user),
             self.lessons_bought(user),
-            async { Ok::<_, AppError>(self.store.feed_versions(account).await?) },
             self.display_rates(),
         )?;
-        let versions: HashMap<ProductId, i64> = versions
+        let items = held
             .into_iter()
-            .map(|v| (v.product_id, v.version))
+            .map(|item| {
+                let id = item.product.id;
+                LibraryEntry {
+                    progress: progress.remove(&id),
+                    certificate: (certificates.iter())
+                        .find(|c| c.product_id == id)
+                        .map(|c| c.code.clone()),
+                    feed_path: item.feed_path,
+                    granted_at_ms: item.granted_at_ms,
+                    product: item.product,
+                }
+            })
             .collect();
-        let mut items = Vec::with_capacity(held.len());
-        for item in held {
-            let id = item.product.id;
-            let feed_path = match item.product.kind {
-                ProductKind::AudioSeries => Some(
-                    self.feed_path_at(account, id, versions.get(&id).copied().unwrap_or(0))
-                        .await?,
-                ),
-                _ => None,
-            };
-            items.push(LibraryEntry {
-                progress: progress.remove(&id),
-                certificate: certificates
-                    .iter()
-                    .find(|c| c.product_id == id)
-                    .map(|c| c.code.clone()),
-                feed_path,
-                granted_at_ms: item.granted_at_ms,
-                product: item.product,
-            });
-        }
         Ok(LibraryPage {
             items,
             memberships,
