@@ -3,11 +3,12 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use kenning_app::AppError;
-use kenning_app::checkout::{CurrencyChoice, GiftRequest, OrderRequest};
+use kenning_app::checkout::{AfterPayment, CurrencyChoice, GiftRequest, OrderRequest};
+use kenning_domain::fx::RateDisplay;
 use kenning_domain::ids::{OrderId, ProductId};
-use kenning_domain::money::Currency;
+use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::OrderStatus;
 use serde::Deserialize;
 
@@ -84,9 +85,7 @@ pub async fn buy(
             },
         )
         .await?;
-    Ok(axum::response::IntoResponse::into_response(Redirect::to(
-        &format!("/orders/{}", order.id),
-    )))
+    Ok(Redirect::to(&format!("/orders/{}", order.id)).into_response())
 }
 
 /// "Get for free".
@@ -140,72 +139,53 @@ struct TaxLine {
     amount: String,
 }
 
+/// How the order page is shown: after an ordinary visit, a refused payment, or on the
+/// way back from the provider's page.
+struct Shown {
+    status: StatusCode,
+    /// Why the payment was refused.
+    error: Option<String>,
+    /// The number typed, kept after a refusal.
+    card_number: String,
+    /// Back from the provider's page, waiting for its confirmation.
+    returning: bool,
+}
+
 async fn order_page(
     state: &AppState,
     ctx: &crate::context::RequestContext,
     user: &kenning_app::accounts::CurrentUser,
     id: OrderId,
-    status: StatusCode,
-    error: Option<String>,
-    card_number: String,
-) -> Result<Response, HttpError> {
-    order_page_with(state, ctx, user, id, status, error, card_number, false).await
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn order_page_with(
-    state: &AppState,
-    ctx: &crate::context::RequestContext,
-    user: &kenning_app::accounts::CurrentUser,
-    id: OrderId,
-    status: StatusCode,
-    error: Option<String>,
-    card_number: String,
-    returning: bool,
+    shown: Shown,
 ) -> Result<Response, HttpError> {
     let view = state.app.order_to_pay(user, id).await?;
     let page = Page::new(state, ctx, "checkout-title");
+    let order = &view.order;
     let template = OrderTemplate {
-        order_id: view.order.id.to_string(),
+        order_id: order.id.to_string(),
         product_id: view.product.id.to_string(),
         product_title: view.product.title.get(ctx.locale).to_owned(),
-        total: page.money(&view.order.total),
-        discount: view.order.coupon.as_ref().map(|code| {
-            let off = kenning_domain::money::Money::new(
-                view.order.discount_minor,
-                view.order.total.currency,
-            );
-            DiscountLine {
-                code: code.to_string(),
-                off: page.money(&off),
-            }
+        total: page.money(&order.total),
+        discount: order.coupon.as_ref().map(|code| DiscountLine {
+            code: code.to_string(),
+            off: page.money(&Money::new(order.discount_minor, order.total.currency)),
         }),
-        tax: view
-            .order
-            .tax
-            .as_ref()
-            .filter(|t| t.rate_bps > 0)
-            .map(|t| TaxLine {
-                label: crate::pages::storefront::tax_note(&page, t).unwrap_or_default(),
-                amount: page.money(&t.amount),
-            }),
-        converted: view.order.conversion.map(|c| {
-            format!(
-                "{} × {}",
-                c.from.code(),
-                kenning_domain::fx::RateDisplay(c.rate_e8)
-            )
+        tax: (order.tax.as_ref().filter(|t| t.rate_bps > 0)).map(|t| TaxLine {
+            label: crate::pages::storefront::tax_note(&page, t).unwrap_or_default(),
+            amount: page.money(&t.amount),
         }),
-        paid: view.order.status == OrderStatus::Paid,
-        processing: view.order.status == OrderStatus::Processing,
-        released: view.order.status == OrderStatus::Released,
-        error,
-        card_number,
+        converted: (order.conversion)
+            .map(|c| format!("{} × {}", c.from.code(), RateDisplay(c.rate_e8))),
+        paid: order.status == OrderStatus::Paid,
+        processing: order.status == OrderStatus::Processing,
+        released: order.status == OrderStatus::Released,
+        error: shown.error,
+        card_number: shown.card_number,
         takes_cards: state.app.takes_cards(),
-        returning,
+        returning: shown.returning,
         page,
     };
-    Ok(render(status, &template))
+    Ok(render(shown.status, &template))
 }
 
 #[derive(Deserialize)]
@@ -221,18 +201,13 @@ pub async fn order(
     axum::extract::Query(params): axum::extract::Query<OrderParams>,
 ) -> Result<Response, HttpError> {
     let id: OrderId = path_id(&id)?;
-    let returning = params.paying.is_some();
-    order_page_with(
-        &state,
-        &ctx,
-        &user,
-        id,
-        StatusCode::OK,
-        None,
-        String::new(),
-        returning,
-    )
-    .await
+    let shown = Shown {
+        status: StatusCode::OK,
+        error: None,
+        card_number: String::new(),
+        returning: params.paying.is_some(),
+    };
+    order_page(&state, &ctx, &user, id, shown).await
 }
 
 /// "Pay" with a provider that takes cards on its own page: off to that page.
@@ -266,49 +241,35 @@ pub async fn pay(
     CsrfForm(form): CsrfForm<PayForm>,
 ) -> Result<Response, HttpError> {
     let id: OrderId = path_id(&id)?;
-    match state.app.pay(&user, id, &form.card_number).await {
-        // The bank confirms later: the order page waits for it.
-        Ok(order) if order.status == OrderStatus::Processing => Ok(
-            axum::response::IntoResponse::into_response(Redirect::to(&format!("/orders/{id}"))),
-        ),
-        Ok(order) => {
-            // A gift goes to its claim page, with the link to pass on.
-            let next = match state.app.gift_of_order(&user, order.id).await? {
-                Some(code) => format!("/gifts/{code}?sent=1"),
-                None => match order.lesson_id {
-                    Some(lesson) => format!("/lessons/{lesson}"),
-                    None if state.app.is_question_order(&order).await? => {
-                        "/questions?asked=1".to_owned()
-                    }
-                    None => format!("/products/{}?purchased=1", order.product_id),
-                },
-            };
-            Ok(axum::response::IntoResponse::into_response(Redirect::to(
-                &next,
-            )))
-        }
+    match state.app.pay_from_site(&user, id, &form.card_number).await {
+        Ok(next) => Ok(Redirect::to(&after_payment(id, &next)).into_response()),
         // Already held: the order page says it was cancelled (a reload posts nothing).
-        Err(AppError::AlreadyOwned) => Ok(axum::response::IntoResponse::into_response(
-            Redirect::to(&format!("/orders/{id}")),
-        )),
+        Err(AppError::AlreadyOwned) => Ok(Redirect::to(&format!("/orders/{id}")).into_response()),
         // A refused card, a bad number or another tab paying is shown on the checkout
         // page, not an error page.
         Err(
             e @ (AppError::PaymentDeclined(_) | AppError::Invalid(_) | AppError::PaymentInProgress),
         ) => {
             let report = HttpError::from_app(&e);
-            let message = report.message(&state.i18n, ctx.locale);
-            order_page(
-                &state,
-                &ctx,
-                &user,
-                id,
-                report.status,
-                Some(message),
-                form.card_number,
-            )
-            .await
+            let shown = Shown {
+                status: report.status,
+                error: Some(report.message(&state.i18n, ctx.locale)),
+                card_number: form.card_number,
+                returning: false,
+            };
+            order_page(&state, &ctx, &user, id, shown).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Where a buyer goes once paid.
+fn after_payment(order: OrderId, next: &AfterPayment) -> String {
+    match next {
+        AfterPayment::Processing => format!("/orders/{order}"),
+        AfterPayment::Gift(code) => format!("/gifts/{code}?sent=1"),
+        AfterPayment::Lesson(lesson) => format!("/lessons/{lesson}"),
+        AfterPayment::Question => "/questions?asked=1".to_owned(),
+        AfterPayment::Product(product) => format!("/products/{product}?purchased=1"),
     }
 }
