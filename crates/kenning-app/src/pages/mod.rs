@@ -3,11 +3,13 @@
 //! catalog cache (see [`crate::cache`]); what one person holds is read in as few round
 //! trips as the page allows and never cached. The web layer only words and renders them.
 
+pub mod admin;
 pub mod catalog;
 pub mod earnings;
 pub mod home;
 pub mod lesson;
 pub mod library;
 pub mod product;
+pub mod questions;
 pub mod search;
 pub mod studio;

@@ -136,3 +136,24 @@ impl Kenning {
         })
     }
 }
+
+/// The studio's coupons, with the creator's products to make one for.
+#[derive(Clone, Debug)]
+pub struct CouponsPage {
+    pub coupons: Vec<kenning_domain::coupon::Coupon>,
+    pub products: Vec<Product>,
+}
+
+impl CouponsPage {
+    /// The product a coupon is for, when it is one of the creator's.
+    pub fn product(&self, id: ProductId) -> Option<&Product> {
+        self.products.iter().find(|p| p.id == id)
+    }
+}
+
+impl Kenning {
+    pub async fn coupons_page(&self, user: &CurrentUser) -> Result<CouponsPage, AppError> {
+        let (coupons, products) = tokio::try_join!(self.my_coupons(user), self.my_products(user))?;
+        Ok(CouponsPage { coupons, products })
+    }
+}

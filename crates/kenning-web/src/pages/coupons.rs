@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Redirect, Response};
-use kenning_domain::catalog::Product;
+use kenning_app::pages::studio::CouponsPage;
 use kenning_domain::coupon::{Coupon, Discount};
 use serde::Deserialize;
 
@@ -40,13 +40,14 @@ pub async fn list(
     SignedIn(user, ctx): SignedIn,
 ) -> Result<Response, HttpError> {
     let page = Page::new(&state, &ctx, "studio-coupons");
-    let (products, coupons) =
-        tokio::try_join!(state.app.my_products(&user), state.app.my_coupons(&user))?;
-    let coupons = coupons
+    let model = state.app.coupons_page(&user).await?;
+    let coupons = model
+        .coupons
         .iter()
-        .map(|c| coupon_row(&page, c, &products))
+        .map(|c| coupon_row(&page, c, &model))
         .collect();
-    let products = products
+    let products = model
+        .products
         .iter()
         .map(|p| Labelled::new(p.id, p.title.get(ctx.locale)))
         .collect();
@@ -57,7 +58,7 @@ pub async fn list(
     })
 }
 
-fn coupon_row(page: &Page<'_>, c: &Coupon, products: &[Product]) -> CouponRow {
+fn coupon_row(page: &Page<'_>, c: &Coupon, model: &CouponsPage) -> CouponRow {
     let off = match c.discount {
         Discount::Percent { bps } => {
             page.t_n("coupon-off-percent", "percent", i64::from(bps / 100))
@@ -76,7 +77,7 @@ fn coupon_row(page: &Page<'_>, c: &Coupon, products: &[Product]) -> CouponRow {
         None => page.t_n("coupon-uses", "uses", c.uses),
     };
     let product = match c.product_id {
-        Some(id) => (products.iter().find(|p| p.id == id))
+        Some(id) => (model.product(id))
             .map(|p| p.title.get(page.ctx.locale).to_owned())
             .unwrap_or_default(),
         None => page.t("field-coupon-all-products"),

@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Redirect, Response};
-use kenning_domain::account::Role;
 use kenning_domain::fx::{ExchangeRate, RateDisplay, parse_rate};
 use kenning_domain::money::Currency;
 use kenning_domain::tax::TaxRate;
@@ -43,23 +42,17 @@ pub async fn page(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
 ) -> Result<Response, HttpError> {
-    if user.account.role != Role::Admin {
-        return Err(HttpError::from_app(&kenning_app::AppError::Forbidden));
-    }
-    let taxes = state
-        .app
-        .tax_rates()
-        .await?
+    let model = state.app.rates_page(&user).await?;
+    let taxes = model
+        .taxes
         .iter()
         .map(|r| TaxRow {
             country: r.country.to_string(),
             percent: kenning_domain::money::bps_to_percent(r.rate_bps),
         })
         .collect();
-    let currencies = state
-        .app
-        .exchange_rates()
-        .await?
+    let currencies = model
+        .currencies
         .iter()
         .map(|r| CurrencyRow {
             code: r.currency.code().to_owned(),
