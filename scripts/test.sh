@@ -2,7 +2,8 @@
 # Every test Kenning has: unit and integration tests (SQLite always; PostgreSQL too when
 # KENNING_TEST_DATABASE_URL is set, and required when CI=true), the API against its
 # OpenAPI document, the fuzz targets, then the browser journeys in Debian's Chromium (each
-# required when CI=true, skipped with a note otherwise).
+# required when CI=true, skipped with a note otherwise), and three nodes on one PostgreSQL
+# behind Debian's nginx (scripts/nodes.sh; required when CI=true, skipped otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,19 @@ elif [ "${CI:-}" = "true" ]; then
   exit 1
 else
   echo "Skipping the schemathesis run: not installed (pip install schemathesis)." >&2
+fi
+
+# Three nodes on one PostgreSQL behind nginx: what they share, and a node killed under
+# load losing nothing.
+nginx_bin="${NGINX:-/usr/sbin/nginx}"
+if [ -x "$nginx_bin" ] && [ -n "${KENNING_TEST_DATABASE_URL:-}" ]; then
+  scripts/nodes.sh
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI=true needs nginx at $nginx_bin and KENNING_TEST_DATABASE_URL for scripts/nodes.sh" >&2
+  exit 1
+else
+  echo "Skipping the three-node check: needs nginx at $nginx_bin (apt-get install nginx-light)" \
+    "and KENNING_TEST_DATABASE_URL." >&2
 fi
 
 # The fuzz targets in fuzz/, each for a bounded time over its committed seed corpus.

@@ -16,7 +16,7 @@ use futures::StreamExt;
 use kenning_domain::ids::ProductId;
 use kenning_domain::jobs::{FeedPosition, Topic};
 
-use crate::ports::SearchEntry;
+use crate::ports::{IndexError, SearchEntry};
 use crate::{AppError, Kenning};
 
 /// How many changes are read at a time.
@@ -56,8 +56,7 @@ impl Kenning {
         let search = Arc::clone(&self.search);
         tokio::task::spawn_blocking(move || search.rebuild(&entries))
             .await
-            .map_err(|e| AppError::Internal(format!("search rebuild: {e}")))?
-            .map_err(AppError::Internal)?;
+            .map_err(|e| AppError::Internal(format!("search rebuild: {e}")))??;
         self.catalog_cache.clear();
         *position = FeedPosition::after(from);
         Ok(n)
@@ -115,11 +114,10 @@ impl Kenning {
                     IndexChange::Remove(id) => search.remove(id)?,
                 }
             }
-            Ok::<(), String>(())
+            Ok::<(), IndexError>(())
         })
         .await
-        .map_err(|e| AppError::Internal(format!("search update: {e}")))?
-        .map_err(AppError::Internal)?;
+        .map_err(|e| AppError::Internal(format!("search update: {e}")))??;
         Ok(Applied {
             products: products.len(),
             signals,

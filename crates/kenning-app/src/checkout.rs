@@ -550,12 +550,13 @@ impl Kenning {
                 Err(error)
             }
             Err(provider_error) => {
-                payment.failure_code = Some("provider_error".to_owned());
+                // Nothing was taken: the order is released for another try (with the
+                // same idempotency key, so a charge that did go through is not repeated).
+                let error = AppError::PaymentProvider(provider_error);
+                payment.failure_code = Some(error.code().to_owned());
                 self.store.fail_payment(&payment).await?;
                 self.store.release_seat(order.id).await?;
-                Err(AppError::Internal(format!(
-                    "payment provider: {provider_error}"
-                )))
+                Err(error)
             }
         }
     }
@@ -614,7 +615,7 @@ impl Kenning {
             Ok(page) => page,
             Err(e) => {
                 self.store.release_seat(id).await?;
-                return Err(AppError::Internal(format!("payment provider: {e}")));
+                return Err(e.into());
             }
         };
         tracing::info!(order = %id, session = %page.reference, "hosted checkout opened");

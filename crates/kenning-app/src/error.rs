@@ -3,7 +3,7 @@
 
 use kenning_domain::DomainError;
 
-use crate::ports::{DeclineReason, StoreError};
+use crate::ports::{DeclineReason, IndexError, PaymentError, StoreError};
 
 /// How an error should be reported; the web layer maps it to a status code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +20,10 @@ pub enum ErrorKind {
     PaymentRequired,
     TooLarge,
     UnsupportedMedia,
+    /// A service Kenning depends on failed or did not answer; trying later may work (503).
+    Unavailable,
+    /// A service Kenning depends on refused or answered nonsense (502).
+    BadGateway,
     Internal,
 }
 
@@ -91,6 +95,12 @@ pub enum AppError {
     UnsupportedMedia,
     #[error("only a failed job can be retried")]
     JobNotFailed,
+    #[error(transparent)]
+    PaymentProvider(#[from] PaymentError),
+    #[error("file storage unavailable: {0}")]
+    StorageUnavailable(String),
+    #[error("search unavailable: {0}")]
+    SearchUnavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -132,6 +142,15 @@ impl AppError {
             AppError::UploadTooLarge { .. } => "upload_too_large",
             AppError::UnsupportedMedia => "unsupported_media",
             AppError::JobNotFailed => "job_not_failed",
+            AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
+                "payment_provider_unavailable"
+            }
+            AppError::PaymentProvider(PaymentError::Refused(_) | PaymentError::Malformed(_)) => {
+                "payment_provider_error"
+            }
+            AppError::PaymentProvider(PaymentError::Unsupported) => "payment_unsupported",
+            AppError::StorageUnavailable(_) => "storage_unavailable",
+            AppError::SearchUnavailable(_) => "search_unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -169,8 +188,21 @@ impl AppError {
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } => ErrorKind::TooLarge,
             AppError::UnsupportedMedia => ErrorKind::UnsupportedMedia,
+            AppError::PaymentProvider(PaymentError::Unsupported) => ErrorKind::Conflict,
+            AppError::PaymentProvider(PaymentError::Unavailable(_))
+            | AppError::StorageUnavailable(_)
+            | AppError::SearchUnavailable(_) => ErrorKind::Unavailable,
+            AppError::PaymentProvider(PaymentError::Refused(_) | PaymentError::Malformed(_)) => {
+                ErrorKind::BadGateway
+            }
             AppError::Internal(_) => ErrorKind::Internal,
         }
+    }
+}
+
+impl From<IndexError> for AppError {
+    fn from(e: IndexError) -> Self {
+        AppError::SearchUnavailable(e.to_string())
     }
 }
 

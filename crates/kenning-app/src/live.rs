@@ -10,10 +10,11 @@ use futures::StreamExt;
 use kenning_domain::catalog::{LessonOutline, Product, ProductKind, can_view_product};
 use kenning_domain::ids::{AccountId, LiveMessageId, ProductId};
 use kenning_domain::live::{
-    CHAT_WINDOW_MS, ChatMessage, LivePhase, LiveSchedule, Moderation, can_moderate, chat_allowed,
+    CHAT_WINDOW_MS, ChatMessage, LivePhase, LiveSchedule, Moderation, can_moderate, chat_too_fast,
     has_ticket, message_body,
 };
 use kenning_domain::order::Order;
+use kenning_domain::throttle::ThrottleKey;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
@@ -49,9 +50,6 @@ impl LiveEvent {
 #[derive(Default)]
 pub struct LiveHub {
     rooms: Mutex<HashMap<ProductId, broadcast::Sender<LiveEvent>>>,
-    /// When each person last sent messages to each room (this process's share of the
-    /// flood limit).
-    recent: Mutex<HashMap<(ProductId, AccountId), Vec<i64>>>,
 }
 
 impl LiveHub {
@@ -62,14 +60,6 @@ impl LiveHub {
             .entry(room)
             .or_insert_with(|| broadcast::channel(ROOM_BUFFER).0)
             .subscribe()
-    }
-
-    fn may_send(&self, room: ProductId, who: AccountId, now_ms: i64) -> bool {
-        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
-        if recent.len() > 10_000 {
-            recent.retain(|_, times| times.iter().any(|t| now_ms - *t < CHAT_WINDOW_MS));
-        }
-        chat_allowed(recent.entry((room, who)).or_default(), now_ms)
     }
 
     fn deliver(&self, event: LiveEvent) {
@@ -263,9 +253,7 @@ impl Kenning {
     ) -> Result<ChatMessage, AppError> {
         let body = message_body(body)?;
         self.room_for(id, user).await?;
-        if !self.live_hub.may_send(id, user.account.id, self.now_ms()) {
-            return Err(AppError::ChatTooFast);
-        }
+        self.hold_to_chat_limit(id, user.account.id).await?;
         let message = ChatMessage {
             id: LiveMessageId::new(),
             product_id: id,
@@ -283,6 +271,24 @@ impl Kenning {
         })
         .await;
         Ok(message)
+    }
+
+    /// Counts a message towards the sender's flood limit in the room, and refuses it
+    /// past the limit. The count lives in the database: a sender spreading messages
+    /// over several nodes is held to one limit.
+    async fn hold_to_chat_limit(&self, room: ProductId, sender: AccountId) -> Result<(), AppError> {
+        let key = ThrottleKey::Chat {
+            room: room.to_string(),
+            sender: sender.to_string(),
+        };
+        let tries = self
+            .store
+            .hit_within(&key.as_key(), self.now_ms(), CHAT_WINDOW_MS)
+            .await?;
+        if chat_too_fast(tries) {
+            return Err(AppError::ChatTooFast);
+        }
+        Ok(())
     }
 
     /// Pins, unpins or marks answered a message of a room the person moderates.

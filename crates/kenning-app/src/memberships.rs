@@ -337,6 +337,15 @@ impl Kenning {
                 self.grant_covered(&renewed, &tier).await?;
                 tracing::info!(subscription = %renewed.id, "membership renewed");
             }
+            // The provider could not be asked: nothing was decided. The order is
+            // released and the job tries again later with the same key.
+            Err(e) if e.is_transient() => {
+                let error = AppError::PaymentProvider(e);
+                payment.failure_code = Some(error.code().to_owned());
+                self.store.fail_payment(&payment).await?;
+                tracing::warn!(subscription = %s.id, error = %error, "renewal postponed");
+                return Err(error);
+            }
             Ok(ChargeOutcome::Declined(_) | ChargeOutcome::Pending { .. }) | Err(_) => {
                 payment.failure_code = Some("renewal_failed".to_owned());
                 self.store.fail_payment(&payment).await?;

@@ -161,8 +161,7 @@ impl Kenning {
         let provider_reference = self
             .payments
             .refund(&charge, amount, &refund_id.to_string())
-            .await
-            .map_err(AppError::Internal)?;
+            .await?;
         let full = amount == remaining;
         let record = RefundRecord {
             id: refund_id,

@@ -73,15 +73,12 @@ impl Kenning {
                 Some(ids)
             }
         };
-        let hits = self
-            .search
-            .search_lessons(&LessonSearch {
-                text: text.to_owned(),
-                products,
-                locale,
-                limit,
-            })
-            .map_err(AppError::Internal)?;
+        let hits = self.search.search_lessons(&LessonSearch {
+            text: text.to_owned(),
+            products,
+            locale,
+            limit,
+        })?;
         let mut out = Vec::with_capacity(hits.len());
         for hit in hits {
             let outline = match self.outline(hit.product).await {
@@ -106,7 +103,7 @@ impl Kenning {
         if query.text.trim().is_empty() {
             return Ok(Vec::new());
         }
-        let hits = self.search.search(query).map_err(AppError::Internal)?;
+        let hits = self.search.search(query)?;
         let mut out = Vec::with_capacity(hits.len());
         for hit in hits {
             if let Some(product) = self.published(hit.product).await? {

@@ -241,10 +241,7 @@ impl Kenning {
                 let method = if product.kind == ProductKind::Membership
                     && event.provider == self.payments.name()
                 {
-                    self.payments
-                        .saved_method(reference)
-                        .await
-                        .map_err(|e| AppError::Internal(format!("payment provider: {e}")))?
+                    self.payments.saved_method(reference).await?
                 } else {
                     None
                 };

@@ -20,9 +20,9 @@ use kenning_domain::order::CardNumber;
 
 use crate::ports::{
     BuyerMark, ByteStream, CertificateText, ChargeOutcome, ChargeRequest, Clock, DeclineReason,
-    DocumentError, Documents, LessonHit, LessonSearch, MediaStore, ProductSearch, PutStreamError,
-    ReceiptText, RecommendationEngine, SearchEngine, SearchEntry, SearchHit, SearchSort, Store,
-    Suggestion, TrainingSet,
+    DocumentError, Documents, IndexError, LessonHit, LessonSearch, MediaStore, PaymentError,
+    ProductSearch, PutStreamError, ReceiptText, RecommendationEngine, SearchEngine, SearchEntry,
+    SearchHit, SearchSort, Store, Suggestion, TrainingSet,
 };
 use crate::{Adapters, AppSettings, Kenning};
 
@@ -126,10 +126,10 @@ impl FakePayments {
         lock(&self.state).refunds.clone()
     }
 
-    fn take(&self, source: &str, amount: Money, key: &str) -> Result<ChargeOutcome, String> {
+    fn take(&self, source: &str, amount: Money, key: &str) -> Result<ChargeOutcome, PaymentError> {
         let mut state = lock(&self.state);
         if let Some(error) = &state.outage {
-            return Err(error.clone());
+            return Err(PaymentError::Unavailable(error.clone()));
         }
         if let Some(reason) = state.declined.get(source) {
             return Ok(ChargeOutcome::Declined(*reason));
@@ -137,7 +137,9 @@ impl FakePayments {
         let pending = state.pending.contains(source);
         let reference = match state.charges.iter().find(|c| c.idempotency_key == key) {
             Some(earlier) if earlier.amount != amount => {
-                return Err(format!("idempotency key {key} reused for another amount"));
+                return Err(PaymentError::Refused(format!(
+                    "idempotency key {key} reused for another amount"
+                )));
             }
             Some(earlier) => earlier.reference.clone(),
             None => {
@@ -172,7 +174,7 @@ impl crate::ports::PaymentProvider for FakePayments {
         "fake"
     }
 
-    async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String> {
+    async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, PaymentError> {
         self.take(
             request.card.digits(),
             request.amount,
@@ -189,7 +191,7 @@ impl crate::ports::PaymentProvider for FakePayments {
         method: &str,
         amount: Money,
         idempotency_key: &str,
-    ) -> Result<ChargeOutcome, String> {
+    ) -> Result<ChargeOutcome, PaymentError> {
         let card = method.strip_prefix("fake_pm_").unwrap_or(method);
         self.take(card, amount, idempotency_key)
     }
@@ -199,10 +201,10 @@ impl crate::ports::PaymentProvider for FakePayments {
         reference: &str,
         amount: Money,
         idempotency_key: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, PaymentError> {
         let mut state = lock(&self.state);
         if let Some(error) = &state.outage {
-            return Err(error.clone());
+            return Err(PaymentError::Unavailable(error.clone()));
         }
         if let Some(earlier) = state
             .refunds
@@ -212,7 +214,7 @@ impl crate::ports::PaymentProvider for FakePayments {
             return Ok(earlier.reference.clone());
         }
         let Some(charge) = state.charges.iter().find(|c| c.reference == reference) else {
-            return Err(format!("no charge {reference}"));
+            return Err(PaymentError::Refused(format!("no charge {reference}")));
         };
         let refunded: i64 = state
             .refunds
@@ -223,7 +225,9 @@ impl crate::ports::PaymentProvider for FakePayments {
         if amount.currency != charge.amount.currency
             || refunded + amount.amount_minor > charge.amount.amount_minor
         {
-            return Err(format!("refund of {amount:?} exceeds charge {reference}"));
+            return Err(PaymentError::Refused(format!(
+                "refund of {amount:?} exceeds charge {reference}"
+            )));
         }
         let refund = ProviderRefund {
             reference: format!("fake_re_{}", state.refunds.len() + 1),
@@ -356,17 +360,17 @@ impl MemorySearch {
 }
 
 impl SearchEngine for MemorySearch {
-    fn upsert(&self, entry: &SearchEntry) -> Result<(), String> {
+    fn upsert(&self, entry: &SearchEntry) -> Result<(), IndexError> {
         lock(&self.entries).insert(entry.product.id, entry.clone());
         Ok(())
     }
 
-    fn remove(&self, product: ProductId) -> Result<(), String> {
+    fn remove(&self, product: ProductId) -> Result<(), IndexError> {
         lock(&self.entries).remove(&product);
         Ok(())
     }
 
-    fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), String> {
+    fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), IndexError> {
         let mut index = lock(&self.entries);
         index.clear();
         for entry in entries {
@@ -375,7 +379,7 @@ impl SearchEngine for MemorySearch {
         Ok(())
     }
 
-    fn search(&self, query: &ProductSearch) -> Result<Vec<SearchHit>, String> {
+    fn search(&self, query: &ProductSearch) -> Result<Vec<SearchHit>, IndexError> {
         let wanted = words(&query.text);
         let index = lock(&self.entries);
         let mut hits: Vec<&SearchEntry> = index
@@ -423,7 +427,7 @@ impl SearchEngine for MemorySearch {
             .collect())
     }
 
-    fn search_lessons(&self, query: &LessonSearch) -> Result<Vec<LessonHit>, String> {
+    fn search_lessons(&self, query: &LessonSearch) -> Result<Vec<LessonHit>, IndexError> {
         lock(&self.lesson_queries).push(query.clone());
         let wanted = words(&query.text);
         let index = lock(&self.entries);

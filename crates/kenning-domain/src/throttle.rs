@@ -34,6 +34,8 @@ pub enum ThrottleKey {
     LoginAddress(String),
     /// Registrations from one client address.
     RegisterAddress(String),
+    /// Chat messages from one person to one live room.
+    Chat { room: String, sender: String },
 }
 
 impl ThrottleKey {
@@ -43,6 +45,7 @@ impl ThrottleKey {
             ThrottleKey::LoginAccount(email) => format!("login:{email}"),
             ThrottleKey::LoginAddress(address) => format!("login-from:{address}"),
             ThrottleKey::RegisterAddress(address) => format!("register-from:{address}"),
+            ThrottleKey::Chat { room, sender } => format!("chat:{room}:{sender}"),
         }
     }
 }

@@ -6,7 +6,9 @@ pub mod stripe;
 pub mod stripe_api;
 
 use async_trait::async_trait;
-use kenning_app::ports::{ChargeOutcome, ChargeRequest, DeclineReason, PaymentProvider};
+use kenning_app::ports::{
+    ChargeOutcome, ChargeRequest, DeclineReason, PaymentError, PaymentProvider,
+};
 use kenning_domain::money::Money;
 use kenning_domain::order::CardNumber;
 
@@ -53,7 +55,7 @@ impl PaymentProvider for Sandbox {
         amount.split_bps(SANDBOX_FEE_BPS).0
     }
 
-    async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String> {
+    async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, PaymentError> {
         let outcome = match request.card.digits() {
             test_cards::SUCCEEDS | test_cards::FAILS_LATER => ChargeOutcome::Succeeded {
                 reference: Sandbox::reference(&request.idempotency_key),
@@ -82,7 +84,7 @@ impl PaymentProvider for Sandbox {
         method: &str,
         _amount: Money,
         idempotency_key: &str,
-    ) -> Result<ChargeOutcome, String> {
+    ) -> Result<ChargeOutcome, PaymentError> {
         Ok(match method {
             "sbx_pm_ok" => ChargeOutcome::Succeeded {
                 reference: Sandbox::reference(idempotency_key),
@@ -96,10 +98,10 @@ impl PaymentProvider for Sandbox {
         reference: &str,
         _amount: Money,
         idempotency_key: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, PaymentError> {
         // Only its own charges can be refunded.
         if !reference.starts_with("sbx_") {
-            return Err(format!("unknown charge {reference}"));
+            return Err(PaymentError::Refused(format!("unknown charge {reference}")));
         }
         Ok(format!(
             "sbx_re_{}",

@@ -15,7 +15,8 @@
 
 use async_trait::async_trait;
 use kenning_app::ports::{
-    ChargeOutcome, ChargeRequest, HostedCheckout, HostedCheckoutRequest, PaymentProvider,
+    ChargeOutcome, ChargeRequest, DeclineReason, HostedCheckout, HostedCheckoutRequest,
+    PaymentError, PaymentProvider,
 };
 use kenning_domain::money::Money;
 use kenning_domain::order::CardNumber;
@@ -68,6 +69,52 @@ struct ErrorBody {
 #[derive(Deserialize)]
 struct ErrorDetail {
     message: Option<String>,
+    /// `card_error`, `invalid_request_error`, `api_error` …
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    decline_code: Option<String>,
+}
+
+/// How a call to Stripe failed: the bank refusing the card is an outcome for a charge
+/// and a refusal for anything else; the rest is the provider's own failure.
+#[derive(Debug, PartialEq, Eq)]
+enum ApiFailure {
+    Card(DeclineReason),
+    Provider(PaymentError),
+}
+
+impl From<ApiFailure> for PaymentError {
+    fn from(failure: ApiFailure) -> PaymentError {
+        match failure {
+            ApiFailure::Card(reason) => PaymentError::Refused(format!("card refused: {reason:?}")),
+            ApiFailure::Provider(e) => e,
+        }
+    }
+}
+
+/// What an unsuccessful answer means: a card error is the bank's decline; Stripe being
+/// rate limited or failing (429, 5xx) may pass; any other refusal will not.
+fn classify(path: &str, status: u16, body: &[u8]) -> ApiFailure {
+    let detail = serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .map(|b| b.error);
+    let kind = detail.as_ref().and_then(|d| d.kind.as_deref());
+    let message = detail
+        .as_ref()
+        .and_then(|d| d.message.as_deref())
+        .unwrap_or_default();
+    if kind == Some("card_error") {
+        let reason = match detail.as_ref().and_then(|d| d.decline_code.as_deref()) {
+            Some("insufficient_funds") => DeclineReason::InsufficientFunds,
+            _ => DeclineReason::CardDeclined,
+        };
+        return ApiFailure::Card(reason);
+    }
+    let said = format!("stripe {path}: {status} {message}");
+    ApiFailure::Provider(match status {
+        429 | 500..=599 => PaymentError::Unavailable(said),
+        _ => PaymentError::Refused(said),
+    })
 }
 
 impl StripeApi {
@@ -93,7 +140,7 @@ impl StripeApi {
         path: &str,
         idempotency_key: &str,
         form: &[(&str, String)],
-    ) -> Result<Created, String> {
+    ) -> Result<Created, ApiFailure> {
         let request = self
             .client
             .post(format!("{}{path}", self.base))
@@ -106,26 +153,24 @@ impl StripeApi {
         &self,
         path: &str,
         request: reqwest::RequestBuilder,
-    ) -> Result<T, String> {
+    ) -> Result<T, ApiFailure> {
+        let unreachable = |e: reqwest::Error| {
+            ApiFailure::Provider(PaymentError::Unavailable(format!("stripe {path}: {e}")))
+        };
         let response = request
             .bearer_auth(&self.secret_key)
             .header("Stripe-Version", API_VERSION)
             .send()
             .await
-            .map_err(|e| format!("stripe {path}: {e}"))?;
+            .map_err(unreachable)?;
         let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| format!("stripe {path}: {e}"))?;
+        let body = response.bytes().await.map_err(unreachable)?;
         if !status.is_success() {
-            let message = serde_json::from_slice::<ErrorBody>(&body)
-                .ok()
-                .and_then(|b| b.error.message)
-                .unwrap_or_default();
-            return Err(format!("stripe {path}: {status} {message}"));
+            return Err(classify(path, status.as_u16(), &body));
         }
-        serde_json::from_slice(&body).map_err(|e| format!("stripe {path}: {e}"))
+        serde_json::from_slice(&body).map_err(|e| {
+            ApiFailure::Provider(PaymentError::Malformed(format!("stripe {path}: {e}")))
+        })
     }
 }
 
@@ -178,7 +223,7 @@ impl PaymentProvider for StripeApi {
     async fn hosted_checkout(
         &self,
         request: HostedCheckoutRequest<'_>,
-    ) -> Result<HostedCheckout, String> {
+    ) -> Result<HostedCheckout, PaymentError> {
         // Stripe answers a repeated key with the page it made first, so a buyer who starts
         // twice sees one page; once that page has expired, the next one gets its own key.
         let key = match request.expired_pages {
@@ -190,22 +235,23 @@ impl PaymentProvider for StripeApi {
             .await?;
         let url = created
             .url
-            .ok_or_else(|| "stripe: the Checkout Session has no url".to_owned())?;
+            .ok_or_else(|| PaymentError::Malformed("the Checkout Session has no url".to_owned()))?;
         Ok(HostedCheckout {
             url,
             reference: created.id,
         })
     }
 
-    async fn charge(&self, _request: ChargeRequest) -> Result<ChargeOutcome, String> {
-        Err("Stripe takes card details on its own checkout page".to_owned())
+    async fn charge(&self, _request: ChargeRequest) -> Result<ChargeOutcome, PaymentError> {
+        // Stripe takes card details on its own checkout page.
+        Err(PaymentError::Unsupported)
     }
 
     fn payment_method(&self, _card: &CardNumber) -> String {
         String::new()
     }
 
-    async fn saved_method(&self, reference: &str) -> Result<Option<String>, String> {
+    async fn saved_method(&self, reference: &str) -> Result<Option<String>, PaymentError> {
         let path = format!("/v1/payment_intents/{reference}");
         let request = self.client.get(format!("{}{path}", self.base));
         let intent: Intent = self.send(&path, request).await?;
@@ -220,9 +266,11 @@ impl PaymentProvider for StripeApi {
         method: &str,
         amount: Money,
         idempotency_key: &str,
-    ) -> Result<ChargeOutcome, String> {
+    ) -> Result<ChargeOutcome, PaymentError> {
         let Some((customer, payment_method)) = method.split_once('|') else {
-            return Err("no saved Stripe card for this membership".to_owned());
+            return Err(PaymentError::Refused(
+                "no saved Stripe card for this membership".to_owned(),
+            ));
         };
         let form = [
             ("amount", amount.amount_minor.to_string()),
@@ -233,9 +281,15 @@ impl PaymentProvider for StripeApi {
             ("confirm", "true".to_owned()),
             ("metadata[order_id]", idempotency_key.to_owned()),
         ];
-        let intent = self
+        let intent = match self
             .post("/v1/payment_intents", idempotency_key, &form)
-            .await?;
+            .await
+        {
+            Ok(intent) => intent,
+            // An off-session charge the bank refuses comes back as a card error (402).
+            Err(ApiFailure::Card(reason)) => return Ok(ChargeOutcome::Declined(reason)),
+            Err(ApiFailure::Provider(e)) => return Err(e),
+        };
         Ok(match intent.status.as_deref() {
             Some("succeeded") => ChargeOutcome::Succeeded {
                 reference: intent.id,
@@ -244,7 +298,7 @@ impl PaymentProvider for StripeApi {
                 reference: intent.id,
             },
             // The bank wants the buyer (3-D Secure) or the card failed: not now.
-            _ => ChargeOutcome::Declined(kenning_app::ports::DeclineReason::CardDeclined),
+            _ => ChargeOutcome::Declined(DeclineReason::CardDeclined),
         })
     }
 
@@ -253,7 +307,7 @@ impl PaymentProvider for StripeApi {
         reference: &str,
         amount: Money,
         idempotency_key: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, PaymentError> {
         let form = [
             ("payment_intent", reference.to_owned()),
             ("amount", amount.amount_minor.to_string()),
@@ -268,6 +322,37 @@ mod tests {
     use super::*;
     use kenning_domain::ids::OrderId;
     use kenning_domain::money::Currency;
+
+    #[test]
+    fn a_declined_card_is_not_a_provider_failure() {
+        let card = br#"{"error":{"type":"card_error","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}}"#;
+        assert_eq!(
+            classify("/v1/payment_intents", 402, card),
+            ApiFailure::Card(DeclineReason::InsufficientFunds)
+        );
+        let stolen = br#"{"error":{"type":"card_error","decline_code":"stolen_card"}}"#;
+        assert_eq!(
+            classify("/v1/payment_intents", 402, stolen),
+            ApiFailure::Card(DeclineReason::CardDeclined)
+        );
+        let busy = br#"{"error":{"type":"api_error","message":"try again"}}"#;
+        assert!(matches!(
+            classify("/v1/refunds", 503, busy),
+            ApiFailure::Provider(PaymentError::Unavailable(_))
+        ));
+        assert!(matches!(
+            classify("/v1/refunds", 429, b"not json"),
+            ApiFailure::Provider(PaymentError::Unavailable(_))
+        ));
+        let over = br#"{"error":{"type":"invalid_request_error","message":"Refund amount is greater than unrefunded amount"}}"#;
+        match classify("/v1/refunds", 400, over) {
+            ApiFailure::Provider(e @ PaymentError::Refused(_)) => {
+                assert!(!e.is_transient());
+                assert!(e.to_string().contains("greater than unrefunded"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn a_session_names_the_order_everywhere_stripe_echoes_it() {

@@ -3,9 +3,10 @@
 //! text of locked lessons, one document per lesson grouped by product, and is only ever
 //! searched within a set of products the app has checked the person may read.
 
-use crate::{SearchDoc, SearchIndex, SearchQuery, Sort};
+use crate::{SearchDoc, SearchError, SearchIndex, SearchQuery, Sort};
 use kenning_app::ports::{
-    LessonHit, LessonSearch, ProductSearch, SearchEngine, SearchEntry, SearchHit, SearchSort,
+    IndexError, LessonHit, LessonSearch, ProductSearch, SearchEngine, SearchEntry, SearchHit,
+    SearchSort,
 };
 use kenning_domain::catalog::Lesson;
 use kenning_domain::ids::ProductId;
@@ -18,17 +19,24 @@ pub struct CatalogSearch {
 }
 
 impl CatalogSearch {
-    pub fn new() -> Result<CatalogSearch, String> {
+    pub fn new() -> Result<CatalogSearch, IndexError> {
         // A price column for every currency Kenning can price in.
         let codes: Vec<&str> = Currency::all().map(|c| c.code()).collect();
         Ok(CatalogSearch {
-            index: SearchIndex::in_memory(&codes).map_err(|e| e.to_string())?,
-            lessons: SearchIndex::in_memory(&[]).map_err(|e| e.to_string())?,
+            index: SearchIndex::in_memory(&codes).map_err(index_error)?,
+            lessons: SearchIndex::in_memory(&[]).map_err(index_error)?,
         })
     }
 }
 
 /// A locked lesson as a document of the lesson index.
+fn index_error(e: SearchError) -> IndexError {
+    match e {
+        SearchError::Index(e) => IndexError::Failed(e.to_string()),
+        SearchError::Poisoned => IndexError::Poisoned,
+    }
+}
+
 fn lesson_document(entry: &SearchEntry, lesson: &Lesson) -> SearchDoc {
     SearchDoc {
         id: lesson.id.to_string(),
@@ -106,32 +114,30 @@ fn document(entry: &SearchEntry) -> SearchDoc {
 }
 
 impl SearchEngine for CatalogSearch {
-    fn upsert(&self, entry: &SearchEntry) -> Result<(), String> {
-        self.index
-            .upsert(&[document(entry)])
-            .map_err(|e| e.to_string())?;
+    fn upsert(&self, entry: &SearchEntry) -> Result<(), IndexError> {
+        self.index.upsert(&[document(entry)]).map_err(index_error)?;
         self.lessons
             .replace_group(&entry.product.id.to_string(), &lesson_documents(entry))
-            .map_err(|e| e.to_string())
+            .map_err(index_error)
     }
 
-    fn remove(&self, product: ProductId) -> Result<(), String> {
+    fn remove(&self, product: ProductId) -> Result<(), IndexError> {
         self.index
             .remove(&product.to_string())
-            .map_err(|e| e.to_string())?;
+            .map_err(index_error)?;
         self.lessons
             .replace_group(&product.to_string(), &[])
-            .map_err(|e| e.to_string())
+            .map_err(index_error)
     }
 
-    fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), String> {
+    fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), IndexError> {
         let docs: Vec<SearchDoc> = entries.iter().map(document).collect();
-        self.index.rebuild(&docs).map_err(|e| e.to_string())?;
+        self.index.rebuild(&docs).map_err(index_error)?;
         let lessons: Vec<SearchDoc> = entries.iter().flat_map(lesson_documents).collect();
-        self.lessons.rebuild(&lessons).map_err(|e| e.to_string())
+        self.lessons.rebuild(&lessons).map_err(index_error)
     }
 
-    fn search_lessons(&self, q: &LessonSearch) -> Result<Vec<LessonHit>, String> {
+    fn search_lessons(&self, q: &LessonSearch) -> Result<Vec<LessonHit>, IndexError> {
         let query = SearchQuery {
             text: q.text.clone(),
             limit: q.limit,
@@ -142,7 +148,7 @@ impl SearchEngine for CatalogSearch {
                 .map(|ids| ids.iter().map(ToString::to_string).collect()),
             ..SearchQuery::default()
         };
-        let hits = self.lessons.search(&query).map_err(|e| e.to_string())?;
+        let hits = self.lessons.search(&query).map_err(index_error)?;
         Ok(hits
             .into_iter()
             .filter_map(|h| {
@@ -155,7 +161,7 @@ impl SearchEngine for CatalogSearch {
             .collect())
     }
 
-    fn search(&self, q: &ProductSearch) -> Result<Vec<SearchHit>, String> {
+    fn search(&self, q: &ProductSearch) -> Result<Vec<SearchHit>, IndexError> {
         let query = SearchQuery {
             text: q.text.clone(),
             kind: q.kind.map(|k| k.as_str().to_owned()),
@@ -175,7 +181,7 @@ impl SearchEngine for CatalogSearch {
             highlight_language: q.locale.tag().to_owned(),
             groups: None,
         };
-        let hits = self.index.search(&query).map_err(|e| e.to_string())?;
+        let hits = self.index.search(&query).map_err(index_error)?;
         Ok(hits
             .into_iter()
             .filter_map(|h| {

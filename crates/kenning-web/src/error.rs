@@ -60,6 +60,14 @@ impl ErrorReport {
             ErrorKind::PaymentRequired => StatusCode::PAYMENT_REQUIRED,
             ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorKind::Unavailable => {
+                tracing::warn!(error = %error, "a service Kenning depends on is unavailable");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            ErrorKind::BadGateway => {
+                tracing::error!(error = %error, "a service Kenning depends on refused");
+                StatusCode::BAD_GATEWAY
+            }
             ErrorKind::Internal => {
                 tracing::error!(error = %error, "internal error");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -29,8 +29,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The string literal at the start of `text` (after whitespace), if it is a code.
+/// The string literal at the start of `text` (after whitespace, and the opening brace of
+/// a match arm's block that rustfmt makes of a long arm), if it is a code.
 fn code_at(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    let text = text.strip_prefix('{').unwrap_or(text);
     let rest = text.trim_start().strip_prefix('"')?;
     let code = &rest[..rest.find('"')?];
     let is_code = !code.is_empty()

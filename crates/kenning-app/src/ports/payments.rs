@@ -12,6 +12,35 @@ pub enum DeclineReason {
     InsufficientFunds,
 }
 
+/// Why a provider did not do what was asked. A card the bank refuses is not an error but
+/// an outcome ([`ChargeOutcome::Declined`]): these are the provider's own failures, and
+/// whether trying again can help depends on which.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PaymentError {
+    /// The provider could not be reached, timed out, or failed on its side (5xx, rate
+    /// limited): the same request, with the same idempotency key, may succeed later.
+    #[error("payment provider unavailable: {0}")]
+    Unavailable(String),
+    /// The provider understood the request and refused it (an unknown charge, a refund
+    /// larger than the charge, a bad key): sending it again will not help.
+    #[error("payment provider refused the request: {0}")]
+    Refused(String),
+    /// The provider answered something that could not be read.
+    #[error("unreadable answer from the payment provider: {0}")]
+    Malformed(String),
+    /// This provider does not do that (cards typed on Kenning's page for a provider that
+    /// takes them only on its own, a hosted page for the sandbox).
+    #[error("not supported by this payment provider")]
+    Unsupported,
+}
+
+impl PaymentError {
+    /// Whether the same request may succeed if sent again later.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, PaymentError::Unavailable(_))
+    }
+}
+
 /// What the use case asks a payment provider to do.
 #[derive(Debug)]
 pub struct ChargeRequest {
@@ -63,7 +92,7 @@ pub enum PaymentEventKind {
 pub trait PaymentProvider: Send + Sync {
     /// The name recorded on payments and ledger accounts.
     fn name(&self) -> &'static str;
-    async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, String>;
+    async fn charge(&self, request: ChargeRequest) -> Result<ChargeOutcome, PaymentError>;
     /// A reusable token for the card just charged, for renewals.
     fn payment_method(&self, card: &CardNumber) -> String;
     /// Charges a saved payment method (renewals: no one is there to type a card).
@@ -72,7 +101,7 @@ pub trait PaymentProvider: Send + Sync {
         method: &str,
         amount: Money,
         idempotency_key: &str,
-    ) -> Result<ChargeOutcome, String>;
+    ) -> Result<ChargeOutcome, PaymentError>;
     /// Whether buyers type their card into Kenning's own checkout page (the sandbox). A
     /// provider that takes cards only on its own page answers false and implements
     /// [`PaymentProvider::hosted_checkout`].
@@ -84,12 +113,12 @@ pub trait PaymentProvider: Send + Sync {
     async fn hosted_checkout(
         &self,
         _request: HostedCheckoutRequest<'_>,
-    ) -> Result<HostedCheckout, String> {
-        Err("this provider takes cards on Kenning's checkout page".to_owned())
+    ) -> Result<HostedCheckout, PaymentError> {
+        Err(PaymentError::Unsupported)
     }
     /// The reusable payment method behind a payment the provider took on its own page
     /// (for a membership's renewals); `None` when it keeps none.
-    async fn saved_method(&self, _reference: &str) -> Result<Option<String>, String> {
+    async fn saved_method(&self, _reference: &str) -> Result<Option<String>, PaymentError> {
         Ok(None)
     }
     /// What the provider charges the platform for taking `amount` (none by default).
@@ -103,7 +132,7 @@ pub trait PaymentProvider: Send + Sync {
         reference: &str,
         amount: Money,
         idempotency_key: &str,
-    ) -> Result<String, String>;
+    ) -> Result<String, PaymentError>;
 }
 
 /// A payment to take on the provider's own page.

@@ -71,11 +71,22 @@ pub struct SearchHit {
     pub highlight: String,
 }
 
+/// Why the search index failed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IndexError {
+    /// The index could not be read or written.
+    #[error("search index: {0}")]
+    Failed(String),
+    /// A writer stopped half-way while holding the index: it needs rebuilding.
+    #[error("search index left half-written")]
+    Poisoned,
+}
+
 /// The full-text index of the public catalog, and of locked lesson text apart.
 pub trait SearchEngine: Send + Sync {
-    fn upsert(&self, entry: &SearchEntry) -> Result<(), String>;
-    fn remove(&self, product: ProductId) -> Result<(), String>;
-    fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), String>;
-    fn search(&self, query: &ProductSearch) -> Result<Vec<SearchHit>, String>;
-    fn search_lessons(&self, query: &LessonSearch) -> Result<Vec<LessonHit>, String>;
+    fn upsert(&self, entry: &SearchEntry) -> Result<(), IndexError>;
+    fn remove(&self, product: ProductId) -> Result<(), IndexError>;
+    fn rebuild(&self, entries: &[SearchEntry]) -> Result<(), IndexError>;
+    fn search(&self, query: &ProductSearch) -> Result<Vec<SearchHit>, IndexError>;
+    fn search_lessons(&self, query: &LessonSearch) -> Result<Vec<LessonHit>, IndexError>;
 }

@@ -3,7 +3,7 @@
 //! after a failure.
 
 use kenning_app::AppError;
-use kenning_app::ports::{DeclineReason, PaymentEvent, PaymentEventKind};
+use kenning_app::ports::{DeclineReason, PaymentError, PaymentEvent, PaymentEventKind};
 use kenning_domain::account::Role;
 use kenning_domain::order::OrderStatus;
 
@@ -80,7 +80,19 @@ async fn a_provider_outage_leaves_the_order_to_pay_again() {
 
     h.fakes.payments.outage(Some("connection reset"));
     let failed = h.app.pay(&buyer, order.id, GOOD_CARD).await;
-    assert!(matches!(failed, Err(AppError::Internal(_))), "{failed:?}");
+    // A provider that cannot be reached is not a declined card: the buyer is told to
+    // try again later, with its own code.
+    let Err(error) = failed else {
+        panic!("paid during an outage")
+    };
+    assert!(
+        matches!(
+            error,
+            AppError::PaymentProvider(PaymentError::Unavailable(_))
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.code(), "payment_provider_unavailable");
     // Not stuck "processing": the buyer may try again at once.
     let view = h.app.my_order(&buyer, order.id).await.unwrap();
     assert_eq!(view.order.status, OrderStatus::Pending);

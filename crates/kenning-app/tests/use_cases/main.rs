@@ -7,6 +7,7 @@ mod support;
 mod accounts;
 mod checkout;
 mod media;
+mod memberships;
 mod recommendations;
 mod refunds;
 mod search;

@@ -3,7 +3,7 @@
 //! window only.
 
 use kenning_app::AppError;
-use kenning_app::ports::Clock;
+use kenning_app::ports::{Clock, PaymentError};
 use kenning_app::refunds::RefundAmount;
 use kenning_domain::DomainError;
 use kenning_domain::account::Role;
@@ -23,7 +23,13 @@ async fn a_refund_the_provider_refuses_writes_nothing_and_can_be_retried() {
         .app
         .refund_order(&creator, order.id, RefundAmount::Rest, "asked")
         .await;
-    assert!(matches!(refused, Err(AppError::Internal(_))), "{refused:?}");
+    assert!(
+        matches!(
+            refused,
+            Err(AppError::PaymentProvider(PaymentError::Unavailable(_)))
+        ),
+        "{refused:?}"
+    );
     assert_eq!(h.app.refunded(&order).await.unwrap(), usd(0));
     assert!(h.app.owns(&buyer, course.id).await.unwrap());
 

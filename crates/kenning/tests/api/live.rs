@@ -12,6 +12,7 @@ on_both_databases!(
     a_live_room_is_for_ticket_holders_and_its_chat_reaches_every_node,
     the_last_seats_go_to_as_many_buyers_as_there_are_seats,
     a_room_closes_on_its_holder_at_logout_and_at_a_refund,
+    the_chat_limit_holds_across_nodes,
 );
 
 type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
@@ -552,4 +553,64 @@ async fn a_room_closes_on_its_holder_at_logout_and_at_a_refund(app: &TestApp) {
             .err(),
         Some(403)
     );
+}
+
+/// A sender spreading messages over two nodes is held to one flood limit: the count lives
+/// in the database, not in each process.
+async fn the_chat_limit_holds_across_nodes(app: &TestApp) {
+    let (_, creator) = app.with_role(kenning_domain::account::Role::Creator).await;
+    let (live, _) = product(app, &creator, "live_session", "Busy room").await;
+    let r = app
+        .put(
+            &format!("/api/v1/products/{live}/live"),
+            Some(&creator),
+            json!({"starts_at": "2099-01-01T12:00:00Z", "duration_minutes": 60,
+                   "stream_url": "https://stream.example/busy"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+    let sender = app.learner().await;
+    app.buy(&sender, &live).await;
+    let node = app.second_node().await;
+    let post = |url: String, body: String| {
+        let request = app
+            .client
+            .post(url)
+            .bearer_auth(&sender)
+            .json(&json!({ "body": body }));
+        async move { request.send().await.unwrap_or_else(|e| panic!("{e}")) }
+    };
+    let path = format!("/api/v1/products/{live}/live/messages");
+    // Five messages, alternating between the nodes, are all taken …
+    for i in 0..5 {
+        let url = if i % 2 == 0 {
+            app.url(&path)
+        } else {
+            node.url(&path)
+        };
+        let r = post(url, format!("line {i}")).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "message {i}");
+    }
+    // … and the sixth is refused on either node, though each saw fewer than five.
+    for url in [node.url(&path), app.url(&path)] {
+        expect_error(
+            post(url, "one more".into()).await,
+            StatusCode::TOO_MANY_REQUESTS,
+            "chat_too_fast",
+        )
+        .await;
+    }
+    // Another sender in the same room is not held back by it.
+    let other = app.learner().await;
+    app.buy(&other, &live).await;
+    let r = app
+        .client
+        .post(node.url(&path))
+        .bearer_auth(&other)
+        .json(&json!({"body": "hello"}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::CREATED);
+    node.stop().await;
 }

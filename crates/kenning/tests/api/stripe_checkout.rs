@@ -79,11 +79,19 @@ async fn refunds(
 ) -> Result<Json<Value>, (AxumStatus, Json<Value>)> {
     let amount = form.get("amount").cloned().unwrap_or_default();
     record(&fake, "/v1/refunds", &headers, form).await?;
-    // The stand-in refuses one amount, to see a refused refund change nothing.
+    // The stand-in refuses one amount and fails on another, to see that neither changes
+    // anything and that a refusal is told apart from an outage.
     if amount == "999" {
         return Err((
-            AxumStatus::PAYMENT_REQUIRED,
-            Json(json!({"error": {"message": "Refund amount exceeds the available balance"}})),
+            AxumStatus::BAD_REQUEST,
+            Json(json!({"error": {"type": "invalid_request_error",
+                "message": "Refund amount exceeds the available balance"}})),
+        ));
+    }
+    if amount == "777" {
+        return Err((
+            AxumStatus::SERVICE_UNAVAILABLE,
+            Json(json!({"error": {"type": "api_error", "message": "try again later"}})),
         ));
     }
     Ok(Json(
@@ -367,10 +375,15 @@ async fn scenario(app: &TestApp, fake: &FakeStripe) {
     );
     assert_eq!(form.get("amount").map(String::as_str), Some("500"));
     assert!(!key.is_empty());
-    assert_eq!(
-        refund(999).await.status(),
-        StatusCode::INTERNAL_SERVER_ERROR
-    );
+    let refused = refund(999).await;
+    crate::helpers::expect_error(refused, StatusCode::BAD_GATEWAY, "payment_provider_error").await;
+    let down = refund(777).await;
+    crate::helpers::expect_error(
+        down,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "payment_provider_unavailable",
+    )
+    .await;
     assert_eq!(app.scalar("SELECT COUNT(*) FROM refunds").await, 1);
     // The refused refund let go of its claim: another may run.
     assert_eq!(refund(100).await.status(), StatusCode::CREATED);
