@@ -97,6 +97,21 @@ pub struct NewCoupon {
     pub expires_at_ms: Option<i64>,
 }
 
+/// Where a buyer goes once they paid from the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AfterPayment {
+    /// The bank confirms later: the order page waits for it.
+    Processing,
+    /// A gift: its claim page, with the code to pass on.
+    Gift(String),
+    /// A lesson bought on its own: the lesson.
+    Lesson(LessonId),
+    /// A paid question: the person's questions.
+    Question,
+    /// Anything else: the product, now theirs.
+    Product(ProductId),
+}
+
 impl Kenning {
     /// Creates a coupon for one of the creator's products or all of them (creators for
     /// their own products; admins for anyone's product, in its creator's name).
@@ -415,6 +430,27 @@ impl Kenning {
 
     pub async fn my_orders(&self, user: &CurrentUser) -> Result<Vec<Order>, AppError> {
         Ok(self.store.orders_of(user.account.id).await?)
+    }
+
+    /// Pays an order with a card from the site, and says where the buyer goes next.
+    pub async fn pay_from_site(
+        &self,
+        user: &CurrentUser,
+        id: OrderId,
+        card_number: &str,
+    ) -> Result<AfterPayment, AppError> {
+        let order = self.pay(user, id, card_number).await?;
+        if order.status == OrderStatus::Processing {
+            return Ok(AfterPayment::Processing);
+        }
+        if let Some(code) = self.gift_of_order(user, order.id).await? {
+            return Ok(AfterPayment::Gift(code));
+        }
+        Ok(match order.lesson_id {
+            Some(lesson) => AfterPayment::Lesson(lesson),
+            None if self.is_question_order(&order).await? => AfterPayment::Question,
+            None => AfterPayment::Product(order.product_id),
+        })
     }
 
     /// Pays an order with a card. Paying a paid order returns it unchanged and charges

@@ -1,6 +1,9 @@
 //! What a person owns.
 
-use kenning_domain::catalog::Product;
+use std::collections::HashMap;
+
+use kenning_domain::catalog::{Product, ProductKind};
+use kenning_domain::ids::ProductId;
 
 use crate::accounts::CurrentUser;
 use crate::{AppError, Kenning};
@@ -31,6 +34,14 @@ pub struct LibraryItem {
     pub granted_at_ms: i64,
 }
 
+/// A product held, with the holder's podcast feed address (a path) for an audio series.
+#[derive(Clone, Debug)]
+pub struct HeldProduct {
+    pub product: Product,
+    pub granted_at_ms: i64,
+    pub feed_path: Option<String>,
+}
+
 impl Kenning {
     /// Every product the person is entitled to, most recent first.
     pub async fn library(&self, user: &CurrentUser) -> Result<Vec<LibraryItem>, AppError> {
@@ -42,6 +53,39 @@ impl Kenning {
                 granted_at_ms,
             })
             .collect())
+    }
+
+    /// Every product the person is entitled to, most recent first, with their feed
+    /// addresses: two statements (what they hold, their feed versions) however many.
+    pub async fn library_with_feeds(
+        &self,
+        user: &CurrentUser,
+    ) -> Result<Vec<HeldProduct>, AppError> {
+        let account = user.account.id;
+        let (held, versions) = tokio::try_join!(self.library(user), async {
+            Ok::<_, AppError>(self.store.feed_versions(account).await?)
+        })?;
+        let versions: HashMap<ProductId, i64> = versions
+            .into_iter()
+            .map(|v| (v.product_id, v.version))
+            .collect();
+        let mut out = Vec::with_capacity(held.len());
+        for item in held {
+            let id = item.product.id;
+            let feed_path = match item.product.kind {
+                ProductKind::AudioSeries => {
+                    let version = versions.get(&id).copied().unwrap_or(0);
+                    Some(self.feed_path_at(account, id, version).await?)
+                }
+                _ => None,
+            };
+            out.push(HeldProduct {
+                product: item.product,
+                granted_at_ms: item.granted_at_ms,
+                feed_path,
+            });
+        }
+        Ok(out)
     }
 
     /// Recomputes the books: every transaction balances, every paid order granted its

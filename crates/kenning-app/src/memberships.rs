@@ -153,14 +153,18 @@ impl Kenning {
     pub async fn my_memberships(&self, user: &CurrentUser) -> Result<Vec<Membership>, AppError> {
         let now = self.now_ms();
         let mut out = Vec::new();
+        // Tiers through the catalog cache: one read of the subscriptions, however many.
         for subscription in self.store.subscriptions_of(user.account.id).await? {
-            if let Some(tier) = self.store.product(subscription.plan_id).await? {
-                out.push(Membership {
-                    active: subscription.grants_access(now),
-                    subscription,
-                    tier,
-                });
-            }
+            let tier = match self.outline(subscription.plan_id).await {
+                Ok(outline) => outline.product.clone(),
+                Err(AppError::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            out.push(Membership {
+                active: subscription.grants_access(now),
+                subscription,
+                tier,
+            });
         }
         Ok(out)
     }

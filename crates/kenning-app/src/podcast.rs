@@ -37,24 +37,9 @@ impl Kenning {
         )
     }
 
-    /// The person's feed address for an audio series they may listen to (a path, to put
-    /// after the server's address); None for other products.
-    pub async fn feed_path(
-        &self,
-        user: &CurrentUser,
-        product: &Product,
-    ) -> Result<Option<String>, AppError> {
-        if product.kind != ProductKind::AudioSeries {
-            return Ok(None);
-        }
-        let version = self.store.feed_version(user.account.id, product.id).await?;
-        Ok(Some(
-            self.feed_path_at(user.account.id, product.id, version)
-                .await?,
-        ))
-    }
-
-    async fn feed_path_at(
+    /// The person's feed address (a path) of a product at a version of their feed; see
+    /// [`Kenning::library_with_feeds`] for every feed they hold.
+    pub(crate) async fn feed_path_at(
         &self,
         account: AccountId,
         product: ProductId,

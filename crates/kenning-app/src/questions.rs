@@ -4,6 +4,7 @@
 
 use kenning_domain::account::Role;
 use kenning_domain::ids::QuestionId;
+use kenning_domain::order;
 use kenning_domain::question::{
     ANSWER_WITHIN_DAYS, Question, QuestionStatus, answer_due_ms, question_text,
 };
@@ -148,8 +149,8 @@ impl Kenning {
         };
         // Already refunded by hand: it stays refunded. Anything else: put it back and
         // try again.
-        let left = order.total.amount_minor - self.store.refunded_total(order.id).await?;
-        if left <= 0 {
+        let left = order::refundable_remainder(order.total, self.refunded(&order).await?)?;
+        if left.is_zero() {
             return Ok(());
         }
         self.store

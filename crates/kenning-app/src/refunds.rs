@@ -8,7 +8,7 @@ use kenning_domain::account::Role;
 use kenning_domain::ids::{OrderId, RefundId};
 use kenning_domain::ledger;
 use kenning_domain::money::Money;
-use kenning_domain::order::{Order, OrderStatus};
+use kenning_domain::order::{self, Order, OrderStatus};
 
 use crate::accounts::CurrentUser;
 use crate::ports::{RefundRecord, StoreError};
@@ -144,8 +144,11 @@ impl Kenning {
         reason: String,
     ) -> Result<RefundedOrder, AppError> {
         let before = self.refunded(order).await?;
-        let remaining = order.total.amount_minor - before.amount_minor;
-        let amount = Money::new(amount_minor.unwrap_or(remaining), order.total.currency);
+        let remaining = order::refundable_remainder(order.total, before)?;
+        let amount = Money::new(
+            amount_minor.unwrap_or(remaining.amount_minor),
+            order.total.currency,
+        );
         // Reverse the sale as it was booked, whatever the rules are now.
         let sale = self.store.sale_postings(order.id).await?;
         let entries = ledger::refund(order.id, &sale, before, amount)?;
@@ -159,7 +162,7 @@ impl Kenning {
             .payments
             .refund(&charge, amount, &refund_id.to_string())
             .await?;
-        let full = amount.amount_minor == remaining;
+        let full = amount == remaining;
         let record = RefundRecord {
             id: refund_id,
             order_id: order.id,
@@ -184,7 +187,7 @@ impl Kenning {
         }
         tracing::info!(order = %order.id, amount = amount.amount_minor, full, "order refunded");
         Ok(RefundedOrder {
-            refunded: Money::new(before.amount_minor + amount.amount_minor, amount.currency),
+            refunded: before.checked_add(amount)?,
             order: order.clone(),
         })
     }

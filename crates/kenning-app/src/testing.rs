@@ -607,7 +607,11 @@ impl Documents for PlainDocuments {
     }
 
     fn receipt_pdf(&self, text: &ReceiptText) -> Result<Vec<u8>, DocumentError> {
-        let rows: Vec<String> = text.rows.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        let rows: Vec<String> = text
+            .rows
+            .iter()
+            .map(|r| format!("{}: {}", r.label, r.value))
+            .collect();
         Ok(format!(
             "receipt\n{}\n{}\n{}\n{}",
             text.title,

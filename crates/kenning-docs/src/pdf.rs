@@ -284,9 +284,14 @@ pub fn receipt_pdf(text: &ReceiptText) -> Result<Vec<u8>, DocumentError> {
         format!("q 0.7 0.7 0.7 RG 0.5 w {left:.1} {y:.1} m {right:.1} {y:.1} l S Q\n").as_bytes(),
     );
     y -= 22.0;
-    for (label, value) in &text.rows {
-        content.extend(text_at(label, 12.0, left, y));
-        content.extend(text_at(value, 12.0, right - width(value, 12.0), y));
+    for row in &text.rows {
+        content.extend(text_at(&row.label, 12.0, left, y));
+        content.extend(text_at(
+            &row.value,
+            12.0,
+            right - width(&row.value, 12.0),
+            y,
+        ));
         y -= 22.0;
     }
     content.extend_from_slice(b"0.45 0.45 0.45 rg\n");

@@ -266,13 +266,11 @@ pub fn refund(
         return Err(DomainError::InvalidRefundAmount);
     };
     let total = paid.amount;
-    let same_currency =
-        total.currency == amount.currency && total.currency == refunded_before.currency;
-    let remaining = total.amount_minor - refunded_before.amount_minor;
-    if !same_currency
+    let remaining = crate::order::refundable_remainder(total, refunded_before)
+        .map_err(|_| DomainError::InvalidRefundAmount)?;
+    if remaining.currency != amount.currency
         || amount.amount_minor <= 0
-        || refunded_before.amount_minor < 0
-        || amount.amount_minor > remaining
+        || amount.amount_minor > remaining.amount_minor
     {
         return Err(DomainError::InvalidRefundAmount);
     }

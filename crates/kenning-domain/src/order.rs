@@ -93,6 +93,27 @@ impl Order {
     }
 }
 
+/// What is left to refund of an order that took `paid` and has given back `refunded`:
+/// the one place this is computed. Both amounts are in the order's currency; nothing
+/// given back is negative and never more than was taken, so the remainder lies between
+/// zero and `paid` (anything else is [`DomainError::InvalidRefundAmount`], a currency
+/// other than the order's [`DomainError::CurrencyMismatch`]).
+pub fn refundable_remainder(paid: Money, refunded: Money) -> Result<Money, DomainError> {
+    if paid.currency != refunded.currency {
+        return Err(DomainError::CurrencyMismatch);
+    }
+    if paid.amount_minor < 0 || refunded.amount_minor < 0 {
+        return Err(DomainError::InvalidRefundAmount);
+    }
+    let left = paid
+        .checked_sub(refunded)
+        .map_err(|_| DomainError::InvalidRefundAmount)?;
+    if left.amount_minor < 0 {
+        return Err(DomainError::InvalidRefundAmount);
+    }
+    Ok(left)
+}
+
 /// What a paid order gives its buyer that they can hold only once. Nobody pays for what
 /// they already hold: this is checked when a payment is taken (before anything is
 /// charged) and again inside the transaction that settles it (a payment confirmed later
@@ -275,5 +296,59 @@ mod tests {
         assert!(IdempotencyKey::parse("").is_err());
         assert!(IdempotencyKey::parse("a b").is_err());
         assert!(IdempotencyKey::parse(&"k".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn the_remainder_is_what_was_paid_less_what_was_given_back() {
+        let usd = |m| Money::new(m, Currency::USD);
+        assert_eq!(refundable_remainder(usd(1999), usd(0)), Ok(usd(1999)));
+        assert_eq!(refundable_remainder(usd(1999), usd(500)), Ok(usd(1499)));
+        assert_eq!(refundable_remainder(usd(1999), usd(1999)), Ok(usd(0)));
+    }
+
+    #[test]
+    fn a_remainder_below_zero_or_across_currencies_is_refused() {
+        let usd = |m| Money::new(m, Currency::USD);
+        assert_eq!(
+            refundable_remainder(usd(100), usd(101)),
+            Err(DomainError::InvalidRefundAmount)
+        );
+        assert_eq!(
+            refundable_remainder(usd(100), usd(-1)),
+            Err(DomainError::InvalidRefundAmount)
+        );
+        assert_eq!(
+            refundable_remainder(usd(-1), usd(0)),
+            Err(DomainError::InvalidRefundAmount)
+        );
+        assert_eq!(
+            refundable_remainder(usd(i64::MAX), usd(0)),
+            Ok(usd(i64::MAX))
+        );
+        assert_eq!(
+            refundable_remainder(usd(100), Money::new(0, Currency::CNY)),
+            Err(DomainError::CurrencyMismatch)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_remainder_and_what_was_given_back_add_up_to_what_was_paid(
+            paid in 0i64..=i64::MAX,
+            refunded in 0i64..=i64::MAX,
+        ) {
+            let usd = |m| Money::new(m, Currency::USD);
+            match refundable_remainder(usd(paid), usd(refunded)) {
+                Ok(left) => {
+                    proptest::prop_assert!(refunded <= paid);
+                    proptest::prop_assert!(left.amount_minor >= 0);
+                    proptest::prop_assert_eq!(left.checked_add(usd(refunded)), Ok(usd(paid)));
+                }
+                Err(e) => {
+                    proptest::prop_assert!(refunded > paid);
+                    proptest::prop_assert_eq!(e, DomainError::InvalidRefundAmount);
+                }
+            }
+        }
     }
 }

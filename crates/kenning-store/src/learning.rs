@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use kenning_app::ports::{
-    FeedStore, MediaRecordStore, ProgressStore, SecretStore, StoreError, StoreResult,
+    FeedStore, FeedVersion, MediaRecordStore, ProgressStore, SecretStore, StoreError, StoreResult,
 };
 use kenning_domain::ids::{AccountId, LessonId, MediaId, ProductId};
 use kenning_domain::media::{LessonProgress, Media, MediaKind};
@@ -119,6 +119,24 @@ impl FeedStore for SqlStore {
         .await
         .map_err(db_error)?;
         found.map_or(Ok(0), |r| rows::int(&r, "version"))
+    }
+
+    async fn feed_versions(&self, account: AccountId) -> StoreResult<Vec<FeedVersion>> {
+        let found =
+            sqlx::query("SELECT product_id, version FROM feed_versions WHERE account_id = $1")
+                .bind(account.to_string())
+                .fetch_all(self.pool())
+                .await
+                .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| {
+                Ok(FeedVersion {
+                    product_id: parse_col(&rows::text(r, "product_id")?, "product id")?,
+                    version: rows::int(r, "version")?,
+                })
+            })
+            .collect()
     }
 
     async fn bump_feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64> {

@@ -72,50 +72,13 @@ pub async fn stream(
     Query(params): Query<LinkParams>,
     headers: HeaderMap,
 ) -> Result<Response, HttpError> {
-    let media: MediaId = path_id(&id)?;
-    let (Some(holder), Some(expires_at_ms), Some(signature)) = (params.u, params.e, params.s)
-    else {
-        return Err(AppError::MediaLinkInvalid.into());
-    };
+    let link = params.link(path_id(&id)?)?;
     let media = state
         .app
-        .open_media_link(
-            &LinkRequest {
-                media,
-                holder,
-                expires_at_ms,
-                signature,
-            },
-            &|facts| mark_line(&state, ctx.locale, facts),
-        )
+        .open_media_link(&link, &|facts| mark_line(&state, ctx.locale, facts))
         .await?;
-    let common = [
-        (header::CONTENT_TYPE, header_value(&media.content_type)),
-        (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
-        (header::ETAG, header_value(&etag(&media))),
-        (
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, max-age=300, no-transform"),
-        ),
-        (
-            header::CONTENT_DISPOSITION,
-            header_value(&format!(
-                "inline; filename*=UTF-8''{}",
-                urlencode(&media.file_name)
-            )),
-        ),
-    ];
     let (status, start, end) = match requested_part(&headers, &media) {
-        Part::Unsatisfiable => {
-            return Ok((
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                [(
-                    header::CONTENT_RANGE,
-                    header_value(&format!("bytes */{}", media.bytes)),
-                )],
-            )
-                .into_response());
-        }
+        Part::Unsatisfiable => return Ok(unsatisfiable(&media)),
         Part::Whole => (StatusCode::OK, 0, media.bytes),
         Part::Range(first, last) => (StatusCode::PARTIAL_CONTENT, first, last + 1),
     };
@@ -124,7 +87,7 @@ pub async fn stream(
     } else {
         Body::empty()
     };
-    let mut response = (status, common, body).into_response();
+    let mut response = (status, media_headers(&media), body).into_response();
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_LENGTH,
@@ -137,6 +100,53 @@ pub async fn stream(
         );
     }
     Ok(response)
+}
+
+impl LinkParams {
+    /// The signed link these parameters make for `media`; a part missing is no link.
+    fn link(self, media: MediaId) -> Result<LinkRequest, AppError> {
+        let (Some(holder), Some(expires_at_ms), Some(signature)) = (self.u, self.e, self.s) else {
+            return Err(AppError::MediaLinkInvalid);
+        };
+        Ok(LinkRequest {
+            media,
+            holder,
+            expires_at_ms,
+            signature,
+        })
+    }
+}
+
+/// The headers of every answer with a file's bytes, whole or in part.
+fn media_headers(media: &Media) -> [(header::HeaderName, HeaderValue); 5] {
+    [
+        (header::CONTENT_TYPE, header_value(&media.content_type)),
+        (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
+        (header::ETAG, header_value(&etag(media))),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, max-age=300, no-transform"),
+        ),
+        (
+            header::CONTENT_DISPOSITION,
+            header_value(&format!(
+                "inline; filename*=UTF-8''{}",
+                urlencode(&media.file_name)
+            )),
+        ),
+    ]
+}
+
+/// A range outside the file: says how long the file is.
+fn unsatisfiable(media: &Media) -> Response {
+    (
+        StatusCode::RANGE_NOT_SATISFIABLE,
+        [(
+            header::CONTENT_RANGE,
+            header_value(&format!("bytes */{}", media.bytes)),
+        )],
+    )
+        .into_response()
 }
 
 /// One `<item>` of a podcast feed.

@@ -18,7 +18,7 @@ use axum::response::Response;
 use kenning_app::AppError;
 use kenning_app::accounts::{CurrentUser, SessionToken};
 use kenning_app::live::{LiveEvent, RoomEntry};
-use kenning_domain::ids::{LiveMessageId, ProductId};
+use kenning_domain::ids::{AccountId, LiveMessageId, ProductId};
 use kenning_domain::live::Moderation;
 use kenning_domain::locale::Locale;
 use serde::{Deserialize, Serialize};
@@ -141,8 +141,7 @@ async fn room(mut socket: WebSocket, state: AppState, holder: Holder, entry: Roo
         history,
         mut events,
     } = entry;
-    let user = &holder.user;
-    let locale = holder.locale;
+    let product = room.product.id;
     // Access is checked again on a schedule (a logout or refund on another node) and at
     // once when this node changes the holder's access.
     let mut recheck = tokio::time::interval(RECHECK_EVERY);
@@ -157,59 +156,73 @@ async fn room(mut socket: WebSocket, state: AppState, holder: Holder, entry: Roo
     }
     let mut closing = state.config.closing.clone();
     loop {
-        tokio::select! {
-            incoming = socket.recv() => {
-                let text = match incoming {
-                    Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                    Some(Ok(_)) => continue,
-                };
-                if let Err(e) = act(&state, user, room.product.id, &text).await {
-                    let report = ErrorReport::from_app(&e);
-                    let reply = ToClient::Error {
-                        code: report.code,
-                        message: report.message(&state.i18n, locale),
-                    };
-                    if !send(&mut socket, &reply).await {
-                        return;
-                    }
+        let stays = tokio::select! {
+            incoming = socket.recv() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    heard(&mut socket, &state, &holder, product, &text).await
                 }
-            }
-            event = events.recv() => {
-                let reply = match event {
-                    Ok(LiveEvent::Message { message }) => ToClient::Message {
-                        message: LiveMessageResponse::from(&message),
-                    },
-                    Ok(LiveEvent::Updated { message }) => ToClient::Updated {
-                        message: LiveMessageResponse::from(&message),
-                    },
-                    Err(RecvError::Lagged(_)) => ToClient::Reload,
-                    Err(RecvError::Closed) => return,
-                };
-                if !send(&mut socket, &reply).await {
-                    return;
-                }
-            }
-            _ = recheck.tick() => {
-                if left_room(&mut socket, &state, &holder, room.product.id).await {
-                    return;
-                }
-            }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => false,
+                Some(Ok(_)) => true,
+            },
+            event = events.recv() => match event_reply(event) {
+                Some(reply) => send(&mut socket, &reply).await,
+                None => false,
+            },
+            _ = recheck.tick() => !left_room(&mut socket, &state, &holder, product).await,
             changed = access.recv() => {
-                let mine = match changed {
-                    Ok(account) => account == user.account.id,
-                    Err(RecvError::Lagged(_)) => true,
-                    Err(RecvError::Closed) => false,
-                };
-                if mine && left_room(&mut socket, &state, &holder, room.product.id).await {
-                    return;
-                }
+                !(concerns(changed, &holder) && left_room(&mut socket, &state, &holder, product).await)
             }
             () = server_closing(&mut closing) => {
                 let _ = socket.send(Message::Close(None)).await;
-                return;
+                false
             }
+        };
+        if !stays {
+            return;
         }
+    }
+}
+
+/// Acts on what the holder sent, answering a refusal in their language; false when
+/// the socket is gone.
+async fn heard(
+    socket: &mut WebSocket,
+    state: &AppState,
+    holder: &Holder,
+    room: ProductId,
+    text: &str,
+) -> bool {
+    let Err(e) = act(state, &holder.user, room, text).await else {
+        return true;
+    };
+    let report = ErrorReport::from_app(&e);
+    let reply = ToClient::Error {
+        code: report.code,
+        message: report.message(&state.i18n, holder.locale),
+    };
+    send(socket, &reply).await
+}
+
+/// What to tell the holder of a room event; None when the room is gone.
+fn event_reply(event: Result<LiveEvent, RecvError>) -> Option<ToClient<'static>> {
+    match event {
+        Ok(LiveEvent::Message { message }) => Some(ToClient::Message {
+            message: LiveMessageResponse::from(&message),
+        }),
+        Ok(LiveEvent::Updated { message }) => Some(ToClient::Updated {
+            message: LiveMessageResponse::from(&message),
+        }),
+        Err(RecvError::Lagged(_)) => Some(ToClient::Reload),
+        Err(RecvError::Closed) => None,
+    }
+}
+
+/// Whether a change of access may concern the holder (when changes were missed, it may).
+fn concerns(changed: Result<AccountId, RecvError>, holder: &Holder) -> bool {
+    match changed {
+        Ok(account) => account == holder.user.account.id,
+        Err(RecvError::Lagged(_)) => true,
+        Err(RecvError::Closed) => false,
     }
 }
 

@@ -37,10 +37,26 @@ pub struct ReceiptText {
     pub title: String,
     /// Seller and buyer lines under the title.
     pub parties: Vec<String>,
-    /// (label, value) rows: item, price, discount, tax, total, payment, refunds.
-    pub rows: Vec<(String, String)>,
+    /// Rows: item, price, discount, tax, total, payment, refunds.
+    pub rows: Vec<ReceiptRow>,
     /// "Order … · paid on …"
     pub footer: String,
+}
+
+/// A line of a receipt: what it is, and the amount or words beside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceiptRow {
+    pub label: String,
+    pub value: String,
+}
+
+impl ReceiptRow {
+    pub fn new(label: impl Into<String>, value: impl Into<String>) -> ReceiptRow {
+        ReceiptRow {
+            label: label.into(),
+            value: value.into(),
+        }
+    }
 }
 
 /// What is written into a copy made for one buyer.

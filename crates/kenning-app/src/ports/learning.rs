@@ -21,11 +21,21 @@ pub trait ProgressStore: Send + Sync {
     async fn progress_in(&self, product: ProductId) -> StoreResult<Vec<LessonProgress>>;
 }
 
+/// The version of one of a person's feeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FeedVersion {
+    pub product_id: ProductId,
+    pub version: i64,
+}
+
 /// Versions of people's personal podcast feeds: rotating one revokes the older addresses.
 #[async_trait]
 pub trait FeedStore: Send + Sync {
     /// The version of a person's feed of a product (0 until first rotated).
     async fn feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64>;
+    /// Every feed of the person rotated at least once (the others are at 0): one
+    /// statement, whatever their library holds.
+    async fn feed_versions(&self, account: AccountId) -> StoreResult<Vec<FeedVersion>>;
     /// Raises it by one and returns the new version.
     async fn bump_feed_version(&self, account: AccountId, product: ProductId) -> StoreResult<i64>;
 }

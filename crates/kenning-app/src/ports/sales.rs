@@ -1,9 +1,11 @@
 //! Paid orders as their sellers see them.
 
 use async_trait::async_trait;
+use kenning_domain::DomainError;
 use kenning_domain::ids::AccountId;
 use kenning_domain::locale::LocalizedText;
-use kenning_domain::order::Order;
+use kenning_domain::money::Money;
+use kenning_domain::order::{self, Order};
 
 use super::StoreResult;
 
@@ -15,6 +17,18 @@ pub struct SaleLine {
     pub buyer_email: String,
     /// What has been refunded of it.
     pub refunded_minor: i64,
+}
+
+impl SaleLine {
+    /// What has been refunded of it, in its currency.
+    pub fn refunded(&self) -> Money {
+        Money::new(self.refunded_minor, self.order.total.currency)
+    }
+
+    /// What is left to refund of it.
+    pub fn refundable(&self) -> Result<Money, DomainError> {
+        order::refundable_remainder(self.order.total, self.refunded())
+    }
 }
 
 /// Paid orders as their sellers see them.

@@ -306,6 +306,16 @@ async fn feed_versions_and_counters_go_up_one_at_a_time(store: SqlStore) {
     assert_eq!(store.feed_version(listener.id, p.id).await.unwrap(), 2);
     // Another person's feed of the same product has its own version.
     assert_eq!(store.feed_version(creator.id, p.id).await.unwrap(), 0);
+    // All of a person's rotated feeds at once; unrotated ones are not listed.
+    let versions = store.feed_versions(listener.id).await.unwrap();
+    assert_eq!(
+        versions,
+        vec![FeedVersion {
+            product_id: p.id,
+            version: 2
+        }]
+    );
+    assert!(store.feed_versions(creator.id).await.unwrap().is_empty());
 
     // Raised by many at once: each gets its own new value, none is lost.
     assert_eq!(store.counter("contract").await.unwrap(), 0);

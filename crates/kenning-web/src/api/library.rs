@@ -21,20 +21,15 @@ pub async fn library(
     SignedIn(user, ctx): SignedIn,
     headers: HeaderMap,
 ) -> Result<Json<LibraryResponse>, HttpError> {
-    let items = state.app.library(&user).await?;
+    let items = state.app.library_with_feeds(&user).await?;
     let base = public_base(&state, &headers);
-    let mut out = Vec::with_capacity(items.len());
-    for item in &items {
-        let feed_url = state
-            .app
-            .feed_path(&user, &item.product)
-            .await?
-            .map(|path| format!("{base}{path}"));
-        out.push(LibraryItemResponse {
+    let items = items
+        .iter()
+        .map(|item| LibraryItemResponse {
             product: ProductSummary::new(&item.product, ctx.locale, ctx.currency),
             granted_at: timestamp(item.granted_at_ms),
-            feed_url,
-        });
-    }
-    Ok(Json(LibraryResponse { items: out }))
+            feed_url: item.feed_path.as_ref().map(|path| format!("{base}{path}")),
+        })
+        .collect();
+    Ok(Json(LibraryResponse { items }))
 }

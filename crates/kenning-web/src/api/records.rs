@@ -110,7 +110,34 @@ const COURSE: &str = "http://adlnet.gov/expapi/activities/course";
 const LESSON: &str = "http://adlnet.gov/expapi/activities/lesson";
 
 fn statement(state: &AppState, base: &str, r: &LearningRecord) -> XapiStatement {
-    let (verb, word) = match r.verb {
+    let verb = verb(state, r.verb);
+    let (object, context) = object_and_context(base, r);
+    let result = r.position_ms.map(|position| XapiResult {
+        completion: r.verb == RecordVerb::Completed,
+        extensions: BTreeMap::from([(format!("{base}/xapi/position_ms"), position)]),
+    });
+    XapiStatement {
+        id: statement_id(r, &verb.id, &object.id),
+        actor: XapiActor {
+            object_type: "Agent".to_owned(),
+            name: r.actor.display_name.as_str().to_owned(),
+            account: XapiAccount {
+                home_page: base.to_owned(),
+                name: r.actor.id.to_string(),
+            },
+        },
+        verb,
+        object,
+        result,
+        context,
+        timestamp: timestamp(r.at_ms),
+        version: "1.0.3".to_owned(),
+    }
+}
+
+/// The ADL verb, named in every language the site speaks.
+fn verb(state: &AppState, verb: RecordVerb) -> XapiVerb {
+    let (id, word) = match verb {
         RecordVerb::Registered => ("http://adlnet.gov/expapi/verbs/registered", "registered"),
         RecordVerb::Progressed => ("http://adlnet.gov/expapi/verbs/progressed", "progressed"),
         RecordVerb::Completed => ("http://adlnet.gov/expapi/verbs/completed", "completed"),
@@ -127,12 +154,20 @@ fn statement(state: &AppState, base: &str, r: &LearningRecord) -> XapiStatement 
         )
     })
     .collect();
+    XapiVerb {
+        id: id.to_owned(),
+        display,
+    }
+}
+
+/// The lesson within its course, or the course alone.
+fn object_and_context(base: &str, r: &LearningRecord) -> (XapiActivity, Option<XapiContext>) {
     let product = activity(
         format!("{base}/products/{}", r.product.id),
         &r.product.title,
         COURSE,
     );
-    let (object, context) = match &r.lesson {
+    match &r.lesson {
         Some(lesson) => (
             activity(
                 format!("{base}/lessons/{}", lesson.id),
@@ -146,38 +181,18 @@ fn statement(state: &AppState, base: &str, r: &LearningRecord) -> XapiStatement 
             }),
         ),
         None => (product, None),
-    };
-    let result = r.position_ms.map(|position| XapiResult {
-        completion: r.verb == RecordVerb::Completed,
-        extensions: BTreeMap::from([(format!("{base}/xapi/position_ms"), position)]),
-    });
-    // A stable id: the same person, verb, object and time give the same statement.
+    }
+}
+
+/// A stable id: the same person, verb, object and time give the same statement.
+fn statement_id(r: &LearningRecord, verb: &str, object: &str) -> String {
     let digest =
-        Sha256::digest(format!("{}\n{verb}\n{}\n{}", r.actor.id, object.id, r.at_ms).as_bytes());
+        Sha256::digest(format!("{}\n{verb}\n{object}\n{}", r.actor.id, r.at_ms).as_bytes());
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(digest.get(..16).unwrap_or(&[0u8; 16]));
-    XapiStatement {
-        id: uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .to_string(),
-        actor: XapiActor {
-            object_type: "Agent".to_owned(),
-            name: r.actor.display_name.as_str().to_owned(),
-            account: XapiAccount {
-                home_page: base.to_owned(),
-                name: r.actor.id.to_string(),
-            },
-        },
-        verb: XapiVerb {
-            id: verb.to_owned(),
-            display,
-        },
-        object,
-        result,
-        context,
-        timestamp: timestamp(r.at_ms),
-        version: "1.0.3".to_owned(),
-    }
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// The records as statements, in a JSON download.

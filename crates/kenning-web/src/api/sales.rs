@@ -31,9 +31,7 @@ pub async fn my_sales(
         sales
             .iter()
             .map(|s| SaleResponse {
-                order: OrderResponse::from(&s.order).with_refunded(
-                    kenning_domain::money::Money::new(s.refunded_minor, s.order.total.currency),
-                ),
+                order: OrderResponse::from(&s.order).with_refunded(s.refunded()),
                 buyer_email: s.buyer_email.clone(),
             })
             .collect(),

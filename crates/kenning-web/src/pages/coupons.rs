@@ -3,11 +3,12 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Redirect, Response};
-use kenning_domain::coupon::Discount;
+use kenning_app::pages::studio::CouponsPage;
+use kenning_domain::coupon::{Coupon, Discount};
 use serde::Deserialize;
 
 use super::forms::CsrfForm;
-use super::{Page, ok};
+use super::{Labelled, Page, ok};
 use crate::api::coupons::CouponRequest;
 use crate::context::SignedIn;
 use crate::error::HttpError;
@@ -17,9 +18,21 @@ use crate::state::AppState;
 #[template(path = "studio_coupons.html")]
 struct CouponsTemplate<'a> {
     page: Page<'a>,
-    /// (code, what it takes off, which product, uses, expiry)
-    coupons: Vec<(String, String, String, String, String)>,
-    products: Vec<(String, String)>,
+    coupons: Vec<CouponRow>,
+    products: Vec<Labelled>,
+}
+
+/// A coupon in the list.
+struct CouponRow {
+    code: String,
+    /// What it takes off.
+    off: String,
+    /// The product it is for, or "all products".
+    product: String,
+    /// How often it was used, of how many times.
+    uses: String,
+    /// When it expires, if it does.
+    expires: String,
 }
 
 pub async fn list(
@@ -27,56 +40,55 @@ pub async fn list(
     SignedIn(user, ctx): SignedIn,
 ) -> Result<Response, HttpError> {
     let page = Page::new(&state, &ctx, "studio-coupons");
-    let products = state.app.my_products(&user).await?;
-    let title_of = |id: Option<kenning_domain::ids::ProductId>| match id {
-        Some(id) => products
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.title.get(ctx.locale).to_owned())
-            .unwrap_or_default(),
-        None => page.t("field-coupon-all-products"),
-    };
-    let coupons = state
-        .app
-        .my_coupons(&user)
-        .await?
+    let model = state.app.coupons_page(&user).await?;
+    let coupons = model
+        .coupons
         .iter()
-        .map(|c| {
-            let off = match c.discount {
-                Discount::Percent { bps } => {
-                    page.t_n("coupon-off-percent", "percent", i64::from(bps / 100))
-                }
-                Discount::Fixed { amount } => page.money(&amount),
-            };
-            let uses = match c.max_uses {
-                Some(max) => {
-                    let mut args = fluent_bundle::FluentArgs::new();
-                    args.set("uses", c.uses);
-                    args.set("max", max);
-                    page.tr
-                        .i18n
-                        .message(page.ctx.locale, "coupon-uses-of", Some(&args))
-                }
-                None => page.t_n("coupon-uses", "uses", c.uses),
-            };
-            (
-                c.code.to_string(),
-                off,
-                title_of(c.product_id),
-                uses,
-                c.expires_at_ms.map(|at| page.date(&at)).unwrap_or_default(),
-            )
-        })
+        .map(|c| coupon_row(&page, c, &model))
         .collect();
-    let products = products
+    let products = model
+        .products
         .iter()
-        .map(|p| (p.id.to_string(), p.title.get(ctx.locale).to_owned()))
+        .map(|p| Labelled::new(p.id, p.title.get(ctx.locale)))
         .collect();
     ok(&CouponsTemplate {
         page,
         coupons,
         products,
     })
+}
+
+fn coupon_row(page: &Page<'_>, c: &Coupon, model: &CouponsPage) -> CouponRow {
+    let off = match c.discount {
+        Discount::Percent { bps } => {
+            page.t_n("coupon-off-percent", "percent", i64::from(bps / 100))
+        }
+        Discount::Fixed { amount } => page.money(&amount),
+    };
+    let uses = match c.max_uses {
+        Some(max) => {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("uses", c.uses);
+            args.set("max", max);
+            page.tr
+                .i18n
+                .message(page.ctx.locale, "coupon-uses-of", Some(&args))
+        }
+        None => page.t_n("coupon-uses", "uses", c.uses),
+    };
+    let product = match c.product_id {
+        Some(id) => (model.product(id))
+            .map(|p| p.title.get(page.ctx.locale).to_owned())
+            .unwrap_or_default(),
+        None => page.t("field-coupon-all-products"),
+    };
+    CouponRow {
+        code: c.code.to_string(),
+        off,
+        product,
+        uses,
+        expires: c.expires_at_ms.map(|at| page.date(&at)).unwrap_or_default(),
+    }
 }
 
 #[derive(Deserialize)]

@@ -4,8 +4,10 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{Redirect, Response};
-use kenning_domain::account::Role;
-use kenning_domain::money::Currency;
+use kenning_app::pages::earnings::Contract;
+use kenning_app::ports::PayoutRecord;
+use kenning_domain::money::{Currency, bps_to_percent};
+use kenning_domain::statement::Statement;
 use serde::Deserialize;
 
 use super::forms::CsrfForm;
@@ -23,8 +25,41 @@ struct StatementBlock {
     refunded: String,
     paid_out: String,
     closing: String,
-    /// (date, what, role, order id, amount)
-    lines: Vec<(String, String, String, String, String)>,
+    lines: Vec<StatementRow>,
+}
+
+/// One movement of a statement.
+struct StatementRow {
+    date: String,
+    /// What it was (sale, refund, payout …).
+    kind: String,
+    role: String,
+    order_id: String,
+    amount: String,
+}
+
+/// The creator's affiliate programme as its form shows it.
+struct ProgramFields {
+    /// Percent, without the sign.
+    percent: String,
+    cookie_days: i64,
+}
+
+/// A partner contract.
+struct ContractRow {
+    role: String,
+    share: String,
+    /// The product it covers, or "all products".
+    scope: String,
+    from: String,
+    until: String,
+}
+
+/// A payout run's line, for operators.
+struct PayoutRow {
+    when: String,
+    account_id: String,
+    amount: String,
 }
 
 #[derive(Template)]
@@ -36,12 +71,11 @@ struct EarningsTemplate<'a> {
     next: String,
     statements: Vec<StatementBlock>,
     referral_link: String,
-    /// The creator's programme: (percent, days), for creators.
-    program: Option<(String, i64)>,
-    /// (role, share, scope, from, until)
-    contracts: Vec<(String, String, String, String, String)>,
-    /// Recent payouts, for operators: (when, account, amount).
-    payouts: Option<Vec<(String, String, String)>>,
+    /// For creators.
+    program: Option<ProgramFields>,
+    contracts: Vec<ContractRow>,
+    /// Recent payouts, for operators.
+    payouts: Option<Vec<PayoutRow>>,
     payout_minimum: i64,
     done: Option<String>,
 }
@@ -63,99 +97,87 @@ pub async fn page(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, HttpError> {
     let period = period_of(&state, params.month.as_deref())?;
-    let found = state.app.statements(&user, period).await?;
+    let model = state.app.earnings_page(&user, period).await?;
     let page = Page::new(&state, &ctx, "earnings-title");
-    let statements = found
-        .statements
-        .iter()
-        .map(|s| StatementBlock {
-            currency: s.currency.code().to_owned(),
-            opening: page.money(&s.opening),
-            earned: page.money(&s.earned),
-            refunded: page.money(&s.refunded),
-            paid_out: page.money(&s.paid_out),
-            closing: page.money(&s.closing),
-            lines: s
-                .lines
-                .iter()
-                .map(|l| {
-                    (
-                        page.date(&l.at_ms),
-                        page.t(&format!("earnings-kind-{}", l.kind)),
-                        page.t(&format!("earnings-role-{}", l.payee.as_str())),
-                        l.order_id.map(|o| o.to_string()).unwrap_or_default(),
-                        page.money(&l.amount),
-                    )
-                })
-                .collect(),
-        })
-        .collect();
     let base = crate::api::public_base(&state, &headers);
-    let referral_link = format!("{base}/?ref={}", state.app.referral_code(&user).await?);
-    let program = match user.account.role.can_create_products() {
-        true => {
-            let p = state.app.affiliate_program(user.account.id).await?;
-            Some((
-                percent(p.bps).trim_end_matches('%').to_owned(),
-                p.cookie_days,
-            ))
-        }
-        false => None,
-    };
-    let contracts = state
-        .app
-        .my_contracts(&user)
-        .await?
-        .iter()
-        .map(|c| {
-            let role = if c.partner_id == user.account.id {
-                "earnings-role-partner"
-            } else {
-                "earnings-role-creator"
-            };
-            (
-                page.t(role),
-                percent(c.bps),
-                match c.product_id {
-                    Some(p) => p.to_string(),
-                    None => page.t("earnings-contract-all"),
-                },
-                page.date(&c.starts_at_ms),
-                c.ends_at_ms.map(|e| page.date(&e)).unwrap_or_default(),
-            )
-        })
-        .collect();
-    let payouts = match user.account.role {
-        Role::Admin => Some(
-            state
-                .app
-                .payouts(&user)
-                .await?
-                .iter()
-                .map(|p| {
-                    (
-                        page.datetime(&p.created_at_ms),
-                        p.account_id.to_string(),
-                        page.money(&p.amount),
-                    )
-                })
-                .collect(),
-        ),
-        _ => None,
-    };
     ok(&EarningsTemplate {
         month: period.to_string(),
         previous: period.previous().to_string(),
         next: period.next().to_string(),
-        statements,
-        referral_link,
-        program,
-        contracts,
-        payouts,
+        statements: model
+            .statements
+            .statements
+            .iter()
+            .map(|s| statement_block(&page, s))
+            .collect(),
+        referral_link: format!("{base}/?ref={}", model.referral_code),
+        program: model.program.map(|p| ProgramFields {
+            percent: bps_to_percent(p.bps),
+            cookie_days: p.cookie_days,
+        }),
+        contracts: model
+            .contracts
+            .iter()
+            .map(|c| contract_row(&page, c))
+            .collect(),
+        payouts: model
+            .payouts
+            .map(|list| list.iter().map(|p| payout_row(&page, p)).collect()),
         payout_minimum: DEFAULT_PAYOUT_MINIMUM,
         done: params.done,
         page,
     })
+}
+
+fn statement_block(page: &Page<'_>, s: &Statement) -> StatementBlock {
+    StatementBlock {
+        currency: s.currency.code().to_owned(),
+        opening: page.money(&s.opening),
+        earned: page.money(&s.earned),
+        refunded: page.money(&s.refunded),
+        paid_out: page.money(&s.paid_out),
+        closing: page.money(&s.closing),
+        lines: s
+            .lines
+            .iter()
+            .map(|l| StatementRow {
+                date: page.date(&l.at_ms),
+                kind: page.t(&format!("earnings-kind-{}", l.kind)),
+                role: page.t(&format!("earnings-role-{}", l.payee.as_str())),
+                order_id: l.order_id.map(|o| o.to_string()).unwrap_or_default(),
+                amount: page.money(&l.amount),
+            })
+            .collect(),
+    }
+}
+
+fn contract_row(page: &Page<'_>, c: &Contract) -> ContractRow {
+    let contract = &c.contract;
+    ContractRow {
+        role: page.t(if c.as_partner {
+            "earnings-role-partner"
+        } else {
+            "earnings-role-creator"
+        }),
+        share: percent(contract.bps),
+        scope: match contract.product_id {
+            Some(p) => p.to_string(),
+            None => page.t("earnings-contract-all"),
+        },
+        from: page.date(&contract.starts_at_ms),
+        until: contract
+            .ends_at_ms
+            .map(|e| page.date(&e))
+            .unwrap_or_default(),
+    }
+}
+
+fn payout_row(page: &Page<'_>, p: &PayoutRecord) -> PayoutRow {
+    PayoutRow {
+        when: page.datetime(&p.created_at_ms),
+        account_id: p.account_id.to_string(),
+        amount: page.money(&p.amount),
+    }
 }
 
 /// The month's statements as a spreadsheet.

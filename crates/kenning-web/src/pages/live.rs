@@ -10,7 +10,7 @@ use kenning_app::pages::product::LiveNow;
 use kenning_domain::ids::ProductId;
 use kenning_domain::live::LivePhase;
 
-use super::{Page, ok, render};
+use super::{Labelled, Page, ok, render};
 use crate::api::path_id;
 use crate::context::SignedIn;
 use crate::error::HttpError;
@@ -64,8 +64,8 @@ struct RoomTemplate<'a> {
     /// The stream is a file a `<video>` plays by itself (HLS needs a player library, so
     /// it gets the link only).
     playable: bool,
-    /// (lesson id, title) of the session's lessons, where the replay is attached.
-    replays: Vec<(String, String)>,
+    /// The session's lessons (lesson id and title), where the replay is attached.
+    replays: Vec<Labelled>,
 }
 
 #[derive(Template)]
@@ -73,7 +73,8 @@ struct RoomTemplate<'a> {
 struct NoTicketTemplate<'a> {
     page: Page<'a>,
     id: String,
-    included_in: Option<(String, String)>,
+    /// The product that comes with a ticket (its id and title).
+    included_in: Option<Labelled>,
 }
 
 pub async fn room(
@@ -91,7 +92,7 @@ pub async fn room(
             included_in: room
                 .included_in
                 .as_ref()
-                .map(|p| (p.id.to_string(), p.title.get(locale).to_owned())),
+                .map(|p| Labelled::new(p.id, p.title.get(locale))),
             page,
         };
         return Ok(render(StatusCode::FORBIDDEN, &template));
@@ -109,7 +110,7 @@ pub async fn room(
         replays: if room.phase == LivePhase::Ended {
             room.lessons
                 .iter()
-                .map(|l| (l.id.to_string(), l.title.get(locale).to_owned()))
+                .map(|l| Labelled::new(l.id, l.title.get(locale)))
                 .collect()
         } else {
             Vec::new()

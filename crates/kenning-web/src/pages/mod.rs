@@ -165,6 +165,29 @@ async fn stylesheet() -> Response {
 }
 
 /// What every template knows: the translator, the person and the request.
+/// A choice in a filter or a select: its value in the address, its label, and whether
+/// it is the one chosen.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Something to choose in a form: the value it sends and its label.
+pub struct Labelled {
+    pub value: String,
+    pub label: String,
+}
+
+impl Labelled {
+    pub fn new(value: impl std::fmt::Display, label: impl Into<String>) -> Labelled {
+        Labelled {
+            value: value.to_string(),
+            label: label.into(),
+        }
+    }
+}
+
 pub struct Page<'a> {
     pub tr: Tr<'a>,
     pub ctx: &'a RequestContext,
@@ -251,24 +274,26 @@ impl<'a> Page<'a> {
             .is_some_and(|u| u.account.role.can_create_products())
     }
 
-    pub fn locales(&self) -> Vec<(&'static str, String, bool)> {
+    pub fn locales(&self) -> Vec<Choice> {
         Locale::ALL
             .iter()
-            .map(|l| {
-                (
-                    l.tag(),
-                    self.tr.t(&format!("locale-{}", l.tag())),
-                    *l == self.ctx.locale,
-                )
+            .map(|l| Choice {
+                value: l.tag().to_owned(),
+                label: self.tr.t(&format!("locale-{}", l.tag())),
+                selected: *l == self.ctx.locale,
             })
             .collect()
     }
 
     /// Every currency a visitor may choose; a product without a price in it is shown
     /// converted by the rate table, or in its own first currency.
-    pub fn currencies(&self) -> Vec<(&'static str, bool)> {
+    pub fn currencies(&self) -> Vec<Choice> {
         Currency::all()
-            .map(|c| (c.code(), c == self.ctx.currency))
+            .map(|c| Choice {
+                value: c.code().to_owned(),
+                label: c.code().to_owned(),
+                selected: c == self.ctx.currency,
+            })
             .collect()
     }
 }

@@ -66,29 +66,11 @@ pub async fn page(
     SignedIn(user, ctx): SignedIn,
     Query(params): Query<QuestionsParams>,
 ) -> Result<Response, HttpError> {
+    let model = state.app.questions_page(&user).await?;
     let page = Page::new(&state, &ctx, "questions-title");
-    let mine = state
-        .app
-        .my_questions(&user)
-        .await?
-        .iter()
-        .map(|v| line(&page, v))
-        .collect();
-    let inbox = match user.account.role.can_create_products() {
-        true => Some(
-            state
-                .app
-                .question_inbox(&user)
-                .await?
-                .iter()
-                .map(|v| line(&page, v))
-                .collect(),
-        ),
-        false => None,
-    };
     ok(&QuestionsTemplate {
-        mine,
-        inbox,
+        mine: model.mine.iter().map(|v| line(&page, v)).collect(),
+        inbox: (model.inbox.as_ref()).map(|list| list.iter().map(|v| line(&page, v)).collect()),
         asked: params.asked.is_some(),
         page,
     })

@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::{Redirect, Response};
-use kenning_domain::account::Role;
 use kenning_domain::fx::{ExchangeRate, RateDisplay, parse_rate};
 use kenning_domain::money::Currency;
 use kenning_domain::tax::TaxRate;
@@ -19,44 +18,47 @@ use crate::state::AppState;
 #[template(path = "admin_rates.html")]
 struct RatesTemplate<'a> {
     page: Page<'a>,
-    /// (country, rate in percent)
-    taxes: Vec<(String, String)>,
-    /// (currency, per US dollar, rounding, tax included)
-    currencies: Vec<(String, String, String, bool)>,
+    taxes: Vec<TaxRow>,
+    currencies: Vec<CurrencyRow>,
     roundings: [&'static str; 4],
+}
+
+/// A country's tax rate.
+struct TaxRow {
+    country: String,
+    /// In percent, without the sign.
+    percent: String,
+}
+
+/// A currency of the rate table.
+struct CurrencyRow {
+    code: String,
+    per_usd: String,
+    rounding: String,
+    tax_inclusive: bool,
 }
 
 pub async fn page(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
 ) -> Result<Response, HttpError> {
-    if user.account.role != Role::Admin {
-        return Err(HttpError::from_app(&kenning_app::AppError::Forbidden));
-    }
-    let taxes = state
-        .app
-        .tax_rates()
-        .await?
+    let model = state.app.rates_page(&user).await?;
+    let taxes = model
+        .taxes
         .iter()
-        .map(|r| {
-            (
-                r.country.to_string(),
-                kenning_domain::money::bps_to_percent(r.rate_bps),
-            )
+        .map(|r| TaxRow {
+            country: r.country.to_string(),
+            percent: kenning_domain::money::bps_to_percent(r.rate_bps),
         })
         .collect();
-    let currencies = state
-        .app
-        .exchange_rates()
-        .await?
+    let currencies = model
+        .currencies
         .iter()
-        .map(|r| {
-            (
-                r.currency.code().to_owned(),
-                RateDisplay(r.per_base_e8).to_string(),
-                r.rounding.as_str().to_owned(),
-                r.tax_inclusive,
-            )
+        .map(|r| CurrencyRow {
+            code: r.currency.code().to_owned(),
+            per_usd: RateDisplay(r.per_base_e8).to_string(),
+            rounding: r.rounding.as_str().to_owned(),
+            tax_inclusive: r.tax_inclusive,
         })
         .collect();
     let page = Page::new(&state, &ctx, "rates-title");

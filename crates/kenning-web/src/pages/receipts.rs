@@ -4,11 +4,12 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use kenning_app::ports::ReceiptText;
+use kenning_app::ports::{ReceiptRow, ReceiptText};
 use kenning_app::revenue::ReceiptView;
 use kenning_domain::fx::RateDisplay;
 use kenning_domain::ids::OrderId;
 use kenning_domain::money::Money;
+use kenning_domain::tax::TaxLine;
 
 use super::{Page, ok};
 use crate::api::path_id;
@@ -20,41 +21,48 @@ use crate::state::AppState;
 /// The words of a receipt in the reader's language; the page and the PDF both show them.
 pub fn receipt_text(tr: Tr<'_>, r: &ReceiptView) -> ReceiptText {
     let o = &r.order;
+    ReceiptText {
+        title: tr.t("receipt-title"),
+        parties: receipt_parties(tr, r),
+        rows: receipt_rows(tr, r),
+        footer: tr.t_with(
+            "receipt-footer",
+            "order",
+            format!(
+                "{} · {}",
+                o.id,
+                tr.date(o.paid_at_ms.unwrap_or(o.created_at_ms))
+            ),
+        ),
+    }
+}
+
+/// Item, discount, conversion, net, tax, total, payment and refunds.
+fn receipt_rows(tr: Tr<'_>, r: &ReceiptView) -> Vec<ReceiptRow> {
+    let o = &r.order;
     let currency = o.total.currency;
-    let mut rows = vec![(
+    let mut rows = vec![ReceiptRow::new(
         tr.t("receipt-item"),
-        r.product.title.get(tr.locale).to_owned(),
+        r.product.title.get(tr.locale),
     )];
     if let Some(code) = &o.coupon {
-        rows.push((
+        rows.push(ReceiptRow::new(
             tr.t_with("checkout-coupon", "code", code.to_string()),
             format!("−{}", tr.money(&Money::new(o.discount_minor, currency))),
         ));
     }
     if let Some(c) = o.conversion {
-        rows.push((
+        rows.push(ReceiptRow::new(
             tr.t("receipt-converted"),
             format!("{} × {}", c.from.code(), RateDisplay(c.rate_e8)),
         ));
     }
-    rows.push((tr.t("receipt-net"), tr.money(&o.net())));
+    rows.push(ReceiptRow::new(tr.t("receipt-net"), tr.money(&o.net())));
     if let Some(tax) = &o.tax {
-        let rate = format!("{}%", kenning_domain::money::bps_to_percent(tax.rate_bps));
-        let id = if tax.inclusive {
-            "receipt-tax-included"
-        } else {
-            "receipt-tax"
-        };
-        let mut args = fluent_bundle::FluentArgs::new();
-        args.set("rate", rate);
-        args.set("country", tax.country.to_string());
-        rows.push((
-            tr.i18n.message(tr.locale, id, Some(&args)),
-            tr.money(&tax.amount),
-        ));
+        rows.push(ReceiptRow::new(tax_label(tr, tax), tr.money(&tax.amount)));
     }
-    rows.push((tr.t("receipt-total"), tr.money(&o.total)));
-    rows.push((
+    rows.push(ReceiptRow::new(tr.t("receipt-total"), tr.money(&o.total)));
+    rows.push(ReceiptRow::new(
         tr.t("receipt-paid-with"),
         match &r.card_last4 {
             Some(last4) => tr.t_with("receipt-card", "last4", last4.clone()),
@@ -62,11 +70,30 @@ pub fn receipt_text(tr: Tr<'_>, r: &ReceiptView) -> ReceiptText {
         },
     ));
     for (at, amount) in &r.refunds {
-        rows.push((
+        rows.push(ReceiptRow::new(
             tr.t_with("receipt-refunded-on", "date", tr.date(*at)),
             format!("−{}", tr.money(amount)),
         ));
     }
+    rows
+}
+
+/// "Tax (20% FR)" or "Including tax (…)".
+fn tax_label(tr: Tr<'_>, tax: &TaxLine) -> String {
+    let rate = format!("{}%", kenning_domain::money::bps_to_percent(tax.rate_bps));
+    let id = if tax.inclusive {
+        "receipt-tax-included"
+    } else {
+        "receipt-tax"
+    };
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("rate", rate);
+    args.set("country", tax.country.to_string());
+    tr.i18n.message(tr.locale, id, Some(&args))
+}
+
+/// The receipt number, the seller (and creator), the buyer and their country.
+fn receipt_parties(tr: Tr<'_>, r: &ReceiptView) -> Vec<String> {
     let buyer = format!(
         "{} <{}>",
         r.buyer.display_name.as_str(),
@@ -89,23 +116,10 @@ pub fn receipt_text(tr: Tr<'_>, r: &ReceiptView) -> ReceiptText {
         None => parties.push(tr.t_with("receipt-seller", "name", r.product.creator_name.clone())),
     }
     parties.push(tr.t_with("receipt-billed-to", "name", buyer));
-    if let Some(tax) = &o.tax {
+    if let Some(tax) = &r.order.tax {
         parties.push(tr.t_with("receipt-country", "country", tax.country.to_string()));
     }
-    ReceiptText {
-        title: tr.t("receipt-title"),
-        parties,
-        rows,
-        footer: tr.t_with(
-            "receipt-footer",
-            "order",
-            format!(
-                "{} · {}",
-                o.id,
-                tr.date(o.paid_at_ms.unwrap_or(o.created_at_ms))
-            ),
-        ),
-    }
+    parties
 }
 
 #[derive(Template)]

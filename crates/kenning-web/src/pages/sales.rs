@@ -6,7 +6,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Redirect, Response};
 use kenning_app::refunds::RefundAmount;
 use kenning_domain::ids::OrderId;
-use kenning_domain::money::Money;
 use serde::Deserialize;
 
 use super::forms::CsrfForm;
@@ -53,9 +52,9 @@ pub async fn list(
         .iter()
         .map(|s| {
             let o = &s.order;
-            let refunded = Money::new(s.refunded_minor, o.total.currency);
-            let left = Money::new(o.total.amount_minor - s.refunded_minor, o.total.currency);
-            SaleRow {
+            let refunded = s.refunded();
+            let left = s.refundable()?;
+            Ok(SaleRow {
                 order_id: o.id.to_string(),
                 date: page.date(&o.paid_at_ms.unwrap_or(o.created_at_ms)),
                 product: s.product_title.get(ctx.locale).to_owned(),
@@ -63,9 +62,9 @@ pub async fn list(
                 total: page.money(&o.total),
                 refunded: (s.refunded_minor > 0).then(|| page.money(&refunded)),
                 left: (left.amount_minor > 0).then(|| left.major_digits()),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, kenning_domain::DomainError>>()?;
     ok(&SalesTemplate {
         rows,
         refunded: params.refunded.is_some(),

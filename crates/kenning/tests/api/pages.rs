@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use kenning_domain::account::Role;
 use reqwest::{StatusCode, header};
+use serde_json::json;
 
 use crate::helpers::{PASSWORD, TestApp, json_of};
 use crate::on_both_databases;
@@ -14,6 +15,7 @@ on_both_databases!(
     the_api_is_documented_without_external_assets,
     a_buyer_abroad_pays_tax_gets_a_receipt_and_pays_the_referrer,
     operators_keep_the_tax_and_rate_tables,
+    creators_see_their_coupons_and_questions_to_answer,
 );
 
 /// A tiny cookie-keeping browser that does not follow redirects.
@@ -784,4 +786,55 @@ async fn operators_keep_the_tax_and_rate_tables(app: &TestApp) {
         .unwrap_or_default();
     assert_eq!(brl["per_usd"], "5.4");
     assert_eq!(brl["tax_inclusive"], false);
+}
+
+async fn creators_see_their_coupons_and_questions_to_answer(app: &TestApp) {
+    let (creator, token) = app.with_role(Role::Creator).await;
+    let product = app
+        .create_product(
+            &token,
+            json!({"kind": "ebook", "title": {"en": "Field notes"},
+                   "prices": [{"amount_minor": 1999, "currency": "USD"}]}),
+        )
+        .await;
+    let mut studio = Browser::new(app, "en");
+    studio.log_in(creator.account.email.as_str()).await;
+    let form = studio.get("/studio/coupons").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains(&format!("<option value=\"{product}\">Field notes</option>"))
+    );
+    let made = studio
+        .post(
+            "/studio/coupons",
+            &[
+                ("csrf", &form.csrf()),
+                ("code", "NOTES10"),
+                ("product_id", &product),
+                ("percent", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let list = studio.get("/studio/coupons").await;
+    let row = list
+        .body
+        .split("data-test=\"coupon-row\"")
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .unwrap_or_else(|| panic!("no coupon row:\n{}", list.body));
+    assert!(row.contains("<code>NOTES10</code>"), "{row}");
+    assert!(row.contains("<td>Field notes</td>"), "{row}");
+    let questions = studio.get("/questions").await;
+    assert_eq!(questions.status, StatusCode::OK);
+    assert!(questions.body.contains("data-test=\"question-inbox\""));
+
+    let (learner, _) = app.with_role(Role::Learner).await;
+    let mut b = Browser::new(app, "en");
+    b.log_in(learner.account.email.as_str()).await;
+    assert_eq!(b.get("/studio/coupons").await.status, StatusCode::FORBIDDEN);
+    let mine = b.get("/questions").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(!mine.body.contains("data-test=\"question-inbox\""));
 }

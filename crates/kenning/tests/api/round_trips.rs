@@ -163,6 +163,49 @@ async fn pages_make_a_fixed_number_of_round_trips(app: &TestApp) {
     assert_eq!(home_trips(kenning, Some(&buyer)).await, 1, "signed-in home");
     catalog_trips(kenning).await;
     assert_eq!(catalog_trips(kenning).await, 0, "catalog");
+
+    // The library: one read per part (products held, progress, certificates,
+    // memberships, lessons bought alone, feed versions), whatever it holds.
+    let (reader, reader_token) = app.with_role(Role::Learner).await;
+    let series = product(app, &creator, "audio_series").await;
+    app.publish(&creator, &series).await;
+    app.buy(&reader_token, &series).await;
+    let one = warm_library_trips(kenning, &reader, 1).await;
+    assert_eq!(one, 6, "library with one item");
+    for kind in ["ebook", "report", "audio_series", "course"] {
+        let more = product(app, &creator, kind).await;
+        app.publish(&creator, &more).await;
+        app.buy(&reader_token, &more).await;
+    }
+    let r = app
+        .post(
+            &format!("/api/v1/library/{series}/feed/rotate"),
+            Some(&reader_token),
+            json!({}),
+        )
+        .await;
+    assert!(r.status().is_success(), "{:?}", json_of(r).await);
+    assert_eq!(
+        warm_library_trips(kenning, &reader, 5).await,
+        one,
+        "library with five items"
+    );
+}
+
+/// A first render fills the caches; the second is measured.
+async fn warm_library_trips(app: &Kenning, user: &CurrentUser, items: usize) -> u64 {
+    let _ = counted(app.library_page(user)).await;
+    let (page, trips) = counted(app.library_page(user)).await;
+    let page = page.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.items.len(), items);
+    assert_eq!(
+        page.items.iter().filter(|i| i.feed_path.is_some()).count(),
+        page.items
+            .iter()
+            .filter(|i| i.product.kind == kenning_domain::catalog::ProductKind::AudioSeries)
+            .count()
+    );
+    trips
 }
 
 async fn home_trips(app: &Kenning, user: Option<&CurrentUser>) -> u64 {

@@ -13,7 +13,7 @@ pub use catalog::catalog;
 pub use home::home;
 pub use lesson::{lesson, save_progress};
 pub use media::media;
-pub use product::{Section, mark_sold_alone, product, sections, tax_note, write_review};
+pub use product::{FileLine, Section, mark_sold_alone, product, sections, tax_note, write_review};
 pub use search::search;
 
 use kenning_app::recommend::Recommendation;
@@ -29,13 +29,7 @@ pub struct NotedCard {
     pub note: String,
 }
 
-/// A choice in a filter: its value in the address, its label, and whether it is the
-/// one chosen.
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
+pub use super::Choice;
 
 /// Suggestions as cards with their reasons.
 fn shelf_cards(page: &Page<'_>, recs: &[Recommendation], rates: &[ExchangeRate]) -> Vec<NotedCard> {

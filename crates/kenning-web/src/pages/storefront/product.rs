@@ -14,6 +14,7 @@ use kenning_domain::fx::{self, ExchangeRate};
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::money::Money;
 use kenning_domain::review::ReviewDraft;
+use kenning_domain::tax::Country;
 use serde::Deserialize;
 
 use super::{NotedCard, shelf_cards};
@@ -34,10 +35,18 @@ pub struct LessonLine {
     pub open: bool,
     /// Drip release, said in words: "opens on …" or "opens 7 days after purchase".
     pub release_note: Option<String>,
-    /// (kind, file name, size) of the attached files, in the studio.
-    pub files: Vec<(&'static str, String, String)>,
+    /// The attached files, in the studio.
+    pub files: Vec<FileLine>,
     /// What the lesson costs on its own, when it is sold alone.
     pub alone: Option<String>,
+}
+
+/// A file attached to a lesson, as the studio lists it.
+pub struct FileLine {
+    pub kind: &'static str,
+    pub name: String,
+    /// Its size in words ("1.5 MB").
+    pub size: String,
 }
 
 /// Lessons grouped under their chapters (lessons outside any chapter come first).
@@ -315,12 +324,7 @@ fn product_template<'a>(
             .live
             .as_ref()
             .map(|l| LiveBlock::on_product_page(&page, l)),
-        included_live: (showcase.included_live.iter())
-            .map(|s| IncludedLive {
-                id: s.product_id.to_string(),
-                when: page.datetime(&s.starts_at_ms),
-            })
-            .collect(),
+        included_live: included_live(&page, model),
         rating: rating_label(&page, &p.rating),
         reviews: review_lines(&page, model),
         can_review: model.can_review,
@@ -341,16 +345,8 @@ fn product_template<'a>(
         },
         converted_from: (quote.and_then(|q| q.offer.conversion)).map(|c| c.from.code().to_owned()),
         tax_note: quote.and_then(|q| tax_note(&page, &q.taxed.line)),
-        countries: (showcase.tax_countries.iter())
-            .map(|c| CountryOption {
-                code: c.to_string(),
-                selected: *c == ctx.country,
-            })
-            .collect(),
-        referral: model.referral.as_ref().map(|r| ReferralBlock {
-            rate: format!("{}%", kenning_domain::money::bps_to_percent(r.bps)),
-            link: format!("/products/{}?ref={}", p.id, r.code),
-        }),
+        countries: country_options(model, &ctx.country),
+        referral: referral_block(model),
         asks: p.kind == ProductKind::Consultation,
         free: p.is_free(),
         owned: model.owned,
@@ -365,6 +361,35 @@ fn product_template<'a>(
         sections: page_sections(&page, model),
         page,
     }
+}
+
+/// The live sessions that come with this product.
+fn included_live(page: &Page<'_>, model: &ProductPage) -> Vec<IncludedLive> {
+    (model.showcase.included_live.iter())
+        .map(|s| IncludedLive {
+            id: s.product_id.to_string(),
+            when: page.datetime(&s.starts_at_ms),
+        })
+        .collect()
+}
+
+/// The countries the buyer may say they are in, the guessed one chosen.
+fn country_options(model: &ProductPage, guessed: &Country) -> Vec<CountryOption> {
+    (model.showcase.tax_countries.iter())
+        .map(|c| CountryOption {
+            code: c.to_string(),
+            selected: c == guessed,
+        })
+        .collect()
+}
+
+/// The viewer's referral link and what it earns, when the creator runs a programme.
+fn referral_block(model: &ProductPage) -> Option<ReferralBlock> {
+    let id = model.showcase.product().id;
+    model.referral.as_ref().map(|r| ReferralBlock {
+        rate: format!("{}%", kenning_domain::money::bps_to_percent(r.bps)),
+        link: format!("/products/{id}?ref={}", r.code),
+    })
 }
 
 fn sale_block(page: &Page<'_>, model: &ProductPage) -> Option<SaleBlock> {
