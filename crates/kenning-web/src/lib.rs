@@ -39,13 +39,13 @@ pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
     let i18n = Arc::new(i18n::I18n::load()?);
     let body_limit = config.max_body_bytes;
     let security = Arc::new(headers::SecurityHeaders::new(&config));
-    let state = AppState {
+    let state = AppState::new(state::Parts {
         app,
         i18n,
         site: Arc::new(site::Site::new(&config)),
         markdown: markdown::Markdown::new(&config.markdown_image_hosts),
         config: Arc::new(config),
-    };
+    });
     let (api_router, openapi) = api::router();
     let limited = Router::new()
         .route("/healthz", get(|| async { "ok" }))

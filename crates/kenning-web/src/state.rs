@@ -48,8 +48,27 @@ impl Default for WebConfig {
     }
 }
 
+/// What every handler can reach: one pointer, so the clone each extractor and
+/// middleware takes is a single reference count rather than one per part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Parts>);
+
+impl AppState {
+    pub fn new(parts: Parts) -> AppState {
+        AppState(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct Parts {
     pub app: Kenning,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,

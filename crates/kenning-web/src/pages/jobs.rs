@@ -15,6 +15,9 @@ use crate::state::AppState;
 /// One job as the page shows it.
 struct JobRow {
     id: i64,
+    /// What the job does, in the reader's language (its kind itself when this version
+    /// has no name for it).
+    label: String,
     kind: String,
     status: &'static str,
     attempts: i64,
@@ -53,7 +56,10 @@ pub async fn page(
         };
     let jobs = state.app.jobs_for(&user, status).await?;
     let page = Page::new(&state, &ctx, "jobs-title");
-    let jobs = jobs.iter().map(|j| row(&page, j)).collect();
+    let jobs = jobs
+        .iter()
+        .map(|j| row(&page, j, state.i18n.has(ctx.locale, &kind_message(&j.kind))))
+        .collect();
     ok(&JobsTemplate {
         jobs,
         status: status.map_or("all", JobStatus::as_str),
@@ -62,9 +68,18 @@ pub async fn page(
     })
 }
 
-fn row(page: &Page<'_>, j: &JobRecord) -> JobRow {
+fn kind_message(kind: &str) -> String {
+    format!("jobs-kind-{kind}")
+}
+
+fn row(page: &Page<'_>, j: &JobRecord, named: bool) -> JobRow {
     JobRow {
         id: j.id,
+        label: if named {
+            page.t(&kind_message(&j.kind))
+        } else {
+            j.kind.clone()
+        },
         kind: j.kind.clone(),
         status: j.status.as_str(),
         attempts: j.attempts,

@@ -44,8 +44,14 @@ pub fn router() -> Router<AppState> {
         .route("/lessons/{id}", get(storefront::lesson))
         .route("/orders", get(receipts::history))
         .route("/orders/{id}", get(checkout::order))
-        .route("/orders/{id}/pay", post(checkout::pay))
-        .route("/orders/{id}/hosted", post(checkout::pay_hosted))
+        .route(
+            "/orders/{id}/pay",
+            get(checkout::back_to_order).post(checkout::pay),
+        )
+        .route(
+            "/orders/{id}/hosted",
+            get(checkout::back_to_order).post(checkout::pay_hosted),
+        )
         .route("/library", get(checkout::library))
         .route("/library/{id}/feed/rotate", post(checkout::rotate_feed))
         .route(

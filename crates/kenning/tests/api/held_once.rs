@@ -227,6 +227,17 @@ async fn two_tabs_and_a_stale_order_charge_once_for_every_kind(app: &TestApp) {
             assert!(!page.contains("data-test=\"card-number\""), "{lang}");
             assert!(lang == "en" || page.contains("订单已取消"), "{page}");
         }
+        // The paying address opened as a page (a "processing" page refreshing itself, a
+        // stale form sent back through the login) leads to the order's page.
+        let opened = app
+            .client
+            .get(app.url(&format!("/orders/{stale}/pay")))
+            .header("cookie", format!("kenning_session={buyer}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(opened.status(), StatusCode::OK, "{}", case.name);
+        assert_eq!(opened.url().path(), format!("/orders/{stale}"));
         let stale_order = json_of(
             app.get(&format!("/api/v1/orders/{stale}"), Some(&buyer))
                 .await,

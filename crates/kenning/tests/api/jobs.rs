@@ -208,6 +208,11 @@ async fn a_job_that_cannot_run_waits_for_an_operator_and_the_rest_run(app: &Test
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Background jobs"), "{}", page.body);
     assert!(page.body.contains("unreadable job"), "{}", page.body);
+    // Jobs are named in the reader's language; one this version cannot name shows its
+    // kind.
+    let all = operator.get("/admin/jobs?status=all").await;
+    assert!(all.body.contains("Number receipts"), "{}", all.body);
+    assert!(all.body.contains("send_pigeon"), "{}", all.body);
     let csrf = page.csrf();
     let forged = learner
         .post(&format!("/admin/jobs/{bad}/retry"), &[("csrf", "x")])

@@ -7,4 +7,4 @@ mod orders;
 
 pub use gifts::{claim_gift, gift};
 pub use library::{cancel_membership, library, resume_membership, rotate_feed};
-pub use orders::{buy, claim, order, pay, pay_hosted};
+pub use orders::{back_to_order, buy, claim, order, pay, pay_hosted};

@@ -211,6 +211,14 @@ pub async fn order(
 }
 
 /// "Pay" with a provider that takes cards on its own page: off to that page.
+/// A paying address opened as a page (a "processing" page refreshing itself, a stale
+/// form sent back through the login, a bookmark): the order's own page, which shows
+/// where the payment stands.
+pub async fn back_to_order(Path(id): Path<String>) -> Result<Redirect, HttpError> {
+    let id: OrderId = path_id(&id)?;
+    Ok(Redirect::to(&format!("/orders/{id}")))
+}
+
 pub async fn pay_hosted(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
