@@ -18,6 +18,7 @@ use kenning_domain::discovery::SignalKind;
 use kenning_domain::fx::ExchangeRate;
 use kenning_domain::ids::{AccountId, ProductId};
 use kenning_domain::review::Review;
+use kenning_domain::sale::Sale;
 
 use crate::catalog::{CatalogPage, CatalogQuery};
 use crate::pages::product::{Showcase, ShowcaseKey};
@@ -30,6 +31,9 @@ pub struct ProductOutline {
     pub lessons: Vec<LessonOutline>,
     /// The most recent reviews (up to [`crate::reviews::REVIEWS_SHOWN`]).
     pub reviews: Vec<Review>,
+    /// The product's sale, if it has one (it may have ended since: check
+    /// [`Sale::is_on`]). Pages read it here; checkout reads the store.
+    pub sale: Option<Sale>,
 }
 
 /// Entries beyond this many are not kept (the cache is cleared and refilled).

@@ -164,11 +164,13 @@ impl Kenning {
             .store
             .reviews(id, crate::reviews::REVIEWS_SHOWN)
             .await?;
+        let sale = self.store.sale(id).await?;
         let outline = Arc::new(ProductOutline {
             product,
             chapters,
             lessons,
             reviews,
+            sale,
         });
         self.catalog_cache.put_product(Arc::clone(&outline), now);
         Ok(outline)
@@ -262,11 +264,7 @@ impl Kenning {
             })
             .collect();
         let certificate = holdings.certificate.filter(|_| owned);
-        let sale = self
-            .store
-            .sale(id)
-            .await?
-            .filter(|s| s.is_on(self.now_ms()));
+        let sale = outline.sale.clone().filter(|s| s.is_on(now_ms));
         Ok(ProductDetail {
             sale,
             certificate,
