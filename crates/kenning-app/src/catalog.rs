@@ -264,7 +264,7 @@ impl Kenning {
             })
             .collect();
         let certificate = holdings.certificate.filter(|_| owned);
-        let sale = outline.sale.clone().filter(|s| s.is_on(now_ms));
+        let sale = outline.sale.filter(|s| s.is_on(now_ms));
         Ok(ProductDetail {
             sale,
             certificate,

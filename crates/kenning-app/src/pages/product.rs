@@ -393,7 +393,7 @@ impl Kenning {
         let priced = !product.is_free() && product.is_published();
         let (lesson_prices, sale, rates, tax_rates, also_bought, live, included_live) = tokio::try_join!(
             read!(self.store.lesson_prices_of(id)),
-            async { Ok::<_, AppError>(outline.sale.clone()) },
+            async { Ok::<_, AppError>(outline.sale) },
             self.display_rates(),
             async {
                 match priced {
