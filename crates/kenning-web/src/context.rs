@@ -240,27 +240,38 @@ async fn session_user(
     })
 }
 
-/// The middleware.
-pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
+/// A request's context, and the cookies its response must set.
+struct Resolved {
+    ctx: RequestContext,
+    /// A visitor secret made for this request, to keep in a cookie.
+    new_visitor: Option<String>,
+    /// A referral first seen on this request, to keep in a cookie.
+    new_referral: bool,
+}
+
+/// Who is asking, in which language, currency and country, and for whom they were
+/// referred; a bare status when the session store or randomness fails.
+async fn context_of(
+    state: &AppState,
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> Result<Resolved, StatusCode> {
+    let path = uri.path().to_owned();
     let is_api = path.starts_with("/api/");
-    let jar = CookieJar::from_headers(req.headers());
-    let query = req.uri().query().map(str::to_owned);
-    let query = query.as_deref();
-    let (locale, currency, country) = preferences(req.headers(), &jar, query, is_api);
-    let (referral, new_referral) = referrals(&state, &jar, query, is_api).await;
+    let jar = CookieJar::from_headers(headers);
+    let query = uri.query();
+    let (locale, currency, country) = preferences(headers, &jar, query, is_api);
+    let (referral, new_referral) = referrals(state, &jar, query, is_api).await;
     let token = if is_api {
-        bearer(req.headers())
+        bearer(headers)
     } else {
         jar.get(SESSION_COOKIE)
             .map(|c| SessionToken::new(c.value().to_owned()))
     };
-    let Ok(user) = session_user(&state, token.as_ref()).await else {
-        return StatusCode::SERVICE_UNAVAILABLE.into_response();
-    };
-    let Some((visitor, new_visitor)) = visitor_secret(&jar) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
+    let user = session_user(state, token.as_ref())
+        .await
+        .map_err(|()| StatusCode::SERVICE_UNAVAILABLE)?;
+    let (visitor, new_visitor) = visitor_secret(&jar).ok_or(StatusCode::INTERNAL_SERVER_ERROR)?;
     let csrf = match (&user, &token) {
         (Some(_), Some(session)) => form_token(session.as_str(), "session"),
         _ => form_token(&visitor, "visitor"),
@@ -279,18 +290,31 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         path,
         is_api,
     };
+    Ok(Resolved {
+        new_visitor: (new_visitor && !is_api).then_some(visitor),
+        new_referral: new_referral.is_some(),
+        ctx,
+    })
+}
 
-    let refused = !is_api && forged_page_request(&req, &state);
+/// The middleware.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let resolved = match context_of(&state, req.uri(), req.headers()).await {
+        Ok(resolved) => resolved,
+        Err(status) => return status.into_response(),
+    };
+    let ctx = resolved.ctx;
+    let refused = !ctx.is_api && forged_page_request(&req, &state);
     req.extensions_mut().insert(ctx.clone());
     let mut response = if refused {
         ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed").into_response()
     } else {
         next.run(req).await
     };
-    if !is_api && new_visitor {
+    if let Some(visitor) = resolved.new_visitor {
         set_cookie(&mut response, &state, CSRF_COOKIE, visitor, 365);
     }
-    if let Some((code, since)) = ctx.referral.as_ref().filter(|_| new_referral.is_some()) {
+    if let Some((code, since)) = ctx.referral.as_ref().filter(|_| resolved.new_referral) {
         let days = kenning_domain::revenue::MAX_COOKIE_DAYS;
         set_cookie(
             &mut response,
@@ -300,7 +324,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             days,
         );
     }
-    if !is_api {
+    if !ctx.is_api {
         response
             .headers_mut()
             .entry(header::CACHE_CONTROL)

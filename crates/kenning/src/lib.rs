@@ -4,7 +4,6 @@
 pub mod background;
 pub mod config;
 pub mod demo;
-mod demo_media;
 
 use std::future::Future;
 use std::sync::Arc;

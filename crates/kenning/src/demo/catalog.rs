@@ -1,45 +1,28 @@
-//! The demo catalog: two creators, a learner and a dozen products of several kinds, in
-//! Chinese and English, priced in CNY and USD. Loaded through the same use cases a
-//! creator uses, once: a second run finds the demo creator and stops.
+//! The demo's products: what each creator sells, with chapters and lessons written from
+//! their titles, created and published through the creator's own use cases.
 
-use kenning_app::accounts::{CurrentUser, Registration};
+use kenning_app::accounts::CurrentUser;
 use kenning_app::catalog::NewLesson;
-use kenning_app::checkout::{CurrencyChoice, OrderRequest};
 use kenning_app::{AppError, Kenning};
-use kenning_domain::account::Role;
 use kenning_domain::catalog::{PriceList, ProductDraft, ProductKind, Release};
 use kenning_domain::ids::ProductId;
-use kenning_domain::live::LiveSchedule;
-use kenning_domain::locale::{Locale, LocalizedText};
+use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::review::ReviewDraft;
 
-/// The password of every demo account (shown in the README; change it on a real instance).
-pub const DEMO_PASSWORD: &str = "kenning-demo-2026";
-pub const DEMO_CREATORS: [&str; 2] = ["lin.wei@demo.kenning.test", "maya.chen@demo.kenning.test"];
-pub const DEMO_LEARNER: &str = "learner@demo.kenning.test";
-
-fn text(en: &str, zh: &str) -> LocalizedText {
-    LocalizedText::from_pairs([(Locale::En, en), (Locale::ZhCn, zh)])
-}
-
-/// English and Chinese text.
-type Pair = (&'static str, &'static str);
-/// A chapter title and its lesson titles.
-type Chapter = (Pair, &'static [Pair]);
+use super::{Chapter, text};
 
 /// A product to create: kind, titles, descriptions, prices (fen, cents), tags and
 /// chapters of lessons (titles only; their text is written from the titles).
-struct DemoProduct {
-    kind: ProductKind,
-    title: (&'static str, &'static str),
+pub(super) struct DemoProduct {
+    pub(super) kind: ProductKind,
+    pub(super) title: (&'static str, &'static str),
     description: (&'static str, &'static str),
     cny_usd: Option<(i64, i64)>,
     tags: &'static [&'static str],
     chapters: &'static [Chapter],
 }
 
-const LIN_WEI: &[DemoProduct] = &[
+pub(super) const LIN_WEI: &[DemoProduct] = &[
     DemoProduct {
         kind: ProductKind::Course,
         title: (
@@ -247,7 +230,7 @@ const LIN_WEI: &[DemoProduct] = &[
     },
 ];
 
-const MAYA_CHEN: &[DemoProduct] = &[
+pub(super) const MAYA_CHEN: &[DemoProduct] = &[
     DemoProduct {
         kind: ProductKind::Course,
         title: ("Mandarin for Travellers", "旅行汉语速成"),
@@ -401,21 +384,7 @@ fn lesson_body(title: (&str, &str), product: (&str, &str), n: usize) -> Localize
     text(&en, &zh)
 }
 
-async fn creator(app: &Kenning, email: &str, name: &str) -> Result<CurrentUser, AppError> {
-    let account = app
-        .create_account(
-            Registration {
-                email: email.into(),
-                password: DEMO_PASSWORD.into(),
-                display_name: name.into(),
-            },
-            Role::Creator,
-        )
-        .await?;
-    Ok(CurrentUser { account })
-}
-
-async fn publish_all(
+pub(super) async fn publish_all(
     app: &Kenning,
     user: &CurrentUser,
     products: &[DemoProduct],
@@ -468,77 +437,6 @@ async fn publish_all(
     }
     Ok(ids)
 }
-
-/// The demo's live session starts three days after the demo is loaded, on the hour, and
-/// its ticket comes with the first course. The stream address is a placeholder to
-/// replace with a real one.
-async fn schedule_demo_live(
-    app: &Kenning,
-    creator: &CurrentUser,
-    live: ProductId,
-    course: ProductId,
-) -> Result<(), AppError> {
-    const HOUR_MS: i64 = 3_600_000;
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
-    let starts_at_ms = (now_ms / HOUR_MS + 72) * HOUR_MS;
-    app.schedule_live(
-        creator,
-        live,
-        LiveSchedule {
-            product_id: live,
-            starts_at_ms,
-            duration_minutes: 60,
-            capacity: Some(200),
-            stream_url: "https://stream.example.com/kenning/async-rust-qa.m3u8".into(),
-            included_in: Some(course),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// Lin Wei's bundle holds her first course and the handbook; the last lesson of her
-/// database course is also sold on its own (按需付费); and she pays affiliates 15 %.
-async fn demo_money(
-    app: &Kenning,
-    lin: &CurrentUser,
-    products: &[ProductId],
-) -> Result<(), AppError> {
-    let at = |title: &str| {
-        LIN_WEI
-            .iter()
-            .position(|p| p.title.0 == title)
-            .and_then(|i| products.get(i))
-            .copied()
-    };
-    if let (Some(bundle), Some(course), Some(book)) = (
-        at("Rust Starter Pack"),
-        at("Rust in Practice: Building Fast Web Services"),
-        at("The Async Rust Handbook"),
-    ) {
-        app.set_bundle_items(lin, bundle, vec![course, book])
-            .await?;
-    }
-    if let Some(database) = at("Database Internals for Application Engineers") {
-        let lessons = app.product_detail(database, Some(lin)).await?.lessons;
-        if let Some(last) = lessons.last() {
-            app.set_lesson_prices(
-                lin,
-                last.id,
-                vec![
-                    Money::new(2_900, Currency::CNY),
-                    Money::new(399, Currency::USD),
-                ],
-            )
-            .await?;
-        }
-    }
-    app.set_affiliate_program(lin, 1_500, 30).await?;
-    Ok(())
-}
-
 /// The 21-day camp drips: lesson n opens n - 1 days after purchase, one a day.
 fn demo_release(product_title: &str, n: usize) -> Release {
     match i64::try_from(n) {
@@ -547,173 +445,4 @@ fn demo_release(product_title: &str, n: usize) -> Release {
         }
         _ => Release::Immediately,
     }
-}
-
-/// Demo buyers and what they bought (indexes into the creators' lists), so that the
-/// storefront has purchases to learn recommendations from.
-const DEMO_BUYERS: &[(&str, &str, &[usize], &[usize])] = &[
-    ("ana@demo.kenning.test", "Ana", &[0, 1, 3], &[0, 4]),
-    ("bo@demo.kenning.test", "Bo", &[0, 2], &[0, 2]),
-    ("chen@demo.kenning.test", "陈晨", &[0, 3], &[1, 3]),
-];
-
-/// Demo reviews: (buyer e-mail, Lin Wei's product or else Maya Chen's, index, stars, text).
-const DEMO_REVIEWS: &[(&str, bool, usize, i64, &str)] = &[
-    (
-        "ana@demo.kenning.test",
-        true,
-        0,
-        5,
-        "讲得清楚，例子拿来就能用。",
-    ),
-    (
-        "bo@demo.kenning.test",
-        true,
-        0,
-        4,
-        "Solid and practical; the async chapter moves fast.",
-    ),
-    (
-        "chen@demo.kenning.test",
-        true,
-        0,
-        5,
-        "所有权那一章终于看懂了。",
-    ),
-    (
-        "ana@demo.kenning.test",
-        false,
-        0,
-        4,
-        "Lovely notes on every tea; I brew better now.",
-    ),
-    (
-        "chen@demo.kenning.test",
-        false,
-        1,
-        3,
-        "内容不错，就是每集稍短。",
-    ),
-];
-
-async fn demo_purchases(
-    app: &Kenning,
-    lin: &[ProductId],
-    maya: &[ProductId],
-) -> Result<(), AppError> {
-    for (email, name, from_lin, from_maya) in DEMO_BUYERS {
-        let account = app
-            .create_account(
-                Registration {
-                    email: (*email).into(),
-                    password: DEMO_PASSWORD.into(),
-                    display_name: (*name).into(),
-                },
-                Role::Learner,
-            )
-            .await?;
-        let buyer = CurrentUser { account };
-        let china = kenning_domain::locale::Locale::ZhCn.default_country();
-        let picks = from_lin
-            .iter()
-            .filter_map(|&i| lin.get(i))
-            .chain(from_maya.iter().filter_map(|&i| maya.get(i)));
-        for product in picks {
-            let key = format!("demo-{product}");
-            let (order, _) = app
-                .create_order(
-                    &buyer,
-                    OrderRequest {
-                        product_id: *product,
-                        lesson_id: None,
-                        currency: CurrencyChoice::Prefer(Currency::CNY),
-                        idempotency_key: &key,
-                        coupon: None,
-                        gift: None,
-                        country: &china,
-                        referral: None,
-                        question: None,
-                    },
-                )
-                .await?;
-            app.pay(&buyer, order.id, kenning_payments::test_cards::SUCCEEDS)
-                .await?;
-        }
-        for (_, of_lin, index, stars, body) in DEMO_REVIEWS.iter().filter(|r| r.0 == *email) {
-            let products = if *of_lin { lin } else { maya };
-            if let Some(product) = products.get(*index) {
-                app.write_review(*product, &buyer, ReviewDraft::new(*stars, body)?)
-                    .await?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Loads the demo catalog unless it is already there.
-pub async fn load(app: &Kenning) -> anyhow::Result<()> {
-    let lin = match creator(app, DEMO_CREATORS[0], "林薇 Lin Wei").await {
-        Ok(user) => user,
-        Err(AppError::EmailTaken) => {
-            tracing::info!("demo catalog already loaded");
-            return Ok(());
-        }
-        Err(e) => return Err(anyhow::anyhow!("demo creator: {e}")),
-    };
-    let maya = creator(app, DEMO_CREATORS[1], "陈曼 Maya Chen")
-        .await
-        .map_err(|e| anyhow::anyhow!("demo creator: {e}"))?;
-    app.create_account(
-        Registration {
-            email: DEMO_LEARNER.into(),
-            password: DEMO_PASSWORD.into(),
-            display_name: "Demo Learner".into(),
-        },
-        Role::Learner,
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("demo learner: {e}"))?;
-    let lin_products = publish_all(app, &lin, LIN_WEI)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let maya_products = publish_all(app, &maya, MAYA_CHEN)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let series = LIN_WEI
-        .iter()
-        .position(|p| p.kind == ProductKind::AudioSeries)
-        .and_then(|i| lin_products.get(i));
-    if let (Some(course), Some(series)) = (lin_products.first(), series) {
-        crate::demo_media::attach(app, &lin, *course, *series)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo media: {e}"))?;
-    }
-    let live = LIN_WEI
-        .iter()
-        .position(|p| p.kind == ProductKind::LiveSession)
-        .and_then(|i| lin_products.get(i));
-    if let (Some(course), Some(live)) = (lin_products.first(), live) {
-        schedule_demo_live(app, &lin, *live, *course)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo live session: {e}"))?;
-    }
-    demo_money(app, &lin, &lin_products)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo bundle and prices: {e}"))?;
-    demo_purchases(app, &lin_products, &maya_products)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo purchases: {e}"))?;
-    app.refresh_recommendations()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    // After a bulk load, a fresh index: the many small updates leave deleted documents
-    // behind that skew relevance statistics until segments merge.
-    app.rebuild_search()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    tracing::info!(
-        products = lin_products.len() + maya_products.len(),
-        "demo catalog loaded"
-    );
-    Ok(())
 }

@@ -9,7 +9,7 @@ use kenning_app::ports::{ByteStream, StorageError};
 use kenning_app::{AppError, Kenning};
 use kenning_domain::ids::ProductId;
 
-const INTRO_VIDEO: &[u8] = include_bytes!("../demo/intro.webm");
+const INTRO_VIDEO: &[u8] = include_bytes!("../../demo/intro.webm");
 const SAMPLE_RATE: u32 = 16_000;
 
 fn stream_of(bytes: Vec<u8>) -> ByteStream {
