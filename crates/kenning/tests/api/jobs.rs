@@ -4,7 +4,7 @@
 
 use kenning_app::jobs::PeriodsOffered;
 use kenning_domain::account::Role;
-use kenning_domain::jobs::{Job, JobStatus, PERIODIC};
+use kenning_domain::jobs::{Job, JobRecord, JobStatus, PERIODIC};
 use reqwest::StatusCode;
 
 use crate::hardening::Browser;
@@ -97,27 +97,12 @@ async fn workers_never_share_a_job_and_every_job_runs_once(app: &TestApp) {
     .sum();
     assert!(ran <= 30 + PERIODIC.len() * 2, "{ran} runs");
     for id in ids {
-        let job = app
-            .app
-            .list_jobs(None, 500)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .find(|j| j.id == id)
-            .unwrap_or_else(|| panic!("job {id} gone"));
         // Done by someone, tried exactly once: nobody ran it twice.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        let mut job = job;
+        let mut job = job_of(app, id).await;
         while job.status != JobStatus::Done && std::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            job = app
-                .app
-                .list_jobs(None, 500)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-                .into_iter()
-                .find(|j| j.id == id)
-                .unwrap_or_else(|| panic!("job {id} gone"));
+            job = job_of(app, id).await;
         }
         assert_eq!(job.status, JobStatus::Done, "job {id}");
         assert_eq!(job.attempts, 1, "job {id} was claimed twice");
@@ -238,14 +223,7 @@ async fn a_job_that_cannot_run_waits_for_an_operator_and_the_rest_run(app: &Test
             .drain_jobs("test")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let job = app
-            .app
-            .list_jobs(None, 500)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .find(|j| j.id == bad)
-            .unwrap_or_else(|| panic!("job gone"));
+        let job = job_of(app, bad).await;
         if job.status == JobStatus::Failed || std::time::Instant::now() > deadline {
             break job;
         }
@@ -297,4 +275,15 @@ async fn a_catalog_change_through_one_node_reaches_another_nodes_search(app: &Te
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     node.stop().await;
+}
+
+/// A job as operators see it, wherever it stands.
+async fn job_of(app: &TestApp, id: i64) -> JobRecord {
+    app.app
+        .list_jobs(None, 500)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .find(|j| j.id == id)
+        .unwrap_or_else(|| panic!("job {id} gone"))
 }
