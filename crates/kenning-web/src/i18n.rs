@@ -32,6 +32,9 @@ const SOURCES: &[(Locale, &[&str])] = &[
 /// All loaded translations.
 pub struct I18n {
     bundles: HashMap<Locale, FluentBundle<FluentResource>>,
+    /// Messages that take no argument, formatted once at load: a page shows dozens of
+    /// them, and formatting each per request was a large part of rendering one.
+    plain: HashMap<Locale, HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for I18n {
@@ -61,11 +64,20 @@ impl I18n {
             }
             bundles.insert(*locale, bundle);
         }
-        Ok(I18n { bundles })
+        let plain = bundles
+            .iter()
+            .map(|(locale, bundle)| (*locale, plain_messages(*locale, bundle)))
+            .collect();
+        Ok(I18n { bundles, plain })
     }
 
     /// Formats a message; a missing id falls back to English, then to the id itself.
     pub fn message(&self, locale: Locale, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        if args.is_none()
+            && let Some(text) = self.plain.get(&locale).and_then(|m| m.get(id))
+        {
+            return text.clone();
+        }
         for candidate in [locale, Locale::DEFAULT] {
             let Some(bundle) = self.bundles.get(&candidate) else {
                 continue;
@@ -108,6 +120,24 @@ impl I18n {
         ids.sort();
         ids
     }
+}
+
+/// Every message of a locale that formats without arguments, formatted.
+fn plain_messages(
+    locale: Locale,
+    bundle: &FluentBundle<FluentResource>,
+) -> HashMap<String, String> {
+    I18n::ids(locale)
+        .into_iter()
+        .filter_map(|id| {
+            let pattern = bundle.get_message(&id)?.value()?;
+            let mut errors = Vec::new();
+            let text = bundle
+                .format_pattern(pattern, None, &mut errors)
+                .into_owned();
+            errors.is_empty().then_some((id, text))
+        })
+        .collect()
 }
 
 /// Picks the best supported locale from an Accept-Language header.
@@ -246,6 +276,32 @@ mod tests {
         for locale in Locale::ALL {
             assert_eq!(I18n::ids(locale), en, "{} differs from en", locale.tag());
         }
+    }
+
+    #[test]
+    fn messages_without_arguments_are_kept_formatted_and_others_are_not() {
+        let i = i18n();
+        for locale in Locale::ALL {
+            let plain = &i.plain[&locale];
+            assert!(plain.len() > 50, "{}", locale.tag());
+            let bundle = &i.bundles[&locale];
+            for (id, text) in plain {
+                let pattern = bundle.get_message(id).and_then(|m| m.value());
+                let pattern = pattern.unwrap_or_else(|| panic!("{id}"));
+                let mut errors = Vec::new();
+                assert_eq!(bundle.format_pattern(pattern, None, &mut errors), *text);
+            }
+            assert!(!plain.contains_key("nav-signed-in-as"));
+            assert!(
+                Tr::new(&i, locale)
+                    .t_with("nav-signed-in-as", "name", "Ada")
+                    .contains("Ada")
+            );
+        }
+        assert_eq!(
+            Tr::new(&i, Locale::ZhCn).t("nav-login"),
+            i.plain[&Locale::ZhCn]["nav-login"]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod i18n;
 mod live;
 mod markdown;
 mod pages;
+mod rendered;
 mod site;
 mod state;
 
@@ -34,6 +35,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api::router().1
 }
 
+/// HTML kept for visitors' product pages, at most (about a thousand pages).
+const VISITOR_PAGES_BYTES: usize = 16 * 1024 * 1024;
+
 /// Builds the whole HTTP application.
 pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
     let i18n = Arc::new(i18n::I18n::load()?);
@@ -44,6 +48,7 @@ pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
         i18n,
         site: Arc::new(site::Site::new(&config)),
         markdown: markdown::Markdown::new(&config.markdown_image_hosts),
+        visitor_pages: rendered::PageCache::new(VISITOR_PAGES_BYTES),
         config: Arc::new(config),
     });
     let (api_router, openapi) = api::router();

@@ -16,6 +16,8 @@ mod sales;
 mod storefront;
 pub(crate) mod studio;
 
+pub use storefront::VisitorPages;
+
 use askama::Template;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -143,7 +143,7 @@ fn locked_template<'a>(
             lesson: locked.lesson_id.to_string(),
             price: page.money(&m),
             currency: m.currency.code().to_owned(),
-            key: uuid::Uuid::new_v4().to_string(),
+            key: kenning_app::accounts::random_uuid().to_string(),
             country: ctx.country.to_string(),
         }),
         product_id: locked.product.id.to_string(),

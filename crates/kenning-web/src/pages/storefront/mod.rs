@@ -13,7 +13,9 @@ pub use catalog::catalog;
 pub use home::home;
 pub use lesson::{lesson, save_progress};
 pub use media::media;
-pub use product::{FileLine, Section, mark_sold_alone, product, sections, tax_note, write_review};
+pub use product::{
+    FileLine, Section, VisitorPages, mark_sold_alone, product, sections, tax_note, write_review,
+};
 pub use search::search;
 
 use kenning_app::recommend::Recommendation;

@@ -4,16 +4,21 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use kenning_app::accounts::random_uuid;
 use kenning_app::catalog::ProductDetail;
-use kenning_app::pages::product::ProductPage;
+use kenning_app::pages::product::{LessonGate, ProductPage, Showcase};
 use kenning_domain::catalog::{
     Chapter, LessonAccess, LessonOutline, PriceList, ProductKind, Release,
 };
 use kenning_domain::fx::{self, ExchangeRate};
 use kenning_domain::ids::{ChapterId, LessonId, ProductId};
-use kenning_domain::money::Money;
+use kenning_domain::live::LivePhase;
+use kenning_domain::locale::Locale;
+use kenning_domain::money::{Currency, Money};
 use kenning_domain::review::ReviewDraft;
+use kenning_domain::sale::Sale;
 use kenning_domain::tax::Country;
 use serde::Deserialize;
 
@@ -24,6 +29,7 @@ use crate::error::HttpError;
 use crate::pages::forms::CsrfForm;
 use crate::pages::live::LiveBlock;
 use crate::pages::{Page, ok, price_label, rating_label};
+use crate::rendered::{Fill, PageCache};
 use crate::state::AppState;
 
 /// A lesson line on the product page.
@@ -296,12 +302,79 @@ pub async fn product(
         .app
         .product_page(id, ctx.user.as_ref(), ctx.currency, &ctx.country)
         .await?;
+    let purchased = params.purchased.is_some();
+    if ctx.user.is_none() && !purchased {
+        return Ok(visitor_page(&state, &ctx, &model));
+    }
+    let order_key = random_uuid().to_string();
     ok(&product_template(
-        &state,
-        &ctx,
-        &model,
-        params.purchased.is_some(),
+        &state, &ctx, &model, purchased, order_key,
     ))
+}
+
+/// Product pages as visitors who are not signed in see them, by product, language,
+/// currency and country (see [`crate::rendered`]).
+pub type VisitorPages = PageCache<(ProductId, Locale, Currency, Country), VisitorView>;
+
+/// What a visitor's product page is rendered from, besides its key: the app's cached
+/// showcase (the same one, not an equal one) and what the clock changes.
+#[derive(Debug)]
+pub struct VisitorView {
+    showcase: Arc<Showcase>,
+    gates: Vec<LessonGate>,
+    sale: Option<Sale>,
+    live: Option<(LivePhase, Option<i64>)>,
+}
+
+impl VisitorView {
+    fn of(model: &ProductPage) -> VisitorView {
+        VisitorView {
+            showcase: Arc::clone(&model.showcase),
+            gates: model.gates.clone(),
+            sale: model.sale,
+            live: (model.live.as_ref()).map(|l| (l.phase, l.seats_left)),
+        }
+    }
+}
+
+impl PartialEq for VisitorView {
+    fn eq(&self, other: &VisitorView) -> bool {
+        Arc::ptr_eq(&self.showcase, &other.showcase)
+            && self.gates == other.gates
+            && self.sale == other.sale
+            && self.live == other.live
+    }
+}
+
+/// The page of a visitor who is not signed in: rendered once per showcase and kept,
+/// their form token and a fresh order key written in per response.
+fn visitor_page(state: &AppState, ctx: &RequestContext, model: &ProductPage) -> Response {
+    let key = (
+        model.product().id,
+        ctx.locale,
+        ctx.currency,
+        ctx.country.clone(),
+    );
+    let kept = state
+        .visitor_pages
+        .get_or_render(key, VisitorView::of(model), |blank| {
+            let visitor = RequestContext {
+                csrf: blank.csrf.clone(),
+                ..ctx.clone()
+            };
+            let template = product_template(state, &visitor, model, false, blank.order_key.clone());
+            (template.render())
+                .inspect_err(|e| tracing::error!(error = %e, "template rendering failed"))
+                .ok()
+        });
+    match kept {
+        Some(kept) => Html(kept.1.fill(&Fill {
+            csrf: &ctx.csrf,
+            order_key: &random_uuid().to_string(),
+        }))
+        .into_response(),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 /// The page's words and links, from the page model.
@@ -310,6 +383,7 @@ fn product_template<'a>(
     ctx: &'a RequestContext,
     model: &ProductPage,
     purchased: bool,
+    order_key: String,
 ) -> ProductTemplate<'a> {
     let showcase = &model.showcase;
     let p = showcase.product();
@@ -355,7 +429,7 @@ fn product_template<'a>(
         cover_url: p.cover_key.as_ref().map(|k| format!("/media/{k}")),
         lesson_count: i64::try_from(showcase.outline.lessons.len()).unwrap_or(0),
         first_lesson: showcase.outline.lessons.first().map(|l| l.id.to_string()),
-        order_key: uuid::Uuid::new_v4().to_string(),
+        order_key,
         currency: (quote.map(|q| q.offer.price.currency.code().to_owned())).unwrap_or_default(),
         purchased,
         sections: page_sections(&page, model),
