@@ -35,8 +35,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api::router().1
 }
 
-/// HTML kept for visitors' product pages, at most (about a thousand pages).
-const VISITOR_PAGES_BYTES: usize = 16 * 1024 * 1024;
+/// HTML kept of product pages, at most, for visitors and again for signed-in people
+/// (about a thousand pages each).
+const PRODUCT_PAGES_BYTES: usize = 16 * 1024 * 1024;
 
 /// Builds the whole HTTP application.
 pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
@@ -48,7 +49,7 @@ pub fn router(app: Kenning, config: WebConfig) -> Result<Router, String> {
         i18n,
         site: Arc::new(site::Site::new(&config)),
         markdown: markdown::Markdown::new(&config.markdown_image_hosts),
-        visitor_pages: rendered::PageCache::new(VISITOR_PAGES_BYTES),
+        product_pages: pages::ProductPages::new(PRODUCT_PAGES_BYTES),
         config: Arc::new(config),
     });
     let (api_router, openapi) = api::router();

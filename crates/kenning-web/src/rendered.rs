@@ -57,7 +57,7 @@ pub struct Fill<'a> {
 
 /// A rendered page with its placeholders located.
 #[derive(Debug)]
-pub struct Kept {
+struct Kept {
     html: String,
     slots: Vec<(Range<usize>, Slot)>,
 }
@@ -100,6 +100,19 @@ impl Kept {
     }
 }
 
+/// A kept page and the model it was rendered from.
+pub struct Entry<M> {
+    model: M,
+    page: Kept,
+}
+
+impl<M> Entry<M> {
+    /// The page with this response's values in place of the placeholders.
+    pub fn fill(&self, values: &Fill<'_>) -> String {
+        self.page.fill(values)
+    }
+}
+
 /// Kept pages by key, each with the model it was rendered from (`M`: compared with the
 /// request's model to decide whether the page still holds).
 pub struct PageCache<K, M> {
@@ -110,7 +123,7 @@ pub struct PageCache<K, M> {
 }
 
 struct Entries<K, M> {
-    map: HashMap<K, Arc<(M, Kept)>>,
+    map: HashMap<K, Arc<Entry<M>>>,
     bytes: usize,
 }
 
@@ -126,36 +139,35 @@ impl<K: Eq + Hash, M: PartialEq> PageCache<K, M> {
         }
     }
 
-    /// The page kept for `key` when it was rendered from `model`; otherwise `render`
-    /// (given the placeholders to write instead of the per-response values) renders it,
-    /// and it is kept. `None` when rendering fails.
+    /// The page kept for `key` when it was rendered from a model equal to `model`;
+    /// otherwise `render` renders it from `model`, writing the placeholders it is given
+    /// instead of the per-response values, and it is kept. `None` when rendering fails.
     pub fn get_or_render(
         &self,
         key: K,
         model: M,
-        render: impl FnOnce(&Placeholders) -> Option<String>,
-    ) -> Option<Arc<(M, Kept)>> {
-        if let Some(hit) = self.lookup(&key).filter(|hit| hit.0 == model) {
+        render: impl FnOnce(&M, &Placeholders) -> Option<String>,
+    ) -> Option<Arc<Entry<M>>> {
+        if let Some(hit) = self.lookup(&key).filter(|hit| hit.model == model) {
             return Some(hit);
         }
-        let kept = Arc::new((
-            model,
-            Kept::new(render(&self.placeholders)?, &self.placeholders),
-        ));
+        let html = render(&model, &self.placeholders)?;
+        let page = Kept::new(html, &self.placeholders);
+        let entry = Arc::new(Entry { model, page });
         if let Ok(mut inner) = self.inner.lock() {
-            if inner.bytes + kept.1.bytes() > self.budget {
+            if inner.bytes + entry.page.bytes() > self.budget {
                 inner.map.clear();
                 inner.bytes = 0;
             }
-            inner.bytes += kept.1.bytes();
-            if let Some(old) = inner.map.insert(key, Arc::clone(&kept)) {
-                inner.bytes -= old.1.bytes();
+            inner.bytes += entry.page.bytes();
+            if let Some(old) = inner.map.insert(key, Arc::clone(&entry)) {
+                inner.bytes -= old.page.bytes();
             }
         }
-        Some(kept)
+        Some(entry)
     }
 
-    fn lookup(&self, key: &K) -> Option<Arc<(M, Kept)>> {
+    fn lookup(&self, key: &K) -> Option<Arc<Entry<M>>> {
         let inner = self.inner.lock().ok()?;
         inner.map.get(key).cloned()
     }
@@ -165,7 +177,7 @@ impl<K: Eq + Hash, M: PartialEq> PageCache<K, M> {
 mod tests {
     use super::*;
 
-    fn page(p: &Placeholders, title: &str) -> Option<String> {
+    fn page(_model: &u32, p: &Placeholders, title: &str) -> Option<String> {
         Some(format!(
             "<h1>{title}</h1><input value=\"{}\"><input value=\"{}\"><b>{}</b>",
             p.csrf, p.order_key, p.csrf
@@ -176,9 +188,9 @@ mod tests {
     fn every_placeholder_is_filled_per_response() {
         let cache: PageCache<u8, u32> = PageCache::new(1 << 20);
         let kept = cache
-            .get_or_render(1, 7, |p| page(p, "A"))
+            .get_or_render(1, 7, |m, p| page(m, p, "A"))
             .expect("rendered");
-        let html = kept.1.fill(&Fill {
+        let html = kept.fill(&Fill {
             csrf: "tok",
             order_key: "key-1",
         });
@@ -196,15 +208,21 @@ mod tests {
             csrf: "t",
             order_key: "k",
         };
-        let first = cache.get_or_render(1, 7, |p| page(p, "A")).expect("A");
+        let first = cache
+            .get_or_render(1, 7, |m, p| page(m, p, "A"))
+            .expect("A");
         let same = cache
-            .get_or_render(1, 7, |_| panic!("rendered twice"))
+            .get_or_render(1, 7, |_, _| panic!("rendered twice"))
             .expect("kept");
-        assert_eq!(first.1.fill(&fill), same.1.fill(&fill));
-        let changed = cache.get_or_render(1, 8, |p| page(p, "B")).expect("B");
-        assert!(changed.1.fill(&fill).contains("<h1>B</h1>"));
-        let other_key = cache.get_or_render(2, 8, |p| page(p, "C")).expect("C");
-        assert!(other_key.1.fill(&fill).contains("<h1>C</h1>"));
+        assert_eq!(first.fill(&fill), same.fill(&fill));
+        let changed = cache
+            .get_or_render(1, 8, |m, p| page(m, p, "B"))
+            .expect("B");
+        assert!(changed.fill(&fill).contains("<h1>B</h1>"));
+        let other_key = cache
+            .get_or_render(2, 8, |m, p| page(m, p, "C"))
+            .expect("C");
+        assert!(other_key.fill(&fill).contains("<h1>C</h1>"));
     }
 
     #[test]
@@ -212,14 +230,14 @@ mod tests {
         let cache: PageCache<u32, u32> = PageCache::new(1000);
         for key in 0..100 {
             cache
-                .get_or_render(key, 0, |p| page(p, "x"))
+                .get_or_render(key, 0, |m, p| page(m, p, "x"))
                 .expect("rendered");
         }
         let inner = cache.inner.lock().expect("lock");
         assert!(inner.bytes <= 1000, "{} bytes kept", inner.bytes);
         assert_eq!(
             inner.bytes,
-            inner.map.values().map(|e| e.1.bytes()).sum::<usize>()
+            inner.map.values().map(|e| e.page.bytes()).sum::<usize>()
         );
     }
 }

@@ -6,7 +6,7 @@ use kenning_app::Kenning;
 
 use crate::i18n::I18n;
 use crate::markdown::Markdown;
-use crate::pages::VisitorPages;
+use crate::pages::ProductPages;
 use crate::site::Site;
 
 /// Web settings.
@@ -77,6 +77,6 @@ pub struct Parts {
     pub site: Arc<Site>,
     /// Lesson and product Markdown, with the operator's image hosts.
     pub markdown: Markdown,
-    /// Product pages rendered for visitors who are not signed in.
-    pub visitor_pages: VisitorPages,
+    /// Product pages as rendered, kept while their page model holds.
+    pub product_pages: ProductPages,
 }

@@ -83,7 +83,7 @@ pub struct LessonGate {
 }
 
 /// A bundle's product as this viewer holds it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BundleLine {
     pub product: Product,
     pub owned: bool,
@@ -97,7 +97,7 @@ pub struct ReferralOffer {
 }
 
 /// A live session's schedule as this viewer sees it now.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LiveNow {
     pub schedule: LiveSchedule,
     pub phase: LivePhase,
@@ -128,6 +128,27 @@ pub struct ProductPage {
     pub referral: Option<ReferralOffer>,
     /// The sale running now.
     pub sale: Option<Sale>,
+}
+
+/// Two models are the same page when they come from the same cached showcase (the
+/// same one, not merely an equal one: comparing pointers costs nothing) and everything
+/// about the viewer is equal. A page rendered from one serves the other.
+impl PartialEq for ProductPage {
+    fn eq(&self, other: &ProductPage) -> bool {
+        Arc::ptr_eq(&self.showcase, &other.showcase)
+            && self.gates == other.gates
+            && self.owned == other.owned
+            && self.editable == other.editable
+            && self.member_until == other.member_until
+            && self.certificate == other.certificate
+            && self.my_review == other.my_review
+            && self.can_review == other.can_review
+            && self.bundle == other.bundle
+            && self.bundle_price == other.bundle_price
+            && self.live == other.live
+            && self.referral == other.referral
+            && self.sale == other.sale
+    }
 }
 
 impl ProductPage {

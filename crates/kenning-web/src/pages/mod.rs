@@ -16,7 +16,7 @@ mod sales;
 mod storefront;
 pub(crate) mod studio;
 
-pub use storefront::VisitorPages;
+pub use storefront::ProductPages;
 
 use askama::Template;
 use axum::Router;

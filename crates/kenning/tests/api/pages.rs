@@ -4,7 +4,7 @@ use kenning_domain::account::Role;
 use reqwest::{StatusCode, header};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, json_of};
+use crate::helpers::{PASSWORD, TestApp, json_of, token_of};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -16,6 +16,7 @@ on_both_databases!(
     a_buyer_abroad_pays_tax_gets_a_receipt_and_pays_the_referrer,
     operators_keep_the_tax_and_rate_tables,
     creators_see_their_coupons_and_questions_to_answer,
+    kept_product_pages_stay_personal_and_fresh,
 );
 
 /// A tiny cookie-keeping browser that does not follow redirects.
@@ -837,4 +838,82 @@ async fn creators_see_their_coupons_and_questions_to_answer(app: &TestApp) {
     let mine = b.get("/questions").await;
     assert_eq!(mine.status, StatusCode::OK);
     assert!(!mine.body.contains("data-test=\"question-inbox\""));
+}
+
+/// Product pages are rendered once and kept, yet every response carries its own
+/// visitor's form token and a fresh order key, a change to the product shows on the
+/// next request, and a signed-in person sees their own name and what they hold.
+async fn kept_product_pages_stay_personal_and_fresh(app: &TestApp) {
+    let (product, _, creator) = app.published_course().await;
+    let path = format!("/products/{product}");
+    let key = "name=\"key\" value=\"";
+    let (mut a, mut b) = (Browser::new(app, "en"), Browser::new(app, "en"));
+    let a1 = a.get(&path).await;
+    let a2 = a.get(&path).await;
+    let b1 = b.get(&path).await;
+    for page in [&a1, &a2, &b1] {
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Rust in Practice"));
+        assert!(!page.body.contains("kslot"), "a placeholder was served");
+    }
+    assert_eq!(a1.csrf(), a2.csrf());
+    assert_ne!(a1.csrf(), b1.csrf());
+    assert_ne!(
+        a1.field(key),
+        a2.field(key),
+        "each page gets a new order key"
+    );
+    // Each visitor's token is their own: it works for them and not for the other.
+    let choose_chinese = [
+        ("csrf", a1.csrf()),
+        ("lang", "zh-CN".to_owned()),
+        ("back", path.clone()),
+    ];
+    let form: Vec<(&str, &str)> = choose_chinese
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    assert_eq!(
+        b.post("/preferences", &form).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        a.post("/preferences", &form).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The language chosen is a different page; the other visitor's stays in English.
+    assert!(a.get(&path).await.body.contains("Rust 实战"));
+    assert!(b.get(&path).await.body.contains("$14.99"));
+
+    // A sale started by the creator shows on the next visit.
+    let sale = app
+        .put(
+            &format!("/api/v1/products/{product}/sale"),
+            Some(&creator),
+            json!({"percent": 50, "ends_at": "2030-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert!(sale.status().is_success(), "{}", sale.status());
+    let on_sale = b.get(&path).await;
+    assert!(
+        on_sale.body.contains("data-test=\"sale-price\""),
+        "{}",
+        on_sale.body
+    );
+
+    // Signed in, each person has their own page; what they buy shows at once.
+    let mut ada = Browser::new(app, "en");
+    app.register("ada@example.com").await;
+    ada.log_in("ada@example.com").await;
+    let before = ada.get(&path).await;
+    assert!(before.body.contains("data-test=\"buy\""), "{}", before.body);
+    assert!(!before.body.contains("data-test=\"owned\""));
+    assert_ne!(before.csrf(), a1.csrf());
+    let token = token_of(app.login("ada@example.com", PASSWORD).await).await;
+    app.buy(&token, &product).await;
+    let after = ada.get(&path).await;
+    assert!(after.body.contains("data-test=\"owned\""), "{}", after.body);
+    assert!(!after.body.contains("kslot"));
+    let visitor = a.get(&path).await;
+    assert!(!visitor.body.contains("data-test=\"owned\""));
 }

@@ -14,7 +14,7 @@ pub use home::home;
 pub use lesson::{lesson, save_progress};
 pub use media::media;
 pub use product::{
-    FileLine, Section, VisitorPages, mark_sold_alone, product, sections, tax_note, write_review,
+    FileLine, ProductPages, Section, mark_sold_alone, product, sections, tax_note, write_review,
 };
 pub use search::search;
 

@@ -8,17 +8,16 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kenning_app::accounts::random_uuid;
 use kenning_app::catalog::ProductDetail;
-use kenning_app::pages::product::{LessonGate, ProductPage, Showcase};
+use kenning_app::pages::product::ProductPage;
+use kenning_domain::account::{DisplayName, Role};
 use kenning_domain::catalog::{
     Chapter, LessonAccess, LessonOutline, PriceList, ProductKind, Release,
 };
 use kenning_domain::fx::{self, ExchangeRate};
-use kenning_domain::ids::{ChapterId, LessonId, ProductId};
-use kenning_domain::live::LivePhase;
+use kenning_domain::ids::{AccountId, ChapterId, LessonId, ProductId};
 use kenning_domain::locale::Locale;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::review::ReviewDraft;
-use kenning_domain::sale::Sale;
 use kenning_domain::tax::Country;
 use serde::Deserialize;
 
@@ -302,73 +301,74 @@ pub async fn product(
         .app
         .product_page(id, ctx.user.as_ref(), ctx.currency, &ctx.country)
         .await?;
-    let purchased = params.purchased.is_some();
-    if ctx.user.is_none() && !purchased {
-        return Ok(visitor_page(&state, &ctx, &model));
+    if params.purchased.is_some() {
+        let order_key = random_uuid().to_string();
+        return ok(&product_template(&state, &ctx, &model, true, order_key));
     }
-    let order_key = random_uuid().to_string();
-    ok(&product_template(
-        &state, &ctx, &model, purchased, order_key,
-    ))
+    Ok(kept_page(&state, &ctx, model))
 }
 
-/// Product pages as visitors who are not signed in see them, by product, language,
-/// currency and country (see [`crate::rendered`]).
-pub type VisitorPages = PageCache<(ProductId, Locale, Currency, Country), VisitorView>;
-
-/// What a visitor's product page is rendered from, besides its key: the app's cached
-/// showcase (the same one, not an equal one) and what the clock changes.
-#[derive(Debug)]
-pub struct VisitorView {
-    showcase: Arc<Showcase>,
-    gates: Vec<LessonGate>,
-    sale: Option<Sale>,
-    live: Option<(LivePhase, Option<i64>)>,
+/// Product pages as rendered, by product, language, currency, country and viewer (see
+/// [`crate::rendered`]): one cache for visitors who are not signed in, who share pages,
+/// and one for signed-in people, each of whom has their own.
+pub struct ProductPages {
+    visitors: PageCache<PageKey, PageView>,
+    members: PageCache<PageKey, PageView>,
 }
 
-impl VisitorView {
-    fn of(model: &ProductPage) -> VisitorView {
-        VisitorView {
-            showcase: Arc::clone(&model.showcase),
-            gates: model.gates.clone(),
-            sale: model.sale,
-            live: (model.live.as_ref()).map(|l| (l.phase, l.seats_left)),
+impl ProductPages {
+    /// Each cache keeps at most `budget` bytes of HTML.
+    pub fn new(budget: usize) -> ProductPages {
+        ProductPages {
+            visitors: PageCache::new(budget),
+            members: PageCache::new(budget),
         }
     }
 }
 
-impl PartialEq for VisitorView {
-    fn eq(&self, other: &VisitorView) -> bool {
-        Arc::ptr_eq(&self.showcase, &other.showcase)
-            && self.gates == other.gates
-            && self.sale == other.sale
-            && self.live == other.live
-    }
+type PageKey = (ProductId, Locale, Currency, Country, Option<AccountId>);
+
+/// What a product page is rendered from besides its key: the page model (whose
+/// showcase is the app's cached one, compared by pointer) and the name and role the
+/// header shows.
+#[derive(Clone, PartialEq)]
+pub struct PageView {
+    model: ProductPage,
+    header: Option<(DisplayName, Role)>,
 }
 
-/// The page of a visitor who is not signed in: rendered once per showcase and kept,
-/// their form token and a fresh order key written in per response.
-fn visitor_page(state: &AppState, ctx: &RequestContext, model: &ProductPage) -> Response {
+/// The page, rendered once for this model and kept; the person's form token and a
+/// fresh order key are written in per response.
+fn kept_page(state: &AppState, ctx: &RequestContext, model: ProductPage) -> Response {
+    let account = ctx.user.as_ref().map(|u| &u.account);
     let key = (
         model.product().id,
         ctx.locale,
         ctx.currency,
         ctx.country.clone(),
+        account.map(|a| a.id),
     );
-    let kept = state
-        .visitor_pages
-        .get_or_render(key, VisitorView::of(model), |blank| {
-            let visitor = RequestContext {
-                csrf: blank.csrf.clone(),
-                ..ctx.clone()
-            };
-            let template = product_template(state, &visitor, model, false, blank.order_key.clone());
-            (template.render())
-                .inspect_err(|e| tracing::error!(error = %e, "template rendering failed"))
-                .ok()
-        });
+    let view = PageView {
+        header: account.map(|a| (a.display_name.clone(), a.role)),
+        model,
+    };
+    let cache = match account {
+        None => &state.product_pages.visitors,
+        Some(_) => &state.product_pages.members,
+    };
+    let kept = cache.get_or_render(key, view, |view, blank| {
+        let request = RequestContext {
+            csrf: blank.csrf.clone(),
+            ..ctx.clone()
+        };
+        let template =
+            product_template(state, &request, &view.model, false, blank.order_key.clone());
+        (template.render())
+            .inspect_err(|e| tracing::error!(error = %e, "template rendering failed"))
+            .ok()
+    });
     match kept {
-        Some(kept) => Html(kept.1.fill(&Fill {
+        Some(kept) => Html(kept.fill(&Fill {
             csrf: &ctx.csrf,
             order_key: &random_uuid().to_string(),
         }))
