@@ -1,5 +1,5 @@
-//! Short-lived read caches: the public catalog (product pages and listings) and signed-in
-//! sessions.
+//! Short-lived read caches: the public catalog (product pages and listings), signed-in
+//! sessions, and what people hold as their product pages show it.
 //!
 //! The database stays the only source of truth: entries expire after a TTL (one second by
 //! default), and every write through this process clears what it touches, so this node
@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use kenning_domain::account::Account;
@@ -22,6 +23,7 @@ use kenning_domain::sale::Sale;
 
 use crate::catalog::{CatalogPage, CatalogQuery};
 use crate::pages::product::{Showcase, ShowcaseKey};
+use crate::ports::Holdings;
 
 /// The public part of a product page: the product and its table of contents.
 #[derive(Clone, Debug)]
@@ -139,6 +141,87 @@ impl SessionCache {
 
     pub fn clear(&self) {
         self.sessions.clear();
+    }
+}
+
+/// What people hold around products, as their product pages show it.
+///
+/// For display only: checkout, lessons, media and the library ask the database, so a
+/// stale entry can at worst offer to sell what the person already holds, and checkout
+/// then refuses it (`already_owned`). Like the session cache, an entry lives for the TTL
+/// (one second by default), and every entry is dropped at once (an epoch moves on) when
+/// this node changes what anyone holds (an order settled, a free claim, a gift claimed,
+/// a refund, a certificate, a referral code, a membership ended): this node shows its
+/// own changes at once, other nodes within the TTL. Dropping all entries rather than
+/// one person's keeps the rule simple: holdings change far less often than pages are
+/// read, and a dropped entry costs one read. (The change feed's signals are not used:
+/// every first view of a product is one, and would empty the cache for everyone.)
+pub struct HoldingsCache {
+    ttl_ms: i64,
+    epoch: AtomicU64,
+    entries: Timed<(AccountId, ProductId), Held>,
+}
+
+struct Held {
+    /// The epoch when the read began: a change made during the read leaves it stale.
+    epoch: u64,
+    related: Vec<ProductId>,
+    holdings: Holdings,
+}
+
+impl HoldingsCache {
+    /// A TTL of zero turns caching off.
+    pub fn new(ttl_ms: i64) -> Self {
+        HoldingsCache {
+            ttl_ms,
+            epoch: AtomicU64::new(0),
+            entries: Timed::new(),
+        }
+    }
+
+    /// The epoch to pass to [`HoldingsCache::put`], taken before reading the store.
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+
+    pub fn get(
+        &self,
+        account: AccountId,
+        product: ProductId,
+        related: &[ProductId],
+        now_ms: i64,
+    ) -> Option<Holdings> {
+        if self.ttl_ms <= 0 {
+            return None;
+        }
+        let held = self.entries.get(&(account, product), now_ms)?;
+        (held.epoch == self.epoch() && held.related == related).then(|| held.holdings.clone())
+    }
+
+    /// Remembers what was read, unless something changed since `epoch`.
+    pub fn put(
+        &self,
+        account: AccountId,
+        product: ProductId,
+        related: &[ProductId],
+        holdings: Holdings,
+        epoch: u64,
+        now_ms: i64,
+    ) {
+        if self.ttl_ms > 0 && epoch == self.epoch() {
+            let held = Held {
+                epoch,
+                related: related.to_vec(),
+                holdings,
+            };
+            (self.entries).put((account, product), Arc::new(held), now_ms + self.ttl_ms);
+        }
+    }
+
+    /// Something anyone holds changed: nothing kept is used again.
+    pub fn changed(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.entries.clear();
     }
 }
 

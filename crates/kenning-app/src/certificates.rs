@@ -54,6 +54,7 @@ impl Kenning {
             issued_at_ms: self.now_ms(),
         };
         let kept = self.store.insert_certificate(&certificate).await?;
+        self.holdings_changed();
         tracing::info!(certificate = %kept.code, product = %product_id, "certificate issued");
         Ok(Some(kept))
     }

@@ -638,6 +638,7 @@ impl Kenning {
         self.store
             .grant_entitlement(user.account.id, id, "free", self.now_ms())
             .await?;
+        self.holdings_changed();
         Ok(())
     }
 }

@@ -68,7 +68,7 @@ impl Kenning {
             .claim_gift(code, user.account.id, self.now_ms())
             .await
         {
-            Ok(true) => {}
+            Ok(true) => self.holdings_changed(),
             Ok(false) => return Err(AppError::GiftForSomeoneElse),
             Err(StoreError::Duplicate) => return Err(AppError::AlreadyOwned),
             Err(e) => return Err(e.into()),

@@ -135,6 +135,7 @@ pub struct Kenning {
     settings: AppSettings,
     catalog_cache: Arc<cache::CatalogCache>,
     session_cache: Arc<cache::SessionCache>,
+    holdings_cache: Arc<cache::HoldingsCache>,
     signal_debounce: Arc<cache::SignalDebounce>,
     /// The media link key, read from the store on first use.
     media_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
@@ -176,6 +177,7 @@ impl Kenning {
             marking: Arc::new(tokio::sync::Semaphore::new(settings.marking_jobs.max(1))),
             catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),
+            holdings_cache: Arc::new(cache::HoldingsCache::new(settings.cache_ms)),
             media_key: Arc::new(tokio::sync::OnceCell::new()),
             signal_debounce: Arc::new(cache::SignalDebounce::new(recommend::SIGNAL_WINDOW_MS)),
             feed: Arc::new(tokio::sync::Mutex::new(Default::default())),
@@ -196,6 +198,13 @@ impl Kenning {
     /// Says that what `account` may open changed (nobody listening is fine).
     pub(crate) fn access_changed(&self, account: kenning_domain::ids::AccountId) {
         let _ = self.access_changes.send(account);
+        self.holdings_changed();
+    }
+
+    /// Something someone holds changed (bought, claimed, refunded, earned): product pages
+    /// read holdings afresh ([`cache::HoldingsCache`]).
+    pub(crate) fn holdings_changed(&self) {
+        self.holdings_cache.changed();
     }
 
     pub fn settings(&self) -> &AppSettings {

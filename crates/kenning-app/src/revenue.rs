@@ -476,10 +476,12 @@ impl Kenning {
             return Ok(code);
         }
         let code: String = crate::accounts::random_token()?.chars().take(10).collect();
-        Ok(self
+        let kept = self
             .store
             .insert_referral_code(user.account.id, &code)
-            .await?)
+            .await?;
+        self.holdings_changed();
+        Ok(kept)
     }
 
     /// Whether a referral code exists (so a link with a stale code sets no cookie).

@@ -165,6 +165,7 @@ impl Kenning {
                 subscription: grants.subscription,
             })
             .await?;
+        self.holdings_changed();
         match settled {
             Settled::Granted => tracing::info!(order = %order.id, "order paid"),
             Settled::AlreadyHeld => {

@@ -1,7 +1,8 @@
 //! Page models: everything one page shows, from one call that returns a named
 //! struct. Independent parts are read concurrently; what everyone sees comes from the
 //! catalog cache (see [`crate::cache`]); what one person holds is read in as few round
-//! trips as the page allows and never cached. The web layer only words and renders them.
+//! trips as the page allows (a product page's holdings are kept until anything held
+//! changes, [`crate::cache::HoldingsCache`]). The web layer only words and renders them.
 
 pub mod admin;
 pub mod catalog;

@@ -1,5 +1,5 @@
 //! The product page: what everyone sees (cached per product, currency and country) and
-//! what this viewer holds (one store round trip, never cached).
+//! what this viewer holds (one store round trip, kept until anything held changes).
 
 use std::sync::Arc;
 
@@ -319,7 +319,8 @@ impl Kenning {
     }
 
     /// What the viewer holds around the product, in one round trip (nothing for
-    /// visitors).
+    /// visitors), kept for the catalog's TTL until anything held changes
+    /// ([`crate::cache::HoldingsCache`]).
     async fn page_holdings(
         &self,
         user: Option<&CurrentUser>,
@@ -334,10 +335,16 @@ impl Kenning {
             .map(|p| p.id)
             .chain(showcase.live.as_ref().and_then(|s| s.included_in))
             .collect();
-        Ok(self
-            .store
-            .holdings(user.account.id, showcase.product().id, &related)
-            .await?)
+        let (account, product) = (user.account.id, showcase.product().id);
+        let now = self.now_ms();
+        let cache = &self.holdings_cache;
+        if let Some(held) = cache.get(account, product, &related, now) {
+            return Ok(held);
+        }
+        let epoch = cache.epoch();
+        let held = self.store.holdings(account, product, &related).await?;
+        cache.put(account, product, &related, held.clone(), epoch, now);
+        Ok(held)
     }
 
     /// The viewer's subscription to a membership tier.
