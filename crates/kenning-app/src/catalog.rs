@@ -601,15 +601,11 @@ impl Kenning {
         Ok(self.store.is_entitled(user.account.id, id).await?)
     }
 
-    /// The products a bundle holds.
+    /// The products a bundle holds (read concurrently: a bundle has a handful).
     pub async fn bundle_contents(&self, id: ProductId) -> Result<Vec<Product>, AppError> {
-        let mut out = Vec::new();
-        for item in self.store.bundle_items(id).await? {
-            if let Some(p) = self.store.product(item).await? {
-                out.push(p);
-            }
-        }
-        Ok(out)
+        let items = self.store.bundle_items(id).await?;
+        let read = futures::future::try_join_all(items.into_iter().map(|i| self.store.product(i)));
+        Ok(read.await?.into_iter().flatten().collect())
     }
 
     /// Publishes a product with at least one lesson.

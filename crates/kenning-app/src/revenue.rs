@@ -338,13 +338,14 @@ impl Kenning {
         product: ProductId,
     ) -> Result<Vec<(CoCreator, Email)>, AppError> {
         let product = self.editable_product(user, product).await?;
-        let mut out = Vec::new();
-        for share in self.store.cocreators(product.id).await? {
-            if let Some(account) = self.store.account_by_id(share.account_id).await? {
-                out.push((share, account.email));
-            }
-        }
-        Ok(out)
+        let shares = self.store.cocreators(product.id).await?;
+        let accounts = futures::future::try_join_all(
+            (shares.iter()).map(|s| self.store.account_by_id(s.account_id)),
+        )
+        .await?;
+        Ok((shares.into_iter().zip(accounts))
+            .filter_map(|(share, account)| account.map(|a| (share, a.email)))
+            .collect())
     }
 
     /// Replaces the product's co-creators, named by e-mail (each must have an account).
