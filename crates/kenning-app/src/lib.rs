@@ -64,7 +64,7 @@ pub struct AppSettings {
     pub session_days: i64,
     /// Largest cover image accepted, in bytes.
     pub max_cover_bytes: usize,
-    /// How long catalog pages and sessions may be served from memory (0: never).
+    /// How long catalog pages, sessions and holdings may be served from memory (0: never).
     pub cache_ms: i64,
     /// The largest media file accepted, whatever its kind allows.
     pub max_media_bytes: u64,

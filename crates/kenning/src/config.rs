@@ -361,7 +361,8 @@ pub struct Overrides {
     /// Platform fee in basis points of each sale (1000 = 10%).
     #[arg(long, env = "KENNING_PLATFORM_FEE_BPS", global = true)]
     pub platform_fee_bps: Option<u16>,
-    /// How long catalog pages and sessions may be served from memory, in ms (0: never).
+    /// How long catalog pages, sessions and holdings may be served from memory, in ms (0:
+    /// never).
     #[arg(long, env = "KENNING_CACHE_MS", global = true)]
     pub cache_ms: Option<i64>,
     /// Largest media upload in MiB (each kind also has its own limit).
