@@ -132,22 +132,38 @@ pub struct ProductPage {
 
 /// Two models are the same page when they come from the same cached showcase (the
 /// same one, not merely an equal one: comparing pointers costs nothing) and everything
-/// about the viewer is equal. A page rendered from one serves the other.
+/// about the viewer is equal. A page rendered from one serves the other, so every field
+/// is named here: a new one does not compile until it is compared.
 impl PartialEq for ProductPage {
     fn eq(&self, other: &ProductPage) -> bool {
-        Arc::ptr_eq(&self.showcase, &other.showcase)
-            && self.gates == other.gates
-            && self.owned == other.owned
-            && self.editable == other.editable
-            && self.member_until == other.member_until
-            && self.certificate == other.certificate
-            && self.my_review == other.my_review
-            && self.can_review == other.can_review
-            && self.bundle == other.bundle
-            && self.bundle_price == other.bundle_price
-            && self.live == other.live
-            && self.referral == other.referral
-            && self.sale == other.sale
+        let ProductPage {
+            showcase,
+            gates,
+            owned,
+            editable,
+            member_until,
+            certificate,
+            my_review,
+            can_review,
+            bundle,
+            bundle_price,
+            live,
+            referral,
+            sale,
+        } = self;
+        Arc::ptr_eq(showcase, &other.showcase)
+            && *gates == other.gates
+            && *owned == other.owned
+            && *editable == other.editable
+            && *member_until == other.member_until
+            && *certificate == other.certificate
+            && *my_review == other.my_review
+            && *can_review == other.can_review
+            && *bundle == other.bundle
+            && *bundle_price == other.bundle_price
+            && *live == other.live
+            && *referral == other.referral
+            && *sale == other.sale
     }
 }
 
