@@ -1,0 +1,120 @@
+//! Monthly statements per currency, and payouts of what is owed.
+
+use kenning_domain::DomainError;
+use kenning_domain::ids::{AccountId, PayoutId};
+use kenning_domain::ledger::{self, LedgerAccount};
+use kenning_domain::money::{Currency, Money};
+use kenning_domain::statement::{Period, Statement};
+
+use crate::accounts::CurrentUser;
+use crate::ports::PayoutRecord;
+use crate::{AppError, Kenning};
+
+/// One statement per currency the person had money in.
+#[derive(Clone, Debug)]
+pub struct Statements {
+    pub period: Period,
+    pub statements: Vec<Statement>,
+}
+
+impl Kenning {
+    /// The person's statements for a month, one per currency with any movement or
+    /// balance.
+    pub async fn statements(
+        &self,
+        user: &CurrentUser,
+        period: Period,
+    ) -> Result<Statements, AppError> {
+        let account = user.account.id;
+        let opening = self.store.owed_before(account, period.start_ms()).await?;
+        let lines = self
+            .store
+            .earnings_lines(account, period.start_ms(), period.end_ms())
+            .await?;
+        let mut currencies: Vec<Currency> = opening
+            .iter()
+            .map(|m| m.currency)
+            .chain(lines.iter().map(|l| l.amount.currency))
+            .collect();
+        currencies.sort();
+        currencies.dedup();
+        let statements = currencies
+            .into_iter()
+            .map(|c| {
+                let open = opening
+                    .iter()
+                    .find(|m| m.currency == c)
+                    .map_or(0, |m| m.amount_minor);
+                let mine = lines
+                    .iter()
+                    .filter(|l| l.amount.currency == c)
+                    .cloned()
+                    .collect();
+                Statement::build(c, open, mine)
+            })
+            .collect();
+        Ok(Statements { period, statements })
+    }
+
+    /// Pays out everyone owed at least `minimum_major` major units of a currency (all
+    /// currencies when `currency` is `None`): each of their earnings accounts is settled
+    /// in one ledger transaction. Operators only.
+    pub async fn run_payouts(
+        &self,
+        user: &CurrentUser,
+        currency: Option<Currency>,
+        minimum_major: i64,
+    ) -> Result<Vec<PayoutRecord>, AppError> {
+        Self::require_admin(user)?;
+        if minimum_major < 0 {
+            return Err(DomainError::InvalidAmount.into());
+        }
+        let owed = self.store.owed_balances().await?;
+        // Group per person and currency: (person, currency, their accounts' balances).
+        type Group = (AccountId, Currency, Vec<(LedgerAccount, Money)>);
+        let mut groups: Vec<Group> = Vec::new();
+        for o in owed
+            .into_iter()
+            .filter(|o| currency.is_none_or(|c| o.amount.currency == c))
+        {
+            let account = LedgerAccount::Earnings(o.payee, o.account_id);
+            match groups
+                .iter_mut()
+                .find(|(a, c, _)| *a == o.account_id && *c == o.amount.currency)
+            {
+                Some((_, _, parts)) => parts.push((account, o.amount)),
+                None => groups.push((o.account_id, o.amount.currency, vec![(account, o.amount)])),
+            }
+        }
+        let mut made = Vec::new();
+        for (account_id, currency, parts) in groups {
+            let total: i64 = parts.iter().map(|(_, m)| m.amount_minor).sum();
+            let minimum = Money::parse_major(&minimum_major.to_string(), currency)?;
+            if total <= 0 || total < minimum.amount_minor {
+                continue;
+            }
+            let entries = ledger::payout(&parts, self.payments.name())?;
+            let record = PayoutRecord {
+                id: PayoutId::new(),
+                account_id,
+                amount: Money::new(total, currency),
+                actor_id: user.account.id,
+                created_at_ms: self.now_ms(),
+            };
+            match self.store.record_payout(&record, &entries).await {
+                // Another run paid it meanwhile.
+                Err(crate::ports::StoreError::Conflict) => continue,
+                other => other?,
+            }
+            tracing::info!(payout = %record.id, account = %account_id, amount = total, "paid out");
+            made.push(record);
+        }
+        Ok(made)
+    }
+
+    /// The latest payouts (operators).
+    pub async fn payouts(&self, user: &CurrentUser) -> Result<Vec<PayoutRecord>, AppError> {
+        Self::require_admin(user)?;
+        Ok(self.store.payouts(200).await?)
+    }
+}
