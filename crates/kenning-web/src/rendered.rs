@@ -33,7 +33,7 @@ enum Slot {
 
 /// The placeholders pages are rendered with (alphanumeric, so HTML escaping keeps them
 /// as they are).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Placeholders {
     pub csrf: String,
     pub order_key: String,
@@ -41,7 +41,7 @@ pub struct Placeholders {
 
 impl Placeholders {
     fn random() -> Placeholders {
-        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let nonce = kenning_app::accounts::random_uuid().simple().to_string();
         Placeholders {
             csrf: format!("kslot{nonce}csrf"),
             order_key: format!("kslot{nonce}order"),
@@ -80,7 +80,7 @@ impl Kept {
     }
 
     /// The page with this response's values in place of the placeholders.
-    pub fn fill(&self, values: &Fill<'_>) -> String {
+    fn fill(&self, values: &Fill<'_>) -> String {
         let mut out = String::with_capacity(self.html.len() + 64);
         let mut from = 0;
         for (range, slot) in &self.slots {

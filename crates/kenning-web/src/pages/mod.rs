@@ -379,14 +379,18 @@ pub fn attachment(content_type: &'static str, file_name: &str, body: Vec<u8>) ->
         .into_response()
 }
 
+/// A template's HTML; a failure (a bug) is logged and gives none.
+pub fn html_of(template: &impl Template) -> Option<String> {
+    (template.render())
+        .inspect_err(|e| tracing::error!(error = %e, "template rendering failed"))
+        .ok()
+}
+
 /// Renders a template with a status.
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
-    match template.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "template rendering failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+    match html_of(template) {
+        Some(html) => (status, Html(html)).into_response(),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 

@@ -27,7 +27,7 @@ use crate::context::{Ctx, RequestContext, SignedIn};
 use crate::error::HttpError;
 use crate::pages::forms::CsrfForm;
 use crate::pages::live::LiveBlock;
-use crate::pages::{Page, ok, price_label, rating_label};
+use crate::pages::{Page, html_of, ok, price_label, rating_label};
 use crate::rendered::{Fill, PageCache};
 use crate::state::AppState;
 
@@ -331,7 +331,7 @@ type PageKey = (ProductId, Locale, Currency, Country, Option<AccountId>);
 /// What a product page is rendered from besides its key: the page model (whose
 /// showcase is the app's cached one, compared by pointer) and the name and role the
 /// header shows.
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 pub struct PageView {
     model: ProductPage,
     header: Option<(DisplayName, Role)>,
@@ -361,11 +361,13 @@ fn kept_page(state: &AppState, ctx: &RequestContext, model: ProductPage) -> Resp
             csrf: blank.csrf.clone(),
             ..ctx.clone()
         };
-        let template =
-            product_template(state, &request, &view.model, false, blank.order_key.clone());
-        (template.render())
-            .inspect_err(|e| tracing::error!(error = %e, "template rendering failed"))
-            .ok()
+        html_of(&product_template(
+            state,
+            &request,
+            &view.model,
+            false,
+            blank.order_key.clone(),
+        ))
     });
     match kept {
         Some(kept) => Html(kept.fill(&Fill {
