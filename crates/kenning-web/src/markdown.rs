@@ -30,28 +30,37 @@ struct Rendered {
 /// What the rendered-HTML memo may hold (source and HTML together).
 const RENDERED_BUDGET_BYTES: usize = 8 * 1024 * 1024;
 
-/// Where relative addresses are resolved while judging them: a name that is never
-/// anyone's host (`.invalid` is reserved), standing for this server.
-const HERE: &str = "https://kenning.invalid/lesson";
+/// Where relative addresses are resolved while judging them: two names that are never
+/// anyone's host (`.invalid` is reserved), standing for this server. An address is on
+/// this server only when it lands on the stand-in host under both: one that names a host
+/// itself (`https://…`, or `//…` without a scheme) lands on that host under both, so a
+/// creator cannot pass off a foreign image by naming a stand-in.
+const HERE: [&str; 2] = [
+    "https://kenning-a.invalid/lesson",
+    "https://kenning-b.invalid/lesson",
+];
 
 /// The host an address points to, lower-cased; None for an address on this server.
 /// The address is resolved as a browser would (WHATWG URL parsing: leading spaces and
 /// control characters dropped, tabs and newlines removed, `\` read as `/`), so
 /// `/\tracker.example/p.gif` or `\u{19}//tracker.example/p.gif` is foreign.
 fn foreign_host(url: &str) -> Option<Result<String, ()>> {
-    let Ok(here) = url::Url::parse(HERE) else {
-        return Some(Err(()));
-    };
-    // An absolute address is foreign even when it names the stand-in host.
-    let relative = url::Url::parse(url).is_err();
-    match here.join(url) {
-        Ok(resolved)
-            if relative && resolved.scheme() == here.scheme() && resolved.host() == here.host() =>
-        {
-            None
-        }
-        Ok(resolved) => Some(resolved.host_str().map(str::to_ascii_lowercase).ok_or(())),
-        Err(_) => Some(Err(())),
+    let mut resolved_host = None;
+    let mut here_both = true;
+    for base in HERE {
+        let Ok(here) = url::Url::parse(base) else {
+            return Some(Err(()));
+        };
+        let Ok(resolved) = here.join(url) else {
+            return Some(Err(()));
+        };
+        here_both &= resolved.scheme() == here.scheme() && resolved.host() == here.host();
+        resolved_host = Some(resolved.host_str().map(str::to_ascii_lowercase));
+    }
+    if here_both {
+        None
+    } else {
+        Some(resolved_host.flatten().ok_or(()))
     }
 }
 
@@ -251,6 +260,12 @@ mod tests {
             "/\t/tracker.example/p.gif",
             " https://tracker.example/p.gif",
             "https://kenning.invalid/p.gif",
+            // Also found by the fuzzer: an address without a scheme that names the
+            // host a relative address was resolved against.
+            "//kenning.invalid/l.p",
+            "//kenning-a.invalid/l.p",
+            "//kenning-b.invalid/l.p",
+            "https://kenning-a.invalid/l.p",
         ] {
             for markdown in [
                 format!("<img src=\"{src}\" alt=\"pixel\">"),
@@ -264,6 +279,13 @@ mod tests {
         }
         assert_eq!(image_hosts(&render("![c](covers/a.png)")), ["kenning.test"]);
         assert_eq!(image_hosts(&render("![c](?v=1)")), ["kenning.test"]);
+        // The fuzzer's own case: a reference definition gives the image its address.
+        let html = render("![a](x)\n\n[a]://kenning.invalid/l.p\n");
+        for host in image_hosts(&html) {
+            assert_eq!(host, "kenning.test", "{html}");
+        }
+        let html = render("![a]\n\n[a]: //kenning-a.invalid/l.p\n");
+        assert!(image_hosts(&html).is_empty(), "{html}");
     }
 
     #[test]
