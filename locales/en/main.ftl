@@ -478,3 +478,106 @@ jobs-kind-refund_question = Refund one unanswered question
 jobs-kind-number_receipts = Number receipts
 jobs-kind-reindex_search = Rebuild the search index
 jobs-kind-prune = Clear out old records
+
+## Mail
+mail-greeting = Hello { $name },
+mail-footer = You receive this mail because of your account on this Kenning school. If you did not ask for it, you can ignore it.
+mail-verify-email-subject = Confirm your e-mail address
+mail-verify-email-body = Welcome! Please confirm that this address is yours, so that receipts, gift links and answers reach you.
+
+    The link works for three days.
+mail-verify-email-action = Confirm my address
+mail-reset-password-subject = Reset your password
+mail-reset-password-body = Someone (we hope you) asked to reset the password of your account. Choose a new password with the link below.
+
+    The link works once, for one hour. If you did not ask, ignore this mail: your password stays as it is.
+mail-reset-password-action = Choose a new password
+mail-confirm-new-email-subject = Confirm your new e-mail address
+mail-confirm-new-email-body = You asked to use this address for your account. It replaces the old one once you confirm it.
+
+    The link works for three days.
+mail-confirm-new-email-action = Use this address
+mail-password-changed-subject = Your password was changed
+mail-password-changed-body = The password of your account was just changed, and every other sign-in was ended.
+
+    If this was not you, reset your password now with the link below.
+mail-password-changed-action = Reset my password
+
+## Account: recovery and settings
+nav-home = Home
+nav-account = Account
+field-new-password = New password
+field-current-password = Current password
+login-forgot = Forgot your password?
+forgot-title = Forgot your password
+forgot-intro = Enter the e-mail address of your account. We will mail you a link to choose a new password.
+forgot-submit = Mail me a link
+forgot-sent = If an account uses this address, a link to choose a new password is on its way. It works for one hour. Check your spam folder if nothing arrives.
+forgot-back-to-login = Back to log in
+reset-title = Choose a new password
+reset-submit = Save the new password
+reset-done = Your password is changed, and you were signed out everywhere. Log in with the new password.
+verify-title = Confirm your e-mail address
+verify-done = Thank you: your e-mail address is confirmed.
+verify-ask-again = You can ask for a new link on your account page.
+confirm-email-title = Confirm your new e-mail address
+confirm-email-intro = Press the button to use this address for your account from now on.
+confirm-email-submit = Use this address
+confirm-email-done = Your account now uses its new e-mail address.
+confirm-email-ask-again = You can ask again on your account page.
+settings-title = Your account
+settings-profile = Profile
+settings-mail-language = Language of mail we send you
+settings-save = Save
+settings-profile-saved = Your profile is saved.
+settings-email-verified = Confirmed
+settings-email-unverified = Not confirmed yet
+settings-resend-verification = Mail me a new confirmation link
+settings-new-email = New e-mail address
+settings-change-email = Change e-mail address
+settings-email-sent = A link is on its way. Nothing changes until it is followed.
+settings-change-password = Change password
+settings-password-saved = Your password is changed. You were signed out everywhere else.
+settings-sessions = Where you are signed in
+settings-session-since = Signed in { $date }
+settings-session-current = This device
+settings-end-other-sessions = Sign out everywhere else
+settings-sessions-ended = You were signed out everywhere else.
+
+## Operator console
+admin-title = Operator console
+admin-intro = Run the school: the audit log of every operator action and money movement, payouts, tax and exchange rates, and background jobs.
+admin-recent = Done lately
+admin-payouts = Payouts
+audit-title = Audit log
+audit-intro = Every operator action and every movement of money, with who, when, what, and the state before and after. Entries are never changed or removed.
+audit-action = Action
+audit-any = Any
+audit-target = Target
+audit-from = From
+audit-until = Until
+audit-apply = Filter
+audit-csv = Export CSV
+audit-none = Nothing recorded here yet.
+audit-when = When
+audit-actor = Who
+audit-change = Change
+audit-before = before
+audit-after = after
+audit-reason = reason
+audit-older = Older entries
+audit-system = Kenning (automatic)
+audit-action-tax_rate_set = Tax rate set
+audit-action-exchange_rate_set = Exchange rate set
+audit-action-payouts_run = Payout made
+audit-action-order_refunded = Order refunded
+audit-action-role_changed = Role changed
+audit-action-account_suspended = Account suspended
+audit-action-account_restored = Account restored
+audit-action-product_unpublished = Product unpublished
+audit-action-creator_approved = Creator approved
+audit-action-creator_declined = Creator declined
+audit-action-job_retried = Job retried
+audit-action-search_reindexed = Search rebuilt
+audit-action-clock_advanced = Test clock moved
+nav-admin = Console

@@ -454,3 +454,106 @@ jobs-kind-refund_question = 退款单个未回答问题
 jobs-kind-number_receipts = 收据编号
 jobs-kind-reindex_search = 重建搜索索引
 jobs-kind-prune = 清理旧记录
+
+## 邮件
+mail-greeting = { $name }，你好：
+mail-footer = 你收到这封邮件，是因为你在本 Kenning 学校的账户。如果不是你本人的操作，请忽略此邮件。
+mail-verify-email-subject = 请验证你的邮箱
+mail-verify-email-body = 欢迎！请确认这个邮箱属于你，以便收到收据、礼物链接和问答回复。
+
+    链接三天内有效。
+mail-verify-email-action = 验证我的邮箱
+mail-reset-password-subject = 重置你的密码
+mail-reset-password-body = 有人（希望是你）申请重置你账户的密码。请通过下面的链接设置新密码。
+
+    链接只能使用一次，一小时内有效。如果不是你申请的，请忽略此邮件，你的密码不会改变。
+mail-reset-password-action = 设置新密码
+mail-confirm-new-email-subject = 请确认你的新邮箱
+mail-confirm-new-email-body = 你申请把这个邮箱用作账户邮箱。确认后它将替换原来的邮箱。
+
+    链接三天内有效。
+mail-confirm-new-email-action = 使用这个邮箱
+mail-password-changed-subject = 你的密码已修改
+mail-password-changed-body = 你账户的密码刚刚被修改，其他所有登录都已退出。
+
+    如果这不是你本人的操作，请立即通过下面的链接重置密码。
+mail-password-changed-action = 重置我的密码
+
+## 账户：找回与设置
+nav-home = 首页
+nav-account = 账户
+field-new-password = 新密码
+field-current-password = 当前密码
+login-forgot = 忘记密码？
+forgot-title = 忘记密码
+forgot-intro = 请输入账户邮箱，我们会发送一个设置新密码的链接。
+forgot-submit = 发送链接
+forgot-sent = 如果有账户使用这个邮箱，设置新密码的链接已经发出，一小时内有效。如果没有收到，请检查垃圾邮件。
+forgot-back-to-login = 返回登录
+reset-title = 设置新密码
+reset-submit = 保存新密码
+reset-done = 密码已修改，所有设备都已退出登录。请用新密码登录。
+verify-title = 验证邮箱
+verify-done = 谢谢，你的邮箱已验证。
+verify-ask-again = 你可以在账户页面重新申请链接。
+confirm-email-title = 确认新邮箱
+confirm-email-intro = 点击按钮，今后使用这个邮箱作为账户邮箱。
+confirm-email-submit = 使用这个邮箱
+confirm-email-done = 你的账户已改用新邮箱。
+confirm-email-ask-again = 你可以在账户页面重新申请。
+settings-title = 我的账户
+settings-profile = 个人资料
+settings-mail-language = 邮件语言
+settings-save = 保存
+settings-profile-saved = 个人资料已保存。
+settings-email-verified = 已验证
+settings-email-unverified = 尚未验证
+settings-resend-verification = 重新发送验证链接
+settings-new-email = 新邮箱
+settings-change-email = 更换邮箱
+settings-email-sent = 链接已发出。点击链接之前不会有任何改变。
+settings-change-password = 修改密码
+settings-password-saved = 密码已修改，其他设备都已退出登录。
+settings-sessions = 登录的设备
+settings-session-since = 登录于 { $date }
+settings-session-current = 当前设备
+settings-end-other-sessions = 退出其他所有设备
+settings-sessions-ended = 其他设备都已退出登录。
+
+## 运营后台
+admin-title = 运营后台
+admin-intro = 管理学校：每一次运营操作与资金变动的审计日志、结算打款、税率与汇率，以及后台任务。
+admin-recent = 最近操作
+admin-payouts = 结算打款
+audit-title = 审计日志
+audit-intro = 每一次运营操作和资金变动：谁、何时、做了什么、变更前后的状态。记录永不修改或删除。
+audit-action = 操作
+audit-any = 全部
+audit-target = 对象
+audit-from = 起始日期
+audit-until = 截止日期
+audit-apply = 筛选
+audit-csv = 导出 CSV
+audit-none = 暂无记录。
+audit-when = 时间
+audit-actor = 操作人
+audit-change = 变更
+audit-before = 变更前
+audit-after = 变更后
+audit-reason = 原因
+audit-older = 更早的记录
+audit-system = Kenning（自动）
+audit-action-tax_rate_set = 设置税率
+audit-action-exchange_rate_set = 设置汇率
+audit-action-payouts_run = 结算打款
+audit-action-order_refunded = 订单退款
+audit-action-role_changed = 更改角色
+audit-action-account_suspended = 停用账户
+audit-action-account_restored = 恢复账户
+audit-action-product_unpublished = 下架商品
+audit-action-creator_approved = 批准创作者
+audit-action-creator_declined = 拒绝创作者
+audit-action-job_retried = 重试任务
+audit-action-search_reindexed = 重建搜索
+audit-action-clock_advanced = 调整测试时钟
+nav-admin = 后台

@@ -8,11 +8,17 @@ use std::net::IpAddr;
 use kenning_domain::account::{Account, DisplayName, Email, Role, check_password_policy};
 use kenning_domain::catalog::Viewer;
 use kenning_domain::ids::AccountId;
-use kenning_domain::throttle::{LOGIN_PER_ACCOUNT, Limit, PER_ADDRESS, ThrottleKey};
+use kenning_domain::jobs::Job;
+use kenning_domain::locale::Locale;
+use kenning_domain::mail::{MailMessage, TokenPurpose, TokenUse};
+use kenning_domain::throttle::{
+    LOGIN_PER_ACCOUNT, Limit, MAIL_PER_ADDRESS, PER_ADDRESS, ThrottleKey,
+};
 use password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
 
-use crate::ports::{NewAccount, StoreError};
+use crate::mail::mail_for;
+use crate::ports::{NewAccount, NewAccountToken, SessionRecord, StoreError, TokenEffect};
 use crate::{AppError, Kenning};
 
 /// What a person types to register.
@@ -116,11 +122,13 @@ async fn blocking<T: Send + 'static>(
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Ev8R5g3mQ5bC3YcNjyqAZ1m0yDkYQpE8YLj5v1W0aE";
 
 impl Kenning {
-    /// Registers a learner account; `from` is the client's address, throttled.
+    /// Registers a learner account writing in `locale`, and mails them a link that
+    /// confirms their address; `from` is the client's address, throttled.
     pub async fn register(
         &self,
         form: Registration,
         from: Option<IpAddr>,
+        locale: Locale,
     ) -> Result<Account, AppError> {
         if let Some(address) = from {
             self.throttle(
@@ -129,7 +137,12 @@ impl Kenning {
             )
             .await?;
         }
-        self.create_account(form, Role::Learner).await
+        let account = self
+            .insert_new_account(form, Role::Learner, locale, None)
+            .await?;
+        self.mail_link(&account, TokenPurpose::VerifyEmail, None)
+            .await?;
+        Ok(account)
     }
 
     fn address_limit(&self) -> Option<Limit> {
@@ -163,11 +176,24 @@ impl Kenning {
         Ok(())
     }
 
-    /// Creates an account with any role (operator tasks and the demo catalog).
+    /// Creates an account with any role (operator tasks and the demo catalog); its
+    /// address is taken on trust.
     pub async fn create_account(
         &self,
         form: Registration,
         role: Role,
+    ) -> Result<Account, AppError> {
+        let now = self.now_ms();
+        self.insert_new_account(form, role, Locale::DEFAULT, Some(now))
+            .await
+    }
+
+    async fn insert_new_account(
+        &self,
+        form: Registration,
+        role: Role,
+        locale: Locale,
+        email_verified_at_ms: Option<i64>,
     ) -> Result<Account, AppError> {
         let email = Email::parse(&form.email)?;
         let display_name = DisplayName::parse(&form.display_name)?;
@@ -181,6 +207,8 @@ impl Kenning {
             password_hash,
             role,
             created_at_ms: self.now_ms(),
+            locale,
+            email_verified_at_ms,
         };
         match self.store.insert_account(&new).await {
             Ok(()) => {}
@@ -193,6 +221,8 @@ impl Kenning {
             display_name,
             role,
             created_at_ms: new.created_at_ms,
+            locale,
+            email_verified: email_verified_at_ms.is_some(),
         })
     }
 
@@ -210,7 +240,9 @@ impl Kenning {
                 check_password_policy(&form.password)?;
                 let password = form.password;
                 let hash = blocking(move || hash_password(&password)).await??;
-                self.store.set_password_hash(account.id, &hash).await?;
+                self.store
+                    .set_password_hash(account.id, &hash, None)
+                    .await?;
                 self.session_cache.clear();
                 self.store.set_role(account.id, role).await?;
                 account.role = role;
@@ -305,6 +337,272 @@ impl Kenning {
         self.session_cache
             .put(hash, account.clone(), now, expires_at_ms);
         Ok(Some(CurrentUser { account }))
+    }
+}
+
+/// A signed-in session as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionView {
+    /// A short, stable name for the session (not its secret).
+    pub id: String,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+    /// The session asking.
+    pub current: bool,
+}
+
+impl SessionView {
+    fn of(record: SessionRecord, current: &str) -> SessionView {
+        SessionView {
+            id: record.token_hash.chars().take(8).collect(),
+            created_at_ms: record.created_at_ms,
+            expires_at_ms: record.expires_at_ms,
+            current: record.token_hash == current,
+        }
+    }
+}
+
+/// Mailed links, password and profile changes, and one's own sessions.
+impl Kenning {
+    /// Stores a single-use link for `purpose` and queues the mail that carries it (to
+    /// `new_email` for a change of address, else to the account's address), at most
+    /// [`MAIL_PER_ADDRESS`] an hour to one address.
+    async fn mail_link(
+        &self,
+        account: &Account,
+        purpose: TokenPurpose,
+        new_email: Option<Email>,
+    ) -> Result<(), AppError> {
+        let to = new_email.clone().unwrap_or_else(|| account.email.clone());
+        self.throttle(
+            &ThrottleKey::MailTo(to.as_str().to_owned()),
+            Some(MAIL_PER_ADDRESS),
+        )
+        .await?;
+        let token = SessionToken(random_token()?);
+        let now = self.now_ms();
+        let raw = token.as_str().to_owned();
+        let message = match purpose {
+            TokenPurpose::VerifyEmail => MailMessage::VerifyEmail { token: raw },
+            TokenPurpose::ResetPassword => MailMessage::ResetPassword { token: raw },
+            TokenPurpose::ChangeEmail => MailMessage::ConfirmNewEmail { token: raw },
+        };
+        let mut mail = mail_for(account, message);
+        mail.to = to;
+        let record = NewAccountToken {
+            token_hash: token.hash(),
+            account_id: account.id,
+            purpose,
+            email: new_email,
+            created_at_ms: now,
+            expires_at_ms: now + purpose.lifetime_ms(),
+        };
+        self.store
+            .issue_token(&record, &Job::SendMail { mail }, now)
+            .await?;
+        Ok(())
+    }
+
+    /// Follows a mailed link once.
+    async fn use_link(
+        &self,
+        token: &str,
+        purpose: TokenPurpose,
+        effect: TokenEffect,
+    ) -> Result<Account, AppError> {
+        let hash = SessionToken(token.to_owned()).hash();
+        let used = match self
+            .store
+            .use_token(&hash, purpose, &effect, self.now_ms())
+            .await
+        {
+            Err(StoreError::Duplicate) => return Err(AppError::EmailTaken),
+            other => other?,
+        };
+        // Cached sessions carry the account as it was.
+        self.session_cache.clear();
+        match used {
+            TokenUse::Used(account) => Ok(account),
+            TokenUse::AlreadyUsed => Err(AppError::LinkUsed),
+            TokenUse::Expired => Err(AppError::LinkExpired),
+            TokenUse::Unknown => Err(AppError::LinkInvalid),
+        }
+    }
+
+    /// Mails a password-reset link when `email` belongs to an account. The answer is
+    /// the same either way (and as quick: the mail is queued), so it tells nobody
+    /// whether an address has an account. Throttled per client address and per
+    /// address mailed.
+    pub async fn request_password_reset(
+        &self,
+        email: &str,
+        from: Option<IpAddr>,
+    ) -> Result<(), AppError> {
+        if let Some(address) = from {
+            self.throttle(
+                &ThrottleKey::ResetAddress(address.to_string()),
+                self.address_limit(),
+            )
+            .await?;
+        }
+        let email = Email::parse(email)?;
+        let Some((account, _)) = self.store.account_by_email(&email).await? else {
+            return Ok(());
+        };
+        match self
+            .mail_link(&account, TokenPurpose::ResetPassword, None)
+            .await
+        {
+            // Saying "too many" only for known addresses would tell which exist.
+            Err(AppError::TooManyAttempts { .. }) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Sets a new password with a mailed reset link: works once, within its hour, and
+    /// ends every session of the account (a reset also confirms the address, since
+    /// the link came through it).
+    pub async fn reset_password(&self, token: &str, password: &str) -> Result<Account, AppError> {
+        check_password_policy(password)?;
+        let password = password.to_owned();
+        let hash = blocking(move || hash_password(&password)).await??;
+        let account = self
+            .use_link(
+                token,
+                TokenPurpose::ResetPassword,
+                TokenEffect::SetPassword(hash),
+            )
+            .await?;
+        self.mail_to(&account, MailMessage::PasswordChanged).await?;
+        Ok(account)
+    }
+
+    /// Confirms the address a verification link was mailed to.
+    pub async fn verify_email(&self, token: &str) -> Result<Account, AppError> {
+        self.use_link(token, TokenPurpose::VerifyEmail, TokenEffect::VerifyEmail)
+            .await
+    }
+
+    /// Mails a new verification link to a person whose address is not confirmed.
+    pub async fn resend_verification(&self, user: &CurrentUser) -> Result<(), AppError> {
+        if user.account.email_verified {
+            return Err(AppError::AlreadyVerified);
+        }
+        self.mail_link(&user.account, TokenPurpose::VerifyEmail, None)
+            .await
+    }
+
+    /// Checks the person's current password (changes to the account ask for it).
+    async fn check_current_password(
+        &self,
+        user: &CurrentUser,
+        password: &str,
+    ) -> Result<(), AppError> {
+        let hash = self
+            .store
+            .password_hash(user.account.id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let password = password.to_owned();
+        if blocking(move || verify_password(&password, &hash)).await? {
+            Ok(())
+        } else {
+            Err(AppError::WrongPassword)
+        }
+    }
+
+    /// Changes the password (the current one is asked for); every other session ends,
+    /// and the address is told.
+    pub async fn change_password(
+        &self,
+        user: &CurrentUser,
+        session: Option<&SessionToken>,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AppError> {
+        check_password_policy(new)?;
+        self.check_current_password(user, current).await?;
+        let new = new.to_owned();
+        let hash = blocking(move || hash_password(&new)).await??;
+        let keep = session.map(SessionToken::hash);
+        self.store
+            .set_password_hash(user.account.id, &hash, keep.as_deref())
+            .await?;
+        self.session_cache.clear();
+        self.mail_to(&user.account, MailMessage::PasswordChanged)
+            .await
+    }
+
+    /// Changes the name shown to others and the language mail is written in.
+    pub async fn update_profile(
+        &self,
+        user: &CurrentUser,
+        display_name: &str,
+        locale: Locale,
+    ) -> Result<Account, AppError> {
+        let name = DisplayName::parse(display_name)?;
+        self.store.set_display_name(user.account.id, &name).await?;
+        self.store.set_locale(user.account.id, locale).await?;
+        self.session_cache.clear();
+        Ok(Account {
+            display_name: name,
+            locale,
+            ..user.account.clone()
+        })
+    }
+
+    /// Mails a link to `new_email` that makes it the account's address once followed
+    /// (the current password is asked for; the old address stays until then).
+    pub async fn request_email_change(
+        &self,
+        user: &CurrentUser,
+        password: &str,
+        new_email: &str,
+    ) -> Result<(), AppError> {
+        let email = Email::parse(new_email)?;
+        self.check_current_password(user, password).await?;
+        if email == user.account.email || self.store.account_by_email(&email).await?.is_some() {
+            return Err(AppError::EmailTaken);
+        }
+        self.mail_link(&user.account, TokenPurpose::ChangeEmail, Some(email))
+            .await
+    }
+
+    /// Follows a change-of-address link: the new address replaces the old, confirmed.
+    pub async fn confirm_email_change(&self, token: &str) -> Result<Account, AppError> {
+        self.use_link(token, TokenPurpose::ChangeEmail, TokenEffect::ChangeEmail)
+            .await
+    }
+
+    /// The person's signed-in sessions, newest first, the asking one marked.
+    pub async fn sessions(
+        &self,
+        user: &CurrentUser,
+        session: Option<&SessionToken>,
+    ) -> Result<Vec<SessionView>, AppError> {
+        let current = session.map(SessionToken::hash).unwrap_or_default();
+        Ok(self
+            .store
+            .sessions_of(user.account.id, self.now_ms())
+            .await?
+            .into_iter()
+            .map(|record| SessionView::of(record, &current))
+            .collect())
+    }
+
+    /// Signs the person out everywhere but here; returns how many sessions ended.
+    pub async fn end_other_sessions(
+        &self,
+        user: &CurrentUser,
+        session: Option<&SessionToken>,
+    ) -> Result<u64, AppError> {
+        let keep = session.map(SessionToken::hash).unwrap_or_default();
+        let ended = self
+            .store
+            .delete_other_sessions(user.account.id, &keep)
+            .await?;
+        self.session_cache.clear();
+        Ok(ended)
     }
 }
 

@@ -337,6 +337,8 @@ mod tests {
             display_name: DisplayName::parse("A").unwrap_or_else(|e| panic!("{e}")),
             role: Role::Learner,
             created_at_ms: 0,
+            locale: kenning_domain::locale::Locale::En,
+            email_verified: false,
         }
     }
 

@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Unavailable,
     /// A service Kenning depends on refused or answered nonsense (502).
     BadGateway,
+    /// A link that worked once and no longer does (410).
+    Gone,
     Internal,
 }
 
@@ -98,6 +100,18 @@ pub enum AppError {
     UnsupportedMedia,
     #[error("only a failed job can be retried")]
     JobNotFailed,
+    #[error("the current password is wrong")]
+    WrongPassword,
+    #[error("this link was used already")]
+    LinkUsed,
+    #[error("this link has expired")]
+    LinkExpired,
+    #[error("this link is not valid")]
+    LinkInvalid,
+    #[error("this address is confirmed already")]
+    AlreadyVerified,
+    #[error("mail server unavailable: {0}")]
+    MailUnavailable(String),
     #[error(transparent)]
     PaymentProvider(#[from] PaymentError),
     #[error("file storage unavailable: {0}")]
@@ -146,6 +160,12 @@ impl AppError {
             AppError::DocumentTooLarge { .. } => "document_too_large",
             AppError::UnsupportedMedia => "unsupported_media",
             AppError::JobNotFailed => "job_not_failed",
+            AppError::WrongPassword => "wrong_password",
+            AppError::LinkUsed => "link_used",
+            AppError::LinkExpired => "link_expired",
+            AppError::LinkInvalid => "link_invalid",
+            AppError::AlreadyVerified => "already_verified",
+            AppError::MailUnavailable(_) => "mail_unavailable",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
                 "payment_provider_unavailable"
             }
@@ -172,7 +192,9 @@ impl AppError {
             | AppError::ReviewRequiresPurchase
             | AppError::TicketRequired
             | AppError::GiftForSomeoneElse
-            | AppError::MediaLinkInvalid => ErrorKind::Forbidden,
+            | AppError::MediaLinkInvalid
+            | AppError::WrongPassword => ErrorKind::Forbidden,
+            AppError::LinkUsed | AppError::LinkExpired | AppError::LinkInvalid => ErrorKind::Gone,
             AppError::EmailTaken
             | AppError::NotForSale
             | AppError::ProductIsFree
@@ -188,7 +210,8 @@ impl AppError {
             | AppError::PayOnProviderPage
             | AppError::NoHostedCheckout
             | AppError::QuestionClosed
-            | AppError::JobNotFailed => ErrorKind::Conflict,
+            | AppError::JobNotFailed
+            | AppError::AlreadyVerified => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } | AppError::DocumentTooLarge { .. } => {
                 ErrorKind::TooLarge
@@ -197,7 +220,8 @@ impl AppError {
             AppError::PaymentProvider(PaymentError::Unsupported) => ErrorKind::Conflict,
             AppError::PaymentProvider(PaymentError::Unavailable(_))
             | AppError::StorageUnavailable(_)
-            | AppError::SearchUnavailable(_) => ErrorKind::Unavailable,
+            | AppError::SearchUnavailable(_)
+            | AppError::MailUnavailable(_) => ErrorKind::Unavailable,
             AppError::PaymentProvider(PaymentError::Refused(_) | PaymentError::Malformed(_)) => {
                 ErrorKind::BadGateway
             }

@@ -10,9 +10,11 @@
 
 use futures::StreamExt;
 use kenning_domain::account::Role;
+use kenning_domain::audit::AuditAction;
 use kenning_domain::jobs::{self, Job, JobRecord, JobStatus, PERIODIC};
 
 use crate::accounts::CurrentUser;
+use crate::audit_log::Change;
 use crate::{AppError, Kenning};
 
 /// How many jobs one worker claims at a time.
@@ -133,6 +135,7 @@ impl Kenning {
             Job::ReindexSearch => {
                 self.store.mark_catalog_changed().await?;
             }
+            Job::SendMail { mail } => self.deliver_mail(mail).await?,
             Job::Prune => {
                 self.store
                     .prune_jobs(self.now_ms().saturating_sub(jobs::RETENTION_MS))
@@ -182,6 +185,11 @@ impl Kenning {
         }
         let job = self.retry_failed_job(id).await?;
         tracing::info!(job = id, by = %user.account.id, "failed job queued again by an operator");
+        let change = Change::of(format!("job:{id}"))
+            .before(serde_json::json!({"status": "failed"}))
+            .after(serde_json::json!({"status": job.status.as_str(), "kind": job.kind}));
+        self.audit(Some(user), AuditAction::JobRetried, change)
+            .await?;
         Ok(job)
     }
 
@@ -192,6 +200,9 @@ impl Kenning {
             return Err(AppError::Forbidden);
         }
         let marked = self.store.mark_catalog_changed().await?;
+        let change = Change::of("search").after(serde_json::json!({"products": marked}));
+        self.audit(Some(user), AuditAction::SearchReindexed, change)
+            .await?;
         // This node at once (its follower may have taken them first: the count is what
         // was marked, not what this call applied).
         self.apply_changes().await?;

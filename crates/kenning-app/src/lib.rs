@@ -6,6 +6,7 @@
 //! business rules live here and in `kenning-domain`, never in a handler or in SQL.
 
 pub mod accounts;
+pub mod audit_log;
 pub mod cache;
 pub mod catalog;
 pub mod certificates;
@@ -17,6 +18,7 @@ pub mod jobs;
 pub mod learning;
 pub mod library;
 pub mod live;
+pub mod mail;
 pub mod media;
 pub mod memberships;
 pub mod pages;
@@ -38,8 +40,8 @@ use std::sync::Arc;
 
 pub use error::AppError;
 use ports::{
-    Clock, Documents, MediaStore, PaymentProvider, RecommendationEngine, SearchEngine, Store,
-    WebhookVerifier,
+    Clock, Documents, MailComposer, MailTransport, MediaStore, PaymentProvider,
+    RecommendationEngine, SearchEngine, Store, WebhookVerifier,
 };
 
 /// The adapters behind the ports, as the binary (or a test) wires them.
@@ -53,6 +55,10 @@ pub struct Adapters {
     /// Payment providers whose webhooks are accepted.
     pub webhooks: Vec<Arc<dyn WebhookVerifier>>,
     pub clock: Arc<dyn Clock>,
+    /// Writes mail in its reader's language.
+    pub composer: Arc<dyn MailComposer>,
+    /// Hands mail to a server (or to files, when none is configured).
+    pub mail: Arc<dyn MailTransport>,
 }
 
 /// Operator settings the use cases need.
@@ -85,6 +91,9 @@ pub struct AppSettings {
     pub max_marked_document_bytes: u64,
     /// How many marking jobs run at once in this process; more downloads wait.
     pub marking_jobs: usize,
+    /// Where links in mail point (`https://school.example`); unset: the address this
+    /// node serves on ([`Kenning::serving_at`]).
+    pub public_url: Option<String>,
 }
 
 /// The default cap on PDF and EPUB originals: 64 MiB.
@@ -117,6 +126,7 @@ impl Default for AppSettings {
             attempts_per_address: kenning_domain::throttle::PER_ADDRESS.attempts,
             max_marked_document_bytes: DEFAULT_MAX_MARKED_DOCUMENT_BYTES,
             marking_jobs: DEFAULT_MARKING_JOBS,
+            public_url: None,
         }
     }
 }
@@ -135,6 +145,10 @@ pub struct Kenning {
     settings: AppSettings,
     catalog_cache: Arc<cache::CatalogCache>,
     session_cache: Arc<cache::SessionCache>,
+    composer: Arc<dyn MailComposer>,
+    mail: Arc<dyn MailTransport>,
+    /// The address this node serves on, for links in mail when no public URL is set.
+    serving_at: Arc<std::sync::OnceLock<String>>,
     holdings_cache: Arc<cache::HoldingsCache>,
     signal_debounce: Arc<cache::SignalDebounce>,
     /// The media link key, read from the store on first use.
@@ -164,6 +178,8 @@ impl Kenning {
             documents,
             webhooks,
             clock,
+            composer,
+            mail,
         } = adapters;
         Kenning {
             store,
@@ -174,6 +190,9 @@ impl Kenning {
             documents,
             webhooks: Arc::new(webhooks),
             clock,
+            composer,
+            mail,
+            serving_at: Arc::new(std::sync::OnceLock::new()),
             marking: Arc::new(tokio::sync::Semaphore::new(settings.marking_jobs.max(1))),
             catalog_cache: Arc::new(cache::CatalogCache::new(settings.cache_ms)),
             session_cache: Arc::new(cache::SessionCache::new(settings.cache_ms)),

@@ -5,12 +5,14 @@
 
 use kenning_domain::DomainError;
 use kenning_domain::account::Role;
+use kenning_domain::audit::AuditAction;
 use kenning_domain::catalog::{Product, ProductKind, ProductStatus};
 use kenning_domain::ids::{OrderId, ProductId, SubscriptionId};
 use kenning_domain::order::{Holding, Order, OrderStatus};
 use kenning_domain::subscription::{Due, Interval, MembershipPlan, Subscription};
 
 use crate::accounts::CurrentUser;
+use crate::audit_log::Change;
 use crate::ports::{ChargeOutcome, Claim, PaymentRecord, ProductFilter, Taking};
 use crate::settlement::Grants;
 use crate::{AppError, Kenning};
@@ -363,9 +365,15 @@ impl Kenning {
         if user.account.role != Role::Admin {
             return Err(AppError::Forbidden);
         }
+        let before = self.now_ms();
         if !self.clock.advance(ms) {
             return Err(AppError::NotFound("test clock"));
         }
+        let change = Change::of("clock")
+            .before(serde_json::json!({"now_ms": before}))
+            .after(serde_json::json!({"now_ms": self.now_ms()}));
+        self.audit(Some(user), AuditAction::ClockAdvanced, change)
+            .await?;
         // What became due runs now rather than at the workers' next look, so the
         // operator moving the clock sees its effect at once.
         self.offer_renewals().await?;

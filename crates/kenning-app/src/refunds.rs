@@ -5,12 +5,14 @@
 
 use kenning_domain::DomainError;
 use kenning_domain::account::Role;
+use kenning_domain::audit::AuditAction;
 use kenning_domain::ids::{OrderId, RefundId};
 use kenning_domain::ledger;
 use kenning_domain::money::Money;
 use kenning_domain::order::{self, Order, OrderStatus};
 
 use crate::accounts::CurrentUser;
+use crate::audit_log::{Change, money_json};
 use crate::ports::{RefundRecord, StoreError};
 use crate::{AppError, Kenning};
 
@@ -186,6 +188,17 @@ impl Kenning {
             self.access_changed(order.buyer_id);
         }
         tracing::info!(order = %order.id, amount = amount.amount_minor, full, "order refunded");
+        let change = Change::of(format!("order:{}", order.id))
+            .before(serde_json::json!({"refunded": money_json(before)}))
+            .after(serde_json::json!({
+                "refund": record.id.to_string(),
+                "amount": money_json(amount),
+                "refunded": money_json(before.checked_add(amount)?),
+                "access_revoked": full,
+            }))
+            .reason(&record.reason);
+        self.audit(Some(user), AuditAction::OrderRefunded, change)
+            .await?;
         Ok(RefundedOrder {
             refunded: before.checked_add(amount)?,
             order: order.clone(),

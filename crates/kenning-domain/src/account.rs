@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
 use crate::ids::AccountId;
+use crate::locale::Locale;
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -138,6 +139,10 @@ pub struct Account {
     pub display_name: DisplayName,
     pub role: Role,
     pub created_at_ms: i64,
+    /// The language mail to this person is written in.
+    pub locale: Locale,
+    /// Whether the person followed the link mailed to their address.
+    pub email_verified: bool,
 }
 
 #[cfg(test)]

@@ -100,6 +100,10 @@ pub enum DomainError {
     InvalidPeriod,
     #[error("a question or answer is 1 to 4000 characters")]
     InvalidQuestion,
+    #[error("unknown audit action or malformed filter")]
+    InvalidAuditFilter,
+    #[error("a reason of 1 to 500 characters is required")]
+    ReasonRequired,
 }
 
 impl DomainError {
@@ -113,6 +117,8 @@ impl DomainError {
             DomainError::CommonPassword => "common_password",
             DomainError::InvalidDisplayName => "invalid_display_name",
             DomainError::UnknownRole => "unknown_role",
+            DomainError::InvalidAuditFilter => "invalid_audit_filter",
+            DomainError::ReasonRequired => "reason_required",
             DomainError::UnknownCurrency => "unknown_currency",
             DomainError::InvalidAmount => "invalid_amount",
             DomainError::CurrencyMismatch => "currency_mismatch",

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ProductId, QuestionId, SubscriptionId};
+use crate::mail::Mail;
 
 /// What a job does. Stored as JSON; its `kind` names it in listings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +34,8 @@ pub enum Job {
     ReindexSearch,
     /// Deletes finished jobs and change records older than their retention.
     Prune,
+    /// Sends one mail.
+    SendMail { mail: Mail },
 }
 
 impl Job {
@@ -46,6 +49,7 @@ impl Job {
             Job::NumberReceipts => "number_receipts",
             Job::ReindexSearch => "reindex_search",
             Job::Prune => "prune",
+            Job::SendMail { .. } => "send_mail",
         }
     }
 

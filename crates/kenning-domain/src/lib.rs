@@ -13,6 +13,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod account;
+pub mod audit;
 pub mod bundle;
 pub mod catalog;
 pub mod certificate;
@@ -26,6 +27,7 @@ pub mod jobs;
 pub mod ledger;
 pub mod live;
 pub mod locale;
+pub mod mail;
 pub mod media;
 pub mod money;
 pub mod order;

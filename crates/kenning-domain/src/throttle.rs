@@ -18,11 +18,18 @@ pub const LOGIN_PER_ACCOUNT: Limit = Limit {
     window_ms: FIFTEEN_MINUTES_MS,
 };
 
-/// Failed logins, registrations (and, later, password-reset requests) from one client
+/// Failed logins, registrations and password-reset requests from one client
 /// address: one machine cannot try many accounts or make many.
 pub const PER_ADDRESS: Limit = Limit {
     attempts: 100,
     window_ms: FIFTEEN_MINUTES_MS,
+};
+
+/// Links mailed to one address: a few an hour, so no one can flood someone's inbox
+/// by asking for resets or confirmations.
+pub const MAIL_PER_ADDRESS: Limit = Limit {
+    attempts: 5,
+    window_ms: 60 * 60 * 1000,
 };
 
 /// The door being throttled, with whom it is counted for.
@@ -36,6 +43,10 @@ pub enum ThrottleKey {
     RegisterAddress(String),
     /// Chat messages from one person to one live room.
     Chat { room: String, sender: String },
+    /// Links mailed to one address (resets, confirmations): no one can flood an inbox.
+    MailTo(String),
+    /// Password-reset requests from one client address.
+    ResetAddress(String),
 }
 
 impl ThrottleKey {
@@ -46,6 +57,8 @@ impl ThrottleKey {
             ThrottleKey::LoginAddress(address) => format!("login-from:{address}"),
             ThrottleKey::RegisterAddress(address) => format!("register-from:{address}"),
             ThrottleKey::Chat { room, sender } => format!("chat:{room}:{sender}"),
+            ThrottleKey::MailTo(email) => format!("mail-to:{email}"),
+            ThrottleKey::ResetAddress(address) => format!("reset-from:{address}"),
         }
     }
 }

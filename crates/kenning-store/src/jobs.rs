@@ -7,6 +7,7 @@
 use async_trait::async_trait;
 use kenning_app::ports::{JobStore, StoreError, StoreResult};
 use kenning_domain::jobs::{Change, Job, JobRecord, JobStatus, Topic};
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::{Backend, SqlStore, db_error, parse_col, rows};
@@ -43,8 +44,10 @@ fn change(row: &AnyRow) -> StoreResult<Change> {
     })
 }
 
-async fn insert_job(
-    store: &SqlStore,
+/// Queues a job on `conn` (a transaction's, so that the job commits with the change
+/// that causes it).
+pub(crate) async fn insert_job(
+    conn: &mut AnyConnection,
     job: &Job,
     key: Option<String>,
     run_at_ms: i64,
@@ -60,7 +63,7 @@ async fn insert_job(
     .bind(key)
     .bind(run_at_ms)
     .bind(now_ms)
-    .fetch_optional(store.pool())
+    .fetch_optional(conn)
     .await
     .map_err(db_error)?;
     row.as_ref().map(|r| rows::int(r, "id")).transpose()
@@ -69,7 +72,8 @@ async fn insert_job(
 #[async_trait]
 impl JobStore for SqlStore {
     async fn enqueue(&self, job: &Job, run_at_ms: i64, now_ms: i64) -> StoreResult<Option<i64>> {
-        insert_job(self, job, job.unique_key(), run_at_ms, now_ms).await
+        let mut conn = self.pool().acquire().await.map_err(db_error)?;
+        insert_job(&mut conn, job, job.unique_key(), run_at_ms, now_ms).await
     }
 
     async fn enqueue_keyed(
@@ -79,7 +83,8 @@ impl JobStore for SqlStore {
         run_at_ms: i64,
         now_ms: i64,
     ) -> StoreResult<Option<i64>> {
-        insert_job(self, job, Some(key.to_owned()), run_at_ms, now_ms).await
+        let mut conn = self.pool().acquire().await.map_err(db_error)?;
+        insert_job(&mut conn, job, Some(key.to_owned()), run_at_ms, now_ms).await
     }
 
     async fn claim_jobs(

@@ -7,6 +7,7 @@
 //! This crate is the only place in Kenning with SQL in it.
 
 mod accounts;
+mod audit_log;
 mod catalog;
 mod certificates;
 mod coupons;
@@ -162,6 +163,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "jobs",
         include_str!("../migrations/sqlite/0017_jobs.sql"),
         include_str!("../migrations/postgres/0017_jobs.sql"),
+    ),
+    (
+        18,
+        "account_mail",
+        include_str!("../migrations/sqlite/0018_account_mail.sql"),
+        include_str!("../migrations/postgres/0018_account_mail.sql"),
+    ),
+    (
+        19,
+        "audit_log",
+        include_str!("../migrations/sqlite/0019_audit_log.sql"),
+        include_str!("../migrations/postgres/0019_audit_log.sql"),
     ),
 ];
 

@@ -4,7 +4,7 @@ use kenning_app::ports::StoreError;
 use kenning_domain::account::{Account, DisplayName, Email, Role};
 use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product, Release};
 use kenning_domain::ids::{AccountId, ChapterId, LessonId, OrderId, ProductId};
-use kenning_domain::locale::LocalizedText;
+use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{Conversion, Order, OrderStatus, Referral};
 use kenning_domain::review::RatingSummary;
@@ -64,6 +64,9 @@ pub(crate) fn account(row: &AnyRow) -> Result<Account, StoreError> {
             .map_err(|_| StoreError::Corrupt("display_name".into()))?,
         role: parse_col::<Role>(&text(row, "role")?, "role")?,
         created_at_ms: int(row, "created_at_ms")?,
+        locale: Locale::parse(&text(row, "locale")?)
+            .map_err(|_| StoreError::Corrupt("locale".into()))?,
+        email_verified: opt_int(row, "email_verified_at_ms")?.is_some(),
     })
 }
 

@@ -64,6 +64,7 @@ impl ErrorReport {
                 tracing::warn!(error = %error, "a service Kenning depends on is unavailable");
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            ErrorKind::Gone => StatusCode::GONE,
             ErrorKind::BadGateway => {
                 tracing::error!(error = %error, "a service Kenning depends on refused");
                 StatusCode::BAD_GATEWAY

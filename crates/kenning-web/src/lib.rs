@@ -12,6 +12,7 @@ mod error;
 mod headers;
 pub mod i18n;
 mod live;
+pub mod mail;
 mod markdown;
 mod pages;
 mod rendered;

@@ -51,6 +51,12 @@ pub struct Settings {
     pub stripe_webhook_secret: Option<SecretString>,
     /// Take payments through Stripe instead of the sandbox.
     pub stripe: Option<StripeSettings>,
+    /// The SMTP server mail goes through (`smtp://host:port`); unset: mail is written
+    /// to `<data_dir>/mail` and shown in the log.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of mail (`Name <address>`); unset: `Kenning <no-reply@HOST>` with
+    /// the public URL's host.
+    pub mail_from: Option<String>,
     /// A clock operators can move forward (to try renewals); for demos and tests only.
     pub test_clock: bool,
     /// The business named as seller on receipts (unset: the creator).
@@ -254,6 +260,8 @@ impl Settings {
             "stripe_secret_key",
             self.stripe.as_ref().map(|_| quoted(HIDDEN)),
         );
+        optional("smtp_url", self.smtp_url.as_ref().map(|_| quoted(HIDDEN)));
+        optional("mail_from", self.mail_from.as_deref().map(quoted));
         optional(
             "stripe_api_base",
             self.stripe
@@ -311,6 +319,8 @@ pub struct FileSettings {
     pub stripe_webhook_secret: Option<SecretString>,
     pub stripe_secret_key: Option<SecretString>,
     pub stripe_api_base: Option<String>,
+    pub smtp_url: Option<SecretString>,
+    pub mail_from: Option<String>,
     pub test_clock: Option<bool>,
     pub merchant_name: Option<String>,
     pub merchant_address: Option<String>,
@@ -414,6 +424,20 @@ pub struct Overrides {
         value_parser = secret
     )]
     pub stripe_webhook_secret: Option<SecretString>,
+    /// SMTP server for mail: smtp://HOST:PORT (plain), add ?tls=required for
+    /// STARTTLS, smtps:// for TLS, user:password@ for login. Unset: mail is written to
+    /// the data directory's mail/ folder and shown in the log.
+    #[arg(
+        long,
+        env = "KENNING_SMTP_URL",
+        global = true,
+        hide_env_values = true,
+        value_parser = secret
+    )]
+    pub smtp_url: Option<SecretString>,
+    /// Sender of mail, e.g. "My School <hello@school.example>".
+    #[arg(long, env = "KENNING_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
     /// Stripe secret API key: take payments on Stripe Checkout instead of the sandbox.
     #[arg(
         long,
@@ -542,6 +566,8 @@ impl Settings {
                     secret_key,
                     api_base: overrides.stripe_api_base.clone().or(file.stripe_api_base),
                 }),
+            smtp_url: overrides.smtp_url.clone().or(file.smtp_url),
+            mail_from: overrides.mail_from.clone().or(file.mail_from),
             test_clock: overrides.test_clock.or(file.test_clock).unwrap_or(false),
             merchant: overrides
                 .merchant_name

@@ -80,6 +80,11 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
                     )) as Arc<dyn WebhookVerifier>
                 })
                 .collect(),
+            composer: Arc::new(
+                kenning_web::mail::MailWriter::load()
+                    .map_err(|e| anyhow::anyhow!("loading translations: {e}"))?,
+            ),
+            mail: Arc::new(mailer(settings)?),
             clock: if settings.test_clock {
                 tracing::warn!("the test clock is on: operators can move time forward");
                 Arc::new(TestClock::default())
@@ -98,9 +103,32 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
             attempts_per_address: settings.attempts_per_address,
             max_marked_document_bytes: settings.max_document_bytes,
             marking_jobs: settings.marking_jobs,
+            public_url: settings.public_url.clone(),
             ..AppSettings::default()
         },
     ))
+}
+
+/// Mail through the configured SMTP server, or into `<data_dir>/mail`.
+fn mailer(settings: &Settings) -> anyhow::Result<kenning_mail::Mailer> {
+    let from = match &settings.mail_from {
+        Some(from) => from.clone(),
+        None => {
+            let host = settings
+                .public_url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u).ok())
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .filter(|h| h.contains('.'))
+                .unwrap_or_else(|| "kenning.localhost".to_owned());
+            format!("Kenning <no-reply@{host}>")
+        }
+    };
+    match &settings.smtp_url {
+        Some(url) => kenning_mail::Mailer::smtp(url.expose_secret(), &from),
+        None => kenning_mail::Mailer::files(&settings.data_dir.join("mail"), &from),
+    }
+    .map_err(|e| anyhow::anyhow!("mail: {e}"))
 }
 
 /// Serves on an already-bound listener until `shutdown` completes.
@@ -111,6 +139,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let app_for_refresh = app.clone();
+    if let Ok(addr) = listener.local_addr() {
+        app.serving_at(format!("http://{addr}"));
+    }
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
     let router = kenning_web::router(
         app,

@@ -14,9 +14,11 @@
 //! certificates, memberships, gifts, coupons, questions, reviews; live schedules, seats
 //! and chat (`live`); signals and counters (`discovery`); webhooks already handled,
 //! throttling, shared secrets, the channel between processes (`channels`) and jobs.
+//! Mail is composed and delivered by two more ports (`mail`).
 
 mod accounts;
 mod audit;
+mod audit_log;
 mod catalog;
 mod certificates;
 mod channels;
@@ -31,6 +33,7 @@ mod gifts;
 mod jobs;
 mod learning;
 mod live;
+mod mail;
 mod media;
 mod memberships;
 mod orders;
@@ -51,6 +54,7 @@ mod webhooks;
 
 pub use accounts::*;
 pub use audit::*;
+pub use audit_log::*;
 pub use catalog::*;
 pub use certificates::*;
 pub use channels::*;
@@ -65,6 +69,7 @@ pub use gifts::*;
 pub use jobs::*;
 pub use learning::*;
 pub use live::*;
+pub use mail::*;
 pub use media::*;
 pub use memberships::*;
 pub use orders::*;
@@ -112,6 +117,7 @@ macro_rules! store {
 
 store!(
     AccountStore,
+    AccountTokenStore,
     SessionStore,
     ThrottleStore,
     SecretStore,
@@ -128,6 +134,7 @@ store!(
     SalesStore,
     EntitlementStore,
     AuditStore,
+    AuditLogStore,
     TaxStore,
     ExchangeRateStore,
     RevenueShareStore,

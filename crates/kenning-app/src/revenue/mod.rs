@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use kenning_domain::DomainError;
 use kenning_domain::account::Role;
+use kenning_domain::audit::AuditAction;
 use kenning_domain::catalog::Product;
 pub use kenning_domain::fx::Offer;
 use kenning_domain::fx::{self, ExchangeRate};
@@ -25,6 +26,7 @@ use kenning_domain::revenue::{self, PartnerContract};
 use kenning_domain::tax::{self, Country, TaxLine, TaxRate};
 
 use crate::accounts::CurrentUser;
+use crate::audit_log::Change;
 use crate::checkout::CurrencyChoice;
 use crate::{AppError, Kenning};
 
@@ -268,11 +270,18 @@ impl Kenning {
 
     pub async fn set_tax_rate(&self, user: &CurrentUser, rate: TaxRate) -> Result<(), AppError> {
         Self::require_admin(user)?;
+        let before = self.store.tax_rate(&rate.country).await?;
         self.store.set_tax_rate(&rate, self.now_ms()).await?;
         // Product pages show the tax of the visitor's country.
         self.catalog_cache.clear();
         tracing::info!(country = %rate.country, bps = rate.rate_bps, actor = %user.account.id, "tax rate set");
-        Ok(())
+        let mut change = Change::of(format!("tax:{}", rate.country))
+            .after(serde_json::json!({"rate_bps": rate.rate_bps}));
+        if let Some(before) = before {
+            change = change.before(serde_json::json!({"rate_bps": before.rate_bps}));
+        }
+        self.audit(Some(user), AuditAction::TaxRateSet, change)
+            .await
     }
 
     pub async fn exchange_rates(&self) -> Result<Vec<ExchangeRate>, AppError> {
@@ -298,9 +307,27 @@ impl Kenning {
     ) -> Result<(), AppError> {
         Self::require_admin(user)?;
         let rate = rate.validate()?;
+        let before = self
+            .store
+            .exchange_rates()
+            .await?
+            .into_iter()
+            .find(|r| r.currency == rate.currency);
         self.store.set_exchange_rate(&rate, self.now_ms()).await?;
         self.catalog_cache.clear();
         tracing::info!(currency = %rate.currency, actor = %user.account.id, "exchange rate set");
-        Ok(())
+        let as_json = |r: &ExchangeRate| {
+            serde_json::json!({
+                "per_usd_e8": r.per_base_e8,
+                "rounding": r.rounding.as_str(),
+                "tax_inclusive": r.tax_inclusive,
+            })
+        };
+        let mut change = Change::of(format!("currency:{}", rate.currency)).after(as_json(&rate));
+        if let Some(before) = &before {
+            change = change.before(as_json(before));
+        }
+        self.audit(Some(user), AuditAction::ExchangeRateSet, change)
+            .await
     }
 }

@@ -1,12 +1,14 @@
 //! Monthly statements per currency, and payouts of what is owed.
 
 use kenning_domain::DomainError;
+use kenning_domain::audit::AuditAction;
 use kenning_domain::ids::{AccountId, PayoutId};
 use kenning_domain::ledger::{self, LedgerAccount};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::statement::{Period, Statement};
 
 use crate::accounts::CurrentUser;
+use crate::audit_log::{Change, money_json};
 use crate::ports::PayoutRecord;
 use crate::{AppError, Kenning};
 
@@ -107,6 +109,12 @@ impl Kenning {
                 other => other?,
             }
             tracing::info!(payout = %record.id, account = %account_id, amount = total, "paid out");
+            let change = Change::of(format!("account:{account_id}")).after(serde_json::json!({
+                "payout": record.id.to_string(),
+                "amount": money_json(record.amount),
+            }));
+            self.audit(Some(user), AuditAction::PayoutsRun, change)
+                .await?;
             made.push(record);
         }
         Ok(made)

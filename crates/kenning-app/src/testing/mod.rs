@@ -1,5 +1,5 @@
 //! In-memory fakes of the ports that are not storage — payments, the clock, search,
-//! recommendations, media and documents — so use cases can be tested quickly over a real
+//! recommendations, media, documents and mail — so use cases can be tested quickly over a real
 //! store. Each fake really does its job in a small way (the payment provider keeps its
 //! charges and answers a retried key with the same charge, search matches words, the
 //! recommender counts co-purchases) and lets a test look at what it was asked.
@@ -12,6 +12,7 @@ use crate::ports::Store;
 use crate::{Adapters, AppSettings, Kenning};
 mod clock;
 mod documents;
+mod mail;
 mod media;
 mod payments;
 mod recommendations;
@@ -19,6 +20,7 @@ mod search;
 
 pub use clock::FakeClock;
 pub use documents::PlainDocuments;
+pub use mail::{MemoryMail, PlainComposer};
 pub use media::MemoryMedia;
 pub use payments::{Charge, FakePayments, ProviderRefund};
 pub use recommendations::CountingRecommender;
@@ -39,6 +41,7 @@ pub struct Fakes {
     pub search: Arc<MemorySearch>,
     pub recommender: Arc<CountingRecommender>,
     pub documents: Arc<PlainDocuments>,
+    pub mail: Arc<MemoryMail>,
 }
 
 impl Fakes {
@@ -51,6 +54,7 @@ impl Fakes {
             search: Arc::new(MemorySearch::default()),
             recommender: Arc::new(CountingRecommender::default()),
             documents: Arc::new(PlainDocuments::default()),
+            mail: Arc::new(MemoryMail::default()),
         }
     }
 
@@ -65,6 +69,8 @@ impl Fakes {
             documents: self.documents.clone(),
             webhooks: Vec::new(),
             clock: self.clock.clone(),
+            composer: Arc::new(PlainComposer),
+            mail: self.mail.clone(),
         }
     }
 }

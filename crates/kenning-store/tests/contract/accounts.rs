@@ -4,6 +4,8 @@
 use kenning_app::ports::*;
 use kenning_domain::account::{Email, Role};
 use kenning_domain::ids::AccountId;
+use kenning_domain::jobs::Job;
+use kenning_domain::mail::{Mail, MailMessage, TokenPurpose, TokenUse};
 use kenning_store::SqlStore;
 
 use crate::fixtures::{DAY, NOW, account, new_account};
@@ -13,6 +15,9 @@ on_both_databases!(
     an_email_belongs_to_one_account,
     a_session_leads_to_its_account_until_it_expires,
     a_new_password_ends_every_session,
+    a_mailed_link_works_once_and_not_after_it_expires,
+    two_uses_of_one_link_at_once_succeed_once,
+    a_reset_link_sets_the_password_and_ends_every_session,
     changing_a_missing_account_is_not_found,
 );
 
@@ -32,7 +37,10 @@ async fn an_account_reads_back_as_written(store: SqlStore) {
     assert_eq!(hash, new.password_hash);
 
     store.set_role(new.id, Role::Admin).await.unwrap();
-    store.set_password_hash(new.id, "new-hash").await.unwrap();
+    store
+        .set_password_hash(new.id, "new-hash", None)
+        .await
+        .unwrap();
     let (changed, hash) = store.account_by_email(&new.email).await.unwrap().unwrap();
     assert_eq!(changed.role, Role::Admin);
     assert_eq!(hash, "new-hash");
@@ -143,10 +151,30 @@ async fn a_new_password_ends_every_session(store: SqlStore) {
         .await
         .unwrap();
 
-    store.set_password_hash(person.id, "rotated").await.unwrap();
-    for token in ["laptop", "phone"] {
-        assert!(store.session_account(token, NOW).await.unwrap().is_none());
-    }
+    store
+        .set_password_hash(person.id, "rotated", Some("laptop"))
+        .await
+        .unwrap();
+    // The session that changed it stays; every other ends.
+    assert!(
+        store
+            .session_account("laptop", NOW)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(store.session_account("phone", NOW).await.unwrap().is_none());
+    store
+        .set_password_hash(person.id, "again", None)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .session_account("laptop", NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(
         store
             .session_account("bystander", NOW)
@@ -161,4 +189,160 @@ async fn changing_a_missing_account_is_not_found(store: SqlStore) {
         store.set_role(AccountId::new(), Role::Admin).await,
         Err(StoreError::NotFound)
     ));
+}
+
+fn link(
+    account: &kenning_domain::account::Account,
+    hash: &str,
+    purpose: TokenPurpose,
+) -> (NewAccountToken, Job) {
+    let token = NewAccountToken {
+        token_hash: hash.to_owned(),
+        account_id: account.id,
+        purpose,
+        email: None,
+        created_at_ms: NOW,
+        expires_at_ms: NOW + 1000,
+    };
+    let mail = Job::SendMail {
+        mail: Mail {
+            to: account.email.clone(),
+            name: "P".into(),
+            locale: account.locale,
+            message: MailMessage::VerifyEmail {
+                token: hash.to_owned(),
+            },
+        },
+    };
+    (token, mail)
+}
+
+async fn a_mailed_link_works_once_and_not_after_it_expires(store: SqlStore) {
+    let person = account(&store, Role::Learner).await;
+    assert!(!person.email_verified);
+    let (token, mail) = link(&person, "h1", TokenPurpose::VerifyEmail);
+    store.issue_token(&token, &mail, NOW).await.unwrap();
+    // The mail was queued with the link.
+    let queued = store.jobs(None, 10).await.unwrap();
+    assert!(queued.iter().any(|j| j.job.as_ref() == Some(&mail)));
+
+    // For another purpose the link is unknown, and stays unused.
+    assert_eq!(
+        store
+            .use_token(
+                "h1",
+                TokenPurpose::ResetPassword,
+                &TokenEffect::VerifyEmail,
+                NOW
+            )
+            .await
+            .unwrap(),
+        TokenUse::Unknown
+    );
+    let used = store
+        .use_token(
+            "h1",
+            TokenPurpose::VerifyEmail,
+            &TokenEffect::VerifyEmail,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let TokenUse::Used(verified) = used else {
+        panic!("{used:?}")
+    };
+    assert!(verified.email_verified);
+    assert_eq!(
+        store
+            .use_token(
+                "h1",
+                TokenPurpose::VerifyEmail,
+                &TokenEffect::VerifyEmail,
+                NOW
+            )
+            .await
+            .unwrap(),
+        TokenUse::AlreadyUsed
+    );
+
+    let (late, mail) = link(&person, "h2", TokenPurpose::VerifyEmail);
+    store.issue_token(&late, &mail, NOW).await.unwrap();
+    assert_eq!(
+        store
+            .use_token(
+                "h2",
+                TokenPurpose::VerifyEmail,
+                &TokenEffect::VerifyEmail,
+                NOW + 1000
+            )
+            .await
+            .unwrap(),
+        TokenUse::Expired
+    );
+    assert_eq!(
+        store
+            .use_token(
+                "nope",
+                TokenPurpose::VerifyEmail,
+                &TokenEffect::VerifyEmail,
+                NOW
+            )
+            .await
+            .unwrap(),
+        TokenUse::Unknown
+    );
+}
+
+async fn two_uses_of_one_link_at_once_succeed_once(store: SqlStore) {
+    let person = account(&store, Role::Learner).await;
+    let (token, mail) = link(&person, "race", TokenPurpose::ResetPassword);
+    store.issue_token(&token, &mail, NOW).await.unwrap();
+    let effect = TokenEffect::SetPassword("new".into());
+    let (a, b) = tokio::join!(
+        store.use_token("race", TokenPurpose::ResetPassword, &effect, NOW),
+        store.use_token("race", TokenPurpose::ResetPassword, &effect, NOW),
+    );
+    let outcomes = [a.unwrap(), b.unwrap()];
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, TokenUse::Used(_)))
+            .count(),
+        1,
+        "{outcomes:?}"
+    );
+    assert!(outcomes.contains(&TokenUse::AlreadyUsed));
+}
+
+async fn a_reset_link_sets_the_password_and_ends_every_session(store: SqlStore) {
+    let person = account(&store, Role::Learner).await;
+    store
+        .insert_session("old", person.id, NOW, NOW + DAY)
+        .await
+        .unwrap();
+    let (first, mail) = link(&person, "r1", TokenPurpose::ResetPassword);
+    store.issue_token(&first, &mail, NOW).await.unwrap();
+    let (second, mail) = link(&person, "r2", TokenPurpose::ResetPassword);
+    store.issue_token(&second, &mail, NOW).await.unwrap();
+    let effect = TokenEffect::SetPassword("reset-hash".into());
+    assert!(matches!(
+        store
+            .use_token("r2", TokenPurpose::ResetPassword, &effect, NOW)
+            .await
+            .unwrap(),
+        TokenUse::Used(_)
+    ));
+    assert_eq!(
+        store.password_hash(person.id).await.unwrap().as_deref(),
+        Some("reset-hash")
+    );
+    assert!(store.session_account("old", NOW).await.unwrap().is_none());
+    // The other link mailed before is used up with it.
+    assert_eq!(
+        store
+            .use_token("r1", TokenPurpose::ResetPassword, &effect, NOW)
+            .await
+            .unwrap(),
+        TokenUse::AlreadyUsed
+    );
 }

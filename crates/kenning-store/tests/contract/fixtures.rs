@@ -38,6 +38,8 @@ pub fn new_account(role: Role) -> NewAccount {
         password_hash: unique("hash-"),
         role,
         created_at_ms: NOW,
+        locale: Locale::En,
+        email_verified_at_ms: None,
     }
 }
 

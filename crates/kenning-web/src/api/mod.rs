@@ -2,6 +2,7 @@
 //! same handler annotations that route the requests.
 
 mod accounts;
+pub(crate) mod admin;
 mod catalog;
 pub(crate) mod coupons;
 mod errors_doc;
@@ -51,7 +52,8 @@ use crate::state::AppState;
     // apart (see `crate::router`) and listed here.
     paths(media::upload_media),
     tags(
-        (name = "accounts", description = "Registration and sessions"),
+        (name = "accounts", description = "Registration, sessions, mailed links (address confirmation, password reset) and one's own account"),
+        (name = "admin", description = "The operator console: the audit log"),
         (name = "catalog", description = "Products, chapters and lessons"),
         (name = "orders", description = "Buying and the library"),
         (name = "reviews", description = "Ratings and reviews from buyers"),
@@ -86,7 +88,16 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(accounts::create_account))
         .routes(routes!(accounts::create_session, accounts::delete_session))
-        .routes(routes!(accounts::me))
+        .routes(routes!(accounts::me, accounts::update_me))
+        .routes(routes!(accounts::request_password_reset))
+        .routes(routes!(accounts::reset_password))
+        .routes(routes!(accounts::verify_email))
+        .routes(routes!(accounts::resend_verification))
+        .routes(routes!(accounts::change_password))
+        .routes(routes!(accounts::change_email))
+        .routes(routes!(accounts::confirm_email_change))
+        .routes(routes!(accounts::my_sessions, accounts::end_other_sessions))
+        .routes(routes!(admin::audit))
         .routes(routes!(catalog::list_products, catalog::create_product))
         .routes(routes!(catalog::get_product))
         .routes(routes!(catalog::add_chapter))

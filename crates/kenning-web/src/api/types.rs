@@ -349,6 +349,10 @@ pub struct AccountResponse {
     /// learner, creator or admin
     pub role: String,
     pub created_at: String,
+    /// The language mail is written in (en, zh-CN).
+    pub locale: String,
+    /// Whether the address was confirmed by the link mailed to it.
+    pub email_verified: bool,
 }
 
 impl From<&Account> for AccountResponse {
@@ -359,8 +363,67 @@ impl From<&Account> for AccountResponse {
             display_name: a.display_name.as_str().to_owned(),
             role: a.role.as_str().to_owned(),
             created_at: timestamp(a.created_at_ms),
+            locale: a.locale.tag().to_owned(),
+            email_verified: a.email_verified,
         }
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptedResponse {
+    /// Always true: the same answer whether or not anything was sent.
+    pub accepted: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewPasswordRequest {
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateProfileRequest {
+    pub display_name: String,
+    /// en or zh-CN; unchanged when left out.
+    pub locale: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangeEmailRequest {
+    /// The current password.
+    pub password: String,
+    /// The new address; a link is mailed to it, and it replaces the old once followed.
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionItem {
+    /// A short name for the session (not its secret).
+    pub id: String,
+    pub created_at: String,
+    pub expires_at: String,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    pub items: Vec<SessionItem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionsEnded {
+    pub ended: u64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

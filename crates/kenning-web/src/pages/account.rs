@@ -190,7 +190,7 @@ pub async fn register(
         password: form.password.clone(),
         display_name: form.display_name.clone(),
     };
-    if let Err(e) = state.app.register(registration, from).await {
+    if let Err(e) = state.app.register(registration, from, ctx.locale).await {
         let view = AccountView {
             register: true,
             error: None,

@@ -4,6 +4,7 @@
 mod account;
 pub(crate) mod certificates;
 mod checkout;
+mod console;
 mod coupons;
 mod earnings;
 mod forms;
@@ -12,7 +13,9 @@ mod live;
 mod questions;
 mod rates;
 mod receipts;
+mod recovery;
 mod sales;
+mod settings;
 mod storefront;
 pub(crate) mod studio;
 
@@ -70,6 +73,28 @@ pub fn router() -> Router<AppState> {
         )
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
+        .route(
+            "/forgot-password",
+            get(recovery::forgot_form).post(recovery::forgot),
+        )
+        .route(
+            "/reset-password/{token}",
+            get(recovery::reset_form).post(recovery::reset),
+        )
+        .route("/verify-email/{token}", get(recovery::verify))
+        .route(
+            "/confirm-email/{token}",
+            get(recovery::confirm_email_form).post(recovery::confirm_email),
+        )
+        .route("/account", get(settings::page))
+        .route("/account/profile", post(settings::save_profile))
+        .route("/account/password", post(settings::change_password))
+        .route("/account/email", post(settings::change_email))
+        .route("/account/verification", post(settings::resend_verification))
+        .route(
+            "/account/sessions/end-others",
+            post(settings::end_other_sessions),
+        )
         .route("/preferences", post(account::preferences))
         .route("/studio", get(studio::dashboard))
         .route("/studio/products/new", get(studio::new_product))
@@ -106,6 +131,9 @@ pub fn router() -> Router<AppState> {
             post(studio::set_lesson_price),
         )
         .route("/earnings", get(earnings::page))
+        .route("/admin", get(console::home))
+        .route("/admin/audit", get(console::audit))
+        .route("/admin/audit.csv", get(console::audit_export))
         .route("/admin/jobs", get(jobs::page))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
         .route("/admin/rates", get(rates::page))
@@ -280,6 +308,13 @@ impl<'a> Page<'a> {
             .user
             .as_ref()
             .is_some_and(|u| u.account.role.can_create_products())
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.ctx
+            .user
+            .as_ref()
+            .is_some_and(|u| u.account.role == kenning_domain::account::Role::Admin)
     }
 
     pub fn locales(&self) -> Vec<Choice> {

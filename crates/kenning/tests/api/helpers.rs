@@ -76,6 +76,13 @@ impl TestApp {
     /// A server with settings changed from the tests' usual ones (media in a bucket,
     /// Stripe as the provider …).
     pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        // KENNING_TEST_LOG=warn (or any filter) shows the servers' logs.
+        if let Ok(filter) = std::env::var("KENNING_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
         let data_dir = std::env::temp_dir().join(unique("kenning-test-"));
         let (database_url, pg_database) = match backend {
             Backend::Sqlite => (
@@ -162,6 +169,39 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// Sends the mail queued so far and answers every mail delivered to `email`,
+    /// oldest first (waiting a little for mail another worker is sending).
+    pub async fn mails_to(&self, email: &str) -> Vec<crate::mailbox::ReceivedMail> {
+        let mut found = Vec::new();
+        for _ in 0..50 {
+            self.app
+                .drain_jobs("test-mail")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            found = crate::mailbox::mail_to(&self.data_dir, email);
+            let queued = self
+                .scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'send_mail' AND status <> 'done'")
+                .await;
+            if queued == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        found
+    }
+
+    /// The newest mail to `email` whose text contains `containing` (a link's path, a
+    /// phrase); fails the test when there is none. Mail is sent by concurrent jobs, so
+    /// two queued together may arrive in either order.
+    pub async fn mail_to(&self, email: &str, containing: &str) -> crate::mailbox::ReceivedMail {
+        self.mails_to(email)
+            .await
+            .into_iter()
+            .rev()
+            .find(|mail| mail.text.contains(containing))
+            .unwrap_or_else(|| panic!("no mail to {email} with {containing:?}"))
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
@@ -416,6 +456,9 @@ async fn start_server(
         s3: None,
         stripe_webhook_secret: Some(STRIPE_TEST_SECRET.into()),
         stripe: None,
+        smtp_url: crate::mailbox::server()
+            .map(|server| format!("smtp://127.0.0.1:{}", server.port).into()),
+        mail_from: Some("Kenning Test <no-reply@kenning.test>".into()),
         test_clock: true,
         // The operator as merchant of record (the demo leaves it unset: creators sell).
         merchant: Some(kenning_app::Merchant {

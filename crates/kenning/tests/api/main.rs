@@ -3,8 +3,11 @@
 //! KENNING_TEST_DATABASE_URL is set (required when CI=true).
 
 mod helpers;
+mod mailbox;
 
 mod accounts;
+mod accounts_mail;
+mod audit_log;
 mod bundles;
 mod catalog;
 mod certificates;

@@ -20,20 +20,20 @@ on_both_databases!(
 );
 
 /// A tiny cookie-keeping browser that does not follow redirects.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
-    cookies: HashMap<String, String>,
+    pub(crate) cookies: HashMap<String, String>,
     lang: &'static str,
 }
 
-struct Page {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) location: Option<String>,
+    pub(crate) body: String,
 }
 
 impl Page {
-    fn field(&self, marker: &str) -> String {
+    pub(crate) fn field(&self, marker: &str) -> String {
         let start = self
             .body
             .find(marker)
@@ -46,13 +46,13 @@ impl Page {
             .to_owned()
     }
 
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         self.field("name=\"csrf\" value=\"")
     }
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp, lang: &'static str) -> Self {
+    pub(crate) fn new(app: &'a TestApp, lang: &'static str) -> Self {
         Browser {
             app,
             cookies: HashMap::new(),
@@ -103,17 +103,17 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let req = self.app.browser.get(self.app.url(path));
         self.send(req).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let req = self.app.browser.post(self.app.url(path)).form(form);
         self.send(req).await
     }
 
-    async fn log_in(&mut self, email: &str) {
+    pub(crate) async fn log_in(&mut self, email: &str) {
         let page = self.get("/login").await;
         let csrf = page.csrf();
         let done = self

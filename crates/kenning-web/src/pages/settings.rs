@@ -1,0 +1,254 @@
+//! One's own account: name and language, address (and confirming it), password, and
+//! where one is signed in.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Redirect, Response};
+use kenning_app::AppError;
+use kenning_app::accounts::{CurrentUser, SessionView};
+use kenning_domain::locale::Locale;
+use serde::Deserialize;
+
+use super::forms::{CsrfForm, EmptyForm};
+use super::{Page, render};
+use crate::context::{RequestContext, SignedIn};
+use crate::error::HttpError;
+use crate::state::AppState;
+
+/// A part of the page, for its notice or error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Section {
+    Profile,
+    Email,
+    Password,
+    Sessions,
+}
+
+impl Section {
+    fn parse(raw: &str) -> Option<Section> {
+        match raw {
+            "profile" => Some(Section::Profile),
+            "email" => Some(Section::Email),
+            "password" => Some(Section::Password),
+            "sessions" => Some(Section::Sessions),
+            _ => None,
+        }
+    }
+}
+
+/// A session as listed.
+struct SessionRow {
+    id: String,
+    since: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account_settings.html")]
+struct SettingsTemplate<'a> {
+    page: Page<'a>,
+    name: String,
+    email: String,
+    verified: bool,
+    locale: &'static str,
+    locales: Vec<(&'static str, String)>,
+    sessions: Vec<SessionRow>,
+    /// The section a notice or error belongs to, and its text.
+    notice: Option<(Section, String)>,
+    error: Option<(Section, String)>,
+}
+
+impl SettingsTemplate<'_> {
+    fn notice_in(&self, section: &Section) -> Option<&str> {
+        self.notice
+            .as_ref()
+            .filter(|(s, _)| s == section)
+            .map(|(_, t)| t.as_str())
+    }
+
+    fn error_in(&self, section: &Section) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(s, _)| s == section)
+            .map(|(_, t)| t.as_str())
+    }
+}
+
+async fn show(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    notice: Option<Section>,
+    error: Option<(Section, &AppError)>,
+) -> Result<Response, HttpError> {
+    let sessions: Vec<SessionView> = state.app.sessions(user, ctx.token.as_ref()).await?;
+    let page = Page::new(state, ctx, "settings-title");
+    let account = &user.account;
+    let notice = notice.map(|s| {
+        let id = match s {
+            Section::Profile => "settings-profile-saved",
+            Section::Email => "settings-email-sent",
+            Section::Password => "settings-password-saved",
+            Section::Sessions => "settings-sessions-ended",
+        };
+        (s, page.t(id))
+    });
+    let mut status = StatusCode::OK;
+    let mut retry = None;
+    let error = match error {
+        Some((section, e)) => {
+            let report = HttpError::from_app(e);
+            if report.status.is_server_error() {
+                return Err(report);
+            }
+            status = report.status;
+            let message = report.message(&state.i18n, ctx.locale);
+            retry = Some(report);
+            Some((section, message))
+        }
+        None => None,
+    };
+    let template = SettingsTemplate {
+        name: account.display_name.as_str().to_owned(),
+        email: account.email.to_string(),
+        verified: account.email_verified,
+        locale: account.locale.tag(),
+        locales: Locale::ALL
+            .iter()
+            .map(|l| (l.tag(), page.t(&format!("locale-{}", l.tag()))))
+            .collect(),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                id: s.id,
+                since: page.tr.datetime(s.created_at_ms),
+                current: s.current,
+            })
+            .collect(),
+        notice,
+        error,
+        page,
+    };
+    let mut response = render(status, &template);
+    if let Some(report) = retry {
+        report.add_retry_after(&mut response);
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct DoneParam {
+    done: Option<String>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Query(q): Query<DoneParam>,
+) -> Result<Response, HttpError> {
+    let notice = q.done.as_deref().and_then(Section::parse);
+    show(&state, &ctx, &user, notice, None).await
+}
+
+/// After a change, the page again with its notice (a reload does not post twice).
+fn saved(section: &str) -> Response {
+    axum::response::IntoResponse::into_response(Redirect::to(&format!(
+        "/account?done={section}#{section}"
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    display_name: String,
+    locale: String,
+}
+
+pub async fn save_profile(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Result<Response, HttpError> {
+    let outcome = match Locale::parse(&form.locale) {
+        Ok(locale) => state
+            .app
+            .update_profile(&user, &form.display_name, locale)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e.into()),
+    };
+    match outcome {
+        Ok(()) => Ok(saved("profile")),
+        Err(e) => show(&state, &ctx, &user, None, Some((Section::Profile, &e))).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<Response, HttpError> {
+    let outcome = state
+        .app
+        .change_password(
+            &user,
+            ctx.token.as_ref(),
+            &form.current_password,
+            &form.new_password,
+        )
+        .await;
+    match outcome {
+        Ok(()) => Ok(saved("password")),
+        Err(e) => show(&state, &ctx, &user, None, Some((Section::Password, &e))).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    password: String,
+    email: String,
+}
+
+pub async fn change_email(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, HttpError> {
+    let outcome = state
+        .app
+        .request_email_change(&user, &form.password, &form.email)
+        .await;
+    match outcome {
+        Ok(()) => Ok(saved("email")),
+        Err(e) => show(&state, &ctx, &user, None, Some((Section::Email, &e))).await,
+    }
+}
+
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, HttpError> {
+    match state.app.resend_verification(&user).await {
+        Ok(()) => Ok(saved("email")),
+        Err(e) => show(&state, &ctx, &user, None, Some((Section::Email, &e))).await,
+    }
+}
+
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, HttpError> {
+    state
+        .app
+        .end_other_sessions(&user, ctx.token.as_ref())
+        .await?;
+    Ok(saved("sessions"))
+}
