@@ -297,6 +297,10 @@ impl Kenning {
             }
         };
         self.store.forget(&account_key.as_key()).await?;
+        // Only after the password is right: the answer tells only its owner.
+        if self.store.is_suspended(account.id).await? {
+            return Err(AppError::AccountSuspended);
+        }
         let token = SessionToken(random_token()?);
         let now = self.now_ms();
         let expires = now + self.settings.session_days * 24 * 60 * 60 * 1000;

@@ -112,6 +112,16 @@ pub enum AppError {
     AlreadyVerified,
     #[error("mail server unavailable: {0}")]
     MailUnavailable(String),
+    #[error("an application is pending")]
+    ApplicationPending,
+    #[error("already a creator")]
+    AlreadyCreator,
+    #[error("the application was decided already")]
+    ApplicationDecided,
+    #[error("the account is suspended")]
+    AccountSuspended,
+    #[error("operators cannot suspend themselves or change their own role")]
+    CannotChangeSelf,
     #[error(transparent)]
     PaymentProvider(#[from] PaymentError),
     #[error("file storage unavailable: {0}")]
@@ -166,6 +176,11 @@ impl AppError {
             AppError::LinkInvalid => "link_invalid",
             AppError::AlreadyVerified => "already_verified",
             AppError::MailUnavailable(_) => "mail_unavailable",
+            AppError::ApplicationPending => "application_pending",
+            AppError::AlreadyCreator => "already_creator",
+            AppError::ApplicationDecided => "application_decided",
+            AppError::AccountSuspended => "account_suspended",
+            AppError::CannotChangeSelf => "cannot_change_self",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
                 "payment_provider_unavailable"
             }
@@ -193,7 +208,8 @@ impl AppError {
             | AppError::TicketRequired
             | AppError::GiftForSomeoneElse
             | AppError::MediaLinkInvalid
-            | AppError::WrongPassword => ErrorKind::Forbidden,
+            | AppError::WrongPassword
+            | AppError::AccountSuspended => ErrorKind::Forbidden,
             AppError::LinkUsed | AppError::LinkExpired | AppError::LinkInvalid => ErrorKind::Gone,
             AppError::EmailTaken
             | AppError::NotForSale
@@ -211,7 +227,11 @@ impl AppError {
             | AppError::NoHostedCheckout
             | AppError::QuestionClosed
             | AppError::JobNotFailed
-            | AppError::AlreadyVerified => ErrorKind::Conflict,
+            | AppError::AlreadyVerified
+            | AppError::ApplicationPending
+            | AppError::AlreadyCreator
+            | AppError::ApplicationDecided
+            | AppError::CannotChangeSelf => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } | AppError::DocumentTooLarge { .. } => {
                 ErrorKind::TooLarge

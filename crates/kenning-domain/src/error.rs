@@ -104,6 +104,10 @@ pub enum DomainError {
     InvalidAuditFilter,
     #[error("a reason of 1 to 500 characters is required")]
     ReasonRequired,
+    #[error(
+        "an application needs a name, at most 2000 characters of biography and a payout reference per currency"
+    )]
+    InvalidApplication,
 }
 
 impl DomainError {
@@ -119,6 +123,7 @@ impl DomainError {
             DomainError::UnknownRole => "unknown_role",
             DomainError::InvalidAuditFilter => "invalid_audit_filter",
             DomainError::ReasonRequired => "reason_required",
+            DomainError::InvalidApplication => "invalid_application",
             DomainError::UnknownCurrency => "unknown_currency",
             DomainError::InvalidAmount => "invalid_amount",
             DomainError::CurrencyMismatch => "currency_mismatch",

@@ -117,6 +117,11 @@ typed_id!(
     QuestionId
 );
 
+typed_id!(
+    /// A person's application to become a creator.
+    ApplicationId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

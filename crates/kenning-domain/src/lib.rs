@@ -18,6 +18,7 @@ pub mod bundle;
 pub mod catalog;
 pub mod certificate;
 pub mod coupon;
+pub mod creator;
 pub mod discovery;
 pub mod error;
 pub mod fx;

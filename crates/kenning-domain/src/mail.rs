@@ -32,6 +32,10 @@ pub enum MailMessage {
     ConfirmNewEmail { token: String },
     /// Tells the old address that the password was changed or reset.
     PasswordChanged,
+    /// An operator approved the person's application: they can create now.
+    CreatorApproved,
+    /// An operator declined it, for this reason.
+    CreatorDeclined { reason: String },
 }
 
 impl MailMessage {
@@ -42,6 +46,8 @@ impl MailMessage {
             MailMessage::ResetPassword { .. } => "reset-password",
             MailMessage::ConfirmNewEmail { .. } => "confirm-new-email",
             MailMessage::PasswordChanged => "password-changed",
+            MailMessage::CreatorApproved => "creator-approved",
+            MailMessage::CreatorDeclined { .. } => "creator-declined",
         }
     }
 
@@ -52,6 +58,16 @@ impl MailMessage {
             MailMessage::ResetPassword { token } => Some(format!("/reset-password/{token}")),
             MailMessage::ConfirmNewEmail { token } => Some(format!("/confirm-email/{token}")),
             MailMessage::PasswordChanged => Some("/forgot-password".to_owned()),
+            MailMessage::CreatorApproved => Some("/studio".to_owned()),
+            MailMessage::CreatorDeclined { .. } => Some("/become-a-creator".to_owned()),
+        }
+    }
+
+    /// Words of the person's own (or an operator's) the mail quotes, if any.
+    pub fn quoted(&self) -> Option<&str> {
+        match self {
+            MailMessage::CreatorDeclined { reason } => Some(reason),
+            _ => None,
         }
     }
 }

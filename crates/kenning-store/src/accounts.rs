@@ -301,7 +301,7 @@ impl SessionStore for SqlStore {
             "SELECT a.id, a.email, a.display_name, a.role, a.created_at_ms, a.locale, \
              a.email_verified_at_ms, s.expires_at_ms \
              FROM sessions s JOIN accounts a ON a.id = s.account_id \
-             WHERE s.token_hash = $1 AND s.expires_at_ms > $2",
+             WHERE s.token_hash = $1 AND s.expires_at_ms > $2 AND a.suspended_at_ms IS NULL",
         )
         .bind(token_hash.to_owned())
         .bind(now_ms)

@@ -17,6 +17,7 @@ mod jobs;
 mod learning;
 mod live;
 mod memberships;
+mod operators;
 mod orders;
 mod pages;
 mod questions;
@@ -175,6 +176,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "audit_log",
         include_str!("../migrations/sqlite/0019_audit_log.sql"),
         include_str!("../migrations/postgres/0019_audit_log.sql"),
+    ),
+    (
+        20,
+        "operators",
+        include_str!("../migrations/sqlite/0020_operators.sql"),
+        include_str!("../migrations/postgres/0020_operators.sql"),
     ),
 ];
 

@@ -31,6 +31,8 @@ struct MailHtml<'a> {
     subject: &'a str,
     greeting: &'a str,
     paragraphs: &'a [String],
+    /// Someone's own words the mail quotes (an operator's reason).
+    quoted: Option<&'a str>,
     action: Option<(&'a str, &'a str)>,
     footer: &'a str,
 }
@@ -52,7 +54,11 @@ impl MailComposer for MailWriter {
             .map(|path| format!("{base_url}{path}"));
         let label = tr.t(&format!("mail-{kind}-action"));
         let footer = tr.t("mail-footer");
+        let quoted = mail.message.quoted();
         let mut text = format!("{greeting}\n\n{}\n\n", paragraphs.join("\n\n"));
+        if let Some(quoted) = quoted {
+            text.push_str(&format!("> {}\n\n", quoted.replace('\n', "\n> ")));
+        }
         if let Some(link) = &link {
             text.push_str(&format!("{label}:\n{link}\n\n"));
         }
@@ -62,6 +68,7 @@ impl MailComposer for MailWriter {
             subject: &subject,
             greeting: &greeting,
             paragraphs: &paragraphs,
+            quoted,
             action: link.as_deref().map(|l| (label.as_str(), l)),
             footer: &footer,
         }
@@ -107,6 +114,10 @@ mod tests {
                 MailMessage::ResetPassword { token: "r".into() },
                 MailMessage::ConfirmNewEmail { token: "c".into() },
                 MailMessage::PasswordChanged,
+                MailMessage::CreatorApproved,
+                MailMessage::CreatorDeclined {
+                    reason: "Not yet".into(),
+                },
             ] {
                 let kind = message.kind();
                 let composed = writer.compose(&mail(locale, message.clone()), "https://k.test");

@@ -36,6 +36,7 @@ mod live;
 mod mail;
 mod media;
 mod memberships;
+mod operators;
 mod orders;
 mod pages;
 mod payments;
@@ -72,6 +73,7 @@ pub use live::*;
 pub use mail::*;
 pub use media::*;
 pub use memberships::*;
+pub use operators::*;
 pub use orders::*;
 pub use pages::*;
 pub use payments::*;
@@ -118,6 +120,8 @@ macro_rules! store {
 store!(
     AccountStore,
     AccountTokenStore,
+    PeopleStore,
+    CreatorApplicationStore,
     SessionStore,
     ThrottleStore,
     SecretStore,

@@ -1,21 +1,27 @@
-//! The operator console's API: the audit log (and, in the console's pages, its CSV).
+//! The operator console's API: people (their role, suspending them), applications to
+//! become a creator, and the audit log (and, in the console's pages, its CSV).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use kenning_app::AppError;
+use kenning_app::ports::AccountSummary;
 use kenning_domain::DomainError;
 use kenning_domain::audit::{AuditFilter, AuditRecord};
+use kenning_domain::creator::ApplicationStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::types::{ErrorResponse, parse_timestamp, timestamp};
+use super::creators::ApplicationResponse;
+use super::types::{AccountResponse, ErrorResponse, parse_timestamp, timestamp};
 use crate::context::SignedIn;
-use crate::error::HttpError;
+use crate::error::{ApiJson, HttpError};
 use crate::state::AppState;
 
 /// Which audit entries to list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// An action (`order_refunded`, `role_changed` …).
     pub action: Option<String>,
@@ -233,4 +239,293 @@ mod tests {
             .is_ok()
         );
     }
+}
+
+/// Which applications to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationsQuery {
+    /// pending (the default), approved, declined or all.
+    pub status: Option<String>,
+}
+
+impl ApplicationsQuery {
+    pub fn status(&self) -> Result<Option<ApplicationStatus>, AppError> {
+        match present(&self.status) {
+            None => Ok(Some(ApplicationStatus::Pending)),
+            Some("all") => Ok(None),
+            Some(s) => Ok(Some(s.parse()?)),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationList {
+    pub items: Vec<ApplicationResponse>,
+}
+
+/// Applications to become a creator, oldest pending first (operators).
+#[utoipa::path(get, path = "/api/v1/admin/creator-applications", tag = "admin",
+    security(("bearer" = [])),
+    params(ApplicationsQuery),
+    responses(
+        (status = 200, body = ApplicationList),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 422, body = ErrorResponse),
+    ))]
+pub async fn applications(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Query(query): Query<ApplicationsQuery>,
+) -> Result<Json<ApplicationList>, HttpError> {
+    let found = state.app.applications_for(&user, query.status()?).await?;
+    Ok(Json(ApplicationList {
+        items: found.iter().map(ApplicationResponse::from).collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DecisionRequest {
+    /// approve or decline
+    pub decision: String,
+    /// Required to decline (the applicant is told it).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Approve (the person becomes a creator) or decline an application (operators).
+#[utoipa::path(post, path = "/api/v1/admin/creator-applications/{id}/decision", tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Application id")),
+    request_body = DecisionRequest,
+    responses(
+        (status = 200, body = ApplicationResponse),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+        (status = 409, description = "Decided already (`application_decided`)", body = ErrorResponse),
+        (status = 422, description = "No reason to decline (`reason_required`)", body = ErrorResponse),
+    ))]
+pub async fn decide(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DecisionRequest>,
+) -> Result<Json<ApplicationResponse>, HttpError> {
+    let approve = match body.decision.as_str() {
+        "approve" => true,
+        "decline" => false,
+        _ => return Err(AppError::from(DomainError::InvalidApplication).into()),
+    };
+    let decided = state
+        .app
+        .decide_application(&user, id.parse()?, approve, &body.reason)
+        .await?;
+    Ok(Json(ApplicationResponse::from(&decided)))
+}
+
+/// Whom to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// Part of an address or a name; all when empty.
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonItem {
+    #[serde(flatten)]
+    pub account: AccountResponse,
+    pub suspended: bool,
+    pub suspended_reason: Option<String>,
+}
+
+impl From<&AccountSummary> for PersonItem {
+    fn from(s: &AccountSummary) -> Self {
+        PersonItem {
+            account: AccountResponse::from(&s.account),
+            suspended: s.suspended.is_some(),
+            suspended_reason: s.suspended.as_ref().map(|(_, r)| r.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeopleList {
+    pub items: Vec<PersonItem>,
+}
+
+/// Find people by address or name, newest first (operators).
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin",
+    security(("bearer" = [])),
+    params(PeopleQuery),
+    responses(
+        (status = 200, body = PeopleList),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+    ))]
+pub async fn users(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Query(query): Query<PeopleQuery>,
+) -> Result<Json<PeopleList>, HttpError> {
+    let found = state
+        .app
+        .people(&user, present(&query.q).unwrap_or_default())
+        .await?;
+    Ok(Json(PeopleList {
+        items: found.iter().map(PersonItem::from).collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonOrder {
+    pub id: String,
+    pub product_id: String,
+    pub status: String,
+    pub total_minor: i64,
+    pub currency: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonHolding {
+    pub product_id: String,
+    pub title: String,
+    pub since: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonDetail {
+    #[serde(flatten)]
+    pub person: PersonItem,
+    pub orders: Vec<PersonOrder>,
+    pub holdings: Vec<PersonHolding>,
+    pub application: Option<ApplicationResponse>,
+}
+
+/// One person: their orders, what they hold, their creator application (operators).
+#[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 200, body = PersonDetail),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+    ))]
+pub async fn user_detail(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Json<PersonDetail>, HttpError> {
+    let page = state.app.person(&user, id.parse()?).await?;
+    Ok(Json(PersonDetail {
+        person: PersonItem::from(&page.summary),
+        orders: page
+            .orders
+            .iter()
+            .map(|o| PersonOrder {
+                id: o.id.to_string(),
+                product_id: o.product_id.to_string(),
+                status: o.status.as_str().to_owned(),
+                total_minor: o.total.amount_minor,
+                currency: o.total.currency.code().to_owned(),
+                created_at: timestamp(o.created_at_ms),
+            })
+            .collect(),
+        holdings: page
+            .library
+            .iter()
+            .map(|(p, since)| PersonHolding {
+                product_id: p.id.to_string(),
+                title: p.title.get(ctx.locale).to_owned(),
+                since: timestamp(*since),
+            })
+            .collect(),
+        application: page.application.as_ref().map(ApplicationResponse::from),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RoleRequest {
+    /// learner, creator or admin
+    pub role: String,
+}
+
+/// Give someone another role (operators; not yourself).
+#[utoipa::path(put, path = "/api/v1/admin/users/{id}/role", tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Account id")),
+    request_body = RoleRequest,
+    responses(
+        (status = 200, body = PersonItem),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+        (status = 409, description = "Your own role (`cannot_change_self`)", body = ErrorResponse),
+        (status = 422, body = ErrorResponse),
+    ))]
+pub async fn set_role(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RoleRequest>,
+) -> Result<Json<PersonItem>, HttpError> {
+    let changed = state
+        .app
+        .change_role(&user, id.parse()?, body.role.parse()?)
+        .await?;
+    Ok(Json(PersonItem::from(&changed)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReasonRequest {
+    /// Why (required to suspend; kept in the audit log).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Suspend someone: their sessions end and they cannot sign in (operators).
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/suspension", tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Account id")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 204),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+        (status = 409, description = "Yourself (`cannot_change_self`)", body = ErrorResponse),
+        (status = 422, description = "No reason (`reason_required`)", body = ErrorResponse),
+    ))]
+pub async fn suspend(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReasonRequest>,
+) -> Result<StatusCode, HttpError> {
+    state.app.suspend(&user, id.parse()?, &body.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Lift a suspension (operators).
+#[utoipa::path(delete, path = "/api/v1/admin/users/{id}/suspension", tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 204),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+        (status = 409, body = ErrorResponse),
+    ))]
+pub async fn restore(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+) -> Result<StatusCode, HttpError> {
+    state.app.restore(&user, id.parse()?, "").await?;
+    Ok(StatusCode::NO_CONTENT)
 }

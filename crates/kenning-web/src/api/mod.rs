@@ -5,6 +5,7 @@ mod accounts;
 pub(crate) mod admin;
 mod catalog;
 pub(crate) mod coupons;
+pub(crate) mod creators;
 mod errors_doc;
 mod feeds;
 mod gifts;
@@ -53,7 +54,7 @@ use crate::state::AppState;
     paths(media::upload_media),
     tags(
         (name = "accounts", description = "Registration, sessions, mailed links (address confirmation, password reset) and one's own account"),
-        (name = "admin", description = "The operator console: the audit log"),
+        (name = "admin", description = "The operator console: people, creator applications and the audit log"),
         (name = "catalog", description = "Products, chapters and lessons"),
         (name = "orders", description = "Buying and the library"),
         (name = "reviews", description = "Ratings and reviews from buyers"),
@@ -98,6 +99,14 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(accounts::confirm_email_change))
         .routes(routes!(accounts::my_sessions, accounts::end_other_sessions))
         .routes(routes!(admin::audit))
+        .routes(routes!(admin::users))
+        .routes(routes!(admin::user_detail))
+        .routes(routes!(admin::set_role))
+        .routes(routes!(admin::suspend, admin::restore))
+        .routes(routes!(admin::applications))
+        .routes(routes!(admin::decide))
+        .routes(routes!(creators::apply))
+        .routes(routes!(creators::mine))
         .routes(routes!(catalog::list_products, catalog::create_product))
         .routes(routes!(catalog::get_product))
         .routes(routes!(catalog::add_chapter))

@@ -2,6 +2,7 @@
 //! time); every string in them comes from `locales/` through [`Page`].
 
 mod account;
+mod apply;
 pub(crate) mod certificates;
 mod checkout;
 mod console;
@@ -10,6 +11,7 @@ mod earnings;
 mod forms;
 mod jobs;
 mod live;
+mod people;
 mod questions;
 mod rates;
 mod receipts;
@@ -134,6 +136,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin", get(console::home))
         .route("/admin/audit", get(console::audit))
         .route("/admin/audit.csv", get(console::audit_export))
+        .route("/admin/users", get(people::users))
+        .route("/admin/users/{id}", get(people::user))
+        .route("/admin/users/{id}/role", post(people::set_role))
+        .route("/admin/users/{id}/suspend", post(people::suspend))
+        .route("/admin/users/{id}/restore", post(people::restore))
+        .route("/admin/applications", get(people::applications))
+        .route("/admin/applications/{id}/decision", post(people::decide))
+        .route("/become-a-creator", get(apply::page).post(apply::apply))
         .route("/admin/jobs", get(jobs::page))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
         .route("/admin/rates", get(rates::page))

@@ -25,6 +25,7 @@ mod live;
 mod media;
 mod memberships;
 mod openapi;
+mod operators;
 mod orders;
 mod pages;
 mod pay_per_use;
