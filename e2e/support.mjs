@@ -1,12 +1,13 @@
 // Starts a real Kenning server with the demo catalog on a free loopback port and a
 // headless Debian Chromium, both thrown away after the test.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import PostalMime from 'postal-mime';
 
 const root = resolve(import.meta.dirname, '..');
 export const artifacts = join(root, 'e2e', 'artifacts');
@@ -43,10 +44,18 @@ export async function startServer() {
     { env, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   if (made.status !== 0) throw new Error('could not create the e2e operator');
-  const child = spawn(bin, ['--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--test-clock', 'true', 'serve', '--demo'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env,
+  // A real SMTP server on loopback (aiosmtpd, from PyPI) that files each mail in a
+  // Maildir the journeys read.
+  const smtpPort = await freePort();
+  const maildir = join(dataDir, 'maildir');
+  const smtp = spawn('python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${smtpPort}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir], {
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
+  const child = spawn(
+    bin,
+    ['--data-dir', dataDir, '--addr', `127.0.0.1:${port}`, '--test-clock', 'true', '--smtp-url', `smtp://127.0.0.1:${smtpPort}`, 'serve', '--demo'],
+    { stdio: ['ignore', 'inherit', 'inherit'], env },
+  );
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -62,9 +71,38 @@ export async function startServer() {
   }
   return {
     base,
+    /// The newest mail to `to` whose text contains `containing`, waiting for it (mail
+    /// is sent by a background job).
+    async mail(to, containing) {
+      const until = Date.now() + 20_000;
+      for (;;) {
+        const dir = join(maildir, 'new');
+        let files = [];
+        try {
+          // Maildir names start with the arrival time: <seconds>.M<microseconds>P…
+          const at = (name) => {
+            const m = /^(\d+)\.M(\d+)/.exec(name);
+            return m ? Number(m[1]) * 1e6 + Number(m[2]) : 0;
+          };
+          files = readdirSync(dir).sort((a, b) => at(a) - at(b));
+        } catch {
+          // no mail yet
+        }
+        const found = [];
+        for (const file of files) {
+          const parsed = await PostalMime.parse(readFileSync(join(dir, file)));
+          const rcpt = (parsed.to ?? []).map((a) => a.address.toLowerCase());
+          if (rcpt.includes(to.toLowerCase()) && (parsed.text ?? '').includes(containing)) found.push(parsed);
+        }
+        if (found.length > 0) return found[found.length - 1];
+        if (Date.now() > until) throw new Error(`no mail to ${to} with ${containing}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      smtp.kill('SIGTERM');
       // Whatever the journeys bought, paid, refunded or paid out, the books must
       // still balance and every paid order must have granted what it sold.
       const verified = spawnSync(bin, ['--data-dir', dataDir, 'ledger', 'verify'], {
