@@ -623,3 +623,8 @@ apply-status-approved = Your application was approved.
 apply-status-declined = Your application was declined. You can apply again.
 apply-status-all = All
 nav-become-creator = Become a creator
+mail-receipt-subject = Your receipt for { $product }
+mail-receipt-body = Thank you for your purchase of { $product } ({ $total }). It is in your library now.
+
+    Your receipt is attached as a PDF; you can also open it on the site at any time.
+mail-receipt-action = Open my receipt

@@ -599,3 +599,8 @@ apply-status-approved = 你的申请已通过。
 apply-status-declined = 你的申请未通过，可以重新申请。
 apply-status-all = 全部
 nav-become-creator = 成为创作者
+mail-receipt-subject = 你购买《{ $product }》的收据
+mail-receipt-body = 感谢你购买《{ $product }》（{ $total }），它已经在你的学习库中。
+
+    收据 PDF 已附在邮件中，你也可以随时在网站上查看。
+mail-receipt-action = 查看我的收据

@@ -7,7 +7,7 @@ use kenning_domain::account::Account;
 use kenning_domain::jobs::Job;
 use kenning_domain::mail::{Mail, MailMessage};
 
-use crate::ports::MailError;
+use crate::ports::{Attachment, MailError, MailFacts};
 use crate::{AppError, Kenning};
 
 impl Kenning {
@@ -30,7 +30,23 @@ impl Kenning {
 
     /// Composes and hands over one mail (the `send_mail` job).
     pub(crate) async fn deliver_mail(&self, mail: &Mail) -> Result<(), AppError> {
-        let composed = self.composer.compose(mail, &self.link_base());
+        let mut facts = MailFacts::default();
+        if let MailMessage::Receipt { order } = &mail.message {
+            facts.receipt = Some(self.receipt_of_paid(*order).await?);
+        }
+        let mut composed = self.composer.compose(mail, &self.link_base(), &facts);
+        if let Some(receipt) = &facts.receipt {
+            let text = self.composer.receipt_text(mail.locale, receipt);
+            let number = receipt
+                .number
+                .as_ref()
+                .map_or_else(|| receipt.order.id.to_string(), ToString::to_string);
+            composed.attachments.push(Attachment {
+                filename: format!("receipt-{number}.pdf"),
+                content_type: "application/pdf".into(),
+                bytes: self.receipt_pdf(text).await?,
+            });
+        }
         match self.mail.deliver(&composed).await {
             Ok(()) => {
                 tracing::info!(kind = mail.message.kind(), "mail sent");

@@ -82,6 +82,13 @@ impl Kenning {
         let (paid, settled) = self.book_sale(order, product, payment, grants).await?;
         if settled == Settled::AlreadyHeld {
             self.refund_held(&paid, product).await;
+        } else if let Some(buyer) = self.store.account_by_id(paid.buyer_id).await? {
+            // The receipt (and its PDF) goes to the buyer by mail.
+            self.mail_to(
+                &buyer,
+                kenning_domain::mail::MailMessage::Receipt { order: paid.id },
+            )
+            .await?;
         }
         Ok((paid, settled))
     }

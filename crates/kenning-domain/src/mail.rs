@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::account::Email;
+use crate::ids::OrderId;
 use crate::locale::Locale;
 
 /// One mail to one person.
@@ -32,6 +33,8 @@ pub enum MailMessage {
     ConfirmNewEmail { token: String },
     /// Tells the old address that the password was changed or reset.
     PasswordChanged,
+    /// The receipt of a paid order, its PDF attached.
+    Receipt { order: OrderId },
     /// An operator approved the person's application: they can create now.
     CreatorApproved,
     /// An operator declined it, for this reason.
@@ -46,6 +49,7 @@ impl MailMessage {
             MailMessage::ResetPassword { .. } => "reset-password",
             MailMessage::ConfirmNewEmail { .. } => "confirm-new-email",
             MailMessage::PasswordChanged => "password-changed",
+            MailMessage::Receipt { .. } => "receipt",
             MailMessage::CreatorApproved => "creator-approved",
             MailMessage::CreatorDeclined { .. } => "creator-declined",
         }
@@ -58,6 +62,7 @@ impl MailMessage {
             MailMessage::ResetPassword { token } => Some(format!("/reset-password/{token}")),
             MailMessage::ConfirmNewEmail { token } => Some(format!("/confirm-email/{token}")),
             MailMessage::PasswordChanged => Some("/forgot-password".to_owned()),
+            MailMessage::Receipt { order } => Some(format!("/orders/{order}/receipt")),
             MailMessage::CreatorApproved => Some("/studio".to_owned()),
             MailMessage::CreatorDeclined { .. } => Some("/become-a-creator".to_owned()),
         }

@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use askama::Template;
-use kenning_app::ports::{ComposedMail, MailComposer};
+use fluent_bundle::FluentValue;
+use kenning_app::ports::{ComposedMail, MailComposer, MailFacts, ReceiptText};
+use kenning_app::revenue::ReceiptView;
+use kenning_domain::locale::Locale;
 use kenning_domain::mail::Mail;
 
 use crate::i18n::{I18n, Tr};
@@ -37,14 +40,40 @@ struct MailHtml<'a> {
     footer: &'a str,
 }
 
+/// The arguments a mail's words may use, from what it tells of.
+fn facts_args<'a>(tr: Tr<'_>, facts: &'a MailFacts) -> Vec<(&'static str, FluentValue<'a>)> {
+    let mut args = Vec::new();
+    if let Some(r) = &facts.receipt {
+        args.push((
+            "product",
+            FluentValue::from(r.product.title.get(tr.locale).to_owned()),
+        ));
+        args.push(("total", FluentValue::from(tr.money(&r.order.total))));
+        args.push((
+            "number",
+            FluentValue::from(
+                r.number
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            ),
+        ));
+    }
+    args
+}
+
 impl MailComposer for MailWriter {
-    fn compose(&self, mail: &Mail, base_url: &str) -> ComposedMail {
+    fn receipt_text(&self, locale: Locale, receipt: &ReceiptView) -> ReceiptText {
+        crate::pages::receipt_text(Tr::new(&self.i18n, locale), receipt)
+    }
+
+    fn compose(&self, mail: &Mail, base_url: &str, facts: &MailFacts) -> ComposedMail {
         let tr = Tr::new(&self.i18n, mail.locale);
         let kind = mail.message.kind();
-        let subject = tr.t(&format!("mail-{kind}-subject"));
+        let subject = tr.t_args(&format!("mail-{kind}-subject"), facts_args(tr, facts));
         let greeting = tr.t_with("mail-greeting", "name", mail.name.clone());
         let paragraphs: Vec<String> = tr
-            .t(&format!("mail-{kind}-body"))
+            .t_args(&format!("mail-{kind}-body"), facts_args(tr, facts))
             .split("\n\n")
             .map(str::to_owned)
             .collect();
@@ -93,7 +122,6 @@ impl MailComposer for MailWriter {
 mod tests {
     use super::*;
     use kenning_domain::account::Email;
-    use kenning_domain::locale::Locale;
     use kenning_domain::mail::MailMessage;
 
     fn mail(locale: Locale, message: MailMessage) -> Mail {
@@ -120,7 +148,11 @@ mod tests {
                 },
             ] {
                 let kind = message.kind();
-                let composed = writer.compose(&mail(locale, message.clone()), "https://k.test");
+                let composed = writer.compose(
+                    &mail(locale, message.clone()),
+                    "https://k.test",
+                    &MailFacts::default(),
+                );
                 for part in [&composed.subject, &composed.text, &composed.html] {
                     assert!(!part.contains("mail-"), "{locale:?} {kind}: {part}");
                 }

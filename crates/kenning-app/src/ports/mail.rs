@@ -3,7 +3,11 @@
 //! files in the data directory when no server is configured).
 
 use async_trait::async_trait;
+use kenning_domain::locale::Locale;
 use kenning_domain::mail::Mail;
+
+use super::ReceiptText;
+use crate::revenue::ReceiptView;
 
 /// A mail ready to send: both forms of its body, and what it carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,10 +30,19 @@ pub struct Attachment {
     pub bytes: Vec<u8>,
 }
 
+/// What a mail tells of, read when it is sent (a receipt's order, product and
+/// amounts), beyond what the queued [`Mail`] holds.
+#[derive(Clone, Debug, Default)]
+pub struct MailFacts {
+    pub receipt: Option<ReceiptView>,
+}
+
 /// Writes mail in its reader's language; `base_url` is where links point
 /// (`https://school.example`, no trailing slash).
 pub trait MailComposer: Send + Sync {
-    fn compose(&self, mail: &Mail, base_url: &str) -> ComposedMail;
+    fn compose(&self, mail: &Mail, base_url: &str, facts: &MailFacts) -> ComposedMail;
+    /// The words of a receipt's PDF, as the receipt page shows them.
+    fn receipt_text(&self, locale: Locale, receipt: &ReceiptView) -> ReceiptText;
 }
 
 /// Why a mail was not handed over.

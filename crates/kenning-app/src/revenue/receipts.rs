@@ -61,6 +61,29 @@ impl Kenning {
     ) -> Result<ReceiptView, AppError> {
         let crate::checkout::OrderView { order, product } =
             self.order_seen_by(user, id, true).await?;
+        self.receipt_view(order, product).await
+    }
+
+    /// The receipt of a paid order, for the mail that carries it to its buyer.
+    pub(crate) async fn receipt_of_paid(
+        &self,
+        id: kenning_domain::ids::OrderId,
+    ) -> Result<ReceiptView, AppError> {
+        let order = self
+            .store
+            .order(id)
+            .await?
+            .ok_or(AppError::NotFound("order"))?;
+        let product = self
+            .store
+            .product(order.product_id)
+            .await?
+            .ok_or(AppError::NotFound("product"))?;
+        self.receipt_view(order, product).await
+    }
+
+    async fn receipt_view(&self, order: Order, product: Product) -> Result<ReceiptView, AppError> {
+        let id = order.id;
         if order.status != kenning_domain::order::OrderStatus::Paid {
             return Err(AppError::NotFound("order"));
         }

@@ -9,14 +9,27 @@ use async_trait::async_trait;
 use kenning_domain::mail::Mail;
 
 use super::lock;
-use crate::ports::{ComposedMail, MailComposer, MailError, MailTransport};
+use crate::ports::{
+    ComposedMail, MailComposer, MailError, MailFacts, MailTransport, ReceiptRow, ReceiptText,
+};
+use crate::revenue::ReceiptView;
+use kenning_domain::locale::Locale;
 
 /// Writes the message's kind as the subject and its link as the body.
 #[derive(Debug, Default)]
 pub struct PlainComposer;
 
 impl MailComposer for PlainComposer {
-    fn compose(&self, mail: &Mail, base_url: &str) -> ComposedMail {
+    fn receipt_text(&self, _locale: Locale, receipt: &ReceiptView) -> ReceiptText {
+        ReceiptText {
+            title: "receipt".into(),
+            parties: Vec::new(),
+            rows: vec![ReceiptRow::new("total", receipt.order.total.to_string())],
+            footer: receipt.order.id.to_string(),
+        }
+    }
+
+    fn compose(&self, mail: &Mail, base_url: &str, _facts: &MailFacts) -> ComposedMail {
         let link = mail
             .message
             .link_path()

@@ -21,6 +21,7 @@ mod settings;
 mod storefront;
 pub(crate) mod studio;
 
+pub(crate) use receipts::receipt_text;
 pub use storefront::ProductPages;
 
 use askama::Template;

@@ -18,6 +18,7 @@ on_both_databases!(
     a_new_address_replaces_the_old_once_confirmed,
     sessions_are_listed_and_others_signed_out,
     recovery_and_account_pages_work_in_both_languages,
+    a_buyer_gets_the_receipt_by_mail_with_its_pdf,
 );
 
 /// An address no other test (on either database) uses: the mail server is shared.
@@ -648,4 +649,33 @@ async fn recovery_and_account_pages_work_in_both_languages(app: &TestApp) {
     let after = desk.get("/account?done=profile").await;
     assert!(after.body.contains("value=\"Ivy\""));
     assert!(after.body.contains("data-test=\"notice-profile\""));
+}
+
+async fn a_buyer_gets_the_receipt_by_mail_with_its_pdf(app: &TestApp) {
+    let (product, _, _) = app.published_course().await;
+    let email = address("jo");
+    register_in(app, &email, "zh-CN").await;
+    let buyer = token_of(app.login(&email, PASSWORD).await).await;
+    app.buy(&buyer, &product).await;
+    let mail = app.mail_to(&email, "/receipt").await;
+    assert_eq!(mail.subject, "你购买《Rust 实战》的收据");
+    assert!(mail.text.contains("US$14.99"), "{}", mail.text);
+    let (name, pdf) = mail
+        .attachments
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("no attachment"));
+    assert!(
+        name.starts_with("receipt-") && name.ends_with(".pdf"),
+        "{name}"
+    );
+    assert!(pdf.starts_with(b"%PDF"));
+    // The link opens the receipt for its buyer.
+    let path = mail.link("/orders/");
+    assert_eq!(
+        app.get(&format!("/api/v1{path}"), Some(&buyer))
+            .await
+            .status(),
+        StatusCode::OK
+    );
 }
