@@ -176,10 +176,12 @@ mod tests {
                 MailMessage::ResetPassword { token: "r".into() },
             ),
             "https://k.test",
+            &MailFacts::default(),
         );
         let en = writer.compose(
             &mail(Locale::En, MailMessage::ResetPassword { token: "r".into() }),
             "https://k.test",
+            &MailFacts::default(),
         );
         assert_ne!(zh.subject, en.subject);
     }
