@@ -111,3 +111,4 @@ error-already_creator = You can create already.
 error-application_decided = This application was decided already.
 error-account_suspended = This account is suspended. Contact the school if you think this is a mistake.
 error-cannot_change_self = Operators cannot suspend themselves or change their own role.
+error-role_cannot_delete = Creators and operators cannot delete their account themselves: buyers and payouts depend on it. Ask an operator to hand it over or close it.

@@ -628,3 +628,8 @@ mail-receipt-body = Thank you for your purchase of { $product } ({ $total }). It
 
     Your receipt is attached as a PDF; you can also open it on the site at any time.
 mail-receipt-action = Open my receipt
+settings-data = Your data
+settings-export-intro = Download everything this school holds about you, as JSON.
+settings-export = Download my data
+settings-delete-intro = Deleting your account erases your name, address, progress, reviews, certificates and messages, and signs you out everywhere. Receipts and the record of your payments are kept, as the law requires. This cannot be undone.
+settings-delete = Delete my account

@@ -604,3 +604,8 @@ mail-receipt-body = 感谢你购买《{ $product }》（{ $total }），它已�
 
     收据 PDF 已附在邮件中，你也可以随时在网站上查看。
 mail-receipt-action = 查看我的收据
+settings-data = 我的数据
+settings-export-intro = 以 JSON 格式下载本学校保存的你的全部数据。
+settings-export = 下载我的数据
+settings-delete-intro = 删除账户会清除你的姓名、邮箱、学习进度、评价、证书和消息，并在所有设备上退出登录。按法律要求，收据和付款记录会保留。此操作无法撤销。
+settings-delete = 删除我的账户

@@ -497,7 +497,7 @@ impl Kenning {
     }
 
     /// Checks the person's current password (changes to the account ask for it).
-    async fn check_current_password(
+    pub(crate) async fn check_current_password(
         &self,
         user: &CurrentUser,
         password: &str,

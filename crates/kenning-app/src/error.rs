@@ -122,6 +122,8 @@ pub enum AppError {
     AccountSuspended,
     #[error("operators cannot suspend themselves or change their own role")]
     CannotChangeSelf,
+    #[error("creators and operators cannot delete their own account")]
+    RoleCannotDelete,
     #[error(transparent)]
     PaymentProvider(#[from] PaymentError),
     #[error("file storage unavailable: {0}")]
@@ -181,6 +183,7 @@ impl AppError {
             AppError::ApplicationDecided => "application_decided",
             AppError::AccountSuspended => "account_suspended",
             AppError::CannotChangeSelf => "cannot_change_self",
+            AppError::RoleCannotDelete => "role_cannot_delete",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
                 "payment_provider_unavailable"
             }
@@ -231,7 +234,8 @@ impl AppError {
             | AppError::ApplicationPending
             | AppError::AlreadyCreator
             | AppError::ApplicationDecided
-            | AppError::CannotChangeSelf => ErrorKind::Conflict,
+            | AppError::CannotChangeSelf
+            | AppError::RoleCannotDelete => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } | AppError::DocumentTooLarge { .. } => {
                 ErrorKind::TooLarge

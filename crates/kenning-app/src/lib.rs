@@ -24,6 +24,7 @@ pub mod memberships;
 pub mod operators;
 pub mod pages;
 pub mod pay_per_use;
+pub mod personal_data;
 pub mod podcast;
 pub mod ports;
 pub mod questions;

@@ -20,6 +20,7 @@ mod memberships;
 mod operators;
 mod orders;
 mod pages;
+mod personal_data;
 mod questions;
 mod revenue;
 mod reviews;
@@ -182,6 +183,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "operators",
         include_str!("../migrations/sqlite/0020_operators.sql"),
         include_str!("../migrations/postgres/0020_operators.sql"),
+    ),
+    (
+        21,
+        "erasure",
+        include_str!("../migrations/sqlite/0021_erasure.sql"),
+        include_str!("../migrations/postgres/0021_erasure.sql"),
     ),
 ];
 

@@ -40,6 +40,7 @@ mod operators;
 mod orders;
 mod pages;
 mod payments;
+mod personal_data;
 mod questions;
 mod receipts;
 mod recommendations;
@@ -77,6 +78,7 @@ pub use operators::*;
 pub use orders::*;
 pub use pages::*;
 pub use payments::*;
+pub use personal_data::*;
 pub use questions::*;
 pub use receipts::*;
 pub use recommendations::*;
@@ -121,6 +123,7 @@ store!(
     AccountStore,
     AccountTokenStore,
     PeopleStore,
+    PersonalDataStore,
     CreatorApplicationStore,
     SessionStore,
     ThrottleStore,

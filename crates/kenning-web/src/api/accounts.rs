@@ -8,9 +8,9 @@ use kenning_domain::locale::Locale;
 
 use super::types::{
     AcceptedResponse, AccountResponse, ChangeEmailRequest, ChangePasswordRequest,
-    CreateAccountRequest, CreateSessionRequest, ErrorResponse, NewPasswordRequest,
-    PasswordResetRequest, SessionItem, SessionList, SessionResponse, SessionsEnded,
-    UpdateProfileRequest, timestamp,
+    CreateAccountRequest, CreateSessionRequest, DeleteAccountRequest, ErrorResponse,
+    NewPasswordRequest, PasswordResetRequest, SessionItem, SessionList, SessionResponse,
+    SessionsEnded, UpdateProfileRequest, timestamp,
 };
 use crate::client::ClientAddress;
 use crate::context::{Ctx, SignedIn};
@@ -294,4 +294,38 @@ pub async fn end_other_sessions(
         .end_other_sessions(&user, ctx.token.as_ref())
         .await?;
     Ok(Json(SessionsEnded { ended }))
+}
+
+/// Everything Kenning holds about you, table by table (secrets left out).
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "`{account_id, exported_at_ms, tables: {name: [rows]}}`", body = Object),
+        (status = 401, body = ErrorResponse),
+    ))]
+pub async fn export_me(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+) -> Result<Json<serde_json::Value>, HttpError> {
+    Ok(Json(state.app.export_my_data(&user).await?))
+}
+
+/// Delete your account (your password is asked for). What identifies you is erased and
+/// every session ends; orders, receipts and the books are kept as the law requires.
+#[utoipa::path(delete, path = "/api/v1/me", tag = "accounts",
+    security(("bearer" = [])),
+    request_body = DeleteAccountRequest,
+    responses(
+        (status = 204),
+        (status = 401, body = ErrorResponse),
+        (status = 403, description = "Wrong password (`wrong_password`)", body = ErrorResponse),
+        (status = 409, description = "Creators and operators hand their business over first (`role_cannot_delete`)", body = ErrorResponse),
+    ))]
+pub async fn delete_me(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    ApiJson(body): ApiJson<DeleteAccountRequest>,
+) -> Result<StatusCode, HttpError> {
+    state.app.delete_my_account(&user, &body.password).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

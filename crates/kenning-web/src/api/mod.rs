@@ -89,7 +89,12 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(accounts::create_account))
         .routes(routes!(accounts::create_session, accounts::delete_session))
-        .routes(routes!(accounts::me, accounts::update_me))
+        .routes(routes!(
+            accounts::me,
+            accounts::update_me,
+            accounts::delete_me
+        ))
+        .routes(routes!(accounts::export_me))
         .routes(routes!(accounts::request_password_reset))
         .routes(routes!(accounts::reset_password))
         .routes(routes!(accounts::verify_email))

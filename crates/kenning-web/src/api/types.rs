@@ -399,6 +399,12 @@ pub struct UpdateProfileRequest {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+pub struct DeleteAccountRequest {
+    /// Your current password.
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct ChangeEmailRequest {
     /// The current password.
     pub password: String,

@@ -91,6 +91,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/account", get(settings::page))
         .route("/account/profile", post(settings::save_profile))
+        .route("/account/export", get(settings::export))
+        .route("/account/delete", post(settings::delete))
         .route("/account/password", post(settings::change_password))
         .route("/account/email", post(settings::change_email))
         .route("/account/verification", post(settings::resend_verification))

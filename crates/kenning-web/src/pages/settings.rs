@@ -23,6 +23,7 @@ enum Section {
     Email,
     Password,
     Sessions,
+    Data,
 }
 
 impl Section {
@@ -91,6 +92,7 @@ async fn show(
             Section::Email => "settings-email-sent",
             Section::Password => "settings-password-saved",
             Section::Sessions => "settings-sessions-ended",
+            Section::Data => "settings-data",
         };
         (s, page.t(id))
     });
@@ -251,4 +253,50 @@ pub async fn end_other_sessions(
         .end_other_sessions(&user, ctx.token.as_ref())
         .await?;
     Ok(saved("sessions"))
+}
+
+/// All of one's data as a JSON download.
+pub async fn export(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+) -> Result<Response, HttpError> {
+    let data = state.app.export_my_data(&user).await?;
+    let body = serde_json::to_vec_pretty(&data)
+        .map_err(|e| HttpError::from_app(&AppError::Internal(format!("export: {e}"))))?;
+    Ok(super::attachment(
+        "application/json",
+        "kenning-my-data.json",
+        body,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    password: String,
+}
+
+/// Deletes one's account, then signs out and goes home.
+pub async fn delete(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(form): CsrfForm<DeleteForm>,
+) -> Result<Response, HttpError> {
+    match state.app.delete_my_account(&user, &form.password).await {
+        Ok(()) => {
+            let mut response =
+                axum::response::IntoResponse::into_response(Redirect::to("/?deleted=1"));
+            if let Ok(value) = axum::http::HeaderValue::from_str(&crate::context::cookie(
+                crate::context::SESSION_COOKIE,
+                String::new(),
+                0,
+                state.config.secure_cookies,
+            )) {
+                response
+                    .headers_mut()
+                    .append(axum::http::header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Err(e) => show(&state, &ctx, &user, None, Some((Section::Data, &e))).await,
+    }
 }

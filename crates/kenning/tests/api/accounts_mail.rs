@@ -19,6 +19,7 @@ on_both_databases!(
     sessions_are_listed_and_others_signed_out,
     recovery_and_account_pages_work_in_both_languages,
     a_buyer_gets_the_receipt_by_mail_with_its_pdf,
+    a_person_downloads_their_data_and_deletes_their_account,
 );
 
 /// An address no other test (on either database) uses: the mail server is shared.
@@ -678,4 +679,98 @@ async fn a_buyer_gets_the_receipt_by_mail_with_its_pdf(app: &TestApp) {
             .status(),
         StatusCode::OK
     );
+}
+
+async fn a_person_downloads_their_data_and_deletes_their_account(app: &TestApp) {
+    let (product, _, creator) = app.published_course().await;
+    let email = address("ky");
+    register_in(app, &email, "en").await;
+    let me = token_of(app.login(&email, PASSWORD).await).await;
+    let other_device = token_of(app.login(&email, PASSWORD).await).await;
+    app.buy(&me, &product).await;
+    let friend = address("friend");
+    register_in(app, &friend, "en").await;
+    let friend_token = token_of(app.login(&friend, PASSWORD).await).await;
+    app.buy(&friend_token, &product).await;
+
+    // The download holds their rows, and no secret.
+    let data = json_of(app.get("/api/v1/me/export", Some(&me)).await).await;
+    let tables = &data["tables"];
+    assert_eq!(tables["accounts"][0]["email"], email);
+    assert_eq!(tables["orders"].as_array().map_or(0, Vec::len), 1);
+    assert_eq!(tables["entitlements"].as_array().map_or(0, Vec::len), 1);
+    assert_eq!(tables["sessions"].as_array().map_or(0, Vec::len), 2);
+    let text = data.to_string();
+    for secret in ["password_hash", "token_hash", "argon2", &me] {
+        assert!(!text.contains(secret), "{secret} in the download");
+    }
+    expect_error(
+        app.get("/api/v1/me/export", None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
+
+    // Deleting takes the password; creators hand their business over first.
+    let delete = |token: String, password: &'static str| async move {
+        app.client
+            .delete(app.url("/api/v1/me"))
+            .bearer_auth(token)
+            .json(&json!({"password": password}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    expect_error(
+        delete(me.clone(), "not my password").await,
+        StatusCode::FORBIDDEN,
+        "wrong_password",
+    )
+    .await;
+    expect_error(
+        delete(creator.clone(), PASSWORD).await,
+        StatusCode::CONFLICT,
+        "role_cannot_delete",
+    )
+    .await;
+    assert_eq!(
+        delete(me.clone(), PASSWORD).await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    // Signed out everywhere, never again in, and the address is free.
+    for token in [&me, &other_device] {
+        expect_error(
+            app.get("/api/v1/me", Some(token)).await,
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+        )
+        .await;
+    }
+    expect_error(
+        app.login(&email, PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+    )
+    .await;
+    let anyone = sqlx::query("SELECT COUNT(*) FROM accounts WHERE email = $1 OR display_name = 'Ada' AND email LIKE 'ky-%'")
+        .bind(email.clone())
+        .fetch_one(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sqlx::Row::try_get::<i64, _>(&anyone, 0).unwrap_or(-1), 0);
+    // The order and its books stay; what the friend holds is untouched.
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM orders WHERE status = 'paid'")
+            .await,
+        2
+    );
+    let library = json_of(app.get("/api/v1/library", Some(&friend_token)).await).await;
+    assert_eq!(
+        library["items"].as_array().map_or(0, Vec::len),
+        1,
+        "{library}"
+    );
+    // The address can register again, as a new person.
+    register_in(app, &email, "en").await;
 }
