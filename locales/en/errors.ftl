@@ -112,3 +112,5 @@ error-application_decided = This application was decided already.
 error-account_suspended = This account is suspended. Contact the school if you think this is a mistake.
 error-cannot_change_self = Operators cannot suspend themselves or change their own role.
 error-role_cannot_delete = Creators and operators cannot delete their account themselves: buyers and payouts depend on it. Ask an operator to hand it over or close it.
+error-invalid_notification = That is not one of your notifications, or not a kind of notification.
+error-invalid_announcement = An announcement needs a title (up to 120 characters) and a text (up to 5000).

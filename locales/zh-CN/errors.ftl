@@ -106,3 +106,5 @@ error-application_decided = 该申请已经处理过了。
 error-account_suspended = 该账户已被停用。如有疑问，请联系学校。
 error-cannot_change_self = 运营人员不能停用自己或更改自己的角色。
 error-role_cannot_delete = 创作者和运营人员不能自行删除账户，因为买家和结算依赖它。请联系运营人员转交或关闭。
+error-invalid_notification = 这不是你的通知，或不是一种通知类型。
+error-invalid_announcement = 公告需要标题（最多 120 个字符）和正文（最多 5000 个字符）。

@@ -21,6 +21,7 @@ pub mod live;
 pub mod mail;
 pub mod media;
 pub mod memberships;
+pub mod notifications;
 pub mod operators;
 pub mod pages;
 pub mod pay_per_use;

@@ -84,6 +84,14 @@ impl Kenning {
             return Err(AppError::QuestionClosed);
         }
         tracing::info!(question = %id, "question answered");
+        self.notify_one(
+            question.asker_id,
+            kenning_domain::notification::Notice::QuestionAnswered {
+                question: id,
+                product: question.product_id,
+            },
+        )
+        .await?;
         Ok(Question {
             answer: Some(answer),
             status: QuestionStatus::Answered,

@@ -199,6 +199,14 @@ impl Kenning {
             .reason(&record.reason);
         self.audit(Some(user), AuditAction::OrderRefunded, change)
             .await?;
+        self.notify_one(
+            order.buyer_id,
+            kenning_domain::notification::Notice::OrderRefunded {
+                order: order.id,
+                amount,
+            },
+        )
+        .await?;
         Ok(RefundedOrder {
             refunded: before.checked_add(amount)?,
             order: order.clone(),

@@ -108,6 +108,10 @@ pub enum DomainError {
         "an application needs a name, at most 2000 characters of biography and a payout reference per currency"
     )]
     InvalidApplication,
+    #[error("unknown notification or kind")]
+    InvalidNotification,
+    #[error("an announcement has a title of 1 to 120 characters and a text of 1 to 5000")]
+    InvalidAnnouncement,
 }
 
 impl DomainError {
@@ -124,6 +128,8 @@ impl DomainError {
             DomainError::InvalidAuditFilter => "invalid_audit_filter",
             DomainError::ReasonRequired => "reason_required",
             DomainError::InvalidApplication => "invalid_application",
+            DomainError::InvalidNotification => "invalid_notification",
+            DomainError::InvalidAnnouncement => "invalid_announcement",
             DomainError::UnknownCurrency => "unknown_currency",
             DomainError::InvalidAmount => "invalid_amount",
             DomainError::CurrencyMismatch => "currency_mismatch",

@@ -31,6 +31,7 @@ pub mod locale;
 pub mod mail;
 pub mod media;
 pub mod money;
+pub mod notification;
 pub mod order;
 pub mod paging;
 pub mod question;

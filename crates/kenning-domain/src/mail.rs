@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::account::Email;
 use crate::ids::OrderId;
 use crate::locale::Locale;
+use crate::notification::Notice;
 
 /// One mail to one person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +36,8 @@ pub enum MailMessage {
     PasswordChanged,
     /// The receipt of a paid order, its PDF attached.
     Receipt { order: OrderId },
+    /// A notification the person wants by mail too.
+    Notice { notice: Notice },
     /// An operator approved the person's application: they can create now.
     CreatorApproved,
     /// An operator declined it, for this reason.
@@ -50,6 +53,11 @@ impl MailMessage {
             MailMessage::ConfirmNewEmail { .. } => "confirm-new-email",
             MailMessage::PasswordChanged => "password-changed",
             MailMessage::Receipt { .. } => "receipt",
+            MailMessage::Notice { notice } => match notice {
+                Notice::QuestionAnswered { .. } => "question-answered",
+                Notice::OrderRefunded { .. } => "order-refunded",
+                Notice::Announcement { .. } => "announcement",
+            },
             MailMessage::CreatorApproved => "creator-approved",
             MailMessage::CreatorDeclined { .. } => "creator-declined",
         }
@@ -63,6 +71,7 @@ impl MailMessage {
             MailMessage::ConfirmNewEmail { token } => Some(format!("/confirm-email/{token}")),
             MailMessage::PasswordChanged => Some("/forgot-password".to_owned()),
             MailMessage::Receipt { order } => Some(format!("/orders/{order}/receipt")),
+            MailMessage::Notice { notice } => Some(notice.link_path()),
             MailMessage::CreatorApproved => Some("/studio".to_owned()),
             MailMessage::CreatorDeclined { .. } => Some("/become-a-creator".to_owned()),
         }
@@ -72,6 +81,9 @@ impl MailMessage {
     pub fn quoted(&self) -> Option<&str> {
         match self {
             MailMessage::CreatorDeclined { reason } => Some(reason),
+            MailMessage::Notice {
+                notice: Notice::Announcement { body, .. },
+            } => Some(body),
             _ => None,
         }
     }

@@ -17,6 +17,7 @@ mod jobs;
 mod learning;
 mod live;
 mod memberships;
+mod notifications;
 mod operators;
 mod orders;
 mod pages;
@@ -189,6 +190,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "erasure",
         include_str!("../migrations/sqlite/0021_erasure.sql"),
         include_str!("../migrations/postgres/0021_erasure.sql"),
+    ),
+    (
+        22,
+        "notifications",
+        include_str!("../migrations/sqlite/0022_notifications.sql"),
+        include_str!("../migrations/postgres/0022_notifications.sql"),
     ),
 ];
 

@@ -39,6 +39,8 @@ const PERSONAL: &[(&str, &str)] = &[
     ("live_messages", "account_id = $1"),
     ("referral_codes", "account_id = $1"),
     ("creator_applications", "account_id = $1"),
+    ("notifications", "account_id = $1"),
+    ("notification_mail_off", "account_id = $1"),
     ("products", "creator_id = $1"),
     ("coupons", "creator_id = $1"),
     ("affiliate_programs", "creator_id = $1"),
@@ -135,6 +137,8 @@ impl PersonalDataStore for SqlStore {
             "certificates",
             "referral_codes",
             "creator_applications",
+            "notifications",
+            "notification_mail_off",
         ] {
             let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE account_id = $1"));
             sqlx::query(sql)

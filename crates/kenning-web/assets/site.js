@@ -9,3 +9,17 @@ document.addEventListener("focusin", (event) => {
     field.select();
   }
 });
+
+// The bell shows how many notifications are unread (the page works without it).
+const bell = document.querySelector("[data-unread]");
+if (bell) {
+  fetch("/api/v1/me/notifications/unread", { credentials: "same-origin" })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((body) => {
+      if (body && body.unread > 0) {
+        bell.textContent = body.unread > 99 ? "99+" : String(body.unread);
+        bell.hidden = false;
+      }
+    })
+    .catch(() => {});
+}

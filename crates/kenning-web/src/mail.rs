@@ -8,7 +8,8 @@ use fluent_bundle::FluentValue;
 use kenning_app::ports::{ComposedMail, MailComposer, MailFacts, ReceiptText};
 use kenning_app::revenue::ReceiptView;
 use kenning_domain::locale::Locale;
-use kenning_domain::mail::Mail;
+use kenning_domain::mail::{Mail, MailMessage};
+use kenning_domain::notification::Notice;
 
 use crate::i18n::{I18n, Tr};
 
@@ -41,8 +42,23 @@ struct MailHtml<'a> {
 }
 
 /// The arguments a mail's words may use, from what it tells of.
-fn facts_args<'a>(tr: Tr<'_>, facts: &'a MailFacts) -> Vec<(&'static str, FluentValue<'a>)> {
+fn facts_args<'a>(
+    tr: Tr<'_>,
+    mail: &'a Mail,
+    facts: &'a MailFacts,
+) -> Vec<(&'static str, FluentValue<'a>)> {
     let mut args = Vec::new();
+    if let MailMessage::Notice { notice } = &mail.message {
+        match notice {
+            Notice::OrderRefunded { amount, .. } => {
+                args.push(("amount", FluentValue::from(tr.money(amount))));
+            }
+            Notice::Announcement { title, .. } => {
+                args.push(("title", FluentValue::from(title.as_str())));
+            }
+            Notice::QuestionAnswered { .. } => {}
+        }
+    }
     if let Some(r) = &facts.receipt {
         args.push((
             "product",
@@ -70,10 +86,10 @@ impl MailComposer for MailWriter {
     fn compose(&self, mail: &Mail, base_url: &str, facts: &MailFacts) -> ComposedMail {
         let tr = Tr::new(&self.i18n, mail.locale);
         let kind = mail.message.kind();
-        let subject = tr.t_args(&format!("mail-{kind}-subject"), facts_args(tr, facts));
+        let subject = tr.t_args(&format!("mail-{kind}-subject"), facts_args(tr, mail, facts));
         let greeting = tr.t_with("mail-greeting", "name", mail.name.clone());
         let paragraphs: Vec<String> = tr
-            .t_args(&format!("mail-{kind}-body"), facts_args(tr, facts))
+            .t_args(&format!("mail-{kind}-body"), facts_args(tr, mail, facts))
             .split("\n\n")
             .map(str::to_owned)
             .collect();
@@ -112,7 +128,9 @@ impl MailComposer for MailWriter {
             subject,
             text,
             html,
-            unsubscribe: None,
+            // Notifications can be stopped (by kind) on the notifications page.
+            unsubscribe: matches!(mail.message, MailMessage::Notice { .. })
+                .then(|| format!("{base_url}/notifications#mail")),
             attachments: Vec::new(),
         }
     }
@@ -122,7 +140,6 @@ impl MailComposer for MailWriter {
 mod tests {
     use super::*;
     use kenning_domain::account::Email;
-    use kenning_domain::mail::MailMessage;
 
     fn mail(locale: Locale, message: MailMessage) -> Mail {
         Mail {

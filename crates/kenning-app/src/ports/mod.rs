@@ -36,6 +36,7 @@ mod live;
 mod mail;
 mod media;
 mod memberships;
+mod notifications;
 mod operators;
 mod orders;
 mod pages;
@@ -74,6 +75,7 @@ pub use live::*;
 pub use mail::*;
 pub use media::*;
 pub use memberships::*;
+pub use notifications::*;
 pub use operators::*;
 pub use orders::*;
 pub use pages::*;
@@ -124,6 +126,7 @@ store!(
     AccountTokenStore,
     PeopleStore,
     PersonalDataStore,
+    NotificationStore,
     CreatorApplicationStore,
     SessionStore,
     ThrottleStore,

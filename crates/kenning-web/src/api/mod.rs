@@ -13,6 +13,7 @@ mod library;
 pub(crate) mod live;
 pub(crate) mod media;
 pub(crate) mod memberships;
+mod notifications;
 mod orders;
 pub(crate) mod questions;
 mod receipts;
@@ -112,6 +113,11 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(admin::decide))
         .routes(routes!(creators::apply))
         .routes(routes!(creators::mine))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::unread))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(notifications::settings))
+        .routes(routes!(notifications::announce))
         .routes(routes!(catalog::list_products, catalog::create_product))
         .routes(routes!(catalog::get_product))
         .routes(routes!(catalog::add_chapter))

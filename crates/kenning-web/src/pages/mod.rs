@@ -11,6 +11,7 @@ mod earnings;
 mod forms;
 mod jobs;
 mod live;
+mod notifications;
 mod people;
 mod questions;
 mod rates;
@@ -90,6 +91,13 @@ pub fn router() -> Router<AppState> {
             get(recovery::confirm_email_form).post(recovery::confirm_email),
         )
         .route("/account", get(settings::page))
+        .route("/notifications", get(notifications::page))
+        .route("/notifications/read", post(notifications::mark_read))
+        .route("/notifications/mail", post(notifications::save_mail))
+        .route(
+            "/studio/products/{id}/announce",
+            post(notifications::announce),
+        )
         .route("/account/profile", post(settings::save_profile))
         .route("/account/export", get(settings::export))
         .route("/account/delete", post(settings::delete))
