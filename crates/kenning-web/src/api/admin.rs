@@ -14,6 +14,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::creators::ApplicationResponse;
+use super::path_id;
 use super::types::{AccountResponse, ErrorResponse, parse_timestamp, timestamp};
 use crate::context::SignedIn;
 use crate::error::{ApiJson, HttpError};
@@ -320,7 +321,7 @@ pub async fn decide(
     };
     let decided = state
         .app
-        .decide_application(&user, id.parse()?, approve, &body.reason)
+        .decide_application(&user, path_id(&id)?, approve, &body.reason)
         .await?;
     Ok(Json(ApplicationResponse::from(&decided)))
 }
@@ -420,7 +421,7 @@ pub async fn user_detail(
     SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<PersonDetail>, HttpError> {
-    let page = state.app.person(&user, id.parse()?).await?;
+    let page = state.app.person(&user, path_id(&id)?).await?;
     Ok(Json(PersonDetail {
         person: PersonItem::from(&page.summary),
         orders: page
@@ -475,7 +476,7 @@ pub async fn set_role(
 ) -> Result<Json<PersonItem>, HttpError> {
     let changed = state
         .app
-        .change_role(&user, id.parse()?, body.role.parse()?)
+        .change_role(&user, path_id(&id)?, body.role.parse()?)
         .await?;
     Ok(Json(PersonItem::from(&changed)))
 }
@@ -506,7 +507,10 @@ pub async fn suspend(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ReasonRequest>,
 ) -> Result<StatusCode, HttpError> {
-    state.app.suspend(&user, id.parse()?, &body.reason).await?;
+    state
+        .app
+        .suspend(&user, path_id(&id)?, &body.reason)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -526,6 +530,6 @@ pub async fn restore(
     SignedIn(user, _): SignedIn,
     Path(id): Path<String>,
 ) -> Result<StatusCode, HttpError> {
-    state.app.restore(&user, id.parse()?, "").await?;
+    state.app.restore(&user, path_id(&id)?, "").await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use super::path_id;
 use super::types::{ErrorResponse, timestamp};
 use crate::context::SignedIn;
 use crate::error::{ApiJson, HttpError};
@@ -164,7 +165,7 @@ pub async fn announce(
 ) -> Result<(StatusCode, Json<AnnouncementSent>), HttpError> {
     let recipients = state
         .app
-        .announce(&user, id.parse()?, &body.title, &body.body)
+        .announce(&user, path_id(&id)?, &body.title, &body.body)
         .await?;
     Ok((StatusCode::CREATED, Json(AnnouncementSent { recipients })))
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::forms::CsrfForm;
 use super::{Page, ok};
 use crate::api::admin::{ApplicationsQuery, PeopleQuery};
+use crate::api::path_id;
 use crate::context::SignedIn;
 use crate::error::HttpError;
 use crate::state::AppState;
@@ -95,7 +96,7 @@ pub async fn user(
         orders,
         library,
         application,
-    } = state.app.person(&user, id.parse()?).await?;
+    } = state.app.person(&user, path_id(&id)?).await?;
     let page = Page::new(&state, &ctx, "people-title");
     let orders = orders
         .iter()
@@ -144,7 +145,7 @@ pub async fn set_role(
 ) -> Result<Redirect, HttpError> {
     state
         .app
-        .change_role(&user, id.parse()?, form.role.parse()?)
+        .change_role(&user, path_id(&id)?, form.role.parse()?)
         .await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")))
 }
@@ -161,7 +162,10 @@ pub async fn suspend(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Redirect, HttpError> {
-    state.app.suspend(&user, id.parse()?, &form.reason).await?;
+    state
+        .app
+        .suspend(&user, path_id(&id)?, &form.reason)
+        .await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")))
 }
 
@@ -171,7 +175,10 @@ pub async fn restore(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Redirect, HttpError> {
-    state.app.restore(&user, id.parse()?, &form.reason).await?;
+    state
+        .app
+        .restore(&user, path_id(&id)?, &form.reason)
+        .await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")))
 }
 
@@ -231,7 +238,7 @@ pub async fn decide(
     let approve = form.decision == "approve";
     state
         .app
-        .decide_application(&user, id.parse()?, approve, &form.reason)
+        .decide_application(&user, path_id(&id)?, approve, &form.reason)
         .await?;
     Ok(Redirect::to("/admin/applications"))
 }
