@@ -114,3 +114,5 @@ error-cannot_change_self = Operators cannot suspend themselves or change their o
 error-role_cannot_delete = Creators and operators cannot delete their account themselves: buyers and payouts depend on it. Ask an operator to hand it over or close it.
 error-invalid_notification = That is not one of your notifications, or not a kind of notification.
 error-invalid_announcement = An announcement needs a title (up to 120 characters) and a text (up to 5000).
+error-two_factor_required = Enter the code from your authenticator app.
+error-invalid_two_factor_code = That code is wrong or was used already. Enter the current code from your app, or one of your recovery codes.

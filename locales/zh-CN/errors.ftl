@@ -108,3 +108,5 @@ error-cannot_change_self = 运营人员不能停用自己或更改自己的角�
 error-role_cannot_delete = 创作者和运营人员不能自行删除账户，因为买家和结算依赖它。请联系运营人员转交或关闭。
 error-invalid_notification = 这不是你的通知，或不是一种通知类型。
 error-invalid_announcement = 公告需要标题（最多 120 个字符）和正文（最多 5000 个字符）。
+error-two_factor_required = 请输入身份验证器应用中的验证码。
+error-invalid_two_factor_code = 验证码错误或已使用。请输入应用中当前的验证码，或一个恢复码。

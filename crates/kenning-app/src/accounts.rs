@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::mail::mail_for;
 use crate::ports::{NewAccount, NewAccountToken, SessionRecord, StoreError, TokenEffect};
+use crate::two_factor::SignIn;
 use crate::{AppError, Kenning};
 
 /// What a person types to register.
@@ -158,6 +159,11 @@ impl Kenning {
 
     /// Counts an attempt at a guessable door, and refuses it once the limit is passed
     /// (the count lives in the database: every node sees it).
+    /// Counts a sign-in attempt against an account (a password, or a second step's code).
+    pub(crate) async fn throttle_login(&self, key: &ThrottleKey) -> Result<(), AppError> {
+        self.throttle(key, self.account_limit()).await
+    }
+
     async fn throttle(&self, key: &ThrottleKey, limit: Option<Limit>) -> Result<(), AppError> {
         let Some(limit) = limit else {
             return Ok(());
@@ -260,6 +266,19 @@ impl Kenning {
         password: &str,
         from: Option<IpAddr>,
     ) -> Result<(Account, SessionToken), AppError> {
+        match self.sign_in(email, password, None, from).await? {
+            SignIn::Done(account, token) => Ok((account, token)),
+            SignIn::CodeNeeded { .. } => Err(AppError::TwoFactorRequired),
+        }
+    }
+
+    /// The right password for `email` (throttled as [`Kenning::log_in`] says), or why not.
+    pub(crate) async fn check_credentials(
+        &self,
+        email: &str,
+        password: &str,
+        from: Option<IpAddr>,
+    ) -> Result<Account, AppError> {
         let now = self.now_ms();
         let from_key = from.map(|a| ThrottleKey::LoginAddress(a.to_string()));
         if let (Some(key), Some(limit)) = (&from_key, self.address_limit())
@@ -296,18 +315,24 @@ impl Kenning {
                 return Err(AppError::InvalidCredentials);
             }
         };
-        self.store.forget(&account_key.as_key()).await?;
+        // The failed-attempt count is cleared when the whole sign-in succeeds (a second
+        // step's wrong codes count against the same account).
         // Only after the password is right: the answer tells only its owner.
         if self.store.is_suspended(account.id).await? {
             return Err(AppError::AccountSuspended);
         }
+        Ok(account)
+    }
+
+    /// Opens a session for an account whose sign-in is complete.
+    pub(crate) async fn open_session(&self, account: &Account) -> Result<SessionToken, AppError> {
         let token = SessionToken(random_token()?);
         let now = self.now_ms();
         let expires = now + self.settings.session_days * 24 * 60 * 60 * 1000;
         self.store
             .insert_session(&token.hash(), account.id, now, expires)
             .await?;
-        Ok((account, token))
+        Ok(token)
     }
 
     pub async fn log_out(&self, token: &SessionToken) -> Result<(), AppError> {

@@ -124,6 +124,10 @@ pub enum AppError {
     CannotChangeSelf,
     #[error("creators and operators cannot delete their own account")]
     RoleCannotDelete,
+    #[error("a code from the authenticator app is needed")]
+    TwoFactorRequired,
+    #[error("wrong or used two-step code")]
+    InvalidTwoFactorCode,
     #[error(transparent)]
     PaymentProvider(#[from] PaymentError),
     #[error("file storage unavailable: {0}")]
@@ -184,6 +188,8 @@ impl AppError {
             AppError::AccountSuspended => "account_suspended",
             AppError::CannotChangeSelf => "cannot_change_self",
             AppError::RoleCannotDelete => "role_cannot_delete",
+            AppError::TwoFactorRequired => "two_factor_required",
+            AppError::InvalidTwoFactorCode => "invalid_two_factor_code",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
                 "payment_provider_unavailable"
             }
@@ -203,7 +209,10 @@ impl AppError {
             AppError::WebhookRejected(_) => ErrorKind::BadRequest,
             AppError::ChatTooFast | AppError::TooManyAttempts { .. } => ErrorKind::TooManyRequests,
             AppError::NotFound(_) => ErrorKind::NotFound,
-            AppError::Unauthenticated | AppError::InvalidCredentials => ErrorKind::Unauthenticated,
+            AppError::Unauthenticated
+            | AppError::InvalidCredentials
+            | AppError::TwoFactorRequired
+            | AppError::InvalidTwoFactorCode => ErrorKind::Unauthenticated,
             AppError::Forbidden
             | AppError::PurchaseRequired
             | AppError::NotYetReleased { .. }

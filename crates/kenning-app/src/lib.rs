@@ -38,6 +38,7 @@ pub mod search;
 pub mod settlement;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod two_factor;
 
 use std::sync::Arc;
 

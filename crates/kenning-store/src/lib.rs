@@ -29,6 +29,7 @@ mod reviews;
 pub mod round_trips;
 mod rows;
 mod throttle;
+mod two_factor;
 mod webhooks;
 
 use std::borrow::Cow;
@@ -196,6 +197,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "notifications",
         include_str!("../migrations/sqlite/0022_notifications.sql"),
         include_str!("../migrations/postgres/0022_notifications.sql"),
+    ),
+    (
+        23,
+        "two_factor",
+        include_str!("../migrations/sqlite/0023_two_factor.sql"),
+        include_str!("../migrations/postgres/0023_two_factor.sql"),
     ),
 ];
 

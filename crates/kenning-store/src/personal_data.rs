@@ -139,6 +139,8 @@ impl PersonalDataStore for SqlStore {
             "creator_applications",
             "notifications",
             "notification_mail_off",
+            "recovery_codes",
+            "login_challenges",
         ] {
             let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE account_id = $1"));
             sqlx::query(sql)
@@ -161,7 +163,7 @@ impl PersonalDataStore for SqlStore {
         // in it says who it was, and no password opens it.
         sqlx::query(
             "UPDATE accounts SET email = $1, display_name = '—', password_hash = '!', \
-             email_verified_at_ms = NULL, suspended_at_ms = $2, suspended_reason = 'deleted', \
+             email_verified_at_ms = NULL, totp_secret = NULL, totp_pending_secret = NULL, suspended_at_ms = $2, suspended_reason = 'deleted', \
              deleted_at_ms = $2 WHERE id = $3",
         )
         .bind(format!("deleted-{id}@deleted.invalid"))

@@ -53,6 +53,7 @@ mod search;
 mod secrets;
 mod tax;
 mod throttle;
+mod two_factor;
 mod webhooks;
 
 pub use accounts::*;
@@ -92,6 +93,7 @@ pub use search::*;
 pub use secrets::*;
 pub use tax::*;
 pub use throttle::*;
+pub use two_factor::*;
 pub use webhooks::*;
 
 /// Why storage failed.
@@ -127,6 +129,7 @@ store!(
     PeopleStore,
     PersonalDataStore,
     NotificationStore,
+    TwoFactorStore,
     CreatorApplicationStore,
     SessionStore,
     ThrottleStore,

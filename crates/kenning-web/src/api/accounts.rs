@@ -3,14 +3,17 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use kenning_app::AppError;
 use kenning_app::accounts::Registration;
+use kenning_app::two_factor::SignIn;
 use kenning_domain::locale::Locale;
 
 use super::types::{
     AcceptedResponse, AccountResponse, ChangeEmailRequest, ChangePasswordRequest,
     CreateAccountRequest, CreateSessionRequest, DeleteAccountRequest, ErrorResponse,
-    NewPasswordRequest, PasswordResetRequest, SessionItem, SessionList, SessionResponse,
-    SessionsEnded, UpdateProfileRequest, timestamp,
+    NewPasswordRequest, PasswordResetRequest, RecoveryCodesResponse, SessionItem, SessionList,
+    SessionResponse, SessionsEnded, TwoFactorCodeRequest, TwoFactorSetupResponse,
+    UpdateProfileRequest, timestamp,
 };
 use crate::client::ClientAddress;
 use crate::context::{Ctx, SignedIn};
@@ -53,7 +56,8 @@ pub async fn create_account(
     request_body = CreateSessionRequest,
     responses(
         (status = 200, body = SessionResponse),
-        (status = 401, description = "Wrong e-mail or password", body = ErrorResponse),
+        (status = 401, description = "Wrong e-mail or password (`invalid_credentials`); with two-step sign-in on, no code (`two_factor_required`) or a wrong or used one (`invalid_two_factor_code`)", body = ErrorResponse),
+        (status = 403, description = "The account is suspended (`account_suspended`)", body = ErrorResponse),
         (status = 429, description = "Too many failed logins for this account or from this address (`Retry-After` says when to try again)", body = ErrorResponse),
     ))]
 pub async fn create_session(
@@ -61,7 +65,13 @@ pub async fn create_session(
     ClientAddress(from): ClientAddress,
     ApiJson(body): ApiJson<CreateSessionRequest>,
 ) -> Result<Json<SessionResponse>, HttpError> {
-    let (account, token) = state.app.log_in(&body.email, &body.password, from).await?;
+    let signed = state
+        .app
+        .sign_in(&body.email, &body.password, body.code.as_deref(), from)
+        .await?;
+    let SignIn::Done(account, token) = signed else {
+        return Err(AppError::TwoFactorRequired.into());
+    };
     Ok(Json(SessionResponse {
         token: token.as_str().to_owned(),
         account: AccountResponse::from(&account),
@@ -327,5 +337,57 @@ pub async fn delete_me(
     ApiJson(body): ApiJson<DeleteAccountRequest>,
 ) -> Result<StatusCode, HttpError> {
     state.app.delete_my_account(&user, &body.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Start turning two-step sign-in on: a new secret for an authenticator app. It is on
+/// once a code from it is confirmed.
+#[utoipa::path(post, path = "/api/v1/me/two-factor", tag = "accounts",
+    security(("bearer" = [])),
+    responses((status = 200, body = TwoFactorSetupResponse), (status = 401, body = ErrorResponse)))]
+pub async fn start_two_factor(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+) -> Result<Json<TwoFactorSetupResponse>, HttpError> {
+    let setup = state.app.start_two_factor(&user).await?;
+    Ok(Json(TwoFactorSetupResponse {
+        secret: setup.secret,
+        url: setup.url,
+    }))
+}
+
+/// Turn two-step sign-in on with a code from the new secret; answers recovery codes.
+#[utoipa::path(post, path = "/api/v1/me/two-factor/confirm", tag = "accounts",
+    security(("bearer" = [])),
+    request_body = TwoFactorCodeRequest,
+    responses(
+        (status = 200, body = RecoveryCodesResponse),
+        (status = 401, description = "Not signed in, or a wrong code (`invalid_two_factor_code`)", body = ErrorResponse),
+        (status = 404, description = "No setup started", body = ErrorResponse),
+    ))]
+pub async fn confirm_two_factor(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    ApiJson(body): ApiJson<TwoFactorCodeRequest>,
+) -> Result<Json<RecoveryCodesResponse>, HttpError> {
+    let recovery_codes = state.app.confirm_two_factor(&user, &body.code).await?;
+    Ok(Json(RecoveryCodesResponse { recovery_codes }))
+}
+
+/// Turn two-step sign-in off (the password is asked for).
+#[utoipa::path(delete, path = "/api/v1/me/two-factor", tag = "accounts",
+    security(("bearer" = [])),
+    request_body = DeleteAccountRequest,
+    responses(
+        (status = 204),
+        (status = 401, body = ErrorResponse),
+        (status = 403, description = "Wrong password", body = ErrorResponse),
+    ))]
+pub async fn disable_two_factor(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    ApiJson(body): ApiJson<DeleteAccountRequest>,
+) -> Result<StatusCode, HttpError> {
+    state.app.disable_two_factor(&user, &body.password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -96,6 +96,11 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
             accounts::delete_me
         ))
         .routes(routes!(accounts::export_me))
+        .routes(routes!(
+            accounts::start_two_factor,
+            accounts::disable_two_factor
+        ))
+        .routes(routes!(accounts::confirm_two_factor))
         .routes(routes!(accounts::request_password_reset))
         .routes(routes!(accounts::reset_password))
         .routes(routes!(accounts::verify_email))

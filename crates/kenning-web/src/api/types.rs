@@ -436,6 +436,28 @@ pub struct SessionsEnded {
 pub struct CreateSessionRequest {
     pub email: String,
     pub password: String,
+    /// With two-step sign-in on: the code from the authenticator app, or a recovery
+    /// code.
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TwoFactorSetupResponse {
+    /// The secret to type into an authenticator app (base32).
+    pub secret: String,
+    /// `otpauth://totp/…`, for apps that read it (or a QR code of it).
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TwoFactorCodeRequest {
+    pub code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecoveryCodesResponse {
+    /// Each works once, instead of a code; shown only now.
+    pub recovery_codes: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kenning_app::accounts::Registration;
+use kenning_app::two_factor::SignIn;
 use kenning_domain::locale::Locale;
 use kenning_domain::money::Currency;
 use serde::Deserialize;
@@ -71,6 +72,8 @@ fn see_other(path: &str) -> Response {
 #[derive(Default)]
 struct AccountView {
     register: bool,
+    /// The second step of a sign-in: its challenge, for the code form.
+    challenge: Option<String>,
     error: Option<String>,
     email: String,
     display_name: String,
@@ -193,10 +196,10 @@ pub async fn register(
     if let Err(e) = state.app.register(registration, from, ctx.locale).await {
         let view = AccountView {
             register: true,
-            error: None,
             email: form.email,
             display_name: form.display_name,
             next,
+            ..AccountView::default()
         };
         return form_error(&state, &ctx, &e, view);
     }
@@ -211,11 +214,53 @@ pub async fn login(
     CsrfForm(form): CsrfForm<AccountForm>,
 ) -> Result<Response, HttpError> {
     let next = safe_next(form.next.as_deref());
-    match state.app.log_in(&form.email, &form.password, from).await {
-        Ok((_, token)) => Ok(session_response(&state, token.as_str(), &next)),
+    match state
+        .app
+        .sign_in(&form.email, &form.password, None, from)
+        .await
+    {
+        Ok(SignIn::Done(_, token)) => Ok(session_response(&state, token.as_str(), &next)),
+        Ok(SignIn::CodeNeeded { challenge }) => {
+            let view = AccountView {
+                challenge: Some(challenge),
+                next,
+                ..AccountView::default()
+            };
+            Ok(account_page(&state, &ctx, StatusCode::OK, view))
+        }
         Err(e) => {
             let view = AccountView {
                 email: form.email,
+                next,
+                ..AccountView::default()
+            };
+            form_error(&state, &ctx, &e, view)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    challenge: String,
+    code: String,
+    next: Option<String>,
+}
+
+/// The second step of a sign-in: the code from the authenticator app (or a recovery
+/// code). A wrong one shows the form again; an expired challenge starts over.
+pub async fn login_code(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<Response, HttpError> {
+    let next = safe_next(form.next.as_deref());
+    match state.app.finish_sign_in(&form.challenge, &form.code).await {
+        Ok((_, token)) => Ok(session_response(&state, token.as_str(), &next)),
+        Err(e) => {
+            let challenge =
+                (!matches!(e, kenning_app::AppError::LinkExpired)).then_some(form.challenge);
+            let view = AccountView {
+                challenge,
                 next,
                 ..AccountView::default()
             };

@@ -100,6 +100,19 @@ pub fn router() -> Router<AppState> {
         )
         .route("/account/profile", post(settings::save_profile))
         .route("/account/export", get(settings::export))
+        .route(
+            "/account/two-factor/start",
+            post(settings::start_two_factor),
+        )
+        .route(
+            "/account/two-factor/confirm",
+            post(settings::confirm_two_factor),
+        )
+        .route(
+            "/account/two-factor/disable",
+            post(settings::disable_two_factor),
+        )
+        .route("/login/code", post(account::login_code))
         .route("/account/delete", post(settings::delete))
         .route("/account/password", post(settings::change_password))
         .route("/account/email", post(settings::change_email))

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use kenning_app::AppError;
 use kenning_app::accounts::{CurrentUser, SessionView};
+use kenning_app::two_factor::{TwoFactorSetup, TwoFactorStatus};
 use kenning_domain::locale::Locale;
 use serde::Deserialize;
 
@@ -24,6 +25,7 @@ enum Section {
     Password,
     Sessions,
     Data,
+    TwoFactor,
 }
 
 impl Section {
@@ -33,6 +35,7 @@ impl Section {
             "email" => Some(Section::Email),
             "password" => Some(Section::Password),
             "sessions" => Some(Section::Sessions),
+            "two-factor" => Some(Section::TwoFactor),
             _ => None,
         }
     }
@@ -55,6 +58,11 @@ struct SettingsTemplate<'a> {
     locale: &'static str,
     locales: Vec<(&'static str, String)>,
     sessions: Vec<SessionRow>,
+    two_factor: TwoFactorStatus,
+    /// A setup started and not yet confirmed.
+    setup: Option<TwoFactorSetup>,
+    /// Recovery codes just made, shown this once.
+    fresh_codes: Vec<String>,
     /// The section a notice or error belongs to, and its text.
     notice: Option<(Section, String)>,
     error: Option<(Section, String)>,
@@ -83,7 +91,23 @@ async fn show(
     notice: Option<Section>,
     error: Option<(Section, &AppError)>,
 ) -> Result<Response, HttpError> {
-    let sessions: Vec<SessionView> = state.app.sessions(user, ctx.token.as_ref()).await?;
+    show_with_codes(state, ctx, user, notice, error, Vec::new()).await
+}
+
+async fn show_with_codes(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    notice: Option<Section>,
+    error: Option<(Section, &AppError)>,
+    fresh_codes: Vec<String>,
+) -> Result<Response, HttpError> {
+    let (sessions, two_factor, setup) = tokio::try_join!(
+        state.app.sessions(user, ctx.token.as_ref()),
+        state.app.two_factor_status(user),
+        state.app.pending_two_factor(user),
+    )?;
+    let sessions: Vec<SessionView> = sessions;
     let page = Page::new(state, ctx, "settings-title");
     let account = &user.account;
     let notice = notice.map(|s| {
@@ -93,6 +117,7 @@ async fn show(
             Section::Password => "settings-password-saved",
             Section::Sessions => "settings-sessions-ended",
             Section::Data => "settings-data",
+            Section::TwoFactor => "two-factor-off-done",
         };
         (s, page.t(id))
     });
@@ -128,6 +153,9 @@ async fn show(
                 current: s.current,
             })
             .collect(),
+        two_factor,
+        setup: setup.filter(|_| !two_factor.enabled),
+        fresh_codes,
         notice,
         error,
         page,
@@ -298,5 +326,46 @@ pub async fn delete(
             Ok(response)
         }
         Err(e) => show(&state, &ctx, &user, None, Some((Section::Data, &e))).await,
+    }
+}
+
+/// Starts turning two-step sign-in on: the page shows the new secret.
+pub async fn start_two_factor(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, HttpError> {
+    state.app.start_two_factor(&user).await?;
+    Ok(axum::response::IntoResponse::into_response(Redirect::to(
+        "/account#two-factor",
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+/// Turns it on with a code; the page shows the recovery codes this once.
+pub async fn confirm_two_factor(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<Response, HttpError> {
+    match state.app.confirm_two_factor(&user, &form.code).await {
+        Ok(codes) => show_with_codes(&state, &ctx, &user, None, None, codes).await,
+        Err(e) => show(&state, &ctx, &user, None, Some((Section::TwoFactor, &e))).await,
+    }
+}
+
+/// Turns it off (the password is asked for).
+pub async fn disable_two_factor(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(form): CsrfForm<DeleteForm>,
+) -> Result<Response, HttpError> {
+    match state.app.disable_two_factor(&user, &form.password).await {
+        Ok(()) => Ok(saved("two-factor")),
+        Err(e) => show(&state, &ctx, &user, None, Some((Section::TwoFactor, &e))).await,
     }
 }

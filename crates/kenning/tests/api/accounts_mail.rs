@@ -20,6 +20,7 @@ on_both_databases!(
     recovery_and_account_pages_work_in_both_languages,
     a_buyer_gets_the_receipt_by_mail_with_its_pdf,
     a_person_downloads_their_data_and_deletes_their_account,
+    two_step_sign_in_takes_a_code_once_or_a_recovery_code,
 );
 
 /// An address no other test (on either database) uses: the mail server is shared.
@@ -773,4 +774,201 @@ async fn a_person_downloads_their_data_and_deletes_their_account(app: &TestApp) 
     );
     // The address can register again, as a new person.
     register_in(app, &email, "en").await;
+}
+
+/// The code an authenticator app shows for `secret` at the server's (test) clock.
+fn code_for(app: &TestApp, secret: &str, offset_steps: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let totp = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        0,
+        30,
+        bytes,
+        None,
+        String::new(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let at = app.app.now_ms() / 1000 + offset_steps * 30;
+    totp.generate(u64::try_from(at).unwrap_or(0))
+}
+
+async fn two_step_sign_in_takes_a_code_once_or_a_recovery_code(app: &TestApp) {
+    let email = address("lu");
+    register_in(app, &email, "en").await;
+    let token = token_of(app.login(&email, PASSWORD).await).await;
+    let setup = json_of(
+        app.post("/api/v1/me/two-factor", Some(&token), json!({}))
+            .await,
+    )
+    .await;
+    let secret = setup["secret"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        setup["url"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("otpauth://totp/")
+    );
+
+    // A wrong code does not turn it on; the right one does, with ten recovery codes.
+    expect_error(
+        app.post(
+            "/api/v1/me/two-factor/confirm",
+            Some(&token),
+            json!({"code": "000000"}),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_two_factor_code",
+    )
+    .await;
+    assert_eq!(app.login(&email, PASSWORD).await.status(), StatusCode::OK);
+    let confirmed = app
+        .post(
+            "/api/v1/me/two-factor/confirm",
+            Some(&token),
+            json!({"code": code_for(app, &secret, 0)}),
+        )
+        .await;
+    let codes: Vec<String> = json_of(confirmed).await["recovery_codes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(codes.len(), 10);
+
+    // Now the password alone is not enough.
+    expect_error(
+        app.login(&email, PASSWORD).await,
+        StatusCode::UNAUTHORIZED,
+        "two_factor_required",
+    )
+    .await;
+    let with = |code: String| {
+        let email = email.clone();
+        async move {
+            app.post(
+                "/api/v1/sessions",
+                None,
+                json!({"email": email, "password": PASSWORD, "code": code}),
+            )
+            .await
+        }
+    };
+    expect_error(
+        with("123456".into()).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_two_factor_code",
+    )
+    .await;
+    // The code the setup took cannot be used again; the next step's can, once.
+    expect_error(
+        with(code_for(app, &secret, 0)).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_two_factor_code",
+    )
+    .await;
+    assert_eq!(
+        with(code_for(app, &secret, 1)).await.status(),
+        StatusCode::OK
+    );
+    expect_error(
+        with(code_for(app, &secret, 1)).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_two_factor_code",
+    )
+    .await;
+    // A recovery code works once, however it is typed.
+    let recovery = codes[0].to_uppercase().replace('-', " ");
+    assert_eq!(with(recovery.clone()).await.status(), StatusCode::OK);
+    expect_error(
+        with(recovery).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_two_factor_code",
+    )
+    .await;
+    // The right password with a wrong code is throttled like a wrong password.
+    let mut last = StatusCode::OK;
+    for _ in 0..12 {
+        last = with("999999".into()).await.status();
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+
+    // In pages: the password, then the code, through a challenge.
+    let other = address("mo");
+    register_in(app, &other, "zh-CN").await;
+    let other_token = token_of(app.login(&other, PASSWORD).await).await;
+    let setup = json_of(
+        app.post("/api/v1/me/two-factor", Some(&other_token), json!({}))
+            .await,
+    )
+    .await;
+    let secret = setup["secret"].as_str().unwrap_or_default().to_owned();
+    app.post(
+        "/api/v1/me/two-factor/confirm",
+        Some(&other_token),
+        json!({"code": code_for(app, &secret, 0)}),
+    )
+    .await;
+    let mut browser = Browser::new(app, "zh-CN");
+    let form = browser.get("/login").await;
+    let step = browser
+        .post(
+            "/login",
+            &[
+                ("csrf", &form.csrf()),
+                ("email", &other),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(step.status, StatusCode::OK);
+    assert!(
+        step.body.contains("data-test=\"login-code\""),
+        "{}",
+        step.body
+    );
+    let challenge = step.field("name=\"challenge\" value=\"");
+    let wrong = browser
+        .post(
+            "/login/code",
+            &[
+                ("csrf", &form.csrf()),
+                ("challenge", &challenge),
+                ("code", "111111"),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("验证码错误"), "{}", wrong.body);
+    let done = browser
+        .post(
+            "/login/code",
+            &[
+                ("csrf", &form.csrf()),
+                ("challenge", &challenge),
+                ("code", &code_for(app, &secret, 1)),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location.as_deref(), Some("/account"));
+    let page = browser.get("/account").await;
+    assert!(page.body.contains("data-test=\"two-factor-enabled\""));
+    // A forged challenge opens nothing.
+    let forged = Browser::new(app, "en")
+        .post(
+            "/login/code",
+            &[("challenge", "made-up"), ("code", "123456")],
+        )
+        .await;
+    assert_ne!(forged.status, StatusCode::SEE_OTHER);
 }
