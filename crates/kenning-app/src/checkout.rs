@@ -387,20 +387,27 @@ impl Kenning {
         id: OrderId,
         operators_too: bool,
     ) -> Result<OrderView, AppError> {
+        let view = self.order_view(id).await?;
+        let operator = operators_too && user.account.role == kenning_domain::account::Role::Admin;
+        if view.order.buyer_id != user.account.id && !operator {
+            return Err(AppError::NotFound("order"));
+        }
+        Ok(view)
+    }
+
+    /// An order and what it bought, whoever asks (callers check who may see it); a
+    /// missing product reads as a missing order.
+    pub(crate) async fn order_view(&self, id: OrderId) -> Result<OrderView, AppError> {
         let order = self
             .store
             .order(id)
             .await?
             .ok_or(AppError::NotFound("order"))?;
-        let operator = operators_too && user.account.role == kenning_domain::account::Role::Admin;
-        if order.buyer_id != user.account.id && !operator {
-            return Err(AppError::NotFound("order"));
-        }
         let product = self
             .store
             .product(order.product_id)
             .await?
-            .ok_or(AppError::NotFound("product"))?;
+            .ok_or(AppError::NotFound("order"))?;
         Ok(OrderView { order, product })
     }
 

@@ -70,16 +70,7 @@ impl Kenning {
         amount: RefundAmount<'_>,
         reason: &str,
     ) -> Result<RefundedOrder, AppError> {
-        let order = self
-            .store
-            .order(id)
-            .await?
-            .ok_or(AppError::NotFound("order"))?;
-        let product = self
-            .store
-            .product(order.product_id)
-            .await?
-            .ok_or(AppError::NotFound("order"))?;
+        let crate::checkout::OrderView { order, product } = self.order_view(id).await?;
         let is_admin = user.account.role == Role::Admin;
         if !is_admin && product.creator_id != user.account.id {
             // Other people's orders do not exist, as far as they can tell.

@@ -69,16 +69,7 @@ impl Kenning {
         &self,
         id: kenning_domain::ids::OrderId,
     ) -> Result<ReceiptView, AppError> {
-        let order = self
-            .store
-            .order(id)
-            .await?
-            .ok_or(AppError::NotFound("order"))?;
-        let product = self
-            .store
-            .product(order.product_id)
-            .await?
-            .ok_or(AppError::NotFound("product"))?;
+        let crate::checkout::OrderView { order, product } = self.order_view(id).await?;
         self.receipt_view(order, product).await
     }
 

@@ -88,6 +88,24 @@ fn done(
     show(state, ctx, StatusCode::OK, title, step, None)
 }
 
+/// A mailed link that did not work: why, and where to ask for a new one.
+fn link_failed(
+    state: &AppState,
+    ctx: &RequestContext,
+    error: &kenning_app::AppError,
+    title: &str,
+    ask_again: &str,
+) -> Result<Response, HttpError> {
+    let report = failed(error)?;
+    let page = Page::new(state, ctx, title);
+    let step = Step::Done {
+        message: page.t(ask_again),
+        next: "/account",
+        next_label: page.t("nav-account"),
+    };
+    Ok(show(state, ctx, report.status, title, step, Some(&report)))
+}
+
 pub async fn forgot_form(State(state): State<AppState>, Ctx(ctx): Ctx) -> Response {
     let step = Step::Ask {
         email: String::new(),
@@ -202,23 +220,7 @@ pub async fn verify(
             "/",
             "nav-home",
         )),
-        Err(e) => {
-            let report = failed(&e)?;
-            let page = Page::new(&state, &ctx, "verify-title");
-            let step = Step::Done {
-                message: page.t("verify-ask-again"),
-                next: "/account",
-                next_label: page.t("nav-account"),
-            };
-            Ok(show(
-                &state,
-                &ctx,
-                report.status,
-                "verify-title",
-                step,
-                Some(&report),
-            ))
-        }
+        Err(e) => link_failed(&state, &ctx, &e, "verify-title", "verify-ask-again"),
     }
 }
 
@@ -255,22 +257,12 @@ pub async fn confirm_email(
             "/account",
             "nav-account",
         )),
-        Err(e) => {
-            let report = failed(&e)?;
-            let page = Page::new(&state, &ctx, "confirm-email-title");
-            let step = Step::Done {
-                message: page.t("confirm-email-ask-again"),
-                next: "/account",
-                next_label: page.t("nav-account"),
-            };
-            Ok(show(
-                &state,
-                &ctx,
-                report.status,
-                "confirm-email-title",
-                step,
-                Some(&report),
-            ))
-        }
+        Err(e) => link_failed(
+            &state,
+            &ctx,
+            &e,
+            "confirm-email-title",
+            "confirm-email-ask-again",
+        ),
     }
 }
