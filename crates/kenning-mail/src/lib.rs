@@ -133,11 +133,12 @@ impl MailTransport for Mailer {
                     .send(message)
                     .await
                     .map_err(|e| MailError::Unavailable(e.to_string()))?;
+                // No SMTP server: the log shows the mail, so its links can be followed.
                 tracing::info!(
-                    to = %mail.to,
-                    subject = %mail.subject,
-                    file = %dir.join(format!("{id}.eml")).display(),
-                    "mail written (no SMTP server configured):\n{}",
+                    "mail to {} (no SMTP server; saved as {}): {}\n{}",
+                    mail.to,
+                    dir.join(format!("{id}.eml")).display(),
+                    mail.subject,
                     mail.text
                 );
                 Ok(())
