@@ -36,6 +36,7 @@ pub mod revenue;
 pub mod reviews;
 pub mod search;
 pub mod settlement;
+pub mod students;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod two_factor;

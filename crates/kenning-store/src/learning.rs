@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use kenning_app::ports::{
     FeedStore, FeedVersion, MediaRecordStore, ProgressStore, SecretStore, StoreError, StoreResult,
+    Student,
 };
 use kenning_domain::ids::{AccountId, LessonId, MediaId, ProductId};
 use kenning_domain::media::{LessonProgress, Media, MediaKind};
@@ -104,6 +105,37 @@ impl ProgressStore for SqlStore {
             .await
             .map_err(db_error)?;
         found.iter().map(progress).collect()
+    }
+
+    async fn students(&self, product: ProductId) -> StoreResult<Vec<Student>> {
+        let found = sqlx::query(
+            "SELECT e.account_id, a.display_name, a.email, e.granted_at_ms, e.source, \
+             (SELECT COALESCE(SUM(CASE WHEN p.completed THEN 1 ELSE 0 END), 0) \
+              FROM lesson_progress p \
+              WHERE p.account_id = e.account_id AND p.product_id = e.product_id) AS completed, \
+             (SELECT MAX(p.updated_at_ms) FROM lesson_progress p \
+              WHERE p.account_id = e.account_id AND p.product_id = e.product_id) AS last_active \
+             FROM entitlements e JOIN accounts a ON a.id = e.account_id \
+             WHERE e.product_id = $1 ORDER BY e.granted_at_ms DESC, e.account_id",
+        )
+        .bind(product.to_string())
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        found
+            .iter()
+            .map(|r| {
+                Ok(Student {
+                    account_id: parse_col(&rows::text(r, "account_id")?, "account id")?,
+                    name: rows::text(r, "display_name")?,
+                    email: rows::text(r, "email")?,
+                    since_ms: rows::int(r, "granted_at_ms")?,
+                    source: rows::text(r, "source")?,
+                    completed: rows::int(r, "completed")?,
+                    last_active_ms: rows::opt_int(r, "last_active")?,
+                })
+            })
+            .collect()
     }
 }
 

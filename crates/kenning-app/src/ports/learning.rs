@@ -19,6 +19,23 @@ pub trait ProgressStore: Send + Sync {
     async fn progress_of(&self, account: AccountId) -> StoreResult<Vec<LessonProgress>>;
     /// Every learner's progress in a product's lessons, oldest first.
     async fn progress_in(&self, product: ProductId) -> StoreResult<Vec<LessonProgress>>;
+    /// Everyone who holds a product, newest first, with how far they got.
+    async fn students(&self, product: ProductId) -> StoreResult<Vec<Student>>;
+}
+
+/// Someone who holds a product, as its creator sees them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Student {
+    pub account_id: AccountId,
+    pub name: String,
+    pub email: String,
+    /// When they got it, and how (`purchase`, `gift`, `membership`, `free` …).
+    pub since_ms: i64,
+    pub source: String,
+    /// Lessons they finished.
+    pub completed: i64,
+    /// When they last learned in it.
+    pub last_active_ms: Option<i64>,
 }
 
 /// The version of one of a person's feeds.

@@ -24,6 +24,7 @@ pub(crate) mod revenue;
 mod reviews;
 mod sales;
 pub mod search;
+mod students;
 pub mod types;
 mod webhooks;
 
@@ -123,6 +124,7 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(notifications::mark_read))
         .routes(routes!(notifications::settings))
         .routes(routes!(notifications::announce))
+        .routes(routes!(students::students))
         .routes(routes!(catalog::list_products, catalog::create_product))
         .routes(routes!(catalog::get_product))
         .routes(routes!(catalog::add_chapter))

@@ -95,6 +95,14 @@ pub fn router() -> Router<AppState> {
         .route("/notifications/read", post(notifications::mark_read))
         .route("/notifications/mail", post(notifications::save_mail))
         .route(
+            "/studio/products/{id}/students",
+            get(studio::students::page),
+        )
+        .route(
+            "/studio/products/{id}/students.csv",
+            get(studio::students::csv),
+        )
+        .route(
             "/studio/products/{id}/announce",
             post(notifications::announce),
         )

@@ -10,7 +10,10 @@ use crate::helpers::{PASSWORD, TestApp, expect_error, json_of, token_of};
 use crate::on_both_databases;
 use crate::pages::Browser;
 
-on_both_databases!(announcements_and_refunds_reach_people_as_they_chose);
+on_both_databases!(
+    announcements_and_refunds_reach_people_as_they_chose,
+    a_creator_sees_their_students_and_their_progress,
+);
 
 fn address(name: &str) -> String {
     format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())
@@ -176,4 +179,77 @@ async fn announcements_and_refunds_reach_people_as_they_chose(app: &TestApp) {
         "unauthenticated",
     )
     .await;
+}
+
+async fn a_creator_sees_their_students_and_their_progress(app: &TestApp) {
+    let (product, lessons, creator) = app.published_course().await;
+    let (ann_email, ann) = buyer(app, &product).await;
+    let (bo_email, _) = buyer(app, &product).await;
+    let (_, stranger) = app.with_role(Role::Creator).await;
+    // Ann finishes one lesson of three.
+    let r = app
+        .put(
+            &format!("/api/v1/lessons/{}/progress", lessons[0]),
+            Some(&ann),
+            json!({"position_ms": 1000, "ended": true}),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+
+    let list = json_of(
+        app.get(
+            &format!("/api/v1/products/{product}/students"),
+            Some(&creator),
+        )
+        .await,
+    )
+    .await;
+    let items = list["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2);
+    let ann_row = items
+        .iter()
+        .find(|s| s["email"] == ann_email)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ann_row["lessons_completed"], 1);
+    assert_eq!(ann_row["lessons"], 3);
+    assert_eq!(ann_row["percent"], 33);
+    assert_eq!(ann_row["finished"], false);
+    assert_eq!(ann_row["source"], "order");
+    assert!(
+        items
+            .iter()
+            .any(|s| s["email"] == bo_email && s["lessons_completed"] == 0)
+    );
+
+    // Nobody else sees them.
+    for token in [&stranger, &ann] {
+        expect_error(
+            app.get(&format!("/api/v1/products/{product}/students"), Some(token))
+                .await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    }
+
+    // The studio's page and its CSV.
+    let creator_email = json_of(app.get("/api/v1/me", Some(&creator)).await).await["email"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut browser = Browser::new(app, "en");
+    browser.log_in(&creator_email).await;
+    let page = browser
+        .get(&format!("/studio/products/{product}/students"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.body.matches("data-test=\"student\"").count(), 2);
+    assert!(page.body.contains("1/3 (33%)"), "{}", page.body);
+    let csv = browser
+        .get(&format!("/studio/products/{product}/students.csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.body.lines().count(), 3);
+    assert!(csv.body.contains(&ann_email));
 }

@@ -10,6 +10,7 @@ mod live;
 mod memberships;
 mod products;
 mod sales;
+pub(crate) mod students;
 mod uploads;
 
 pub use bundles::save_bundle;
