@@ -116,3 +116,5 @@ error-invalid_notification = That is not one of your notifications, or not a kin
 error-invalid_announcement = An announcement needs a title (up to 120 characters) and a text (up to 5000).
 error-two_factor_required = Enter the code from your authenticator app.
 error-invalid_two_factor_code = That code is wrong or was used already. Enter the current code from your app, or one of your recovery codes.
+error-lesson_sold = Someone bought this lesson on its own, so it stays. You can still edit it.
+error-invalid_direction = Move up or down.

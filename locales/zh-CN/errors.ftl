@@ -110,3 +110,5 @@ error-invalid_notification = 这不是你的通知，或不是一种通知类型
 error-invalid_announcement = 公告需要标题（最多 120 个字符）和正文（最多 5000 个字符）。
 error-two_factor_required = 请输入身份验证器应用中的验证码。
 error-invalid_two_factor_code = 验证码错误或已使用。请输入应用中当前的验证码，或一个恢复码。
+error-lesson_sold = 有人单独购买了这节课，因此不能删除。你仍然可以编辑它。
+error-invalid_direction = 只能上移或下移。

@@ -128,6 +128,8 @@ pub enum AppError {
     TwoFactorRequired,
     #[error("wrong or used two-step code")]
     InvalidTwoFactorCode,
+    #[error("this lesson was bought on its own")]
+    LessonSold,
     #[error(transparent)]
     PaymentProvider(#[from] PaymentError),
     #[error("file storage unavailable: {0}")]
@@ -190,6 +192,7 @@ impl AppError {
             AppError::RoleCannotDelete => "role_cannot_delete",
             AppError::TwoFactorRequired => "two_factor_required",
             AppError::InvalidTwoFactorCode => "invalid_two_factor_code",
+            AppError::LessonSold => "lesson_sold",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
                 "payment_provider_unavailable"
             }
@@ -244,7 +247,8 @@ impl AppError {
             | AppError::AlreadyCreator
             | AppError::ApplicationDecided
             | AppError::CannotChangeSelf
-            | AppError::RoleCannotDelete => ErrorKind::Conflict,
+            | AppError::RoleCannotDelete
+            | AppError::LessonSold => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } | AppError::DocumentTooLarge { .. } => {
                 ErrorKind::TooLarge

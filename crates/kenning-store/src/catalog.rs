@@ -8,7 +8,8 @@ use kenning_app::ports::{
     StoreError, StoreResult,
 };
 use kenning_domain::catalog::{Chapter, Lesson, LessonOutline, PriceList, Product, Release};
-use kenning_domain::ids::{LessonId, ProductId};
+use kenning_domain::ids::{ChapterId, LessonId, ProductId};
+use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::sale::Sale;
 use sqlx::any::AnyArguments;
@@ -327,6 +328,123 @@ impl LessonStore for SqlStore {
         }
         Ok(())
     }
+
+    async fn update_lesson(&self, l: &Lesson) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE lessons SET chapter_id = $1, position = $2, title = $3, body = $4, \
+             preview = $5 WHERE id = $6",
+        )
+        .bind(l.chapter_id.map(|c| c.to_string()))
+        .bind(l.position)
+        .bind(rows::to_json(&l.title)?)
+        .bind(rows::to_json(&l.body)?)
+        .bind(l.preview)
+        .bind(l.id.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn swap_lessons(&self, a: LessonId, b: LessonId) -> StoreResult<()> {
+        swap_positions(self, "lessons", &a.to_string(), &b.to_string()).await
+    }
+
+    async fn delete_lesson(&self, id: LessonId) -> StoreResult<()> {
+        let id = id.to_string();
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        // Bought on its own: the buyer's order and access depend on it.
+        let sold = sqlx::query(
+            "SELECT 1 FROM orders WHERE lesson_id = $1 \
+             UNION ALL SELECT 1 FROM lesson_entitlements WHERE lesson_id = $1 LIMIT 1",
+        )
+        .bind(id.clone())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if sold.is_some() {
+            return Err(StoreError::Conflict);
+        }
+        for sql in [
+            "DELETE FROM marked_copies WHERE media_id IN (SELECT id FROM media WHERE lesson_id = $1)",
+            "DELETE FROM media WHERE lesson_id = $1",
+            "DELETE FROM lesson_progress WHERE lesson_id = $1",
+            "DELETE FROM lesson_prices WHERE lesson_id = $1",
+            "DELETE FROM lessons WHERE id = $1",
+        ] {
+            sqlx::query(sql)
+                .bind(id.clone())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn rename_chapter(&self, id: ChapterId, title: &LocalizedText) -> StoreResult<()> {
+        sqlx::query("UPDATE chapters SET title = $1 WHERE id = $2")
+            .bind(rows::to_json(title)?)
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn swap_chapters(&self, a: ChapterId, b: ChapterId) -> StoreResult<()> {
+        swap_positions(self, "chapters", &a.to_string(), &b.to_string()).await
+    }
+
+    async fn delete_chapter(&self, id: ChapterId) -> StoreResult<()> {
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        sqlx::query("UPDATE lessons SET chapter_id = NULL WHERE chapter_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query("DELETE FROM chapters WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+}
+
+/// Swaps the `position` of two rows of `table` (lessons or chapters) in one transaction.
+async fn swap_positions(store: &SqlStore, table: &str, a: &str, b: &str) -> StoreResult<()> {
+    let mut tx = store.pool().begin().await.map_err(db_error)?;
+    let read = AssertSqlSafe(format!(
+        "SELECT id, position FROM {table} WHERE id IN ($1, $2)"
+    ));
+    let found = sqlx::query(read)
+        .bind(a.to_owned())
+        .bind(b.to_owned())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    let position = |id: &str| -> StoreResult<i64> {
+        for row in &found {
+            if rows::text(row, "id")? == id {
+                return rows::int(row, "position");
+            }
+        }
+        Err(StoreError::NotFound)
+    };
+    let (pa, pb) = (position(a)?, position(b)?);
+    for (id, p) in [(a, pb), (b, pa)] {
+        let write = AssertSqlSafe(format!("UPDATE {table} SET position = $1 WHERE id = $2"));
+        sqlx::query(write)
+            .bind(p)
+            .bind(id.to_owned())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    }
+    tx.commit().await.map_err(db_error)
 }
 
 #[async_trait]

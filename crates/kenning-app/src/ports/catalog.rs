@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use kenning_domain::catalog::{
     Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus, Release,
 };
-use kenning_domain::ids::{AccountId, LessonId, ProductId};
-use kenning_domain::locale::Locale;
+use kenning_domain::ids::{AccountId, ChapterId, LessonId, ProductId};
+use kenning_domain::locale::{Locale, LocalizedText};
 use kenning_domain::money::Money;
 use kenning_domain::sale::Sale;
 
@@ -43,6 +43,18 @@ pub trait LessonStore: Send + Sync {
     async fn lessons(&self, product: ProductId) -> StoreResult<Vec<LessonOutline>>;
     async fn lesson(&self, id: LessonId) -> StoreResult<Option<Lesson>>;
     async fn set_lesson_release(&self, id: LessonId, release: Release) -> StoreResult<()>;
+    /// Replaces a lesson's chapter, position, title, text and preview flag.
+    async fn update_lesson(&self, lesson: &Lesson) -> StoreResult<()>;
+    /// Swaps two lessons' places, in one transaction.
+    async fn swap_lessons(&self, a: LessonId, b: LessonId) -> StoreResult<()>;
+    /// Deletes a lesson with its files' records, progress and own prices, in one
+    /// transaction; [`super::StoreError::Conflict`] when anyone bought it on its own.
+    async fn delete_lesson(&self, id: LessonId) -> StoreResult<()>;
+    async fn rename_chapter(&self, id: ChapterId, title: &LocalizedText) -> StoreResult<()>;
+    /// Swaps two chapters' places, in one transaction.
+    async fn swap_chapters(&self, a: ChapterId, b: ChapterId) -> StoreResult<()>;
+    /// Deletes a chapter; its lessons stay, outside any chapter.
+    async fn delete_chapter(&self, id: ChapterId) -> StoreResult<()>;
 }
 
 /// Lessons sold on their own.

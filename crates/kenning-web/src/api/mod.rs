@@ -9,6 +9,7 @@ pub(crate) mod creators;
 mod errors_doc;
 mod feeds;
 mod gifts;
+mod lessons;
 mod library;
 pub(crate) mod live;
 pub(crate) mod media;
@@ -131,7 +132,14 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(catalog::add_lesson))
         .routes(routes!(catalog::publish_product))
         .routes(routes!(catalog::unpublish_product))
-        .routes(routes!(catalog::get_lesson))
+        .routes(routes!(
+            catalog::get_lesson,
+            lessons::update_lesson,
+            lessons::delete_lesson
+        ))
+        .routes(routes!(lessons::move_lesson))
+        .routes(routes!(lessons::move_chapter))
+        .routes(routes!(lessons::delete_chapter))
         .routes(routes!(catalog::set_lesson_release))
         .routes(routes!(
             catalog::get_lesson_prices,

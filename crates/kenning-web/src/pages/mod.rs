@@ -94,6 +94,20 @@ pub fn router() -> Router<AppState> {
         .route("/notifications", get(notifications::page))
         .route("/notifications/read", post(notifications::mark_read))
         .route("/notifications/mail", post(notifications::save_mail))
+        .route("/studio/lessons/{id}/move", post(studio::move_lesson))
+        .route("/studio/lessons/{id}/delete", post(studio::delete_lesson))
+        .route(
+            "/studio/lessons/{id}/edit",
+            get(studio::edit_lesson_form).post(studio::edit_lesson),
+        )
+        .route(
+            "/studio/products/{id}/chapters/{chapter}/move",
+            post(studio::move_chapter),
+        )
+        .route(
+            "/studio/products/{id}/chapters/{chapter}/delete",
+            post(studio::delete_chapter),
+        )
         .route(
             "/studio/products/{id}/students",
             get(studio::students::page),

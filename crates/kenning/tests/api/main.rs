@@ -28,6 +28,7 @@ mod notifications;
 mod openapi;
 mod operators;
 mod orders;
+mod outline;
 mod pages;
 mod pay_per_use;
 mod questions;

@@ -56,6 +56,8 @@ pub struct FileLine {
 
 /// Lessons grouped under their chapters (lessons outside any chapter come first).
 pub struct Section {
+    /// The chapter (none for lessons outside any).
+    pub chapter_id: Option<String>,
     pub title: Option<String>,
     pub lessons: Vec<LessonLine>,
 }
@@ -104,6 +106,7 @@ fn grouped(
     let mut out = Vec::new();
     if !loose.is_empty() {
         out.push(Section {
+            chapter_id: None,
             title: None,
             lessons: loose.into_iter().map(|(_, l)| l).collect(),
         });
@@ -113,6 +116,7 @@ fn grouped(
             rest.into_iter().partition(|(c, _)| *c == Some(chapter.id));
         rest = others;
         out.push(Section {
+            chapter_id: Some(chapter.id.to_string()),
             title: Some(chapter.title.get(page.ctx.locale).to_owned()),
             lessons: mine.into_iter().map(|(_, l)| l).collect(),
         });

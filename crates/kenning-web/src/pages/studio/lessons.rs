@@ -1,11 +1,12 @@
 //! Chapters and lessons, and the price a lesson sells for on its own.
 
+use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Redirect;
+use axum::response::{Redirect, Response};
 use kenning_app::catalog::NewLesson;
 use kenning_domain::DomainError;
 use kenning_domain::catalog::Release;
-use kenning_domain::ids::{ChapterId, ProductId};
+use kenning_domain::ids::{ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
 use serde::Deserialize;
 
@@ -13,7 +14,8 @@ use super::back_to;
 use crate::api::path_id;
 use crate::context::SignedIn;
 use crate::error::HttpError;
-use crate::pages::forms::{CsrfForm, utc_day};
+use crate::pages::forms::{CsrfForm, EmptyForm, utc_day};
+use crate::pages::{Page, ok};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -131,5 +133,146 @@ pub async fn set_lesson_price(
     };
     state.app.set_lesson_prices(&user, lesson, prices).await?;
     let product = state.app.lesson_product(lesson).await?;
+    Ok(back_to(product))
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    /// "up" or "down".
+    direction: String,
+}
+
+/// Moves a lesson one place up or down in its chapter.
+pub async fn move_lesson(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<MoveForm>,
+) -> Result<Redirect, HttpError> {
+    let lesson: LessonId = path_id(&id)?;
+    state
+        .app
+        .move_lesson(&user, lesson, form.direction == "up")
+        .await?;
+    let product = state.app.lesson_product(lesson).await?;
+    Ok(back_to(product))
+}
+
+/// Deletes a lesson.
+pub async fn delete_lesson(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    let lesson: LessonId = path_id(&id)?;
+    let product = state.app.lesson_product(lesson).await?;
+    state.app.delete_lesson(&user, lesson).await?;
+    Ok(back_to(product))
+}
+
+/// A chapter as the edit form offers it.
+struct ChapterChoice {
+    id: String,
+    title: String,
+}
+
+#[derive(Template)]
+#[template(path = "studio_lesson.html")]
+struct LessonEditTemplate<'a> {
+    page: Page<'a>,
+    id: String,
+    product_id: String,
+    title_en: String,
+    title_zh: String,
+    body_en: String,
+    body_zh: String,
+    preview: bool,
+    chapter_id: String,
+    chapters: Vec<ChapterChoice>,
+}
+
+pub async fn edit_lesson_form(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, HttpError> {
+    let (lesson, chapters) = state.app.lesson_for_editing(&user, path_id(&id)?).await?;
+    let page = Page::new(&state, &ctx, "studio-edit-lesson");
+    let text = |t: &LocalizedText, l: Locale| t.exact(l).unwrap_or_default().to_owned();
+    ok(&LessonEditTemplate {
+        id: lesson.id.to_string(),
+        product_id: lesson.product_id.to_string(),
+        title_en: text(&lesson.title, Locale::En),
+        title_zh: text(&lesson.title, Locale::ZhCn),
+        body_en: text(&lesson.body, Locale::En),
+        body_zh: text(&lesson.body, Locale::ZhCn),
+        preview: lesson.preview,
+        chapter_id: lesson.chapter_id.map(|c| c.to_string()).unwrap_or_default(),
+        chapters: chapters
+            .iter()
+            .map(|c| ChapterChoice {
+                id: c.id.to_string(),
+                title: c.title.get(ctx.locale).to_owned(),
+            })
+            .collect(),
+        page,
+    })
+}
+
+/// Saves a lesson's title, text, preview flag and chapter (its release and files keep).
+pub async fn edit_lesson(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<LessonForm>,
+) -> Result<Redirect, HttpError> {
+    let lesson: LessonId = path_id(&id)?;
+    let chapter_id = if form.chapter_id.is_empty() {
+        None
+    } else {
+        Some(path_id::<ChapterId>(&form.chapter_id)?)
+    };
+    let edit = NewLesson {
+        release: Release::Immediately,
+        chapter_id,
+        title: LocalizedText::from_pairs([
+            (Locale::En, form.title_en),
+            (Locale::ZhCn, form.title_zh),
+        ]),
+        body: LocalizedText::from_pairs([(Locale::En, form.body_en), (Locale::ZhCn, form.body_zh)]),
+        preview: form.preview.is_some(),
+    };
+    let edited = state.app.edit_lesson(&user, lesson, edit).await?;
+    Ok(back_to(edited.product_id))
+}
+
+/// Moves a chapter one place up or down.
+pub async fn move_chapter(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path((product, chapter)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<MoveForm>,
+) -> Result<Redirect, HttpError> {
+    let product: ProductId = path_id(&product)?;
+    state
+        .app
+        .move_chapter(&user, product, path_id(&chapter)?, form.direction == "up")
+        .await?;
+    Ok(back_to(product))
+}
+
+/// Deletes a chapter (its lessons stay).
+pub async fn delete_chapter(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path((product, chapter)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    let product: ProductId = path_id(&product)?;
+    state
+        .app
+        .delete_chapter(&user, product, path_id(&chapter)?)
+        .await?;
     Ok(back_to(product))
 }

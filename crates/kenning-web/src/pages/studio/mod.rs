@@ -15,7 +15,10 @@ mod uploads;
 
 pub use bundles::save_bundle;
 pub use editor::edit_product;
-pub use lessons::{add_chapter, add_lesson, set_lesson_price};
+pub use lessons::{
+    add_chapter, add_lesson, delete_chapter, delete_lesson, edit_lesson, edit_lesson_form,
+    move_chapter, move_lesson, set_lesson_price,
+};
 pub use live::schedule_live;
 pub use memberships::save_membership;
 pub use products::{create_product, new_product, publish, unpublish, update_product};
