@@ -73,6 +73,41 @@ for (const locale of ['en', 'zh-CN']) {
       await shot(l, `${locale}-coupon-purchase`);
       await learner.close();
 
+      // The outline: a lesson added and deleted, another moved up and back down.
+      await page.goto(`${env.server.base}/studio`);
+      await page.goto(new URL(productPath.replace('/products/', '/studio/products/'), env.server.base).href);
+      await page.fill('[data-test=lesson-title-en]', 'Scratch');
+      await page.click('[data-test=add-lesson]');
+      assert.equal(await page.locator('[data-test=studio-lesson]').count(), 3);
+      await page.locator('[data-test=studio-lesson]', { hasText: 'Scratch' }).locator('[data-test=lesson-delete]').click();
+      assert.equal(await page.locator('[data-test=studio-lesson]').count(), 2);
+      await page.locator('[data-test=studio-lesson]', { hasText: 'First wash' }).locator('[data-test=lesson-up]').click();
+      assert.match(await page.locator('[data-test=studio-lesson]').first().textContent(), /First wash/);
+      await page.locator('[data-test=studio-lesson]', { hasText: 'First wash' }).locator('[data-test=lesson-down]').click();
+      assert.match(await page.locator('[data-test=studio-lesson]').first().textContent(), /Materials|画材/);
+
+      // The creator sees the student, and writes to everyone who bought.
+      await page.click('[data-test=students]');
+      await page.waitForSelector('[data-test=student] >> text=learner@demo.kenning.test');
+      await shot(page, `${locale}-studio-students`);
+      await page.goBack();
+      await page.fill('[data-test=announce-title]', `Live Q&A ${locale}`);
+      await page.fill('[data-test=announce-body]', `Bring your first wash on Friday (${locale}).`);
+      await page.click('[data-test=announce-send]');
+      const mail = await env.server.mail('learner@demo.kenning.test', `Bring your first wash on Friday (${locale}).`);
+      assert.equal(mail.subject, `Live Q&A ${locale}`);
+      const reader = await env.chrome.browser.newContext({ locale: 'en' });
+      const r = await reader.newPage();
+      await r.goto(`${env.server.base}/login`);
+      await r.fill('input[name=email]', 'learner@demo.kenning.test');
+      await r.fill('input[name=password]', 'kenning-demo-2026');
+      await r.click('[data-test=submit]');
+      await r.waitForSelector('[data-test=nav-notifications] [data-unread]:not([hidden])');
+      await r.click('[data-test=nav-notifications]');
+      await r.waitForSelector(`[data-test=notification] >> text=Live Q&A ${locale}`);
+      await shot(r, `${locale}-learner-notifications`);
+      await reader.close();
+
       // A visitor sees it, with the first lesson as a preview and the second locked.
       const visitor = await env.chrome.browser.newContext({ locale });
       const v = await visitor.newPage();

@@ -13,7 +13,7 @@ document.addEventListener("focusin", (event) => {
 // The bell shows how many notifications are unread (the page works without it).
 const bell = document.querySelector("[data-unread]");
 if (bell) {
-  fetch("/api/v1/me/notifications/unread", { credentials: "same-origin" })
+  fetch("/notifications/unread", { credentials: "same-origin" })
     .then((r) => (r.ok ? r.json() : null))
     .then((body) => {
       if (body && body.unread > 0) {

@@ -92,6 +92,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/account", get(settings::page))
         .route("/notifications", get(notifications::page))
+        .route("/notifications/unread", get(notifications::unread))
         .route("/notifications/read", post(notifications::mark_read))
         .route("/notifications/mail", post(notifications::save_mail))
         .route("/studio/lessons/{id}/move", post(studio::move_lesson))

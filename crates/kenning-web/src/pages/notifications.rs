@@ -151,3 +151,12 @@ pub async fn announce(
         "/studio/products/{id}?announced={sent}#announce"
     )))
 }
+
+/// The bell's count, for the page's script (the API takes bearer tokens, not cookies).
+pub async fn unread(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+) -> Result<axum::Json<serde_json::Value>, HttpError> {
+    let unread = state.app.unread_notifications(&user).await?;
+    Ok(axum::Json(serde_json::json!({ "unread": unread })))
+}
