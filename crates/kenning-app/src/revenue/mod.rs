@@ -8,7 +8,7 @@ mod statements;
 
 pub use receipts::{HistoryLine, ReceiptView};
 pub use shares::{NamedShare, NewContract};
-pub use statements::Statements;
+pub use statements::{PayoutPreview, Statements};
 
 use std::sync::Arc;
 

@@ -10,6 +10,20 @@ use kenning_domain::statement::{Period, Statement};
 use crate::accounts::CurrentUser;
 use crate::audit_log::{Change, money_json};
 use crate::ports::PayoutRecord;
+
+/// One person's balance in one currency: the accounts it is owed under, and its sum.
+type PayoutGroup = (AccountId, Currency, Vec<(LedgerAccount, Money)>, i64);
+
+/// One line of a payout run, before it is made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayoutPreview {
+    pub account_id: AccountId,
+    pub name: String,
+    pub email: String,
+    /// Where they asked to be paid in this currency, if they said.
+    pub reference: Option<String>,
+    pub amount: Money,
+}
 use crate::{AppError, Kenning};
 
 /// One statement per currency the person had money in.
@@ -68,33 +82,10 @@ impl Kenning {
         minimum_major: i64,
     ) -> Result<Vec<PayoutRecord>, AppError> {
         Self::require_admin(user)?;
-        if minimum_major < 0 {
-            return Err(DomainError::InvalidAmount.into());
-        }
-        let owed = self.store.owed_balances().await?;
-        // Group per person and currency: (person, currency, their accounts' balances).
-        type Group = (AccountId, Currency, Vec<(LedgerAccount, Money)>);
-        let mut groups: Vec<Group> = Vec::new();
-        for o in owed
-            .into_iter()
-            .filter(|o| currency.is_none_or(|c| o.amount.currency == c))
-        {
-            let account = LedgerAccount::Earnings(o.payee, o.account_id);
-            match groups
-                .iter_mut()
-                .find(|(a, c, _)| *a == o.account_id && *c == o.amount.currency)
-            {
-                Some((_, _, parts)) => parts.push((account, o.amount)),
-                None => groups.push((o.account_id, o.amount.currency, vec![(account, o.amount)])),
-            }
-        }
         let mut made = Vec::new();
-        for (account_id, currency, parts) in groups {
-            let total: i64 = parts.iter().map(|(_, m)| m.amount_minor).sum();
-            let minimum = Money::parse_major(&minimum_major.to_string(), currency)?;
-            if total <= 0 || total < minimum.amount_minor {
-                continue;
-            }
+        for (account_id, currency, parts, total) in
+            self.payout_groups(currency, minimum_major).await?
+        {
             let entries = ledger::payout(&parts, self.payments.name())?;
             let record = PayoutRecord {
                 id: PayoutId::new(),
@@ -118,6 +109,78 @@ impl Kenning {
             made.push(record);
         }
         Ok(made)
+    }
+
+    /// What a payout run would pay now: each person's balance per currency of at least
+    /// `minimum_major` (the parts they are owed under, and their sum).
+    async fn payout_groups(
+        &self,
+        currency: Option<Currency>,
+        minimum_major: i64,
+    ) -> Result<Vec<PayoutGroup>, AppError> {
+        if minimum_major < 0 {
+            return Err(DomainError::InvalidAmount.into());
+        }
+        let owed = self.store.owed_balances().await?;
+        let mut groups: Vec<PayoutGroup> = Vec::new();
+        for o in owed
+            .into_iter()
+            .filter(|o| currency.is_none_or(|c| o.amount.currency == c))
+        {
+            let account = LedgerAccount::Earnings(o.payee, o.account_id);
+            match groups
+                .iter_mut()
+                .find(|(a, c, _, _)| *a == o.account_id && *c == o.amount.currency)
+            {
+                Some((_, _, parts, _)) => parts.push((account, o.amount)),
+                None => groups.push((
+                    o.account_id,
+                    o.amount.currency,
+                    vec![(account, o.amount)],
+                    0,
+                )),
+            }
+        }
+        let mut due = Vec::new();
+        for (account_id, currency, parts, _) in groups {
+            let total: i64 = parts.iter().map(|(_, m)| m.amount_minor).sum();
+            let minimum = Money::parse_major(&minimum_major.to_string(), currency)?;
+            if total > 0 && total >= minimum.amount_minor {
+                due.push((account_id, currency, parts, total));
+            }
+        }
+        Ok(due)
+    }
+
+    /// What a payout run with these settings would pay, to whom (operators): their
+    /// name, address and the payout details they gave when applying.
+    pub async fn payout_preview(
+        &self,
+        user: &CurrentUser,
+        currency: Option<Currency>,
+        minimum_major: i64,
+    ) -> Result<Vec<PayoutPreview>, AppError> {
+        Self::require_admin(user)?;
+        let mut lines = Vec::new();
+        for (account_id, currency, _, total) in self.payout_groups(currency, minimum_major).await? {
+            let (account, application) = tokio::try_join!(
+                self.store.account_by_id(account_id),
+                self.store.latest_application(account_id),
+            )?;
+            lines.push(PayoutPreview {
+                account_id,
+                name: account
+                    .as_ref()
+                    .map(|a| a.display_name.as_str().to_owned())
+                    .unwrap_or_default(),
+                email: account.map(|a| a.email.to_string()).unwrap_or_default(),
+                reference: application
+                    .and_then(|a| a.payout.into_iter().find(|p| p.currency == currency))
+                    .map(|p| p.reference),
+                amount: Money::new(total, currency),
+            });
+        }
+        Ok(lines)
     }
 
     /// The latest payouts (operators).

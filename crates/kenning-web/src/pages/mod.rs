@@ -12,6 +12,7 @@ mod forms;
 mod jobs;
 mod live;
 mod notifications;
+mod payouts;
 mod people;
 mod questions;
 mod rates;
@@ -191,6 +192,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/applications", get(people::applications))
         .route("/admin/applications/{id}/decision", post(people::decide))
         .route("/become-a-creator", get(apply::page).post(apply::apply))
+        .route("/admin/payouts", get(payouts::page).post(payouts::approve))
         .route("/admin/jobs", get(jobs::page))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))
         .route("/admin/rates", get(rates::page))

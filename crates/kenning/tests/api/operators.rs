@@ -13,6 +13,7 @@ on_both_databases!(
     a_learner_applies_and_an_operator_approves_or_declines,
     suspending_someone_ends_their_sessions_until_restored,
     only_operators_reach_the_console,
+    payouts_are_previewed_by_name_then_approved,
 );
 
 fn address(name: &str) -> String {
@@ -380,4 +381,72 @@ async fn only_operators_reach_the_console(app: &TestApp) {
             "{path}"
         );
     }
+}
+
+async fn payouts_are_previewed_by_name_then_approved(app: &TestApp) {
+    let (product, _, creator) = app.published_course().await;
+    let (_, _, buyer) = person(app, "payer").await;
+    app.buy(&buyer, &product).await;
+    let (admin_user, admin) = app.with_role(Role::Admin).await;
+    let mut browser = Browser::new(app, "en");
+    browser.log_in(admin_user.account.email.as_str()).await;
+
+    let preview = browser.get("/admin/payouts?minimum=0").await;
+    assert_eq!(preview.status, StatusCode::OK);
+    let creator_name = json_of(app.get("/api/v1/me", Some(&creator)).await).await["display_name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(preview.body.contains(&creator_name), "{}", preview.body);
+    let payees = preview.body.matches("data-test=\"payee\"").count();
+    assert!(payees >= 1);
+    // Previewing pays nothing.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM payouts").await, 0);
+    let bad = browser.get("/admin/payouts?currency=XYZ").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let approved = browser
+        .post(
+            "/admin/payouts",
+            &[
+                ("csrf", &preview.csrf()),
+                ("currency", ""),
+                ("minimum", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+    let paid = app.scalar("SELECT COUNT(*) FROM payouts").await;
+    assert_eq!(paid, i64::try_from(payees).unwrap_or(-1));
+    let after = browser.get("/admin/payouts?minimum=0").await;
+    assert!(after.body.contains("data-test=\"payouts-none\""));
+    // Approving again pays nothing twice.
+    browser
+        .post(
+            "/admin/payouts",
+            &[
+                ("csrf", &preview.csrf()),
+                ("currency", ""),
+                ("minimum", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM payouts").await, paid);
+    let log = json_of(
+        app.get("/api/v1/admin/audit?action=payouts_run", Some(&admin))
+            .await,
+    )
+    .await;
+    assert_eq!(log["items"].as_array().map_or(0, Vec::len), payees);
+    // Learners and creators are refused.
+    let mut other = Browser::new(app, "en");
+    let creator_email = json_of(app.get("/api/v1/me", Some(&creator)).await).await["email"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    other.log_in(&creator_email).await;
+    assert_eq!(
+        other.get("/admin/payouts").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
