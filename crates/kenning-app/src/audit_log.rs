@@ -61,6 +61,11 @@ impl Change {
 }
 
 impl Kenning {
+    /// Refuses anyone who is not an operator (pages that check before reading).
+    pub fn check_operator(&self, user: &CurrentUser) -> Result<(), AppError> {
+        admin_only(user)
+    }
+
     /// Appends what `actor` (None: Kenning itself) just did. An entry that cannot be
     /// written fails the request, so that an operator is never told an unlogged action
     /// went unnoticed.

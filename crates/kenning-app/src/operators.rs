@@ -27,7 +27,41 @@ pub struct PersonPage {
     pub application: Option<CreatorApplication>,
 }
 
+/// An order as the console lists it.
+#[derive(Clone, Debug)]
+pub struct OrderLine {
+    pub order: Order,
+    pub buyer_email: String,
+    pub product: Option<Product>,
+    pub refunded: kenning_domain::money::Money,
+}
+
 impl Kenning {
+    /// Orders found by id, buyer's address and day (operators), newest first, with
+    /// what each bought and how much was refunded.
+    pub async fn orders_for_operators(
+        &self,
+        user: &CurrentUser,
+        search: &crate::ports::OrderSearch,
+    ) -> Result<Vec<OrderLine>, AppError> {
+        admin_only(user)?;
+        let mut lines = Vec::new();
+        for order in self.store.search_orders(search, 100).await? {
+            let (buyer, product) = tokio::try_join!(
+                self.store.account_by_id(order.buyer_id),
+                self.store.product(order.product_id),
+            )?;
+            let refunded = self.refunded(&order).await?;
+            lines.push(OrderLine {
+                buyer_email: buyer.map(|b| b.email.to_string()).unwrap_or_default(),
+                product,
+                refunded,
+                order,
+            });
+        }
+        Ok(lines)
+    }
+
     /// Applies to become a creator.
     pub async fn apply_as_creator(
         &self,

@@ -10,6 +10,15 @@ use kenning_domain::subscription::Subscription;
 
 use super::StoreResult;
 
+/// What operators look orders up by (all optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderSearch {
+    pub id: Option<OrderId>,
+    pub buyer_email: Option<String>,
+    pub from_ms: Option<i64>,
+    pub until_ms: Option<i64>,
+}
+
 /// A payment attempt as recorded.
 #[derive(Clone, Debug)]
 pub struct PaymentRecord {
@@ -111,6 +120,9 @@ pub trait OrderStore: Send + Sync {
     /// The order a buyer made with an idempotency key, if any.
     async fn order_by_key(&self, buyer: AccountId, key: &str) -> StoreResult<Option<Order>>;
     async fn orders_of(&self, buyer: AccountId) -> StoreResult<Vec<Order>>;
+    /// Orders for operators, newest first: by id, by the buyer's address, and made in
+    /// `[from_ms, until_ms)`.
+    async fn search_orders(&self, search: &OrderSearch, limit: i64) -> StoreResult<Vec<Order>>;
 }
 
 /// Paying an order: taking it for payment, and recording how the payment ended.

@@ -15,7 +15,7 @@ mod writes;
 pub(crate) use writes::insert_ledger;
 
 use async_trait::async_trait;
-use kenning_app::ports::{OrderStore, StoreError, StoreResult};
+use kenning_app::ports::{OrderSearch, OrderStore, StoreError, StoreResult};
 use kenning_domain::ids::{AccountId, OrderId};
 use kenning_domain::order::Order;
 use sqlx::AssertSqlSafe;
@@ -137,6 +137,32 @@ impl OrderStore for SqlStore {
         ));
         let found = sqlx::query(sql)
             .bind(buyer.to_string())
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(rows::order).collect()
+    }
+
+    async fn search_orders(&self, search: &OrderSearch, limit: i64) -> StoreResult<Vec<Order>> {
+        let sql = AssertSqlSafe(format!(
+            "SELECT {ORDER_COLUMNS} FROM orders \
+             WHERE ($1 = '' OR id = $1) \
+             AND ($2 = '' OR buyer_id IN (SELECT id FROM accounts WHERE email = $2)) \
+             AND created_at_ms >= $3 AND created_at_ms < $4 \
+             ORDER BY created_at_ms DESC, id LIMIT $5"
+        ));
+        let found = sqlx::query(sql)
+            .bind(search.id.map(|i| i.to_string()).unwrap_or_default())
+            .bind(
+                search
+                    .buyer_email
+                    .as_deref()
+                    .map(|e| e.trim().to_lowercase())
+                    .unwrap_or_default(),
+            )
+            .bind(search.from_ms.unwrap_or(i64::MIN))
+            .bind(search.until_ms.unwrap_or(i64::MAX))
+            .bind(limit.clamp(1, 500))
             .fetch_all(self.pool())
             .await
             .map_err(db_error)?;

@@ -2,6 +2,7 @@
 //! time); every string in them comes from `locales/` through [`Page`].
 
 mod account;
+mod admin_orders;
 mod apply;
 pub(crate) mod certificates;
 mod checkout;
@@ -192,6 +193,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/applications", get(people::applications))
         .route("/admin/applications/{id}/decision", post(people::decide))
         .route("/become-a-creator", get(apply::page).post(apply::apply))
+        .route("/admin/orders", get(admin_orders::page))
+        .route("/admin/orders/{id}/refund", post(admin_orders::refund))
         .route("/admin/payouts", get(payouts::page).post(payouts::approve))
         .route("/admin/jobs", get(jobs::page))
         .route("/admin/jobs/{id}/retry", post(jobs::retry))

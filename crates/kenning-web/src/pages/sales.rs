@@ -78,7 +78,17 @@ pub struct RefundForm {
     #[serde(default)]
     amount: String,
     #[serde(default)]
-    reason: String,
+    pub(crate) reason: String,
+}
+
+impl RefundForm {
+    /// How much to give back, as typed.
+    pub(crate) fn amount(&self) -> RefundAmount<'_> {
+        match self.amount.trim() {
+            "" => RefundAmount::Rest,
+            typed => RefundAmount::Major(typed),
+        }
+    }
 }
 
 pub async fn refund(
@@ -88,13 +98,9 @@ pub async fn refund(
     CsrfForm(form): CsrfForm<RefundForm>,
 ) -> Result<Redirect, HttpError> {
     let id: OrderId = path_id(&id)?;
-    let amount = match form.amount.trim() {
-        "" => RefundAmount::Rest,
-        typed => RefundAmount::Major(typed),
-    };
     state
         .app
-        .refund_order(&user, id, amount, &form.reason)
+        .refund_order(&user, id, form.amount(), &form.reason)
         .await?;
     Ok(Redirect::to("/studio/sales?refunded=1"))
 }

@@ -14,6 +14,7 @@ on_both_databases!(
     suspending_someone_ends_their_sessions_until_restored,
     only_operators_reach_the_console,
     payouts_are_previewed_by_name_then_approved,
+    an_operator_finds_an_order_and_refunds_it,
 );
 
 fn address(name: &str) -> String {
@@ -447,6 +448,61 @@ async fn payouts_are_previewed_by_name_then_approved(app: &TestApp) {
     other.log_in(&creator_email).await;
     assert_eq!(
         other.get("/admin/payouts").await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+async fn an_operator_finds_an_order_and_refunds_it(app: &TestApp) {
+    let (product, _, _) = app.published_course().await;
+    let (_, email, buyer) = person(app, "refundee").await;
+    app.buy(&buyer, &product).await;
+    let (admin_user, admin) = app.with_role(Role::Admin).await;
+    let mut browser = Browser::new(app, "en");
+    browser.log_in(admin_user.account.email.as_str()).await;
+
+    let found = browser.get(&format!("/admin/orders?email={email}")).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(found.body.matches("data-test=\"admin-order\"").count(), 1);
+    let id = found
+        .field("action=\"/admin/orders/")
+        .trim_end_matches("/refund")
+        .to_owned();
+    let by_id = browser.get(&format!("/admin/orders?id={id}")).await;
+    assert_eq!(by_id.body.matches("data-test=\"admin-order\"").count(), 1);
+    let nothing = browser.get("/admin/orders?id=not-an-id").await;
+    assert_eq!(nothing.status, StatusCode::NOT_FOUND);
+    let bad_day = browser.get("/admin/orders?day=someday").await;
+    assert_eq!(bad_day.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let done = browser
+        .post(
+            &format!("/admin/orders/{id}/refund"),
+            &[
+                ("csrf", &found.csrf()),
+                ("amount", "5.00"),
+                ("reason", "Goodwill"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let after = browser.get(&format!("/admin/orders?id={id}")).await;
+    assert!(after.body.contains("refunded"), "{}", after.body);
+    let log = json_of(
+        app.get(
+            &format!("/api/v1/admin/audit?target=order:{id}"),
+            Some(&admin),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(log["items"][0]["action"], "order_refunded");
+    assert_eq!(log["items"][0]["reason"], "Goodwill");
+    assert_eq!(log["items"][0]["after"]["amount"]["amount_minor"], 500);
+
+    let mut learner = Browser::new(app, "en");
+    learner.log_in(&email).await;
+    assert_eq!(
+        learner.get("/admin/orders").await.status,
         StatusCode::FORBIDDEN
     );
 }
