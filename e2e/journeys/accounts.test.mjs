@@ -110,6 +110,7 @@ for (const j of journeys) {
 
       // Turn on two-step sign-in with the key the page shows, then sign in with a code.
       await page.goto(`${base}/account#two-factor`);
+      await page.fill('[data-test=two-factor-password]', 'second passphrase 2026');
       await page.click('[data-test=two-factor-start]');
       const secret = (await page.textContent('[data-test=two-factor-secret]')).trim();
       await page.fill('[data-test=two-factor-code]', totpCode(secret));

@@ -118,3 +118,4 @@ error-two_factor_required = Enter the code from your authenticator app.
 error-invalid_two_factor_code = That code is wrong or was used already. Enter the current code from your app, or one of your recovery codes.
 error-lesson_sold = Someone bought this lesson on its own, so it stays. You can still edit it.
 error-invalid_direction = Move up or down.
+error-two_factor_on = Two-step sign-in is on already. Turn it off first to set up a new phone.

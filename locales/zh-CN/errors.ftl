@@ -112,3 +112,4 @@ error-two_factor_required = 请输入身份验证器应用中的验证码。
 error-invalid_two_factor_code = 验证码错误或已使用。请输入应用中当前的验证码，或一个恢复码。
 error-lesson_sold = 有人单独购买了这节课，因此不能删除。你仍然可以编辑它。
 error-invalid_direction = 只能上移或下移。
+error-two_factor_on = 两步验证已经开启。如需更换手机，请先关闭。

@@ -527,6 +527,11 @@ impl Kenning {
         user: &CurrentUser,
         password: &str,
     ) -> Result<(), AppError> {
+        // Guessed like a login: a borrowed session cannot try passwords without end.
+        self.throttle_login(&ThrottleKey::LoginAccount(
+            user.account.email.as_str().to_owned(),
+        ))
+        .await?;
         let hash = self
             .store
             .password_hash(user.account.id)

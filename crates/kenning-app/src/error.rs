@@ -130,6 +130,8 @@ pub enum AppError {
     InvalidTwoFactorCode,
     #[error("this lesson was bought on its own")]
     LessonSold,
+    #[error("two-step sign-in is on already")]
+    TwoFactorOn,
     #[error(transparent)]
     PaymentProvider(#[from] PaymentError),
     #[error("file storage unavailable: {0}")]
@@ -193,6 +195,7 @@ impl AppError {
             AppError::TwoFactorRequired => "two_factor_required",
             AppError::InvalidTwoFactorCode => "invalid_two_factor_code",
             AppError::LessonSold => "lesson_sold",
+            AppError::TwoFactorOn => "two_factor_on",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
                 "payment_provider_unavailable"
             }
@@ -248,7 +251,8 @@ impl AppError {
             | AppError::ApplicationDecided
             | AppError::CannotChangeSelf
             | AppError::RoleCannotDelete
-            | AppError::LessonSold => ErrorKind::Conflict,
+            | AppError::LessonSold
+            | AppError::TwoFactorOn => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } | AppError::DocumentTooLarge { .. } => {
                 ErrorKind::TooLarge

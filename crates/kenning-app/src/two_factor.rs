@@ -182,8 +182,18 @@ impl Kenning {
         Err(AppError::InvalidTwoFactorCode)
     }
 
-    /// Starts turning two-step sign-in on: a new secret for the person's app.
-    pub async fn start_two_factor(&self, user: &CurrentUser) -> Result<TwoFactorSetup, AppError> {
+    /// Starts turning two-step sign-in on: a new secret for the person's app. The
+    /// password is asked for (a borrowed session must not lock its owner out), and a
+    /// secret that is on is never replaced (turn it off first).
+    pub async fn start_two_factor(
+        &self,
+        user: &CurrentUser,
+        password: &str,
+    ) -> Result<TwoFactorSetup, AppError> {
+        self.check_current_password(user, password).await?;
+        if self.store.totp_secret(user.account.id).await?.is_some() {
+            return Err(AppError::TwoFactorOn);
+        }
         let mut bytes = [0u8; 20];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
         let Secret::Encoded(secret) = Secret::Raw(bytes.to_vec()).to_encoded() else {
@@ -215,6 +225,9 @@ impl Kenning {
         user: &CurrentUser,
         code: &str,
     ) -> Result<Vec<String>, AppError> {
+        if self.store.totp_secret(user.account.id).await?.is_some() {
+            return Err(AppError::TwoFactorOn);
+        }
         let secret = self
             .store
             .pending_totp(user.account.id)
@@ -227,9 +240,14 @@ impl Kenning {
             .map(|_| recovery_code())
             .collect::<Result<Vec<_>, _>>()?;
         let hashes: Vec<String> = codes.iter().map(|c| code_hash(c)).collect();
-        self.store
-            .enable_totp(user.account.id, &hashes, step)
-            .await?;
+        // Only the secret the code was checked against is turned on.
+        if !self
+            .store
+            .enable_totp(user.account.id, &secret, &hashes, step)
+            .await?
+        {
+            return Err(AppError::InvalidTwoFactorCode);
+        }
         tracing::info!(account = %user.account.id, "two-step sign-in turned on");
         Ok(codes)
     }

@@ -18,6 +18,19 @@ use crate::{SqlStore, db_error, rows};
 const ACCOUNT_COLUMNS: &str =
     "id, email, display_name, role, created_at_ms, locale, email_verified_at_ms";
 
+/// Uses up every link of the account not used yet.
+async fn cancel_links(conn: &mut AnyConnection, account_id: &str, now_ms: i64) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE account_tokens SET used_at_ms = $1 WHERE account_id = $2 AND used_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(account_id.to_owned())
+    .execute(conn)
+    .await
+    .map_err(db_error)?;
+    Ok(())
+}
+
 async fn account_in(conn: &mut AnyConnection, id: &str) -> StoreResult<Account> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"
@@ -109,6 +122,11 @@ impl AccountStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
+        // Links mailed before (a change of address someone else asked for) stop working.
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        cancel_links(&mut tx, &id.to_string(), now_ms).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -237,16 +255,9 @@ impl AccountTokenStore for SqlStore {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                // Other reset links mailed before this one stop working too.
-                sqlx::query(
-                    "UPDATE account_tokens SET used_at_ms = $1 WHERE account_id = $2 \
-                     AND purpose = 'reset_password' AND used_at_ms IS NULL",
-                )
-                .bind(now_ms)
-                .bind(account_id.clone())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+                // Every other link mailed before stops working too: a reset, a
+                // confirmation or a change of address someone else asked for.
+                cancel_links(&mut tx, &account_id, now_ms).await?;
             }
             TokenEffect::ChangeEmail => {
                 let Some(email) = rows::opt_text(&used, "email")? else {
@@ -261,6 +272,8 @@ impl AccountTokenStore for SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
+                // Links mailed to the old address stop working.
+                cancel_links(&mut tx, &account_id, now_ms).await?;
             }
         }
         let account = account_in(&mut tx, &account_id).await?;

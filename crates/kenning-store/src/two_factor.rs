@@ -45,19 +45,25 @@ impl TwoFactorStore for SqlStore {
     async fn enable_totp(
         &self,
         id: AccountId,
+        secret: &str,
         code_hashes: &[String],
         step: i64,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let mut tx = self.pool().begin().await.map_err(db_error)?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE accounts SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, \
-             totp_last_step = $1 WHERE id = $2 AND totp_pending_secret IS NOT NULL",
+             totp_last_step = $1 \
+             WHERE id = $2 AND totp_pending_secret = $3 AND totp_secret IS NULL",
         )
         .bind(step)
         .bind(id.to_string())
+        .bind(secret.to_owned())
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
         sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)
@@ -71,7 +77,8 @@ impl TwoFactorStore for SqlStore {
                 .await
                 .map_err(db_error)?;
         }
-        tx.commit().await.map_err(db_error)
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
     }
 
     async fn disable_totp(&self, id: AccountId) -> StoreResult<()> {

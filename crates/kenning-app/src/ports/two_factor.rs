@@ -13,14 +13,16 @@ pub trait TwoFactorStore: Send + Sync {
     /// Keeps a secret being set up (replacing one set up before).
     async fn set_pending_totp(&self, id: AccountId, secret: &str) -> StoreResult<()>;
     async fn pending_totp(&self, id: AccountId) -> StoreResult<Option<String>>;
-    /// Turns two-step sign-in on with the pending secret and these recovery codes
-    /// (hashes), taking `step` as used, in one transaction.
+    /// Turns two-step sign-in on with `secret`, if it is still the pending one and none
+    /// is on, with these recovery codes (hashes), taking `step` as used, in one
+    /// transaction; false when it was not.
     async fn enable_totp(
         &self,
         id: AccountId,
+        secret: &str,
         code_hashes: &[String],
         step: i64,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
     /// Turns it off: secret and recovery codes go.
     async fn disable_totp(&self, id: AccountId) -> StoreResult<()>;
     /// Takes a 30-second step for a code; false when it (or a later one) was taken.

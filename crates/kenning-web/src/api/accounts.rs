@@ -340,16 +340,23 @@ pub async fn delete_me(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Start turning two-step sign-in on: a new secret for an authenticator app. It is on
-/// once a code from it is confirmed.
+/// Start turning two-step sign-in on (the password is asked for): a new secret for an
+/// authenticator app. It is on once a code from it is confirmed.
 #[utoipa::path(post, path = "/api/v1/me/two-factor", tag = "accounts",
     security(("bearer" = [])),
-    responses((status = 200, body = TwoFactorSetupResponse), (status = 401, body = ErrorResponse)))]
+    request_body = DeleteAccountRequest,
+    responses(
+        (status = 200, body = TwoFactorSetupResponse),
+        (status = 401, body = ErrorResponse),
+        (status = 403, description = "Wrong password", body = ErrorResponse),
+        (status = 409, description = "On already (`two_factor_on`)", body = ErrorResponse),
+    ))]
 pub async fn start_two_factor(
     State(state): State<AppState>,
     SignedIn(user, _): SignedIn,
+    ApiJson(body): ApiJson<DeleteAccountRequest>,
 ) -> Result<Json<TwoFactorSetupResponse>, HttpError> {
-    let setup = state.app.start_two_factor(&user).await?;
+    let setup = state.app.start_two_factor(&user, &body.password).await?;
     Ok(Json(TwoFactorSetupResponse {
         secret: setup.secret,
         url: setup.url,
@@ -364,6 +371,7 @@ pub async fn start_two_factor(
         (status = 200, body = RecoveryCodesResponse),
         (status = 401, description = "Not signed in, or a wrong code (`invalid_two_factor_code`)", body = ErrorResponse),
         (status = 404, description = "No setup started", body = ErrorResponse),
+        (status = 409, description = "On already (`two_factor_on`)", body = ErrorResponse),
     ))]
 pub async fn confirm_two_factor(
     State(state): State<AppState>,

@@ -332,13 +332,15 @@ pub async fn delete(
 /// Starts turning two-step sign-in on: the page shows the new secret.
 pub async fn start_two_factor(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    SignedIn(user, ctx): SignedIn,
+    CsrfForm(form): CsrfForm<DeleteForm>,
 ) -> Result<Response, HttpError> {
-    state.app.start_two_factor(&user).await?;
-    Ok(axum::response::IntoResponse::into_response(Redirect::to(
-        "/account#two-factor",
-    )))
+    match state.app.start_two_factor(&user, &form.password).await {
+        Ok(_) => Ok(axum::response::IntoResponse::into_response(Redirect::to(
+            "/account#two-factor",
+        ))),
+        Err(e) => show(&state, &ctx, &user, None, Some((Section::TwoFactor, &e))).await,
+    }
 }
 
 #[derive(Deserialize)]

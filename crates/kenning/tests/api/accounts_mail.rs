@@ -799,9 +799,24 @@ async fn two_step_sign_in_takes_a_code_once_or_a_recovery_code(app: &TestApp) {
     let email = address("lu");
     register_in(app, &email, "en").await;
     let token = token_of(app.login(&email, PASSWORD).await).await;
+    expect_error(
+        app.post(
+            "/api/v1/me/two-factor",
+            Some(&token),
+            json!({"password": "not mine at all"}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "wrong_password",
+    )
+    .await;
     let setup = json_of(
-        app.post("/api/v1/me/two-factor", Some(&token), json!({}))
-            .await,
+        app.post(
+            "/api/v1/me/two-factor",
+            Some(&token),
+            json!({"password": PASSWORD}),
+        )
+        .await,
     )
     .await;
     let secret = setup["secret"].as_str().unwrap_or_default().to_owned();
@@ -841,6 +856,18 @@ async fn two_step_sign_in_takes_a_code_once_or_a_recovery_code(app: &TestApp) {
         })
         .unwrap_or_default();
     assert_eq!(codes.len(), 10);
+    // A borrowed session cannot replace the secret that is on.
+    expect_error(
+        app.post(
+            "/api/v1/me/two-factor",
+            Some(&token),
+            json!({"password": PASSWORD}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "two_factor_on",
+    )
+    .await;
 
     // Now the password alone is not enough.
     expect_error(
@@ -904,8 +931,12 @@ async fn two_step_sign_in_takes_a_code_once_or_a_recovery_code(app: &TestApp) {
     register_in(app, &other, "zh-CN").await;
     let other_token = token_of(app.login(&other, PASSWORD).await).await;
     let setup = json_of(
-        app.post("/api/v1/me/two-factor", Some(&other_token), json!({}))
-            .await,
+        app.post(
+            "/api/v1/me/two-factor",
+            Some(&other_token),
+            json!({"password": PASSWORD}),
+        )
+        .await,
     )
     .await;
     let secret = setup["secret"].as_str().unwrap_or_default().to_owned();
