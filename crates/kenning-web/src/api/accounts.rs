@@ -208,6 +208,7 @@ pub async fn update_me(
         (status = 401, body = ErrorResponse),
         (status = 403, description = "The current password is wrong (`wrong_password`)", body = ErrorResponse),
         (status = 422, description = "Weak new password", body = ErrorResponse),
+        (status = 429, description = "Too many wrong passwords for this account (`Retry-After` says when to try again)", body = ErrorResponse),
     ))]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -330,6 +331,7 @@ pub async fn export_me(
         (status = 401, body = ErrorResponse),
         (status = 403, description = "Wrong password (`wrong_password`)", body = ErrorResponse),
         (status = 409, description = "Creators and operators hand their business over first (`role_cannot_delete`)", body = ErrorResponse),
+        (status = 429, description = "Too many wrong passwords for this account (`Retry-After` says when to try again)", body = ErrorResponse),
     ))]
 pub async fn delete_me(
     State(state): State<AppState>,
@@ -350,6 +352,7 @@ pub async fn delete_me(
         (status = 401, body = ErrorResponse),
         (status = 403, description = "Wrong password", body = ErrorResponse),
         (status = 409, description = "On already (`two_factor_on`)", body = ErrorResponse),
+        (status = 429, description = "Too many wrong passwords for this account (`Retry-After` says when to try again)", body = ErrorResponse),
     ))]
 pub async fn start_two_factor(
     State(state): State<AppState>,
@@ -390,6 +393,7 @@ pub async fn confirm_two_factor(
         (status = 204),
         (status = 401, body = ErrorResponse),
         (status = 403, description = "Wrong password", body = ErrorResponse),
+        (status = 429, description = "Too many wrong passwords for this account (`Retry-After` says when to try again)", body = ErrorResponse),
     ))]
 pub async fn disable_two_factor(
     State(state): State<AppState>,
