@@ -356,6 +356,13 @@ impl LessonStore for SqlStore {
     async fn delete_lesson(&self, id: LessonId) -> StoreResult<()> {
         let id = id.to_string();
         let mut tx = self.pool().begin().await.map_err(db_error)?;
+        // Write first: on SQLite this takes the write turn before reading, so a writer
+        // that commits meanwhile cannot make this transaction's upgrade fail.
+        sqlx::query("UPDATE lessons SET position = position WHERE id = $1")
+            .bind(id.clone())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
         // Bought on its own: the buyer's order and access depend on it.
         let sold = sqlx::query(
             "SELECT 1 FROM orders WHERE lesson_id = $1 \

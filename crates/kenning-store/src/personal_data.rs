@@ -102,6 +102,12 @@ impl PersonalDataStore for SqlStore {
     async fn erase_account(&self, id: AccountId, at_ms: i64) -> StoreResult<()> {
         let id = id.to_string();
         let mut tx = self.pool().begin().await.map_err(db_error)?;
+        // Write first: on SQLite this takes the write turn before reading.
+        sqlx::query("UPDATE accounts SET deleted_at_ms = deleted_at_ms WHERE id = $1")
+            .bind(id.clone())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
         let email: Option<String> = sqlx::query("SELECT email FROM accounts WHERE id = $1")
             .bind(id.clone())
             .fetch_optional(&mut *tx)
