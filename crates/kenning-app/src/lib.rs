@@ -23,6 +23,7 @@ pub mod media;
 pub mod memberships;
 pub mod notifications;
 pub mod operators;
+pub mod outline;
 pub mod pages;
 pub mod pay_per_use;
 pub mod personal_data;
