@@ -36,6 +36,14 @@ pub struct OrderLine {
     pub refunded: kenning_domain::money::Money,
 }
 
+impl OrderLine {
+    /// Whether some of it can still be refunded (paid, and not all given back).
+    pub fn refundable(&self) -> bool {
+        self.order.status == kenning_domain::order::OrderStatus::Paid
+            && self.refunded.amount_minor < self.order.total.amount_minor
+    }
+}
+
 impl Kenning {
     /// Orders found by id, buyer's address and day (operators), newest first, with
     /// what each bought and how much was refunded.

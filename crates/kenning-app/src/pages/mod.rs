@@ -4,6 +4,7 @@
 //! trips as the page allows (a product page's holdings are kept until anything held
 //! changes, [`crate::cache::HoldingsCache`]). The web layer only words and renders them.
 
+pub mod account;
 pub mod admin;
 pub mod catalog;
 pub mod earnings;

@@ -6,9 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use kenning_app::AppError;
+use kenning_app::operators::OrderLine;
 use kenning_app::ports::OrderSearch;
 use kenning_domain::ids::OrderId;
-use kenning_domain::order::OrderStatus;
 use serde::Deserialize;
 
 use super::forms::{CsrfForm, utc_day};
@@ -54,6 +54,49 @@ pub struct OrdersQuery {
     refunded: Option<String>,
 }
 
+impl OrdersQuery {
+    /// The search it asks for; a malformed id or day is refused, never ignored.
+    fn search(&self) -> Result<OrderSearch, AppError> {
+        let mut search = OrderSearch::default();
+        if !self.id.trim().is_empty() {
+            let id = self.id.trim().parse::<OrderId>();
+            search.id = Some(id.map_err(|_| AppError::NotFound("order"))?);
+        }
+        if !self.email.trim().is_empty() {
+            search.buyer_email = Some(self.email.clone());
+        }
+        if !self.day.trim().is_empty() {
+            let from = utc_day(&self.day).ok_or(kenning_domain::DomainError::InvalidAuditFilter)?;
+            search.from_ms = Some(from);
+            search.until_ms = Some(from + DAY_MS);
+        }
+        Ok(search)
+    }
+}
+
+impl OrderRow {
+    fn of(page: &Page<'_>, line: &OrderLine) -> OrderRow {
+        OrderRow {
+            id: line.order.id.to_string(),
+            buyer: line.buyer_email.clone(),
+            product: line
+                .product
+                .as_ref()
+                .map(|p| p.title.get(page.ctx.locale).to_owned())
+                .unwrap_or_default(),
+            total: page.tr.money(&line.order.total),
+            refunded: if line.refunded.amount_minor > 0 {
+                page.tr.money(&line.refunded)
+            } else {
+                String::new()
+            },
+            status: page.t(&format!("order-status-{}", line.order.status.as_str())),
+            when: page.tr.datetime(line.order.created_at_ms),
+            refundable: line.refundable(),
+        }
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
@@ -61,65 +104,20 @@ pub async fn page(
 ) -> Result<Response, HttpError> {
     state.app.check_operator(&user)?;
     let page = Page::new(&state, &ctx, "orders-admin-title");
-    let mut error = None;
-    let mut search = OrderSearch::default();
-    if !q.id.trim().is_empty() {
-        match q.id.trim().parse::<OrderId>() {
-            Ok(id) => search.id = Some(id),
-            Err(_) => error = Some(AppError::NotFound("order")),
-        }
-    }
-    if !q.email.trim().is_empty() {
-        search.buyer_email = Some(q.email.clone());
-    }
-    if !q.day.trim().is_empty() {
-        match utc_day(&q.day) {
-            Some(from) => {
-                search.from_ms = Some(from);
-                search.until_ms = Some(from + DAY_MS);
-            }
-            None => error = Some(kenning_domain::DomainError::InvalidAuditFilter.into()),
-        }
-    }
-    let found = match &error {
-        Some(_) => Vec::new(),
-        None => state.app.orders_for_operators(&user, &search).await?,
+    let (found, report) = match q.search() {
+        Ok(search) => (state.app.orders_for_operators(&user, &search).await?, None),
+        Err(e) => (Vec::new(), Some(HttpError::from_app(&e))),
     };
-    let rows = found
-        .iter()
-        .map(|l| OrderRow {
-            id: l.order.id.to_string(),
-            buyer: l.buyer_email.clone(),
-            product: l
-                .product
-                .as_ref()
-                .map(|p| p.title.get(ctx.locale).to_owned())
-                .unwrap_or_default(),
-            total: page.tr.money(&l.order.total),
-            refunded: if l.refunded.amount_minor > 0 {
-                page.tr.money(&l.refunded)
-            } else {
-                String::new()
-            },
-            status: page.t(&format!("order-status-{}", l.order.status.as_str())),
-            when: page.tr.datetime(l.order.created_at_ms),
-            refundable: l.order.status == OrderStatus::Paid
-                && l.refunded.amount_minor < l.order.total.amount_minor,
-        })
-        .collect();
-    let status = error
-        .as_ref()
-        .map_or(StatusCode::OK, |e| HttpError::from_app(e).status);
-    let message = error
-        .as_ref()
-        .map(|e| HttpError::from_app(e).message(&state.i18n, ctx.locale));
+    let rows = found.iter().map(|l| OrderRow::of(&page, l)).collect();
+    let status = report.as_ref().map_or(StatusCode::OK, |r| r.status);
+    let error = report.map(|r| r.message(&state.i18n, ctx.locale));
     Ok(render(
         status,
         &OrdersTemplate {
             refunded: q.refunded.is_some(),
             q,
             rows,
-            error: message,
+            error,
             page,
         },
     ))

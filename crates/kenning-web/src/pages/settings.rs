@@ -48,6 +48,16 @@ struct SessionRow {
     current: bool,
 }
 
+impl SessionRow {
+    fn of(page: &Page<'_>, s: SessionView) -> SessionRow {
+        SessionRow {
+            id: s.id,
+            since: page.tr.datetime(s.created_at_ms),
+            current: s.current,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "account_settings.html")]
 struct SettingsTemplate<'a> {
@@ -94,6 +104,20 @@ async fn show(
     show_with_codes(state, ctx, user, notice, error, Vec::new()).await
 }
 
+impl Section {
+    /// What a notice after a change in this section says.
+    fn notice_id(&self) -> &'static str {
+        match self {
+            Section::Profile => "settings-profile-saved",
+            Section::Email => "settings-email-sent",
+            Section::Password => "settings-password-saved",
+            Section::Sessions => "settings-sessions-ended",
+            Section::Data => "settings-data",
+            Section::TwoFactor => "two-factor-off-done",
+        }
+    }
+}
+
 async fn show_with_codes(
     state: &AppState,
     ctx: &RequestContext,
@@ -102,40 +126,14 @@ async fn show_with_codes(
     error: Option<(Section, &AppError)>,
     fresh_codes: Vec<String>,
 ) -> Result<Response, HttpError> {
-    let (sessions, two_factor, setup) = tokio::try_join!(
-        state.app.sessions(user, ctx.token.as_ref()),
-        state.app.two_factor_status(user),
-        state.app.pending_two_factor(user),
-    )?;
-    let sessions: Vec<SessionView> = sessions;
+    let model = state.app.account_page(user, ctx.token.as_ref()).await?;
     let page = Page::new(state, ctx, "settings-title");
     let account = &user.account;
-    let notice = notice.map(|s| {
-        let id = match s {
-            Section::Profile => "settings-profile-saved",
-            Section::Email => "settings-email-sent",
-            Section::Password => "settings-password-saved",
-            Section::Sessions => "settings-sessions-ended",
-            Section::Data => "settings-data",
-            Section::TwoFactor => "two-factor-off-done",
-        };
-        (s, page.t(id))
-    });
-    let mut status = StatusCode::OK;
-    let mut retry = None;
-    let error = match error {
-        Some((section, e)) => {
-            let report = HttpError::from_app(e);
-            if report.status.is_server_error() {
-                return Err(report);
-            }
-            status = report.status;
-            let message = report.message(&state.i18n, ctx.locale);
-            retry = Some(report);
-            Some((section, message))
-        }
-        None => None,
-    };
+    // A failure is shown in its section; one on the server's side goes to the error page.
+    let report = error.map(|(_, e)| HttpError::from_app(e));
+    if let Some(report) = report.as_ref().filter(|r| r.status.is_server_error()) {
+        return Err(report.clone());
+    }
     let template = SettingsTemplate {
         name: account.display_name.as_str().to_owned(),
         email: account.email.to_string(),
@@ -145,23 +143,23 @@ async fn show_with_codes(
             .iter()
             .map(|l| (l.tag(), page.t(&format!("locale-{}", l.tag()))))
             .collect(),
-        sessions: sessions
+        sessions: model
+            .sessions
             .into_iter()
-            .map(|s| SessionRow {
-                id: s.id,
-                since: page.tr.datetime(s.created_at_ms),
-                current: s.current,
-            })
+            .map(|s| SessionRow::of(&page, s))
             .collect(),
-        two_factor,
-        setup: setup.filter(|_| !two_factor.enabled),
+        two_factor: model.two_factor,
+        setup: model.setup,
         fresh_codes,
-        notice,
-        error,
+        notice: notice.map(|s| (s, page.t(s.notice_id()))),
+        error: error
+            .zip(report.as_ref())
+            .map(|((s, _), r)| (s, r.message(&state.i18n, ctx.locale))),
         page,
     };
+    let status = report.as_ref().map_or(StatusCode::OK, |r| r.status);
     let mut response = render(status, &template);
-    if let Some(report) = retry {
+    if let Some(report) = report {
         report.add_retry_after(&mut response);
     }
     Ok(response)
