@@ -643,7 +643,7 @@ mail-announcement-subject = { $title }
 mail-announcement-body = The creator of something you hold wrote to everyone who has it:
 mail-announcement-action = Open it
 notifications-title = Notifications
-notifications-none = Nothing new. Answers, refunds and creators' announcements appear here.
+notifications-none = Nothing new. Answers, refunds, membership renewals, live-session reminders and creators' announcements appear here.
 notifications-mark-all = Mark all read
 notifications-mark-read = Mark read
 notifications-mail = Also send by mail
@@ -653,6 +653,39 @@ notice-announcement = Announcement: { $title }
 notice-kind-answers = Answers to my questions
 notice-kind-refunds = Refunds
 notice-kind-announcements = Announcements from creators of what I hold
+notice-renewal-soon = { $title } renews on { $date } for { $amount }
+notice-renewed = { $title } renewed: { $amount } paid
+notice-renewal-failed = { $title } could not be renewed; access lasts until { $date } while we try again
+notice-membership-ended = Your membership { $title } has ended
+notice-live-soon = { $title } starts at { $time }
+notice-kind-renewals = Membership renewals
+notice-kind-live = Live sessions starting soon
+mail-renewal-soon-subject = { $title } renews on { $date }
+mail-renewal-soon-body = Your membership { $title } renews on { $date }, and { $amount } will be charged to the way you paid last time.
+
+    Nothing to do if you want to stay. To stop, cancel it in your library before that day: you keep access until the end of the period you paid for.
+mail-renewal-soon-action = Manage my membership
+mail-renewed-subject = { $title } renewed
+mail-renewed-body = Your membership { $title } renewed, and { $amount } was paid. The receipt follows in a separate mail.
+mail-renewed-action = See the order
+mail-renewal-failed-subject = We could not renew { $title }
+mail-renewal-failed-body = The payment for your membership { $title } did not go through. We will try again over the next days, and you keep access until { $date }.
+
+    If your card changed or expired, subscribe again from the membership's page after that date.
+mail-renewal-failed-action = Manage my membership
+mail-membership-ended-subject = Your membership { $title } has ended
+mail-membership-ended-body = Your membership { $title } has ended, and with it your access to what it included. What you bought on its own stays yours.
+
+    You are welcome back at any time.
+mail-membership-ended-action = See my library
+mail-live-soon-subject = Starting soon: { $title }
+mail-live-soon-body = The live session { $title } starts at { $time }. Your ticket is ready: open the room a few minutes early to test your sound and picture.
+mail-live-soon-action = Open the live room
+mail-gift-subject = { $from } gave you { $title }
+mail-gift-body = { $from } bought { $title } for you as a gift.
+
+    To claim it, open the link below and sign in (or create a free account) with this e-mail address. It is then yours, in your library.
+mail-gift-action = Claim my gift
 studio-announce = Write to your buyers
 studio-announce-intro = Everyone who holds this product gets it as a notification, and by mail unless they turned that off.
 studio-announce-title = Title

@@ -619,7 +619,7 @@ mail-announcement-subject = { $title }
 mail-announcement-body = 你拥有的内容的创作者给所有拥有者发来消息：
 mail-announcement-action = 打开查看
 notifications-title = 通知
-notifications-none = 暂无新消息。问答回复、退款和创作者公告会显示在这里。
+notifications-none = 暂无新消息。问答回复、退款、会员续费、直播提醒和创作者公告会显示在这里。
 notifications-mark-all = 全部标为已读
 notifications-mark-read = 标为已读
 notifications-mail = 同时通过邮件发送
@@ -629,6 +629,39 @@ notice-announcement = 公告：{ $title }
 notice-kind-answers = 我的提问的回答
 notice-kind-refunds = 退款
 notice-kind-announcements = 我拥有的内容的创作者公告
+notice-renewal-soon =《{ $title }》将于 { $date } 续费 { $amount }
+notice-renewed =《{ $title }》已续费：已支付 { $amount }
+notice-renewal-failed =《{ $title }》续费失败；我们会再次尝试，访问权限保留到 { $date }
+notice-membership-ended = 你的会员《{ $title }》已到期
+notice-live-soon =《{ $title }》将于 { $time } 开始
+notice-kind-renewals = 会员续费
+notice-kind-live = 即将开始的直播
+mail-renewal-soon-subject =《{ $title }》将于 { $date } 续费
+mail-renewal-soon-body = 你的会员《{ $title }》将于 { $date } 自动续费，届时将通过你上次的支付方式扣款 { $amount }。
+
+    如需继续，无需任何操作。如不想续费，请在此之前到“我的学习”中取消：已付费的周期结束前仍可正常访问。
+mail-renewal-soon-action = 管理我的会员
+mail-renewed-subject =《{ $title }》已续费
+mail-renewed-body = 你的会员《{ $title }》已续费，已支付 { $amount }。收据会另发一封邮件。
+mail-renewed-action = 查看订单
+mail-renewal-failed-subject =《{ $title }》续费未成功
+mail-renewal-failed-body = 你的会员《{ $title }》续费扣款未成功。接下来几天我们会再次尝试，在 { $date } 之前你仍可正常访问。
+
+    如果你的银行卡已更换或过期，请在该日期之后到会员页面重新订阅。
+mail-renewal-failed-action = 管理我的会员
+mail-membership-ended-subject = 你的会员《{ $title }》已到期
+mail-membership-ended-body = 你的会员《{ $title }》已到期，其包含内容的访问权限也随之结束。单独购买的内容仍然属于你。
+
+    欢迎随时回来。
+mail-membership-ended-action = 查看我的学习
+mail-live-soon-subject = 即将开始：《{ $title }》
+mail-live-soon-body = 直播《{ $title }》将于 { $time } 开始。你的门票已就绪：建议提前几分钟进入直播间，检查声音和画面。
+mail-live-soon-action = 进入直播间
+mail-gift-subject = { $from } 送你一份礼物：《{ $title }》
+mail-gift-body = { $from } 为你购买了《{ $title }》作为礼物。
+
+    领取方法：打开下面的链接，用这个邮箱地址登录（或免费注册）。礼物随即归你所有，可在“我的学习”中找到。
+mail-gift-action = 领取礼物
 studio-announce = 给购买者发消息
 studio-announce-intro = 所有拥有此商品的人都会收到通知；除非他们关闭了邮件，也会收到邮件。
 studio-announce-title = 标题

@@ -1,9 +1,12 @@
 //! Gifts (赠送): the buyer pays, passes on the claim link, and the person it is for
 //! claims it once signed in with the e-mail it was bought for.
 
+use kenning_domain::account::Account;
 use kenning_domain::catalog::Product;
 use kenning_domain::gift::Gift;
-use kenning_domain::order::OrderStatus;
+use kenning_domain::jobs::Job;
+use kenning_domain::mail::{Mail, MailMessage};
+use kenning_domain::order::{Order, OrderStatus};
 
 use crate::accounts::CurrentUser;
 use crate::ports::StoreError;
@@ -20,6 +23,45 @@ pub struct GiftView {
 }
 
 impl Kenning {
+    /// Mails the claim link of the gift a paid order bought to the person it is for,
+    /// in their language when they have an account here, else in the giver's.
+    pub(crate) async fn mail_gift(
+        &self,
+        order: &Order,
+        product: &Product,
+        giver: &Account,
+    ) -> Result<(), AppError> {
+        let Some(gift) = self.store.gift_of_order(order.id).await? else {
+            return Ok(());
+        };
+        let known = self
+            .store
+            .account_by_email(&gift.recipient)
+            .await?
+            .map(|(a, _)| a);
+        let (name, locale) = match &known {
+            Some(a) => (a.display_name.as_str().to_owned(), a.locale),
+            None => (gift.recipient.local_part().to_owned(), giver.locale),
+        };
+        let message = MailMessage::Gift {
+            code: gift.code,
+            from: giver.display_name.as_str().to_owned(),
+            title: product.title.get(locale).to_owned(),
+            message: gift.message,
+        };
+        let now = self.now_ms();
+        let mail = Mail {
+            to: gift.recipient,
+            name,
+            locale,
+            message,
+        };
+        self.store
+            .enqueue(&Job::SendMail { mail }, now, now)
+            .await?;
+        Ok(())
+    }
+
     /// A gift by the code in its link (anyone holding the link may look).
     pub async fn gift(&self, code: &str) -> Result<GiftView, AppError> {
         let gift = self

@@ -136,6 +136,9 @@ impl Kenning {
                 self.store.mark_catalog_changed().await?;
             }
             Job::SendMail { mail } => self.deliver_mail(mail).await?,
+            Job::Reminders => {
+                self.send_reminders().await?;
+            }
             Job::Prune => {
                 self.store
                     .prune_jobs(self.now_ms().saturating_sub(jobs::RETENTION_MS))

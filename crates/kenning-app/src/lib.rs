@@ -33,6 +33,7 @@ pub mod questions;
 pub mod recommend;
 pub mod records;
 pub mod refunds;
+mod reminders;
 pub mod revenue;
 pub mod reviews;
 pub mod search;

@@ -8,8 +8,12 @@ use kenning_domain::account::Role;
 use kenning_domain::audit::AuditAction;
 use kenning_domain::catalog::{Product, ProductKind, ProductStatus};
 use kenning_domain::ids::{OrderId, ProductId, SubscriptionId};
+use kenning_domain::mail::MailMessage;
+use kenning_domain::notification::Notice;
 use kenning_domain::order::{Holding, Order, OrderStatus};
-use kenning_domain::subscription::{Due, Interval, MembershipPlan, Subscription};
+use kenning_domain::subscription::{
+    Due, Interval, MembershipPlan, Subscription, SubscriptionStatus,
+};
 
 use crate::accounts::CurrentUser;
 use crate::audit_log::Change;
@@ -247,6 +251,11 @@ impl Kenning {
                 self.store.end_subscription(&ended, now).await?;
                 self.access_changed(ended.account_id);
                 tracing::info!(subscription = %ended.id, "membership ended");
+                self.tell_member(&ended, |product, title| Notice::MembershipEnded {
+                    product,
+                    title,
+                })
+                .await?;
             }
             Due::Renew => self.renew(s).await?,
         }
@@ -338,6 +347,19 @@ impl Kenning {
                 self.store.save_subscription(&renewed, now).await?;
                 self.grant_covered(&renewed, &tier).await?;
                 tracing::info!(subscription = %renewed.id, "membership renewed");
+                // The bell says so; the receipt (with its PDF) goes by mail.
+                let amount = order.total;
+                self.tell_member(&renewed, |product, title| Notice::Renewed {
+                    product,
+                    title,
+                    amount,
+                    order: order.id,
+                })
+                .await?;
+                if let Some(member) = self.store.account_by_id(renewed.account_id).await? {
+                    self.mail_to(&member, MailMessage::Receipt { order: order.id })
+                        .await?;
+                }
             }
             // The provider could not be asked: nothing was decided. The order is
             // released and the job tries again later with the same key.
@@ -351,12 +373,40 @@ impl Kenning {
             Ok(ChargeOutcome::Declined(_) | ChargeOutcome::Pending { .. }) | Err(_) => {
                 payment.failure_code = Some("renewal_failed".to_owned());
                 self.store.fail_payment(&payment).await?;
+                let first_failure = s.status == SubscriptionStatus::Active;
                 let failed = s.renewal_failed(now);
                 self.store.save_subscription(&failed, now).await?;
                 tracing::warn!(subscription = %failed.id, "membership renewal failed");
+                // Told once, at the first failure; the retries follow quietly.
+                if first_failure {
+                    let until_ms = failed.grace_until_ms.unwrap_or(failed.period_end_ms);
+                    self.tell_member(&failed, |product, title| Notice::RenewalFailed {
+                        product,
+                        title,
+                        until_ms,
+                    })
+                    .await?;
+                }
             }
         }
         Ok(())
+    }
+
+    /// Tells a subscription's member of what happened to it, naming the tier in their
+    /// language.
+    async fn tell_member(
+        &self,
+        s: &Subscription,
+        notice: impl FnOnce(ProductId, String) -> Notice,
+    ) -> Result<(), AppError> {
+        let (Some(member), Some(tier)) = (
+            self.store.account_by_id(s.account_id).await?,
+            self.store.product(s.plan_id).await?,
+        ) else {
+            return Ok(());
+        };
+        let title = tier.title.get(member.locale).to_owned();
+        self.notify(&[member], notice(tier.id, title)).await
     }
 
     /// Moves a test clock forward and runs what became due (operators; only when the
@@ -378,6 +428,7 @@ impl Kenning {
         // operator moving the clock sees its effect at once.
         self.offer_renewals().await?;
         self.offer_question_refunds().await?;
+        self.send_reminders().await?;
         self.drain_jobs("test-clock").await?;
         Ok(self.now_ms())
     }

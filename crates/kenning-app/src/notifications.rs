@@ -29,6 +29,18 @@ impl Kenning {
         self.store
             .add_notifications(&ids, &notice, self.now_ms())
             .await?;
+        self.mail_notice(accounts, &notice).await
+    }
+
+    /// Mails `notice` to those of `accounts` who want its kind by mail.
+    pub(crate) async fn mail_notice(
+        &self,
+        accounts: &[Account],
+        notice: &Notice,
+    ) -> Result<(), AppError> {
+        if !notice.mailed() {
+            return Ok(());
+        }
         for account in accounts {
             if !self
                 .store

@@ -89,6 +89,7 @@ impl Kenning {
                 kenning_domain::mail::MailMessage::Receipt { order: paid.id },
             )
             .await?;
+            self.mail_gift(&paid, product, &buyer).await?;
         }
         Ok((paid, settled))
     }

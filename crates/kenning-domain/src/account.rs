@@ -41,6 +41,13 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The part before the `@`: what a mail calls someone with no name here.
+    pub fn local_part(&self) -> &str {
+        self.0
+            .split_once('@')
+            .map_or(self.0.as_str(), |(local, _)| local)
+    }
 }
 
 impl fmt::Display for Email {

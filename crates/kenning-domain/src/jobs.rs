@@ -36,6 +36,8 @@ pub enum Job {
     Prune,
     /// Sends one mail.
     SendMail { mail: Mail },
+    /// Reminds people of renewals and live sessions coming up (each once).
+    Reminders,
 }
 
 impl Job {
@@ -50,6 +52,7 @@ impl Job {
             Job::ReindexSearch => "reindex_search",
             Job::Prune => "prune",
             Job::SendMail { .. } => "send_mail",
+            Job::Reminders => "reminders",
         }
     }
 
@@ -95,6 +98,7 @@ impl Periodic {
             "question_refunds" => Some(Job::QuestionRefunds),
             "number_receipts" => Some(Job::NumberReceipts),
             "prune" => Some(Job::Prune),
+            "reminders" => Some(Job::Reminders),
             _ => None,
         }
     }
@@ -105,7 +109,7 @@ const MINUTE_MS: i64 = 60 * 1000;
 /// The periodic jobs. Receipts are numbered away from payments (taking a number while
 /// paying would make every payment wait for the one before it); a receipt shown before
 /// its number came is numbered then.
-pub const PERIODIC: [Periodic; 4] = [
+pub const PERIODIC: [Periodic; 5] = [
     Periodic {
         name: "renewals",
         every_ms: MINUTE_MS,
@@ -121,6 +125,10 @@ pub const PERIODIC: [Periodic; 4] = [
     Periodic {
         name: "prune",
         every_ms: 60 * MINUTE_MS,
+    },
+    Periodic {
+        name: "reminders",
+        every_ms: 5 * MINUTE_MS,
     },
 ];
 

@@ -35,6 +35,7 @@ pub mod notification;
 pub mod order;
 pub mod paging;
 pub mod question;
+pub mod reminder;
 pub mod revenue;
 pub mod review;
 pub mod sale;

@@ -42,6 +42,14 @@ pub enum MailMessage {
     CreatorApproved,
     /// An operator declined it, for this reason.
     CreatorDeclined { reason: String },
+    /// Someone bought the reader `title` as a gift: the link claims it.
+    Gift {
+        code: String,
+        from: String,
+        title: String,
+        /// The giver's own message (may be empty).
+        message: String,
+    },
 }
 
 impl MailMessage {
@@ -53,13 +61,24 @@ impl MailMessage {
             MailMessage::ConfirmNewEmail { .. } => "confirm-new-email",
             MailMessage::PasswordChanged => "password-changed",
             MailMessage::Receipt { .. } => "receipt",
-            MailMessage::Notice { notice } => match notice {
-                Notice::QuestionAnswered { .. } => "question-answered",
-                Notice::OrderRefunded { .. } => "order-refunded",
-                Notice::Announcement { .. } => "announcement",
-            },
+            MailMessage::Notice { notice } => MailMessage::notice_kind(notice),
             MailMessage::CreatorApproved => "creator-approved",
             MailMessage::CreatorDeclined { .. } => "creator-declined",
+            MailMessage::Gift { .. } => "gift",
+        }
+    }
+
+    /// A notice's name in the locale files (`notice-<kind>`, `mail-<kind>-…`).
+    pub fn notice_kind(notice: &Notice) -> &'static str {
+        match notice {
+            Notice::QuestionAnswered { .. } => "question-answered",
+            Notice::OrderRefunded { .. } => "order-refunded",
+            Notice::Announcement { .. } => "announcement",
+            Notice::RenewalSoon { .. } => "renewal-soon",
+            Notice::Renewed { .. } => "renewed",
+            Notice::RenewalFailed { .. } => "renewal-failed",
+            Notice::MembershipEnded { .. } => "membership-ended",
+            Notice::LiveSoon { .. } => "live-soon",
         }
     }
 
@@ -74,6 +93,7 @@ impl MailMessage {
             MailMessage::Notice { notice } => Some(notice.link_path()),
             MailMessage::CreatorApproved => Some("/studio".to_owned()),
             MailMessage::CreatorDeclined { .. } => Some("/become-a-creator".to_owned()),
+            MailMessage::Gift { code, .. } => Some(format!("/gifts/{code}")),
         }
     }
 
@@ -81,6 +101,7 @@ impl MailMessage {
     pub fn quoted(&self) -> Option<&str> {
         match self {
             MailMessage::CreatorDeclined { reason } => Some(reason),
+            MailMessage::Gift { message, .. } if !message.is_empty() => Some(message),
             MailMessage::Notice {
                 notice: Notice::Announcement { body, .. },
             } => Some(body),

@@ -18,13 +18,19 @@ pub enum NoticeKind {
     Answers,
     Refunds,
     Announcements,
+    /// A membership renews soon, renewed, could not be renewed, or ended.
+    Renewals,
+    /// A live session the person holds a ticket for starts soon.
+    Live,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 3] = [
+    pub const ALL: [NoticeKind; 5] = [
         NoticeKind::Answers,
         NoticeKind::Refunds,
         NoticeKind::Announcements,
+        NoticeKind::Renewals,
+        NoticeKind::Live,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -32,6 +38,8 @@ impl NoticeKind {
             NoticeKind::Answers => "answers",
             NoticeKind::Refunds => "refunds",
             NoticeKind::Announcements => "announcements",
+            NoticeKind::Renewals => "renewals",
+            NoticeKind::Live => "live",
         }
     }
 }
@@ -70,6 +78,34 @@ pub enum Notice {
         title: String,
         body: String,
     },
+    /// The person's membership renews (and is charged `amount`) at `at_ms`.
+    RenewalSoon {
+        product: ProductId,
+        title: String,
+        amount: Money,
+        at_ms: i64,
+    },
+    /// The membership renewed: `order` paid `amount` (its receipt goes by mail).
+    Renewed {
+        product: ProductId,
+        title: String,
+        amount: Money,
+        order: OrderId,
+    },
+    /// The renewal charge failed; access lasts until `until_ms` while it is retried.
+    RenewalFailed {
+        product: ProductId,
+        title: String,
+        until_ms: i64,
+    },
+    /// The membership is over: what it granted is no longer the person's.
+    MembershipEnded { product: ProductId, title: String },
+    /// A live session the person holds a ticket for starts at `at_ms`.
+    LiveSoon {
+        product: ProductId,
+        title: String,
+        at_ms: i64,
+    },
 }
 
 impl Notice {
@@ -78,7 +114,18 @@ impl Notice {
             Notice::QuestionAnswered { .. } => NoticeKind::Answers,
             Notice::OrderRefunded { .. } => NoticeKind::Refunds,
             Notice::Announcement { .. } => NoticeKind::Announcements,
+            Notice::RenewalSoon { .. }
+            | Notice::Renewed { .. }
+            | Notice::RenewalFailed { .. }
+            | Notice::MembershipEnded { .. } => NoticeKind::Renewals,
+            Notice::LiveSoon { .. } => NoticeKind::Live,
         }
+    }
+
+    /// Whether it is mailed too (to those who want its kind by mail). A renewal's
+    /// receipt is mailed instead of its notice.
+    pub fn mailed(&self) -> bool {
+        !matches!(self, Notice::Renewed { .. })
     }
 
     /// Where the notice leads on the site.
@@ -87,6 +134,11 @@ impl Notice {
             Notice::QuestionAnswered { .. } => "/questions".to_owned(),
             Notice::OrderRefunded { order, .. } => format!("/orders/{order}"),
             Notice::Announcement { product, .. } => format!("/products/{product}"),
+            Notice::Renewed { order, .. } => format!("/orders/{order}"),
+            Notice::RenewalSoon { .. }
+            | Notice::RenewalFailed { .. }
+            | Notice::MembershipEnded { .. } => "/library#memberships".to_owned(),
+            Notice::LiveSoon { product, .. } => format!("/live/{product}"),
         }
     }
 }

@@ -204,6 +204,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_two_factor.sql"),
         include_str!("../migrations/postgres/0023_two_factor.sql"),
     ),
+    (
+        24,
+        "reminders",
+        include_str!("../migrations/sqlite/0024_reminders.sql"),
+        include_str!("../migrations/postgres/0024_reminders.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -100,6 +100,25 @@ impl LiveScheduleStore for SqlStore {
             .map_err(db_error)?;
         found.iter().map(schedule).collect()
     }
+
+    async fn live_sessions_starting(
+        &self,
+        from_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Vec<LiveSchedule>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{SCHEDULE_SELECT} WHERE starts_at_ms > $1 AND starts_at_ms <= $2 \
+             AND product_id IN (SELECT id FROM products WHERE status = 'published') \
+             ORDER BY starts_at_ms"
+        ));
+        let found = sqlx::query(sql)
+            .bind(from_ms)
+            .bind(until_ms)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(schedule).collect()
+    }
 }
 
 #[async_trait]

@@ -253,6 +253,24 @@ impl MembershipStore for SqlStore {
         found.iter().map(subscription).collect()
     }
 
+    async fn subscriptions_ending(
+        &self,
+        from_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Vec<Subscription>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{SUBSCRIPTION_SELECT} WHERE status = 'active' AND period_end_ms > $1 \
+             AND period_end_ms <= $2 ORDER BY period_end_ms"
+        ));
+        let found = sqlx::query(sql)
+            .bind(from_ms)
+            .bind(until_ms)
+            .fetch_all(self.pool())
+            .await
+            .map_err(db_error)?;
+        found.iter().map(subscription).collect()
+    }
+
     async fn grant_subscription(
         &self,
         s: &Subscription,

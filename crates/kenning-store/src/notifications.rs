@@ -15,22 +15,37 @@ impl NotificationStore for SqlStore {
         notice: &Notice,
         at_ms: i64,
     ) -> StoreResult<()> {
-        let payload = rows::to_json(notice)?;
         let mut tx = self.pool().begin().await.map_err(db_error)?;
-        for account in accounts {
-            sqlx::query(
-                "INSERT INTO notifications (account_id, kind, payload_json, created_at_ms) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(account.to_string())
-            .bind(notice.kind().as_str())
-            .bind(payload.clone())
-            .bind(at_ms)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        }
+        insert_notifications(&mut tx, accounts, notice, at_ms).await?;
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn add_reminder(
+        &self,
+        key: &str,
+        accounts: &[AccountId],
+        notice: &Notice,
+        at_ms: i64,
+    ) -> StoreResult<bool> {
+        // The key is written first: it takes SQLite's write turn, and a second sweep
+        // finds it and adds nothing.
+        let mut tx = self.pool().begin().await.map_err(db_error)?;
+        let claimed = sqlx::query(
+            "INSERT INTO reminders_sent (reminder_key, sent_at_ms) VALUES ($1, $2) \
+             ON CONFLICT (reminder_key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(at_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(false);
+        }
+        insert_notifications(&mut tx, accounts, notice, at_ms).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
     }
 
     async fn notifications(
@@ -119,4 +134,27 @@ impl NotificationStore for SqlStore {
         }
         tx.commit().await.map_err(db_error)
     }
+}
+
+async fn insert_notifications(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    accounts: &[AccountId],
+    notice: &Notice,
+    at_ms: i64,
+) -> StoreResult<()> {
+    let payload = rows::to_json(notice)?;
+    for account in accounts {
+        sqlx::query(
+            "INSERT INTO notifications (account_id, kind, payload_json, created_at_ms) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(account.to_string())
+        .bind(notice.kind().as_str())
+        .bind(payload.clone())
+        .bind(at_ms)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
 }

@@ -41,6 +41,44 @@ struct MailHtml<'a> {
     footer: &'a str,
 }
 
+/// The arguments a notice's words use, in its mail and in the bell alike.
+pub(crate) fn notice_args<'a>(
+    tr: Tr<'_>,
+    notice: &'a Notice,
+) -> Vec<(&'static str, FluentValue<'a>)> {
+    let title = |t: &'a String| ("title", FluentValue::from(t.as_str()));
+    match notice {
+        Notice::OrderRefunded { amount, .. } => {
+            vec![("amount", FluentValue::from(tr.money(amount)))]
+        }
+        Notice::Announcement { title: t, .. } | Notice::MembershipEnded { title: t, .. } => {
+            vec![title(t)]
+        }
+        Notice::RenewalSoon {
+            title: t,
+            amount,
+            at_ms,
+            ..
+        } => vec![
+            title(t),
+            ("amount", FluentValue::from(tr.money(amount))),
+            ("date", FluentValue::from(tr.date(*at_ms))),
+        ],
+        Notice::Renewed {
+            title: t, amount, ..
+        } => vec![title(t), ("amount", FluentValue::from(tr.money(amount)))],
+        Notice::RenewalFailed {
+            title: t, until_ms, ..
+        } => vec![title(t), ("date", FluentValue::from(tr.date(*until_ms)))],
+        Notice::LiveSoon {
+            title: t, at_ms, ..
+        } => {
+            vec![title(t), ("time", FluentValue::from(tr.datetime(*at_ms)))]
+        }
+        Notice::QuestionAnswered { .. } => Vec::new(),
+    }
+}
+
 /// The arguments a mail's words may use, from what it tells of.
 fn facts_args<'a>(
     tr: Tr<'_>,
@@ -48,16 +86,13 @@ fn facts_args<'a>(
     facts: &'a MailFacts,
 ) -> Vec<(&'static str, FluentValue<'a>)> {
     let mut args = Vec::new();
-    if let MailMessage::Notice { notice } = &mail.message {
-        match notice {
-            Notice::OrderRefunded { amount, .. } => {
-                args.push(("amount", FluentValue::from(tr.money(amount))));
-            }
-            Notice::Announcement { title, .. } => {
-                args.push(("title", FluentValue::from(title.as_str())));
-            }
-            Notice::QuestionAnswered { .. } => {}
+    match &mail.message {
+        MailMessage::Notice { notice } => args.extend(notice_args(tr, notice)),
+        MailMessage::Gift { from, title, .. } => {
+            args.push(("from", FluentValue::from(from.as_str())));
+            args.push(("title", FluentValue::from(title.as_str())));
         }
+        _ => {}
     }
     if let Some(r) = &facts.receipt {
         args.push((
@@ -150,6 +185,72 @@ mod tests {
         }
     }
 
+    /// One notice of every kind.
+    fn notices() -> Vec<Notice> {
+        use kenning_domain::ids::{OrderId, ProductId, QuestionId};
+        use kenning_domain::money::{Currency, Money};
+        let (product, title) = (ProductId::new(), "Tea".to_owned());
+        let amount = Money::new(999, Currency::USD);
+        vec![
+            Notice::QuestionAnswered {
+                question: QuestionId::new(),
+                product,
+            },
+            Notice::OrderRefunded {
+                order: OrderId::new(),
+                amount,
+            },
+            Notice::Announcement {
+                product,
+                title: title.clone(),
+                body: "Hi".into(),
+            },
+            Notice::RenewalSoon {
+                product,
+                title: title.clone(),
+                amount,
+                at_ms: 0,
+            },
+            Notice::Renewed {
+                product,
+                title: title.clone(),
+                amount,
+                order: OrderId::new(),
+            },
+            Notice::RenewalFailed {
+                product,
+                title: title.clone(),
+                until_ms: 0,
+            },
+            Notice::MembershipEnded {
+                product,
+                title: title.clone(),
+            },
+            Notice::LiveSoon {
+                product,
+                title,
+                at_ms: 0,
+            },
+        ]
+    }
+
+    #[test]
+    fn every_notice_reads_in_both_languages_in_the_bell() {
+        let writer = MailWriter::load().unwrap_or_else(|e| panic!("{e}"));
+        for locale in Locale::ALL {
+            let tr = Tr::new(&writer.i18n, locale);
+            for notice in notices() {
+                let key = format!("notice-{}", MailMessage::notice_kind(&notice));
+                let text = tr.t_args(&key, notice_args(tr, &notice));
+                assert!(!text.contains("notice-") && !text.contains("{$"), "{text}");
+            }
+            for kind in kenning_domain::notification::NoticeKind::ALL {
+                let label = tr.t(&format!("notice-kind-{kind}"));
+                assert!(!label.starts_with("notice-"), "{label}");
+            }
+        }
+    }
+
     #[test]
     fn every_mail_is_written_in_both_languages_with_its_link() {
         let writer = MailWriter::load().unwrap_or_else(|e| panic!("{e}"));
@@ -163,7 +264,19 @@ mod tests {
                 MailMessage::CreatorDeclined {
                     reason: "Not yet".into(),
                 },
-            ] {
+                MailMessage::Gift {
+                    code: "g".into(),
+                    from: "Bo".into(),
+                    title: "Tea".into(),
+                    message: "Enjoy".into(),
+                },
+            ]
+            .into_iter()
+            .chain(
+                notices()
+                    .into_iter()
+                    .map(|notice| MailMessage::Notice { notice }),
+            ) {
                 let kind = message.kind();
                 let composed = writer.compose(
                     &mail(locale, message.clone()),

@@ -14,6 +14,12 @@ pub trait LiveScheduleStore: Send + Sync {
     async fn live_schedule(&self, product: ProductId) -> StoreResult<Option<LiveSchedule>>;
     /// Live sessions whose tickets come with this product.
     async fn live_sessions_in(&self, product: ProductId) -> StoreResult<Vec<LiveSchedule>>;
+    /// Published live sessions starting after `from_ms` and by `until_ms`.
+    async fn live_sessions_starting(
+        &self,
+        from_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Vec<LiveSchedule>>;
 }
 
 /// Seats of live sessions: capacity is counted and held one buyer at a time.

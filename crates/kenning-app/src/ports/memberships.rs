@@ -22,6 +22,12 @@ pub trait MembershipStore: Send + Sync {
     async fn subscriptions_of(&self, account: AccountId) -> StoreResult<Vec<Subscription>>;
     /// Subscriptions with something due at `now_ms` (renewal, retry or end).
     async fn due_subscriptions(&self, now_ms: i64) -> StoreResult<Vec<Subscription>>;
+    /// Active subscriptions whose period ends after `from_ms` and by `until_ms`.
+    async fn subscriptions_ending(
+        &self,
+        from_ms: i64,
+        until_ms: i64,
+    ) -> StoreResult<Vec<Subscription>>;
     /// Grants the products (those the person does not hold already).
     async fn grant_subscription(
         &self,

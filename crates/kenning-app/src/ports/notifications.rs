@@ -15,6 +15,15 @@ pub trait NotificationStore: Send + Sync {
         notice: &Notice,
         at_ms: i64,
     ) -> StoreResult<()>;
+    /// Adds a reminder's notice to each of `accounts` unless a reminder with this key
+    /// was sent before; the key is kept in the same transaction. `false`: sent before.
+    async fn add_reminder(
+        &self,
+        key: &str,
+        accounts: &[AccountId],
+        notice: &Notice,
+        at_ms: i64,
+    ) -> StoreResult<bool>;
     /// The person's newest notifications.
     async fn notifications(
         &self,

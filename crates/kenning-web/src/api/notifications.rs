@@ -18,7 +18,7 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationItem {
     pub id: i64,
-    /// answers, refunds or announcements
+    /// answers, refunds, announcements, renewals or live
     pub kind: String,
     /// What happened: `{"type": "order_refunded", "order": …, "amount": …}` …
     #[schema(value_type = Object)]
@@ -103,7 +103,7 @@ pub async fn mark_read(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MailSettingsRequest {
-    /// The kinds to mail too (answers, refunds, announcements); the rest only show in
+    /// The kinds to mail too (answers, refunds, announcements, renewals, live); the rest only show in
     /// the bell.
     pub mailed: Vec<String>,
 }

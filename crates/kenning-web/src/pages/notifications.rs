@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Redirect, Response};
 use kenning_domain::ids::ProductId;
+use kenning_domain::mail::MailMessage;
 use kenning_domain::notification::{Notice, NoticeKind};
 use serde::Deserialize;
 
@@ -46,18 +47,13 @@ pub async fn page(
         .items
         .iter()
         .map(|n| {
-            let (text, quote) = match &n.notice {
-                Notice::QuestionAnswered { .. } => (page.t("notice-question-answered"), None),
-                Notice::OrderRefunded { amount, .. } => (
-                    page.tr
-                        .t_with("notice-order-refunded", "amount", page.tr.money(amount)),
-                    None,
-                ),
-                Notice::Announcement { title, body, .. } => (
-                    page.tr
-                        .t_with("notice-announcement", "title", title.clone()),
-                    Some(body.clone()),
-                ),
+            let key = format!("notice-{}", MailMessage::notice_kind(&n.notice));
+            let text = page
+                .tr
+                .t_args(&key, crate::mail::notice_args(page.tr, &n.notice));
+            let quote = match &n.notice {
+                Notice::Announcement { body, .. } => Some(body.clone()),
+                _ => None,
             };
             NoticeRow {
                 id: n.id,
@@ -109,6 +105,8 @@ pub struct MailForm {
     answers: Option<String>,
     refunds: Option<String>,
     announcements: Option<String>,
+    renewals: Option<String>,
+    live: Option<String>,
 }
 
 pub async fn save_mail(
@@ -121,6 +119,8 @@ pub async fn save_mail(
         (NoticeKind::Answers, &form.answers),
         (NoticeKind::Refunds, &form.refunds),
         (NoticeKind::Announcements, &form.announcements),
+        (NoticeKind::Renewals, &form.renewals),
+        (NoticeKind::Live, &form.live),
     ] {
         if ticked.is_some() {
             mailed.push(kind);

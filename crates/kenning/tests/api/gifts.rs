@@ -86,6 +86,17 @@ async fn a_gift_is_paid_by_one_and_claimed_by_the_person_it_is_for(app: &TestApp
         )
         .await;
     assert_eq!(json_of(paid).await["status"], "paid");
+    // The friend gets the claim link by mail, with the giver's message; nobody else does.
+    let mail = app.mail_to(&friend_email, &format!("/gifts/{code}")).await;
+    assert!(mail.subject.contains("gave you"), "{}", mail.subject);
+    assert!(mail.text.contains("Happy birthday!"), "{}", mail.text);
+    assert!(
+        !app.mails_to(&friend_email)
+            .await
+            .iter()
+            .any(|m| m.subject.contains("receipt")),
+        "the receipt is the giver's"
+    );
     // Paying grants nothing yet: the friend has no access until they claim.
     expect_error(
         app.get(&lesson, Some(&friend_token)).await,
@@ -132,4 +143,24 @@ async fn a_gift_is_paid_by_one_and_claimed_by_the_person_it_is_for(app: &TestApp
         "not_found",
     )
     .await;
+
+    // Someone with no account here gets the link too, greeted by their address.
+    let order = json_of(
+        app.order_with(
+            &giver,
+            "gift-2",
+            json!({"product_id": product, "gift_to": "new.friend@example.com"}),
+        )
+        .await,
+    )
+    .await;
+    let id = order["id"].as_str().unwrap_or_default();
+    app.post(
+        &format!("/api/v1/orders/{id}/pay"),
+        Some(&giver),
+        json!({"card_number": "4242 4242 4242 4242"}),
+    )
+    .await;
+    let mail = app.mail_to("new.friend@example.com", "/gifts/").await;
+    assert!(mail.text.contains("new.friend"), "{}", mail.text);
 }

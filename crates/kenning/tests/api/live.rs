@@ -5,7 +5,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::helpers::{TestApp, expect_error, json_of};
+use crate::helpers::{PASSWORD, TestApp, expect_error, json_of, token_of};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -13,6 +13,7 @@ on_both_databases!(
     the_last_seats_go_to_as_many_buyers_as_there_are_seats,
     a_room_closes_on_its_holder_at_logout_and_at_a_refund,
     the_chat_limit_holds_across_nodes,
+    ticket_holders_are_reminded_the_day_before_and_within_the_hour,
 );
 
 type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
@@ -613,4 +614,76 @@ async fn the_chat_limit_holds_across_nodes(app: &TestApp) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.status(), StatusCode::CREATED);
     node.stop().await;
+}
+
+async fn ticket_holders_are_reminded_the_day_before_and_within_the_hour(app: &TestApp) {
+    use kenning_domain::account::Role;
+    const HOUR: i64 = 60 * 60 * 1000;
+    let (creator_user, creator) = app.with_role(Role::Creator).await;
+    let (admin, _) = app.with_role(Role::Admin).await;
+    let (course, _) = product(app, &creator, "course", "Rust course").await;
+    let (live, _) = product(app, &creator, "live_session", "Office hours").await;
+    let starts_at_ms = app.app.now_ms() + 47 * HOUR;
+    app.app
+        .schedule_live(
+            &creator_user,
+            live.parse().unwrap_or_else(|e| panic!("{e}")),
+            kenning_domain::live::LiveSchedule {
+                product_id: live.parse().unwrap_or_else(|e| panic!("{e}")),
+                starts_at_ms,
+                duration_minutes: 60,
+                capacity: None,
+                stream_url: "https://live.example.org/s.m3u8".into(),
+                included_in: Some(course.parse().unwrap_or_else(|e| panic!("{e}"))),
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // One holds a ticket, one holds the course it comes with, one holds neither.
+    let (ticket, _) = app.with_role(Role::Learner).await;
+    let (student, _) = app.with_role(Role::Learner).await;
+    let (stranger, _) = app.with_role(Role::Learner).await;
+    for (who, what) in [(&ticket, &live), (&student, &course)] {
+        let token = token_of(app.login(who.account.email.as_str(), PASSWORD).await).await;
+        app.buy(&token, what).await;
+    }
+    let reminders = |who: &kenning_app::accounts::CurrentUser| {
+        let email = who.account.email.as_str().to_owned();
+        async move {
+            app.mails_to(&email)
+                .await
+                .into_iter()
+                .filter(|m| m.subject.contains("Office hours") && m.subject.contains("soon"))
+                .count()
+        }
+    };
+    let advance = |hours: i64| {
+        let admin = admin.clone();
+        async move {
+            app.app
+                .advance_clock(&admin, hours * HOUR)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    };
+
+    // Two days ahead: nothing yet. The day before: one reminder each, once.
+    advance(0).await;
+    assert_eq!(reminders(&ticket).await, 0);
+    advance(24).await;
+    assert_eq!(reminders(&ticket).await, 1);
+    assert_eq!(reminders(&student).await, 1);
+    advance(1).await;
+    assert_eq!(reminders(&ticket).await, 1, "once a day before");
+    // Within the hour: the second one, with the room's link.
+    advance(21).await;
+    assert_eq!(reminders(&ticket).await, 2);
+    assert_eq!(reminders(&student).await, 2);
+    let mail = app
+        .mail_to(ticket.account.email.as_str(), &format!("/live/{live}"))
+        .await;
+    assert!(mail.subject.contains("Starting soon"), "{}", mail.subject);
+    advance(1).await;
+    assert_eq!(reminders(&ticket).await, 2, "nothing once it started");
+    assert_eq!(reminders(&stranger).await, 0);
 }

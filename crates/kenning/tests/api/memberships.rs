@@ -9,6 +9,7 @@ on_both_databases!(
     a_membership_renews_can_be_cancelled_and_access_follows_it,
     a_failed_renewal_keeps_access_through_grace_then_ends_it,
     a_membership_that_ends_stops_its_podcast_feeds,
+    a_member_is_told_before_a_renewal_and_when_it_renews_fails_or_ends,
 );
 
 /// A monthly tier (USD 9.99) by the course's creator, granting all of their products.
@@ -358,4 +359,97 @@ async fn a_membership_that_ends_stops_its_podcast_feeds(app: &TestApp) {
     let buyer = advance(app, &people, 31).await;
     assert_eq!(fetch(feed).await, StatusCode::NOT_FOUND);
     assert_eq!(crate::media::feed_url_of(app, &buyer, &series).await, None);
+}
+
+/// The kinds of the person's notifications, newest first.
+async fn notices(app: &TestApp, token: &str) -> Vec<String> {
+    let list = json_of(app.get("/api/v1/me/notifications", Some(token)).await).await;
+    list["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|n| n["notice"]["type"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn a_member_is_told_before_a_renewal_and_when_it_renews_fails_or_ends(app: &TestApp) {
+    let (_, _, creator) = app.published_course().await;
+    let tier = tier(
+        app,
+        &creator,
+        json!({"interval": "monthly", "all_of_creator": true}),
+    )
+    .await;
+    let people = People::new(app).await;
+    let (failing, _) = app.with_role(Role::Learner).await;
+    let failing_email = failing.account.email.as_str().to_owned();
+    let buyer = people.buyer(app).await;
+    subscribe(app, &buyer, &tier, "4242 4242 4242 4242").await;
+    let token = People::token(app, &failing_email).await;
+    subscribe(app, &token, &tier, "4000 0000 0000 0341").await;
+
+    // Four days before the period ends: too early. Two days before: one reminder, in
+    // the bell and by mail, naming the amount; a day later, no second one.
+    let buyer = advance(app, &people, 26).await;
+    assert!(notices(app, &buyer).await.is_empty());
+    let buyer = advance(app, &people, 2).await;
+    assert_eq!(notices(app, &buyer).await, ["renewal_soon"]);
+    let mail = app.mail_to(&people.buyer, "renews on").await;
+    assert!(mail.subject.contains("All access"), "{}", mail.subject);
+    assert!(mail.text.contains("$9.99"), "{}", mail.text);
+    assert!(mail.text.contains("/library#memberships"), "{}", mail.text);
+    let buyer = advance(app, &people, 1).await;
+    assert_eq!(notices(app, &buyer).await, ["renewal_soon"]);
+
+    // It renews: the bell says so and the receipt comes by mail (no second mail for
+    // the notice itself).
+    let buyer = advance(app, &people, 2).await;
+    assert_eq!(notices(app, &buyer).await, ["renewed", "renewal_soon"]);
+    let receipts = app
+        .mails_to(&people.buyer)
+        .await
+        .into_iter()
+        .filter(|m| m.subject.contains("receipt"))
+        .count();
+    assert_eq!(receipts, 2, "the first period's and the renewal's");
+    assert!(
+        !app.mails_to(&people.buyer)
+            .await
+            .iter()
+            .any(|m| m.subject.contains("renewed")),
+        "a renewal's notice is not mailed beside its receipt"
+    );
+
+    // The declined card: told once at the first failure (not at each retry), with the
+    // date access lasts until, then told when it ends.
+    let token = People::token(app, &failing_email).await;
+    let told = notices(app, &token).await;
+    assert_eq!(told, ["renewal_failed", "renewal_soon"]);
+    app.mail_to(&failing_email, "did not go through").await;
+    advance(app, &people, 1).await;
+    let token = People::token(app, &failing_email).await;
+    assert_eq!(notices(app, &token).await, told, "retries are quiet");
+    advance(app, &people, 3).await;
+    let token = People::token(app, &failing_email).await;
+    assert_eq!(notices(app, &token).await[0], "membership_ended");
+    let ended = app.mail_to(&failing_email, "has ended").await;
+    assert!(ended.subject.contains("All access"), "{}", ended.subject);
+
+    // Someone who turned renewal mail off still sees it in the bell, without mail.
+    let r = app
+        .put(
+            "/api/v1/me/notification-settings",
+            Some(&buyer),
+            json!({"mailed": ["answers"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let before = app.mails_to(&people.buyer).await.len();
+    // (Day 35 now; the renewed period ends on day 60.)
+    let buyer = advance(app, &people, 23).await;
+    assert_eq!(notices(app, &buyer).await[0], "renewal_soon");
+    assert_eq!(app.mails_to(&people.buyer).await.len(), before);
 }
