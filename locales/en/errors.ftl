@@ -70,6 +70,7 @@ error-coupon_expired = This coupon has expired.
 error-coupon_exhausted = This coupon has been used up.
 error-coupon_not_applicable = This coupon does not apply to this product or currency.
 error-coupon_code_taken = This coupon code is already taken. Choose another.
+error-coupon_in_use = Orders used this coupon, so it stays on record. End it instead: it then stops working at once.
 error-invalid_refund_amount = A refund is more than zero and at most what is left of the order.
 error-not_refundable = Only a paid order can be refunded.
 error-refund_window_closed = The refund window of { $days } days has passed; an operator can still refund it.

@@ -64,6 +64,7 @@ error-coupon_expired = 此优惠码已过期。
 error-coupon_exhausted = 此优惠码已被用完。
 error-coupon_not_applicable = 此优惠码不适用于该商品或币种。
 error-coupon_code_taken = 此优惠码已被占用，请换一个。
+error-coupon_in_use = 已有订单使用过此优惠码，因此需要保留记录。可以改为“立即结束”：它会马上失效。
 error-invalid_refund_amount = 退款金额须大于零，且不超过订单剩余可退金额。
 error-not_refundable = 只有已支付的订单可以退款。
 error-refund_window_closed = 已超过 { $days } 天的退款期限；平台管理员仍可办理退款。

@@ -4,7 +4,7 @@ use kenning_domain::DomainError;
 use kenning_domain::account::Email;
 use kenning_domain::bundle::{BundleItem, bundle_price};
 use kenning_domain::catalog::{Product, ProductKind};
-use kenning_domain::coupon::{Coupon, CouponCode, Discount};
+use kenning_domain::coupon::CouponCode;
 use kenning_domain::gift::{Gift, gift_message};
 use kenning_domain::ids::{LessonId, OrderId, ProductId, QuestionId};
 use kenning_domain::money::{Currency, Money};
@@ -86,17 +86,6 @@ pub struct GiftRequest<'a> {
     pub message: &'a str,
 }
 
-/// What a creator fills in for a coupon.
-#[derive(Clone, Debug)]
-pub struct NewCoupon {
-    pub code: String,
-    /// One of the creator's products, or all of them.
-    pub product_id: Option<ProductId>,
-    pub discount: Discount,
-    pub max_uses: Option<i64>,
-    pub expires_at_ms: Option<i64>,
-}
-
 /// Where a buyer goes once they paid from the site.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AfterPayment {
@@ -113,45 +102,6 @@ pub enum AfterPayment {
 }
 
 impl Kenning {
-    /// Creates a coupon for one of the creator's products or all of them (creators for
-    /// their own products; admins for anyone's product, in its creator's name).
-    pub async fn create_coupon(
-        &self,
-        user: &CurrentUser,
-        new: NewCoupon,
-    ) -> Result<Coupon, AppError> {
-        if !user.account.role.can_create_products() {
-            return Err(AppError::Forbidden);
-        }
-        let creator_id = match new.product_id {
-            Some(id) => self.editable_product(user, id).await?.creator_id,
-            None => user.account.id,
-        };
-        let coupon = Coupon {
-            code: new.code.parse()?,
-            creator_id,
-            product_id: new.product_id,
-            discount: new.discount,
-            max_uses: new.max_uses,
-            uses: 0,
-            expires_at_ms: new.expires_at_ms,
-            created_at_ms: self.now_ms(),
-        }
-        .validate()?;
-        match self.store.insert_coupon(&coupon).await {
-            Err(StoreError::Duplicate) => Err(DomainError::CouponCodeTaken.into()),
-            other => other.map(|()| coupon).map_err(AppError::from),
-        }
-    }
-
-    /// The creator's coupons, newest first, with how often each was used.
-    pub async fn my_coupons(&self, user: &CurrentUser) -> Result<Vec<Coupon>, AppError> {
-        if !user.account.role.can_create_products() {
-            return Err(AppError::Forbidden);
-        }
-        Ok(self.store.coupons_of(user.account.id).await?)
-    }
-
     /// What this person pays for a bundle, given what of it they own.
     pub async fn bundle_price_for(
         &self,

@@ -132,6 +132,8 @@ pub enum AppError {
     LessonSold,
     #[error("two-step sign-in is on already")]
     TwoFactorOn,
+    #[error("orders used this coupon: it can be ended, not deleted")]
+    CouponInUse,
     #[error(transparent)]
     PaymentProvider(#[from] PaymentError),
     #[error("file storage unavailable: {0}")]
@@ -196,6 +198,7 @@ impl AppError {
             AppError::InvalidTwoFactorCode => "invalid_two_factor_code",
             AppError::LessonSold => "lesson_sold",
             AppError::TwoFactorOn => "two_factor_on",
+            AppError::CouponInUse => "coupon_in_use",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
                 "payment_provider_unavailable"
             }
@@ -252,7 +255,8 @@ impl AppError {
             | AppError::CannotChangeSelf
             | AppError::RoleCannotDelete
             | AppError::LessonSold
-            | AppError::TwoFactorOn => ErrorKind::Conflict,
+            | AppError::TwoFactorOn
+            | AppError::CouponInUse => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } | AppError::DocumentTooLarge { .. } => {
                 ErrorKind::TooLarge

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod certificates;
 pub mod changes;
 pub mod checkout;
+pub mod coupons;
 pub mod error;
 pub mod gifts;
 pub mod jobs;

@@ -84,6 +84,23 @@ impl Coupon {
         }
     }
 
+    /// The coupon with new limits: at least as many uses as it had (and at least one).
+    pub fn with_limits(
+        self,
+        max_uses: Option<i64>,
+        expires_at_ms: Option<i64>,
+    ) -> Result<Coupon, DomainError> {
+        if max_uses.is_some_and(|m| m < self.uses) {
+            return Err(DomainError::InvalidCoupon);
+        }
+        Coupon {
+            max_uses,
+            expires_at_ms,
+            ..self
+        }
+        .validate()
+    }
+
     /// The amount taken off `price` for `product` at `now_ms`, or why the coupon does not
     /// apply. A discount always leaves at least one minor unit to pay.
     pub fn discount_for(

@@ -98,4 +98,30 @@ impl CouponStore for SqlStore {
             .map_err(db_error)?;
         found.iter().map(coupon).collect()
     }
+
+    async fn update_coupon_limits(&self, c: &Coupon) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE coupons SET max_uses = $2, expires_at_ms = $3 \
+             WHERE code = $1 AND uses <= COALESCE($2, uses)",
+        )
+        .bind(c.code.to_string())
+        .bind(c.max_uses)
+        .bind(c.expires_at_ms)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete_unused_coupon(&self, code: &CouponCode) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "DELETE FROM coupons WHERE code = $1 AND uses = 0 \
+             AND NOT EXISTS (SELECT 1 FROM orders WHERE coupon_code = $1)",
+        )
+        .bind(code.to_string())
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() == 1)
+    }
 }

@@ -23,3 +23,11 @@ if (bell) {
     })
     .catch(() => {});
 }
+
+// A form that undoes something asks first (without script it simply submits).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

@@ -142,6 +142,8 @@ impl Kenning {
 pub struct CouponsPage {
     pub coupons: Vec<kenning_domain::coupon::Coupon>,
     pub products: Vec<Product>,
+    /// When the page was made: which coupons have ended.
+    pub now_ms: i64,
 }
 
 impl CouponsPage {
@@ -154,6 +156,10 @@ impl CouponsPage {
 impl Kenning {
     pub async fn coupons_page(&self, user: &CurrentUser) -> Result<CouponsPage, AppError> {
         let (coupons, products) = tokio::try_join!(self.my_coupons(user), self.my_products(user))?;
-        Ok(CouponsPage { coupons, products })
+        Ok(CouponsPage {
+            coupons,
+            products,
+            now_ms: self.now_ms(),
+        })
     }
 }

@@ -14,4 +14,9 @@ pub trait CouponStore: Send + Sync {
     async fn coupon(&self, code: &CouponCode) -> StoreResult<Option<Coupon>>;
     /// The creator's coupons, newest first.
     async fn coupons_of(&self, creator: AccountId) -> StoreResult<Vec<Coupon>>;
+    /// Writes the coupon's use limit and expiry, unless it has more uses by now than the
+    /// new limit allows (`false`).
+    async fn update_coupon_limits(&self, coupon: &Coupon) -> StoreResult<bool>;
+    /// Deletes the coupon unless an order names it (`false`).
+    async fn delete_unused_coupon(&self, code: &CouponCode) -> StoreResult<bool>;
 }

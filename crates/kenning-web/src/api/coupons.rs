@@ -1,9 +1,9 @@
 //! Coupons: creators make them; buyers give the code when ordering.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use kenning_app::checkout::NewCoupon;
+use kenning_app::coupons::{CouponLimits, NewCoupon};
 use kenning_domain::DomainError;
 use kenning_domain::coupon::{Coupon, Discount};
 use kenning_domain::ids::ProductId;
@@ -115,4 +115,72 @@ pub async fn list_coupons(
 ) -> Result<Json<Vec<CouponResponse>>, HttpError> {
     let coupons = state.app.my_coupons(&user).await?;
     Ok(Json(coupons.iter().map(CouponResponse::from).collect()))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CouponLimitsRequest {
+    /// How many orders may use it in all (at least as many as used it); omit for no
+    /// limit.
+    pub max_uses: Option<i64>,
+    /// RFC 3339; omit for never. A time in the past ends it.
+    pub expires_at: Option<String>,
+}
+
+impl CouponLimitsRequest {
+    pub fn to_limits(&self) -> Result<CouponLimits, HttpError> {
+        Ok(CouponLimits {
+            max_uses: self.max_uses,
+            expires_at_ms: match self.expires_at.as_deref().filter(|e| !e.is_empty()) {
+                Some(at) => Some(parse_timestamp(at).ok_or(DomainError::InvalidCoupon)?),
+                None => None,
+            },
+        })
+    }
+}
+
+/// Change how often and how long one of your coupons works (its code, product and
+/// discount stay what buyers were told).
+#[utoipa::path(put, path = "/api/v1/coupons/{code}", tag = "orders",
+    security(("bearer" = [])),
+    params(("code" = String, Path)),
+    request_body = CouponLimitsRequest,
+    responses(
+        (status = 200, body = CouponResponse),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+        (status = 422, description = "A limit below its uses (`invalid_coupon`)", body = ErrorResponse),
+    ))]
+pub async fn update_coupon(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<CouponLimitsRequest>,
+) -> Result<Json<CouponResponse>, HttpError> {
+    let coupon = state
+        .app
+        .update_coupon(&user, &code, body.to_limits()?)
+        .await?;
+    Ok(Json(CouponResponse::from(&coupon)))
+}
+
+/// Delete one of your coupons that no order used (a used one can be ended instead, by
+/// setting `expires_at` to now).
+#[utoipa::path(delete, path = "/api/v1/coupons/{code}", tag = "orders",
+    security(("bearer" = [])),
+    params(("code" = String, Path)),
+    responses(
+        (status = 204),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 404, body = ErrorResponse),
+        (status = 409, description = "Orders used it (`coupon_in_use`)", body = ErrorResponse),
+    ))]
+pub async fn delete_coupon(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(code): Path<String>,
+) -> Result<StatusCode, HttpError> {
+    state.app.delete_coupon(&user, &code).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -180,6 +180,7 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(library::library))
         .routes(routes!(feeds::rotate_feed))
         .routes(routes!(coupons::create_coupon, coupons::list_coupons))
+        .routes(routes!(coupons::update_coupon, coupons::delete_coupon))
         .routes(routes!(live::get_live, live::schedule_live))
         .routes(routes!(live::list_messages, live::post_message))
         .routes(routes!(live::moderate_message))

@@ -1,15 +1,19 @@
-//! The studio's coupons: a list with their use counts and a form to make one.
+//! The studio's coupons: a list with their use counts, each editable (uses, expiry),
+//! ended or deleted, and a form to make one (a percentage or a fixed amount off).
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::response::{Redirect, Response};
 use kenning_app::pages::studio::CouponsPage;
+use kenning_domain::DomainError;
 use kenning_domain::coupon::{Coupon, Discount};
+use kenning_domain::money::{Currency, Money};
 use serde::Deserialize;
 
-use super::forms::CsrfForm;
+use super::forms::{CsrfForm, EmptyForm, day_value};
 use super::{Labelled, Page, ok};
-use crate::api::coupons::CouponRequest;
+use crate::api::coupons::{CouponLimitsRequest, CouponRequest};
+use crate::api::types::MoneyDto;
 use crate::context::SignedIn;
 use crate::error::HttpError;
 use crate::state::AppState;
@@ -33,6 +37,13 @@ struct CouponRow {
     uses: String,
     /// When it expires, if it does.
     expires: String,
+    /// Ended (expired) or used up: it no longer works.
+    over: bool,
+    /// No order used it: it may be deleted (else only ended).
+    unused: bool,
+    /// The edit form's values: uses allowed, and the expiry day (YYYY-MM-DD).
+    max_uses: String,
+    expires_on: String,
 }
 
 pub async fn list(
@@ -82,12 +93,17 @@ fn coupon_row(page: &Page<'_>, c: &Coupon, model: &CouponsPage) -> CouponRow {
             .unwrap_or_default(),
         None => page.t("field-coupon-all-products"),
     };
+    let now = model.now_ms;
     CouponRow {
         code: c.code.to_string(),
         off,
         product,
         uses,
         expires: c.expires_at_ms.map(|at| page.date(&at)).unwrap_or_default(),
+        over: c.expires_at_ms.is_some_and(|e| e <= now) || c.max_uses.is_some_and(|m| c.uses >= m),
+        unused: c.uses == 0,
+        max_uses: c.max_uses.map(|m| m.to_string()).unwrap_or_default(),
+        expires_on: c.expires_at_ms.map(day_value).unwrap_or_default(),
     }
 }
 
@@ -97,8 +113,23 @@ pub struct CouponForm {
     code: String,
     #[serde(default)]
     product_id: String,
+    /// `percent` or `amount`.
+    #[serde(default)]
+    off: String,
     #[serde(default)]
     percent: String,
+    /// In major units (`5`, `4.50`), in `currency`.
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(flatten)]
+    limits: LimitsForm,
+}
+
+/// How often and how long a coupon works, as the forms send it.
+#[derive(Deserialize)]
+pub struct LimitsForm {
     #[serde(default)]
     max_uses: String,
     /// YYYY-MM-DD; the coupon works until the end of that day (UTC).
@@ -106,26 +137,86 @@ pub struct CouponForm {
     expires_on: String,
 }
 
+fn invalid() -> HttpError {
+    HttpError::from(DomainError::InvalidCoupon)
+}
+
+impl LimitsForm {
+    fn max_uses(&self) -> Result<Option<i64>, HttpError> {
+        match self.max_uses.trim() {
+            "" => Ok(None),
+            n => n.parse().map(Some).map_err(|_| invalid()),
+        }
+    }
+
+    fn expires_at(&self) -> Option<String> {
+        match self.expires_on.trim() {
+            "" => None,
+            day => Some(format!("{day}T23:59:59Z")),
+        }
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
     SignedIn(user, _): SignedIn,
     CsrfForm(form): CsrfForm<CouponForm>,
 ) -> Result<Redirect, HttpError> {
-    let invalid = || HttpError::from(kenning_domain::DomainError::InvalidCoupon);
+    let (percent, amount) = if form.off == "amount" {
+        let currency = Currency::from_code(form.currency.trim())?;
+        let money = Money::parse_major(form.amount.trim(), currency).map_err(|_| invalid())?;
+        (None, Some(MoneyDto::from(money)))
+    } else {
+        (
+            Some(form.percent.trim().parse().map_err(|_| invalid())?),
+            None,
+        )
+    };
     let request = CouponRequest {
         code: form.code,
         product_id: Some(form.product_id),
-        percent: Some(form.percent.trim().parse().map_err(|_| invalid())?),
-        amount: None,
-        max_uses: match form.max_uses.trim() {
-            "" => None,
-            n => Some(n.parse().map_err(|_| invalid())?),
-        },
-        expires_at: match form.expires_on.trim() {
-            "" => None,
-            day => Some(format!("{day}T23:59:59Z")),
-        },
+        percent,
+        amount,
+        max_uses: form.limits.max_uses()?,
+        expires_at: form.limits.expires_at(),
     };
     state.app.create_coupon(&user, request.to_new()?).await?;
+    Ok(Redirect::to("/studio/coupons"))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<LimitsForm>,
+) -> Result<Redirect, HttpError> {
+    let request = CouponLimitsRequest {
+        max_uses: form.max_uses()?,
+        expires_at: form.expires_at(),
+    };
+    state
+        .app
+        .update_coupon(&user, &code, request.to_limits()?)
+        .await?;
+    Ok(Redirect::to("/studio/coupons"))
+}
+
+pub async fn end(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(code): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    state.app.end_coupon(&user, &code).await?;
+    Ok(Redirect::to("/studio/coupons"))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    Path(code): Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Redirect, HttpError> {
+    state.app.delete_coupon(&user, &code).await?;
     Ok(Redirect::to("/studio/coupons"))
 }

@@ -73,6 +73,16 @@ pub fn utc_day(field: &str) -> Option<i64> {
     crate::api::types::parse_timestamp(&format!("{}T00:00:00Z", field.trim()))
 }
 
+/// A `date` field's value (`YYYY-MM-DD`, UTC) for a moment.
+pub fn day_value(ms: i64) -> String {
+    crate::api::types::timestamp(ms).chars().take(10).collect()
+}
+
+/// A `datetime-local` field's value (`YYYY-MM-DDTHH:MM`, UTC) for a moment.
+pub fn minute_value(ms: i64) -> String {
+    crate::api::types::timestamp(ms).chars().take(16).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +93,13 @@ mod tests {
         assert!(!same_token("abc", "abd"));
         assert!(!same_token("abc", "ab"));
         assert!(!same_token("", "a"));
+    }
+
+    #[test]
+    fn field_values_read_back_as_the_same_moment() {
+        let ms = 1_796_000_000_000 - 1_796_000_000_000 % 60_000;
+        assert_eq!(utc_minute(&minute_value(ms)), Some(ms));
+        let day = ms - ms % 86_400_000;
+        assert_eq!(utc_day(&day_value(ms)), Some(day));
     }
 }

@@ -8,6 +8,7 @@ use crate::on_both_databases;
 on_both_databases!(
     coupons_take_their_share_and_refuse_what_they_should,
     a_coupon_limit_holds_under_parallel_checkouts,
+    a_creator_edits_ends_and_deletes_coupons_in_the_studio,
 );
 
 async fn coupon_order(
@@ -234,4 +235,145 @@ async fn a_coupon_limit_holds_under_parallel_checkouts(app: &TestApp) {
             .await,
         1
     );
+}
+
+async fn a_creator_edits_ends_and_deletes_coupons_in_the_studio(app: &TestApp) {
+    use crate::pages::Browser;
+    let (product, _, creator) = app.published_course().await;
+    let me = json_of(app.get("/api/v1/me", Some(&creator)).await).await;
+    let email = me["email"].as_str().unwrap_or_default().to_owned();
+    let mut studio = Browser::new(app, "en");
+    studio.log_in(&email).await;
+    let csrf = studio.get("/studio/coupons").await.csrf();
+
+    // A fixed amount off, from the page's form.
+    let made = studio
+        .post(
+            "/studio/coupons",
+            &[
+                ("csrf", &csrf),
+                ("code", "fivE-off"),
+                ("product_id", &product),
+                ("off", "amount"),
+                ("percent", ""),
+                ("amount", "5.00"),
+                ("currency", "USD"),
+                ("max_uses", "3"),
+                ("expires_on", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let listed = json_of(app.get("/api/v1/coupons", Some(&creator)).await).await;
+    assert_eq!(listed[0]["code"], "FIVE-OFF");
+    assert_eq!(listed[0]["amount"]["amount_minor"], 500);
+    assert_eq!(listed[0]["max_uses"], 3);
+    let page = studio.get("/studio/coupons").await;
+    assert!(page.body.contains("$5.00"), "{}", page.body);
+    // An amount that is not one is refused, and nothing is made.
+    let bad = studio
+        .post(
+            "/studio/coupons",
+            &[
+                ("csrf", &csrf),
+                ("code", "BAD-AMOUNT"),
+                ("product_id", ""),
+                ("off", "amount"),
+                ("amount", "five"),
+                ("currency", "USD"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        json_of(app.get("/api/v1/coupons", Some(&creator)).await)
+            .await
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+
+    // A buyer uses it once: then it can be ended, not deleted, and its limit cannot go
+    // below its uses.
+    let buyer = app.learner().await;
+    let order = coupon_order(app, &buyer, &product, "c-1", "FIVE-OFF").await;
+    assert_eq!(order.status(), StatusCode::CREATED);
+    expect_error(
+        app.delete("/api/v1/coupons/FIVE-OFF", Some(&creator)).await,
+        StatusCode::CONFLICT,
+        "coupon_in_use",
+    )
+    .await;
+    expect_error(
+        app.put(
+            "/api/v1/coupons/five-off",
+            Some(&creator),
+            json!({"max_uses": 0}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_coupon",
+    )
+    .await;
+    let edited = studio
+        .post(
+            "/studio/coupons/FIVE-OFF",
+            &[
+                ("csrf", &csrf),
+                ("max_uses", "10"),
+                ("expires_on", "2099-12-31"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER, "{}", edited.body);
+    let listed = json_of(app.get("/api/v1/coupons", Some(&creator)).await).await;
+    assert_eq!(listed[0]["max_uses"], 10);
+    assert_eq!(listed[0]["uses"], 1);
+    assert_eq!(listed[0]["expires_at"], "2099-12-31T23:59:59Z");
+    // Someone else's coupon is not theirs to change.
+    let (_, other) = app.with_role(Role::Creator).await;
+    for r in [
+        app.put("/api/v1/coupons/FIVE-OFF", Some(&other), json!({}))
+            .await,
+        app.delete("/api/v1/coupons/FIVE-OFF", Some(&other)).await,
+    ] {
+        expect_error(r, StatusCode::NOT_FOUND, "not_found").await;
+    }
+    let ended = studio
+        .post("/studio/coupons/FIVE-OFF/end", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER);
+    expect_error(
+        coupon_order(app, &app.learner().await, &product, "c-2", "FIVE-OFF").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "coupon_expired",
+    )
+    .await;
+    assert!(
+        studio
+            .get("/studio/coupons")
+            .await
+            .body
+            .contains("data-test=\"coupon-over\"")
+    );
+
+    // One nobody used is deleted outright.
+    let r = app
+        .post(
+            "/api/v1/coupons",
+            Some(&creator),
+            json!({"code": "UNUSED", "percent": 10}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let gone = studio
+        .post("/studio/coupons/UNUSED/delete", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    expect_error(
+        app.delete("/api/v1/coupons/UNUSED", Some(&creator)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }

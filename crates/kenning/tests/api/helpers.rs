@@ -297,6 +297,14 @@ impl TestApp {
         req.send().await.unwrap_or_else(|e| panic!("{e}"))
     }
 
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
+        let mut req = self.client.delete(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
     pub async fn order(&self, token: &str, product_id: &str, key: &str) -> Response {
         self.order_with(token, key, json!({"product_id": product_id}))
             .await

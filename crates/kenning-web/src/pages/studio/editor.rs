@@ -56,8 +56,9 @@ struct MembershipFields {
 /// The sale running now.
 struct SaleShown {
     percent: i64,
-    /// When it ends, as shown.
+    /// When it ends, as shown, and as the change form's field holds it.
     ends: String,
+    ends_value: String,
 }
 
 pub async fn edit_product(
@@ -74,6 +75,7 @@ pub async fn edit_product(
         sale: model.detail.sale.map(|s| SaleShown {
             percent: i64::from(s.bps / 100),
             ends: page.datetime(&s.ends_at_ms),
+            ends_value: crate::pages::forms::minute_value(s.ends_at_ms),
         }),
         bundle: model
             .bundle
