@@ -129,6 +129,7 @@ impl Kenning {
             kind: query.kind,
             language: query.language,
             creator_id: None,
+            title_contains: None,
             limit: per_page,
             offset: paging.offset(),
         };
@@ -533,6 +534,7 @@ impl Kenning {
     /// Publishes a product with at least one lesson.
     pub async fn publish(&self, user: &CurrentUser, id: ProductId) -> Result<Product, AppError> {
         let mut product = self.editable_product(user, id).await?;
+        self.check_not_held(id).await?;
         // Memberships and bundles grant other products, and a consultation sells answers:
         // none of them needs lessons of its own.
         let grants_others = matches!(

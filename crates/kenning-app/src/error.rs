@@ -134,6 +134,8 @@ pub enum AppError {
     TwoFactorOn,
     #[error("orders used this coupon: it can be ended, not deleted")]
     CouponInUse,
+    #[error("an operator took this product off sale; it can be published once they allow it")]
+    ProductHeld,
     #[error(transparent)]
     PaymentProvider(#[from] PaymentError),
     #[error("file storage unavailable: {0}")]
@@ -199,6 +201,7 @@ impl AppError {
             AppError::LessonSold => "lesson_sold",
             AppError::TwoFactorOn => "two_factor_on",
             AppError::CouponInUse => "coupon_in_use",
+            AppError::ProductHeld => "product_held",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
                 "payment_provider_unavailable"
             }
@@ -256,7 +259,8 @@ impl AppError {
             | AppError::RoleCannotDelete
             | AppError::LessonSold
             | AppError::TwoFactorOn
-            | AppError::CouponInUse => ErrorKind::Conflict,
+            | AppError::CouponInUse
+            | AppError::ProductHeld => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } | AppError::DocumentTooLarge { .. } => {
                 ErrorKind::TooLarge

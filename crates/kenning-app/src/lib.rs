@@ -22,6 +22,7 @@ pub mod live;
 pub mod mail;
 pub mod media;
 pub mod memberships;
+pub mod moderation;
 pub mod notifications;
 pub mod operators;
 pub mod outline;

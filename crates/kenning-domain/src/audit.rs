@@ -22,6 +22,7 @@ pub enum AuditAction {
     AccountSuspended,
     AccountRestored,
     ProductUnpublished,
+    ProductReleased,
     CreatorApproved,
     CreatorDeclined,
     JobRetried,
@@ -30,7 +31,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::TaxRateSet,
         AuditAction::ExchangeRateSet,
         AuditAction::PayoutsRun,
@@ -39,6 +40,7 @@ impl AuditAction {
         AuditAction::AccountSuspended,
         AuditAction::AccountRestored,
         AuditAction::ProductUnpublished,
+        AuditAction::ProductReleased,
         AuditAction::CreatorApproved,
         AuditAction::CreatorDeclined,
         AuditAction::JobRetried,
@@ -56,6 +58,7 @@ impl AuditAction {
             AuditAction::AccountSuspended => "account_suspended",
             AuditAction::AccountRestored => "account_restored",
             AuditAction::ProductUnpublished => "product_unpublished",
+            AuditAction::ProductReleased => "product_released",
             AuditAction::CreatorApproved => "creator_approved",
             AuditAction::CreatorDeclined => "creator_declined",
             AuditAction::JobRetried => "job_retried",

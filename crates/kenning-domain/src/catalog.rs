@@ -106,7 +106,7 @@ impl FromStr for ProductStatus {
             "draft" => Ok(ProductStatus::Draft),
             "published" => Ok(ProductStatus::Published),
             "unpublished" => Ok(ProductStatus::Unpublished),
-            _ => Err(DomainError::UnknownProductKind),
+            _ => Err(DomainError::UnknownProductStatus),
         }
     }
 }
@@ -206,6 +206,16 @@ impl ProductDraft {
         let tags = normalize_tags(&self.tags)?;
         Ok(ProductDraft { tags, ..self })
     }
+}
+
+/// An operator took the product off sale for a reason: its creator cannot publish it
+/// again until an operator allows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProductHold {
+    pub product_id: ProductId,
+    pub reason: String,
+    pub held_by: AccountId,
+    pub held_at_ms: i64,
 }
 
 /// A product as stored.

@@ -28,6 +28,8 @@ pub enum DomainError {
     UnknownLocale,
     #[error("unknown product kind")]
     UnknownProductKind,
+    #[error("a product status is draft, published or unpublished")]
+    UnknownProductStatus,
     #[error("a title is required")]
     TitleRequired,
     #[error("text too long")]
@@ -135,6 +137,7 @@ impl DomainError {
             DomainError::CurrencyMismatch => "currency_mismatch",
             DomainError::UnknownLocale => "unknown_locale",
             DomainError::UnknownProductKind => "unknown_product_kind",
+            DomainError::UnknownProductStatus => "unknown_product_status",
             DomainError::TitleRequired => "title_required",
             DomainError::TextTooLong => "text_too_long",
             DomainError::InvalidText => "invalid_text",

@@ -79,6 +79,8 @@ impl MailMessage {
             Notice::RenewalFailed { .. } => "renewal-failed",
             Notice::MembershipEnded { .. } => "membership-ended",
             Notice::LiveSoon { .. } => "live-soon",
+            Notice::ProductHeld { .. } => "product-held",
+            Notice::ProductReleased { .. } => "product-released",
         }
     }
 
@@ -102,6 +104,9 @@ impl MailMessage {
         match self {
             MailMessage::CreatorDeclined { reason } => Some(reason),
             MailMessage::Gift { message, .. } if !message.is_empty() => Some(message),
+            MailMessage::Notice {
+                notice: Notice::ProductHeld { reason, .. },
+            } => Some(reason),
             MailMessage::Notice {
                 notice: Notice::Announcement { body, .. },
             } => Some(body),

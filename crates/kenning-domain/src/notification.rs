@@ -22,15 +22,18 @@ pub enum NoticeKind {
     Renewals,
     /// A live session the person holds a ticket for starts soon.
     Live,
+    /// An operator took one of the person's products off sale, or allowed it again.
+    Moderation,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 5] = [
+    pub const ALL: [NoticeKind; 6] = [
         NoticeKind::Answers,
         NoticeKind::Refunds,
         NoticeKind::Announcements,
         NoticeKind::Renewals,
         NoticeKind::Live,
+        NoticeKind::Moderation,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -40,6 +43,7 @@ impl NoticeKind {
             NoticeKind::Announcements => "announcements",
             NoticeKind::Renewals => "renewals",
             NoticeKind::Live => "live",
+            NoticeKind::Moderation => "moderation",
         }
     }
 }
@@ -106,6 +110,14 @@ pub enum Notice {
         title: String,
         at_ms: i64,
     },
+    /// An operator took the person's product off sale, for this reason.
+    ProductHeld {
+        product: ProductId,
+        title: String,
+        reason: String,
+    },
+    /// An operator allowed it again: its creator may publish it.
+    ProductReleased { product: ProductId, title: String },
 }
 
 impl Notice {
@@ -119,6 +131,7 @@ impl Notice {
             | Notice::RenewalFailed { .. }
             | Notice::MembershipEnded { .. } => NoticeKind::Renewals,
             Notice::LiveSoon { .. } => NoticeKind::Live,
+            Notice::ProductHeld { .. } | Notice::ProductReleased { .. } => NoticeKind::Moderation,
         }
     }
 
@@ -139,6 +152,9 @@ impl Notice {
             | Notice::RenewalFailed { .. }
             | Notice::MembershipEnded { .. } => "/library#memberships".to_owned(),
             Notice::LiveSoon { product, .. } => format!("/live/{product}"),
+            Notice::ProductHeld { product, .. } | Notice::ProductReleased { product, .. } => {
+                format!("/studio/products/{product}")
+            }
         }
     }
 }

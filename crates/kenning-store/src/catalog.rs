@@ -50,6 +50,16 @@ fn filter_clause(filter: &ProductFilter) -> (String, Vec<String>) {
     if let Some(creator) = filter.creator_id {
         add("p.creator_id = ?", creator.to_string());
     }
+    if let Some(words) = filter.title_contains.as_deref().map(str::trim) {
+        // The title is stored as JSON of its languages; LIKE's own wildcards in the
+        // words are matched literally.
+        let escaped = words
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        add("LOWER(p.title) LIKE ? ESCAPE '\\'", format!("%{escaped}%"));
+    }
     if conditions.is_empty() {
         (String::new(), values)
     } else {
@@ -153,8 +163,12 @@ impl ProductStore for SqlStore {
 
     async fn update_product(&self, p: &Product, now_ms: i64) -> StoreResult<()> {
         let mut tx = self.pool().begin().await.map_err(db_error)?;
+        // A product an operator holds stays unpublished, whatever a write read before
+        // the hold says.
         let done = sqlx::query(
-            "UPDATE products SET kind = $1, status = $2, title = $3, description = $4, \
+            "UPDATE products SET kind = $1, status = CASE WHEN EXISTS \
+             (SELECT 1 FROM product_holds h WHERE h.product_id = products.id) \
+             THEN 'unpublished' ELSE $2 END, title = $3, description = $4, \
              languages = $5, tags = $6, cover_key = $7, published_at_ms = $8, \
              updated_at_ms = $9 WHERE id = $10",
         )

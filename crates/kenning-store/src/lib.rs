@@ -17,6 +17,7 @@ mod jobs;
 mod learning;
 mod live;
 mod memberships;
+mod moderation;
 mod notifications;
 mod operators;
 mod orders;
@@ -209,6 +210,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "reminders",
         include_str!("../migrations/sqlite/0024_reminders.sql"),
         include_str!("../migrations/postgres/0024_reminders.sql"),
+    ),
+    (
+        25,
+        "product_holds",
+        include_str!("../migrations/sqlite/0025_product_holds.sql"),
+        include_str!("../migrations/postgres/0025_product_holds.sql"),
     ),
 ];
 

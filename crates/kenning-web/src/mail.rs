@@ -51,9 +51,10 @@ pub(crate) fn notice_args<'a>(
         Notice::OrderRefunded { amount, .. } => {
             vec![("amount", FluentValue::from(tr.money(amount)))]
         }
-        Notice::Announcement { title: t, .. } | Notice::MembershipEnded { title: t, .. } => {
-            vec![title(t)]
-        }
+        Notice::Announcement { title: t, .. }
+        | Notice::MembershipEnded { title: t, .. }
+        | Notice::ProductHeld { title: t, .. }
+        | Notice::ProductReleased { title: t, .. } => vec![title(t)],
         Notice::RenewalSoon {
             title: t,
             amount,
@@ -228,9 +229,15 @@ mod tests {
             },
             Notice::LiveSoon {
                 product,
-                title,
+                title: title.clone(),
                 at_ms: 0,
             },
+            Notice::ProductHeld {
+                product,
+                title: title.clone(),
+                reason: "Copied".into(),
+            },
+            Notice::ProductReleased { product, title },
         ]
     }
 

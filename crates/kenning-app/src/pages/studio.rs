@@ -31,6 +31,8 @@ pub struct ProductEditor {
     /// The lessons sold on their own, with their prices.
     pub lesson_prices: Vec<LessonPrice>,
     pub cocreators: Vec<NamedShare>,
+    /// Why an operator took it off sale, while they hold it.
+    pub hold: Option<kenning_domain::catalog::ProductHold>,
 }
 
 /// A price a lesson is sold for on its own.
@@ -112,7 +114,8 @@ impl Kenning {
                     .collect(),
             )
         };
-        let (membership, bundle, schedule, grantable, files, lesson_prices, cocreators) = tokio::try_join!(
+        let hold = async { Ok::<_, AppError>(self.store.product_hold(id).await?) };
+        let (membership, bundle, schedule, grantable, files, lesson_prices, cocreators, hold) = tokio::try_join!(
             membership,
             bundle,
             schedule,
@@ -120,6 +123,7 @@ impl Kenning {
             self.product_files(user, id),
             self.lesson_prices_of(p),
             cocreators,
+            hold,
         )?;
         Ok(ProductEditor {
             membership,
@@ -132,6 +136,7 @@ impl Kenning {
                 .map(|(lesson_id, price)| LessonPrice { lesson_id, price })
                 .collect(),
             cocreators,
+            hold,
             detail,
         })
     }

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use kenning_domain::catalog::{
-    Chapter, Lesson, LessonOutline, Product, ProductKind, ProductStatus, Release,
+    Chapter, Lesson, LessonOutline, Product, ProductHold, ProductKind, ProductStatus, Release,
 };
 use kenning_domain::ids::{AccountId, ChapterId, LessonId, ProductId};
 use kenning_domain::locale::{Locale, LocalizedText};
@@ -18,6 +18,8 @@ pub struct ProductFilter {
     pub kind: Option<ProductKind>,
     pub language: Option<Locale>,
     pub creator_id: Option<AccountId>,
+    /// Words in the title (any language), case aside.
+    pub title_contains: Option<String>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -31,6 +33,17 @@ pub trait ProductStore: Send + Sync {
     async fn product(&self, id: ProductId) -> StoreResult<Option<Product>>;
     async fn list_products(&self, filter: &ProductFilter) -> StoreResult<Vec<Product>>;
     async fn count_products(&self, filter: &ProductFilter) -> StoreResult<i64>;
+}
+
+/// Products operators took off sale, and why.
+#[async_trait]
+pub trait ModerationStore: Send + Sync {
+    /// Unpublishes the product and keeps the hold, in one transaction (a second hold
+    /// replaces the reason).
+    async fn hold_product(&self, hold: &ProductHold) -> StoreResult<()>;
+    /// Lifts the hold (the product stays unpublished); `false` when there was none.
+    async fn release_product(&self, product: ProductId) -> StoreResult<bool>;
+    async fn product_hold(&self, product: ProductId) -> StoreResult<Option<ProductHold>>;
 }
 
 /// A product's chapters and lessons, and when each lesson opens.

@@ -135,6 +135,7 @@ store!(
     ThrottleStore,
     SecretStore,
     ProductStore,
+    ModerationStore,
     LessonStore,
     LessonPriceStore,
     BundleStore,

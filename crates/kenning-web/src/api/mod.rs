@@ -14,6 +14,7 @@ mod library;
 pub(crate) mod live;
 pub(crate) mod media;
 pub(crate) mod memberships;
+mod moderation;
 mod notifications;
 mod orders;
 pub(crate) mod questions;
@@ -118,6 +119,8 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(admin::suspend, admin::restore))
         .routes(routes!(admin::applications))
         .routes(routes!(admin::decide))
+        .routes(routes!(moderation::products))
+        .routes(routes!(moderation::hold, moderation::release))
         .routes(routes!(creators::apply))
         .routes(routes!(creators::mine))
         .routes(routes!(notifications::list))

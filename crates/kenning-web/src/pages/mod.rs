@@ -3,6 +3,7 @@
 
 mod account;
 mod admin_orders;
+mod admin_products;
 mod apply;
 pub(crate) mod certificates;
 mod checkout;
@@ -193,6 +194,12 @@ pub fn router() -> Router<AppState> {
         .route("/admin/applications", get(people::applications))
         .route("/admin/applications/{id}/decision", post(people::decide))
         .route("/become-a-creator", get(apply::page).post(apply::apply))
+        .route("/admin/products", get(admin_products::page))
+        .route("/admin/products/{id}/hold", post(admin_products::hold))
+        .route(
+            "/admin/products/{id}/release",
+            post(admin_products::release),
+        )
         .route("/admin/orders", get(admin_orders::page))
         .route("/admin/orders/{id}/refund", post(admin_orders::refund))
         .route("/admin/payouts", get(payouts::page).post(payouts::approve))

@@ -53,6 +53,7 @@ pub async fn page(
                 .t_args(&key, crate::mail::notice_args(page.tr, &n.notice));
             let quote = match &n.notice {
                 Notice::Announcement { body, .. } => Some(body.clone()),
+                Notice::ProductHeld { reason, .. } => Some(reason.clone()),
                 _ => None,
             };
             NoticeRow {
@@ -107,6 +108,7 @@ pub struct MailForm {
     announcements: Option<String>,
     renewals: Option<String>,
     live: Option<String>,
+    moderation: Option<String>,
 }
 
 pub async fn save_mail(
@@ -121,6 +123,7 @@ pub async fn save_mail(
         (NoticeKind::Announcements, &form.announcements),
         (NoticeKind::Renewals, &form.renewals),
         (NoticeKind::Live, &form.live),
+        (NoticeKind::Moderation, &form.moderation),
     ] {
         if ticked.is_some() {
             mailed.push(kind);

@@ -24,6 +24,7 @@ mod jobs;
 mod live;
 mod media;
 mod memberships;
+mod moderation;
 mod notifications;
 mod openapi;
 mod operators;

@@ -25,6 +25,8 @@ struct EditTemplate<'a> {
     id: String,
     status: String,
     published: bool,
+    /// Why an operator took it off sale, while they hold it.
+    held: Option<String>,
     form: ProductForm,
     kinds: Vec<Labelled>,
     chapters: Vec<Labelled>,
@@ -101,6 +103,7 @@ pub async fn edit_product(
         id: p.id.to_string(),
         status: page.t(&format!("status-{}", p.status.as_str())),
         published: p.status == ProductStatus::Published,
+        held: model.hold.as_ref().map(|h| h.reason.clone()),
         form: ProductForm::from_product(p),
         kinds: kind_options(&page),
         chapters: (model.detail.chapters.iter())
