@@ -109,6 +109,7 @@ error-mail_unavailable = Mail cannot be sent right now. It will be tried again.
 error-invalid_audit_filter = That filter is not valid: choose an action from the list and write dates as YYYY-MM-DD.
 error-reason_required = Write a reason (1 to 500 characters); the person concerned is told it.
 error-invalid_application = An application needs your name (up to 80 characters), a biography of at most 2000 characters, and where to pay you: a currency and a bank or account reference (each currency once).
+error-invalid_bio = A biography is at most 2000 characters.
 error-application_pending = You have applied already; an operator will decide soon.
 error-already_creator = You can create already.
 error-application_decided = This application was decided already.

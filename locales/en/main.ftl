@@ -58,6 +58,18 @@ status-unpublished = Unpublished
 
 ## Product page
 product-by = by { $name }
+creator-title = Creator
+creator-since = Teaching here since { $date }
+creator-products = { $count ->
+    [one] One product
+   *[other] { $count } products
+}
+creator-nothing-yet = Nothing on sale yet.
+studio-profile = My public page
+studio-profile-intro = Buyers see this on your page and on every product of yours. Leave an empty line between paragraphs.
+studio-profile-bio = About you
+studio-profile-view = View my page
+studio-profile-saved = Saved.
 product-lesson-count = { $count ->
     [one] 1 lesson
    *[other] { $count } lessons
@@ -67,6 +79,8 @@ product-get-free = Get it free
 product-owned = You own this.
 product-start = Start learning
 product-edit = Edit
+product-preview = Preview as a buyer
+product-preview-banner = Preview: this is the page as a buyer who holds nothing sees it. Nothing can be bought here.
 product-contents = Contents
 product-not-published = This product is not published; only you can see it.
 product-published-on = Published { $date }

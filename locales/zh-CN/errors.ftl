@@ -103,6 +103,7 @@ error-mail_unavailable = 暂时无法发送邮件，稍后会自动重试。
 error-invalid_audit_filter = 筛选条件无效：请从列表中选择操作，日期格式为 YYYY-MM-DD。
 error-reason_required = 请填写原因（1 到 500 个字符），会告知相关的人。
 error-invalid_application = 申请需要填写姓名（最多 80 个字符）、最多 2000 字的简介，以及收款方式：币种和银行或账户信息（每种币种一条）。
+error-invalid_bio = 个人简介最多 2000 个字符。
 error-application_pending = 你已经提交过申请，运营人员会尽快处理。
 error-already_creator = 你已经是创作者了。
 error-application_decided = 该申请已经处理过了。

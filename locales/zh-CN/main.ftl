@@ -55,12 +55,23 @@ status-unpublished = 已下架
 
 ## Product page
 product-by = 作者：{ $name }
+creator-title = 创作者
+creator-since = 自 { $date } 起在此授课
+creator-products = { $count } 个商品
+creator-nothing-yet = 暂无在售商品。
+studio-profile = 我的主页
+studio-profile-intro = 买家会在你的主页和你的每个商品上看到这些内容。段落之间请空一行。
+studio-profile-bio = 关于你
+studio-profile-view = 查看我的主页
+studio-profile-saved = 已保存。
 product-lesson-count = 共 { $count } 课时
 product-buy = 立即购买
 product-get-free = 免费领取
 product-owned = 你已拥有此内容。
 product-start = 开始学习
 product-edit = 编辑
+product-preview = 以买家视角预览
+product-preview-banner = 预览：这是尚未购买的买家看到的页面。此处无法下单。
 product-contents = 目录
 product-not-published = 此内容尚未发布，只有你能看到。
 product-published-on = { $date }发布

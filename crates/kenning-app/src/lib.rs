@@ -31,6 +31,7 @@ pub mod pay_per_use;
 pub mod personal_data;
 pub mod podcast;
 pub mod ports;
+pub mod profiles;
 pub mod questions;
 pub mod recommend;
 pub mod records;

@@ -137,6 +137,17 @@ impl ApplicationForm {
     }
 }
 
+/// A creator's biography for their public page: at most 2000 characters (may be
+/// empty).
+pub fn bio(text: &str) -> Result<String, DomainError> {
+    let bio = text.trim();
+    text::check(bio, Lines::Many)?;
+    if bio.chars().count() > MAX_BIO_CHARS {
+        return Err(DomainError::InvalidBio);
+    }
+    Ok(bio.to_owned())
+}
+
 /// An operator's reason: required, one to 500 characters.
 pub fn reason(text: &str) -> Result<String, DomainError> {
     let reason = text.trim();

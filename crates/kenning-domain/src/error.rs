@@ -110,6 +110,8 @@ pub enum DomainError {
         "an application needs a name, at most 2000 characters of biography and a payout reference per currency"
     )]
     InvalidApplication,
+    #[error("a biography is at most 2000 characters")]
+    InvalidBio,
     #[error("unknown notification or kind")]
     InvalidNotification,
     #[error("an announcement has a title of 1 to 120 characters and a text of 1 to 5000")]
@@ -130,6 +132,7 @@ impl DomainError {
             DomainError::InvalidAuditFilter => "invalid_audit_filter",
             DomainError::ReasonRequired => "reason_required",
             DomainError::InvalidApplication => "invalid_application",
+            DomainError::InvalidBio => "invalid_bio",
             DomainError::InvalidNotification => "invalid_notification",
             DomainError::InvalidAnnouncement => "invalid_announcement",
             DomainError::UnknownCurrency => "unknown_currency",

@@ -217,6 +217,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0025_product_holds.sql"),
         include_str!("../migrations/postgres/0025_product_holds.sql"),
     ),
+    (
+        26,
+        "creator_profiles",
+        include_str!("../migrations/sqlite/0026_creator_profiles.sql"),
+        include_str!("../migrations/postgres/0026_creator_profiles.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

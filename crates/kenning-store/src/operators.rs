@@ -1,8 +1,10 @@
-//! People as operators manage them, and applications to become a creator.
+//! People as operators manage them, applications to become a creator, and what
+//! creators' public pages say.
 
 use async_trait::async_trait;
 use kenning_app::ports::{
-    AccountSummary, CreatorApplicationStore, PeopleStore, StoreError, StoreResult,
+    AccountSummary, CreatorApplicationStore, CreatorProfileStore, PeopleStore, StoreError,
+    StoreResult,
 };
 use kenning_domain::creator::{ApplicationStatus, CreatorApplication};
 use kenning_domain::ids::{AccountId, ApplicationId};
@@ -236,5 +238,32 @@ impl CreatorApplicationStore for SqlStore {
         }
         tx.commit().await.map_err(db_error)?;
         Ok(Some(decided))
+    }
+}
+
+#[async_trait]
+impl CreatorProfileStore for SqlStore {
+    async fn creator_bio(&self, account: AccountId) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT bio FROM creator_profiles WHERE account_id = $1")
+            .bind(account.to_string())
+            .fetch_optional(self.pool())
+            .await
+            .map_err(db_error)?;
+        row.map(|r| rows::text(&r, "bio")).transpose()
+    }
+
+    async fn set_creator_bio(&self, account: AccountId, bio: &str, at_ms: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO creator_profiles (account_id, bio, updated_at_ms) VALUES ($1, $2, $3) \
+             ON CONFLICT (account_id) DO UPDATE SET bio = excluded.bio, \
+             updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(account.to_string())
+        .bind(bio)
+        .bind(at_ms)
+        .execute(self.pool())
+        .await
+        .map_err(db_error)?;
+        Ok(())
     }
 }

@@ -228,6 +228,32 @@ impl Kenning {
         currency: Currency,
         country: &Country,
     ) -> Result<ProductPage, AppError> {
+        self.product_page_for(id, user, currency, country, false)
+            .await
+    }
+
+    /// The page as a visitor who holds nothing sees it, for those who may edit the
+    /// product (drafts too), so a creator checks what buyers will see before they do.
+    pub async fn product_preview(
+        &self,
+        id: ProductId,
+        user: &CurrentUser,
+        currency: Currency,
+        country: &Country,
+    ) -> Result<ProductPage, AppError> {
+        self.editable_product(user, id).await?;
+        self.product_page_for(id, None, currency, country, true)
+            .await
+    }
+
+    async fn product_page_for(
+        &self,
+        id: ProductId,
+        user: Option<&CurrentUser>,
+        currency: Currency,
+        country: &Country,
+        preview: bool,
+    ) -> Result<ProductPage, AppError> {
         let showcase = self.showcase(id, currency, country).await?;
         let product = showcase.product();
         let viewer = user.map(CurrentUser::viewer);
@@ -238,11 +264,11 @@ impl Kenning {
             self.seats_taken_now(&showcase, now),
         )?;
         let since = held_since(product, showcase.live.as_ref(), &holdings);
-        if since.is_none() && !can_view_product(product, viewer) {
+        if since.is_none() && !preview && !can_view_product(product, viewer) {
             return Err(AppError::NotFound("product"));
         }
         let editable = viewer.is_some_and(|v| can_edit_product(product, v));
-        if !editable {
+        if !editable && !preview {
             self.note_interest(user, id, SignalKind::View).await;
         }
         let gates = lesson_gates(

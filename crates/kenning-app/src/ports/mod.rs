@@ -131,6 +131,7 @@ store!(
     NotificationStore,
     TwoFactorStore,
     CreatorApplicationStore,
+    CreatorProfileStore,
     SessionStore,
     ThrottleStore,
     SecretStore,

@@ -33,6 +33,14 @@ pub trait PeopleStore: Send + Sync {
     async fn is_suspended(&self, id: AccountId) -> StoreResult<bool>;
 }
 
+/// What creators' public pages say about them.
+#[async_trait]
+pub trait CreatorProfileStore: Send + Sync {
+    /// The biography the creator wrote for their page, if they did.
+    async fn creator_bio(&self, account: AccountId) -> StoreResult<Option<String>>;
+    async fn set_creator_bio(&self, account: AccountId, bio: &str, at_ms: i64) -> StoreResult<()>;
+}
+
 /// Applications to become a creator.
 #[async_trait]
 pub trait CreatorApplicationStore: Send + Sync {

@@ -1,14 +1,16 @@
-//! Becoming a creator: applying, and one's own application.
+//! Creators: applying to become one, one's own application, and creators' public
+//! pages.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kenning_domain::creator::{ApplicationForm, CreatorApplication};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::types::{ErrorResponse, timestamp};
-use crate::context::SignedIn;
+use super::path_id;
+use super::types::{ErrorResponse, ProductSummary, timestamp};
+use crate::context::{Ctx, SignedIn};
 use crate::error::{ApiJson, HttpError};
 use crate::state::AppState;
 
@@ -117,4 +119,67 @@ pub async fn mine(
         .await?
         .ok_or(kenning_app::AppError::NotFound("application"))?;
     Ok(Json(ApplicationResponse::from(&found)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatorProfileResponse {
+    pub id: String,
+    pub name: String,
+    /// Plain text; paragraphs are separated by an empty line.
+    pub bio: String,
+    /// When they joined.
+    pub since: String,
+    /// Their published products, newest first.
+    pub products: Vec<ProductSummary>,
+}
+
+/// A creator's public page: name, biography and published products. Anyone else is
+/// "not found".
+#[utoipa::path(get, path = "/api/v1/creators/{id}", tag = "catalog",
+    params(("id" = String, Path, description = "The creator's account id")),
+    responses(
+        (status = 200, body = CreatorProfileResponse),
+        (status = 404, body = ErrorResponse),
+    ))]
+pub async fn profile(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<CreatorProfileResponse>, HttpError> {
+    let page = state.app.creator_page(path_id(&id)?).await?;
+    Ok(Json(CreatorProfileResponse {
+        id: page.id.to_string(),
+        name: page.name,
+        bio: page.bio,
+        since: timestamp(page.since_ms),
+        products: (page.products.iter())
+            .map(|p| ProductSummary::new(p, ctx.locale, ctx.currency))
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct BioRequest {
+    /// Up to 2000 characters; may be empty.
+    #[serde(default)]
+    pub bio: String,
+}
+
+/// Write your public page's biography (creators).
+#[utoipa::path(put, path = "/api/v1/me/creator-profile", tag = "accounts",
+    security(("bearer" = [])),
+    request_body = BioRequest,
+    responses(
+        (status = 200, body = BioRequest),
+        (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse),
+        (status = 422, description = "Too long (`invalid_bio`)", body = ErrorResponse),
+    ))]
+pub async fn set_bio(
+    State(state): State<AppState>,
+    SignedIn(user, _): SignedIn,
+    ApiJson(body): ApiJson<BioRequest>,
+) -> Result<Json<BioRequest>, HttpError> {
+    let bio = state.app.set_my_bio(&user, &body.bio).await?;
+    Ok(Json(BioRequest { bio }))
 }

@@ -123,6 +123,8 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(moderation::hold, moderation::release))
         .routes(routes!(creators::apply))
         .routes(routes!(creators::mine))
+        .routes(routes!(creators::profile))
+        .routes(routes!(creators::set_bio))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::unread))
         .routes(routes!(notifications::mark_read))

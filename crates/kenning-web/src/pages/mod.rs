@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/catalog", get(storefront::catalog))
         .route("/search", get(storefront::search))
         .route("/products/{id}", get(storefront::product))
+        .route("/creators/{id}", get(storefront::creator))
         .route("/products/{id}/buy", post(checkout::buy))
         .route("/products/{id}/claim", post(checkout::claim))
         .route("/products/{id}/review", post(storefront::write_review))
@@ -219,6 +220,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/orders/{id}/receipt.pdf", get(receipts::pdf))
         .route("/studio/products/{id}/live", post(studio::schedule_live))
+        .route(
+            "/studio/profile",
+            get(studio::profile).post(studio::save_profile),
+        )
         .route("/studio/coupons", get(coupons::list).post(coupons::create))
         .route("/studio/coupons/{code}", post(coupons::update))
         .route("/studio/coupons/{code}/end", post(coupons::end))

@@ -32,6 +32,7 @@ mod orders;
 mod outline;
 mod pages;
 mod pay_per_use;
+mod profiles;
 mod questions;
 mod recommendations;
 mod refunds;

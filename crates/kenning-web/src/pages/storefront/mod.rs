@@ -3,6 +3,7 @@
 //! (`kenning_app::pages`) and renders it; the words come from `locales/`.
 
 mod catalog;
+mod creator;
 mod home;
 mod lesson;
 mod media;
@@ -10,6 +11,7 @@ mod product;
 mod search;
 
 pub use catalog::catalog;
+pub use creator::creator;
 pub use home::home;
 pub use lesson::{lesson, save_progress};
 pub use media::media;

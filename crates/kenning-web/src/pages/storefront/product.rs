@@ -6,6 +6,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use kenning_app::AppError;
 use kenning_app::accounts::random_uuid;
 use kenning_app::catalog::ProductDetail;
 use kenning_app::pages::product::ProductPage;
@@ -246,6 +247,7 @@ struct ProductTemplate<'a> {
     id: String,
     kind: String,
     creator: String,
+    creator_id: String,
     description_html: Arc<str>,
     tags: Vec<String>,
     price: String,
@@ -260,6 +262,8 @@ struct ProductTemplate<'a> {
     order_key: String,
     currency: String,
     purchased: bool,
+    /// Shown to its creator as a buyer sees it: said so, and nothing can be bought.
+    preview: bool,
     also_bought: Vec<NotedCard>,
     published_at: Option<i64>,
     rating: Option<String>,
@@ -292,6 +296,8 @@ fn stars(n: u8) -> String {
 #[derive(Deserialize)]
 pub struct ProductParams {
     purchased: Option<String>,
+    /// `buyer`: the page as a buyer sees it (for its creator; never kept).
+    view_as: Option<String>,
 }
 
 pub async fn product(
@@ -301,6 +307,15 @@ pub async fn product(
     Query(params): Query<ProductParams>,
 ) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
+    if params.view_as.as_deref() == Some("buyer") {
+        let user = ctx.user.as_ref().ok_or(AppError::NotFound("product"))?;
+        let model = (state.app)
+            .product_preview(id, user, ctx.currency, &ctx.country)
+            .await?;
+        let mut template = product_template(&state, &ctx, &model, false, String::new());
+        template.preview = true;
+        return ok(&template);
+    }
     let model = state
         .app
         .product_page(id, ctx.user.as_ref(), ctx.currency, &ctx.country)
@@ -415,6 +430,7 @@ fn product_template<'a>(
         id: p.id.to_string(),
         kind: page.kind(&p.kind),
         creator: p.creator_name.clone(),
+        creator_id: p.creator_id.to_string(),
         description_html: state
             .markdown
             .to_safe_html_shared(p.description.get(ctx.locale)),
@@ -438,6 +454,7 @@ fn product_template<'a>(
         order_key,
         currency: (quote.map(|q| q.offer.price.currency.code().to_owned())).unwrap_or_default(),
         purchased,
+        preview: false,
         sections: page_sections(&page, model),
         page,
     }

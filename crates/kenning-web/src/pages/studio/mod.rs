@@ -9,6 +9,7 @@ mod lessons;
 mod live;
 mod memberships;
 mod products;
+mod profile;
 mod sales;
 pub(crate) mod students;
 mod uploads;
@@ -22,6 +23,7 @@ pub use lessons::{
 pub use live::schedule_live;
 pub use memberships::save_membership;
 pub use products::{create_product, new_product, publish, unpublish, update_product};
+pub use profile::{profile, save_profile};
 pub use sales::{end_sale, start_sale};
 pub use uploads::{upload_cover, upload_media};
 
