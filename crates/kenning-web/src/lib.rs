@@ -16,6 +16,7 @@ pub mod mail;
 mod markdown;
 mod pages;
 mod rendered;
+mod sheet;
 mod site;
 mod state;
 

@@ -18,6 +18,7 @@ use super::path_id;
 use super::types::{AccountResponse, ErrorResponse, parse_timestamp, timestamp};
 use crate::context::SignedIn;
 use crate::error::{ApiJson, HttpError};
+use crate::sheet::Sheet;
 use crate::state::AppState;
 
 /// Which audit entries to list.
@@ -158,9 +159,7 @@ pub async fn audit(
 
 /// The audit entries as CSV (one row each; before and after as JSON).
 pub(crate) fn audit_csv(records: &[AuditRecord]) -> Result<Vec<u8>, HttpError> {
-    let fail = |e: csv::Error| HttpError::from_app(&AppError::Internal(format!("csv: {e}")));
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut sheet = Sheet::new(&[
         "id",
         "at",
         "actor",
@@ -170,11 +169,10 @@ pub(crate) fn audit_csv(records: &[AuditRecord]) -> Result<Vec<u8>, HttpError> {
         "before",
         "after",
         "reason",
-    ])
-    .map_err(fail)?;
+    ])?;
     let json = |v: &Option<Value>| v.as_ref().map(Value::to_string).unwrap_or_default();
     for r in records {
-        out.write_record([
+        sheet.row([
             r.id.to_string(),
             timestamp(r.at_ms),
             r.actor.map(|a| a.to_string()).unwrap_or_default(),
@@ -184,11 +182,9 @@ pub(crate) fn audit_csv(records: &[AuditRecord]) -> Result<Vec<u8>, HttpError> {
             json(&r.before),
             json(&r.after),
             r.reason.clone().unwrap_or_default(),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    out.into_inner()
-        .map_err(|e| HttpError::from_app(&AppError::Internal(format!("csv: {e}"))))
+    sheet.finish()
 }
 
 #[cfg(test)]

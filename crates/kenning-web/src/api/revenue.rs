@@ -1,10 +1,10 @@
 //! Tax rates, the exchange-rate table, revenue shares, statements and payouts.
 
+use crate::sheet::Sheet;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use kenning_app::AppError;
 use kenning_app::checkout::CurrencyChoice;
 use kenning_app::ports::PayoutRecord;
 use kenning_app::revenue::{NamedShare, NewContract};
@@ -475,25 +475,20 @@ pub(crate) fn period_of(state: &AppState, month: Option<&str>) -> Result<Period,
 
 /// The statement CSV: one row per movement, amounts in major units.
 pub(crate) fn statements_csv(statements: &[Statement]) -> Result<Vec<u8>, HttpError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| HttpError::from_app(&AppError::Internal(format!("csv: {e}")));
-    out.write_record(["date", "kind", "role", "order", "currency", "amount"])
-        .map_err(fail)?;
+    let mut sheet = Sheet::new(&["date", "kind", "role", "order", "currency", "amount"])?;
     for s in statements {
         for l in &s.lines {
-            out.write_record([
+            sheet.row([
                 timestamp(l.at_ms),
                 l.kind.clone(),
                 l.payee.as_str().to_owned(),
                 l.order_id.map(|o| o.to_string()).unwrap_or_default(),
                 s.currency.code().to_owned(),
                 l.amount.major_digits(),
-            ])
-            .map_err(fail)?;
+            ])?;
         }
     }
-    out.into_inner()
-        .map_err(|e| HttpError::from_app(&AppError::Internal(format!("csv: {e}"))))
+    sheet.finish()
 }
 
 /// Your statements for a month, one per currency: what you were owed at its start,

@@ -3,7 +3,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use kenning_app::AppError;
 use kenning_app::students::StudentsPage;
 use kenning_domain::ids::ProductId;
 
@@ -12,6 +11,7 @@ use crate::api::types::timestamp;
 use crate::context::SignedIn;
 use crate::error::HttpError;
 use crate::pages::{Page, attachment, ok};
+use crate::sheet::Sheet;
 use crate::state::AppState;
 
 /// A student as the table shows them.
@@ -73,9 +73,7 @@ pub async fn page(
 
 /// The students as CSV (for a spreadsheet or a mailing tool).
 pub fn students_csv(model: &StudentsPage) -> Result<Vec<u8>, HttpError> {
-    let fail = |e: csv::Error| HttpError::from_app(&AppError::Internal(format!("csv: {e}")));
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut sheet = Sheet::new(&[
         "name",
         "email",
         "since",
@@ -85,10 +83,9 @@ pub fn students_csv(model: &StudentsPage) -> Result<Vec<u8>, HttpError> {
         "percent",
         "finished",
         "last_active",
-    ])
-    .map_err(fail)?;
+    ])?;
     for s in &model.students {
-        out.write_record([
+        sheet.row([
             s.name.clone(),
             s.email.clone(),
             timestamp(s.since_ms),
@@ -98,11 +95,9 @@ pub fn students_csv(model: &StudentsPage) -> Result<Vec<u8>, HttpError> {
             model.percent(s).to_string(),
             model.finished(s).to_string(),
             s.last_active_ms.map(timestamp).unwrap_or_default(),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    out.into_inner()
-        .map_err(|e| HttpError::from_app(&AppError::Internal(format!("csv: {e}"))))
+    sheet.finish()
 }
 
 pub async fn csv(
