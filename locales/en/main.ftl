@@ -756,6 +756,7 @@ students-source-free = free
 students-source-subscription = membership
 studio-move-up = Move up
 studio-move-down = Move down
+studio-drag = Drag to reorder (or use the arrows)
 studio-edit = Edit
 studio-delete = Delete
 studio-delete-chapter = Delete chapter

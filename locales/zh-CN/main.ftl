@@ -729,6 +729,7 @@ students-source-free = 免费
 students-source-subscription = 会员
 studio-move-up = 上移
 studio-move-down = 下移
+studio-drag = 拖动以调整顺序（也可以用箭头）
 studio-edit = 编辑
 studio-delete = 删除
 studio-delete-chapter = 删除章节

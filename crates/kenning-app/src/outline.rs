@@ -171,12 +171,14 @@ impl Kenning {
         Ok(edited)
     }
 
-    /// Moves a lesson one place up (earlier) or down within its chapter.
+    /// Moves a lesson `steps` places up (earlier) or down within its chapter, as far
+    /// as the chapter goes (one place from the buttons, more when dragged).
     pub async fn move_lesson(
         &self,
         user: &CurrentUser,
         id: LessonId,
         up: bool,
+        steps: usize,
     ) -> Result<(), AppError> {
         let lesson = self.editable_lesson(user, id).await?;
         let siblings: Vec<LessonId> = self
@@ -190,13 +192,23 @@ impl Kenning {
         let Some(at) = siblings.iter().position(|l| *l == id) else {
             return Err(AppError::NotFound("lesson"));
         };
-        let other = if up {
-            at.checked_sub(1).and_then(|i| siblings.get(i))
+        let to = if up {
+            at.saturating_sub(steps)
         } else {
-            siblings.get(at + 1)
+            at.saturating_add(steps)
+                .min(siblings.len().saturating_sub(1))
         };
-        if let Some(other) = other {
+        // Past each lesson between, one swap at a time: the order stays whole after
+        // each, whatever happens between them.
+        let passed: Vec<LessonId> = if up {
+            siblings[to..at].iter().rev().copied().collect()
+        } else {
+            siblings[at + 1..=to].to_vec()
+        };
+        for other in &passed {
             self.store.swap_lessons(id, *other).await?;
+        }
+        if !passed.is_empty() {
             self.catalog_changed(lesson.product_id).await;
         }
         Ok(())

@@ -31,3 +31,43 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Lessons in the studio are dragged by their handle within their chapter; dropping one
+// sends its ↑ or ↓ form with how many places it moved (without script, the arrows).
+for (const list of document.querySelectorAll("ol[data-sortable]")) {
+  let dragged = null;
+  for (const item of list.children) {
+    const handle = item.querySelector("[data-drag-handle]");
+    if (!handle) continue;
+    handle.hidden = false;
+    handle.addEventListener("pointerdown", () => { item.draggable = true; });
+    item.addEventListener("dragstart", (event) => {
+      dragged = item;
+      item.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+    });
+    item.addEventListener("dragend", () => {
+      item.classList.remove("dragging");
+      item.draggable = false;
+      dragged = null;
+    });
+    item.addEventListener("dragover", (event) => {
+      if (dragged && dragged !== item) event.preventDefault();
+    });
+    item.addEventListener("drop", (event) => {
+      event.preventDefault();
+      if (!dragged || dragged === item) return;
+      const items = Array.from(list.children);
+      const from = items.indexOf(dragged);
+      const to = items.indexOf(item);
+      const form = dragged.querySelector(`form[data-move="${to < from ? "up" : "down"}"]`);
+      if (!form) return;
+      const steps = document.createElement("input");
+      steps.type = "hidden";
+      steps.name = "steps";
+      steps.value = String(Math.abs(to - from));
+      form.append(steps);
+      form.submit();
+    });
+  }
+}

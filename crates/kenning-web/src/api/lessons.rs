@@ -75,6 +75,8 @@ pub async fn delete_lesson(
 pub struct MoveRequest {
     /// up (earlier) or down (later)
     pub direction: String,
+    /// How many places (1 when left out; a lesson stops at its chapter's end).
+    pub steps: Option<u16>,
 }
 
 fn up(body: &MoveRequest) -> Result<bool, HttpError> {
@@ -88,7 +90,7 @@ fn up(body: &MoveRequest) -> Result<bool, HttpError> {
     }
 }
 
-/// Move a lesson one place up or down within its chapter.
+/// Move a lesson up or down within its chapter (one place, or `steps`).
 #[utoipa::path(post, path = "/api/v1/lessons/{id}/move", tag = "catalog",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "Lesson id")),
@@ -107,7 +109,11 @@ pub async fn move_lesson(
     ApiJson(body): ApiJson<MoveRequest>,
 ) -> Result<StatusCode, HttpError> {
     let up = up(&body)?;
-    state.app.move_lesson(&user, path_id(&id)?, up).await?;
+    let steps = usize::from(body.steps.unwrap_or(1));
+    state
+        .app
+        .move_lesson(&user, path_id(&id)?, up, steps)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -97,6 +97,23 @@ async fn a_creator_reorders_moves_edits_and_deletes_lessons_and_chapters(app: &T
         StatusCode::NO_CONTENT
     );
     assert_eq!(titles(&outline(app, &product).await), ["B", "A", "C"]);
+    // Dragged several places (as far as its chapter goes: C is in another), and back.
+    let far = |direction: &'static str, steps: u16| {
+        let (b, token) = (b.clone(), creator.clone());
+        async move {
+            app.post(
+                &format!("/api/v1/lessons/{b}/move"),
+                Some(&token),
+                json!({"direction": direction, "steps": steps}),
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(far("down", 9).await, StatusCode::NO_CONTENT);
+    assert_eq!(titles(&outline(app, &product).await), ["A", "B", "C"]);
+    assert_eq!(far("up", 5).await, StatusCode::NO_CONTENT);
+    assert_eq!(titles(&outline(app, &product).await), ["B", "A", "C"]);
     expect_error(
         mv(b.clone(), "sideways", creator.clone()).await,
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -140,9 +140,11 @@ pub async fn set_lesson_price(
 pub struct MoveForm {
     /// "up" or "down".
     direction: String,
+    /// How many places (dragging sends it; the buttons move one).
+    steps: Option<u16>,
 }
 
-/// Moves a lesson one place up or down in its chapter.
+/// Moves a lesson up or down in its chapter: one place, or as far as it was dragged.
 pub async fn move_lesson(
     State(state): State<AppState>,
     SignedIn(user, _): SignedIn,
@@ -152,7 +154,12 @@ pub async fn move_lesson(
     let lesson: LessonId = path_id(&id)?;
     state
         .app
-        .move_lesson(&user, lesson, form.direction == "up")
+        .move_lesson(
+            &user,
+            lesson,
+            form.direction == "up",
+            usize::from(form.steps.unwrap_or(1)),
+        )
         .await?;
     let product = state.app.lesson_product(lesson).await?;
     Ok(back_to(product))
