@@ -1,7 +1,7 @@
 // A creator publishes a course with a preview lesson, and a visitor sees it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { shot, useKenning } from '../support.mjs';
+import { ADMIN, shot, useKenning } from '../support.mjs';
 
 const env = useKenning();
 
@@ -51,6 +51,20 @@ for (const locale of ['en', 'zh-CN']) {
       await page.click('[data-test=coupon-create]');
       await page.waitForSelector(`[data-test=coupon-row] >> text=${code}`);
       await shot(page, `${locale}-studio-coupon`);
+      // A fixed amount off, then ended at once: it stays listed, as ended.
+      const fixed = `${code}-FIX`.slice(-32);
+      await page.fill('[data-test=coupon-code]', fixed);
+      await page.check('[data-test=coupon-off-amount]');
+      await page.fill('[data-test=coupon-amount]', '2');
+      await page.selectOption('[data-test=coupon-currency]', 'USD');
+      await page.click('[data-test=coupon-create]');
+      const row = page.locator('[data-test=coupon-row]', { hasText: fixed });
+      await row.locator('[data-test=coupon-edit]').click();
+      // Deleting asks first.
+      page.once('dialog', (d) => d.accept());
+      await row.locator('[data-test=coupon-delete]').click();
+      await page.waitForURL(/\/studio\/coupons$/);
+      assert.equal(await page.locator('[data-test=coupon-row]', { hasText: fixed }).count(), 0);
 
       // A learner buys it with the coupon: a quarter off USD 9.99 is 2.49, 7.50 to pay.
       const learner = await env.chrome.browser.newContext({ locale: 'en' });
@@ -85,6 +99,22 @@ for (const locale of ['en', 'zh-CN']) {
       assert.match(await page.locator('[data-test=studio-lesson]').first().textContent(), /First wash/);
       await page.locator('[data-test=studio-lesson]', { hasText: 'First wash' }).locator('[data-test=lesson-down]').click();
       assert.match(await page.locator('[data-test=studio-lesson]').first().textContent(), /Materials|画材/);
+      // Dragged by its handle, then back with the arrow.
+      const firstWash = page.locator('[data-test=studio-lesson]', { hasText: 'First wash' });
+      await Promise.all([
+        page.waitForNavigation(),
+        firstWash.locator('[data-drag-handle]').dragTo(page.locator('[data-test=studio-lesson]').first()),
+      ]);
+      assert.match(await page.locator('[data-test=studio-lesson]').first().textContent(), /First wash/);
+      await page.locator('[data-test=studio-lesson]', { hasText: 'First wash' }).locator('[data-test=lesson-down]').click();
+      assert.match(await page.locator('[data-test=studio-lesson]').first().textContent(), /Materials|画材/);
+
+      // The page as a buyer sees it: said so, and buying is off.
+      await page.click('[data-test=preview-product]');
+      await page.waitForSelector('[data-test=preview-banner]');
+      assert.equal(await page.locator('[data-test=buy]').isDisabled(), true);
+      await shot(page, `${locale}-studio-preview`);
+      await page.goBack();
 
       // The creator sees the student, and writes to everyone who bought.
       await page.click('[data-test=students]');
@@ -107,6 +137,42 @@ for (const locale of ['en', 'zh-CN']) {
       await r.waitForSelector(`[data-test=notification] >> text=Live Q&A ${locale}`);
       await shot(r, `${locale}-learner-notifications`);
       await reader.close();
+
+      // The creator's public page lists it, with the words they wrote.
+      await page.goto(`${env.server.base}/studio/profile`);
+      await page.fill('[data-test=profile-bio]', `Painter and teacher (${locale}).`);
+      await page.click('[data-test=profile-save]');
+      await page.waitForSelector('[data-test=profile-saved]');
+      await page.click('[data-test=profile-view]');
+      await page.waitForSelector('[data-test=creator-page]');
+      assert.match(await page.textContent('[data-test=creator-bio]'), new RegExp(`Painter and teacher \\(${locale}\\)`));
+      assert.equal(await page.locator('[data-test=product-card]', { hasText: locale === 'en' ? title : `水彩入门 ${locale}` }).count(), 1);
+      await shot(page, `${locale}-creator-page`);
+
+      // An operator takes it off sale with a reason: the creator is told by mail and
+      // in the studio, and cannot publish until the operator allows it again.
+      const console_ = await env.chrome.browser.newContext({ locale });
+      const o = await console_.newPage();
+      await o.goto(`${env.server.base}/login`);
+      await o.fill('input[name=email]', ADMIN.email);
+      await o.fill('input[name=password]', ADMIN.password);
+      await o.click('[data-test=submit]');
+      await o.goto(`${env.server.base}/admin/products?q=${encodeURIComponent('Watercolour basics ' + locale)}`);
+      const listed = o.locator('[data-test=admin-product]').first();
+      await listed.locator('[data-test=hold-reason]').fill(`Cover image is not yours (${locale})`);
+      await listed.locator('[data-test=product-hold]').click();
+      await o.waitForSelector('[data-test=product-held]');
+      await shot(o, `${locale}-admin-product-held`);
+      const held = await env.server.mail('maya.chen@demo.kenning.test', `Cover image is not yours (${locale})`);
+      assert.ok(held.subject.length > 0);
+      await page.goto(new URL(productPath.replace('/products/', '/studio/products/'), env.server.base).href);
+      await page.waitForSelector('[data-test=studio-held]');
+      assert.equal(await page.locator('[data-test=publish]').count(), 0);
+      await o.locator('[data-test=admin-product]', { hasText: `Cover image is not yours (${locale})` }).locator('[data-test=product-release]').click();
+      await page.reload();
+      await page.click('[data-test=publish]');
+      await page.waitForSelector('[data-test=unpublish]');
+      await console_.close();
 
       // A visitor sees it, with the first lesson as a preview and the second locked.
       const visitor = await env.chrome.browser.newContext({ locale });
