@@ -162,7 +162,11 @@ pub async fn create(
     SignedIn(user, _): SignedIn,
     CsrfForm(form): CsrfForm<CouponForm>,
 ) -> Result<Redirect, HttpError> {
-    let (percent, amount) = if form.off == "amount" {
+    // An amount typed with the percentage left empty means the amount, whichever
+    // button is on.
+    let by_amount =
+        form.off == "amount" || (form.percent.trim().is_empty() && !form.amount.trim().is_empty());
+    let (percent, amount) = if by_amount {
         let currency = Currency::from_code(form.currency.trim())?;
         let money = Money::parse_major(form.amount.trim(), currency).map_err(|_| invalid())?;
         (None, Some(MoneyDto::from(money)))

@@ -16,6 +16,7 @@ on_both_databases!(
     workers_never_share_a_job_and_every_job_runs_once,
     a_job_that_cannot_run_waits_for_an_operator_and_the_rest_run,
     a_catalog_change_through_one_node_reaches_another_nodes_search,
+    pruning_forgets_expired_links_and_sign_in_challenges,
 );
 
 async fn count(app: &TestApp, sql: &str, key: &str) -> i64 {
@@ -286,4 +287,44 @@ async fn job_of(app: &TestApp, id: i64) -> JobRecord {
         .into_iter()
         .find(|j| j.id == id)
         .unwrap_or_else(|| panic!("job {id} gone"))
+}
+
+async fn pruning_forgets_expired_links_and_sign_in_challenges(app: &TestApp) {
+    const DAY: i64 = 24 * 60 * 60 * 1000;
+    let (admin, _) = app.with_role(Role::Admin).await;
+    let (someone, _) = app.with_role(Role::Learner).await;
+    let r = app
+        .post(
+            "/api/v1/password-resets",
+            None,
+            serde_json::json!({"email": someone.account.email.as_str()}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let tokens = "SELECT COUNT(*) FROM account_tokens WHERE account_id = $1";
+    let id = someone.account.id.to_string();
+    assert_eq!(count(app, tokens, &id).await, 1);
+    let prune = |days: i64| {
+        let admin = admin.clone();
+        async move {
+            app.app
+                .advance_clock(&admin, days * DAY)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            app.app
+                .offer_periodic_jobs(&mut PeriodsOffered::default())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            app.app
+                .drain_jobs("test-prune")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    };
+    // Expired a day ago: still there, so its link says "expired".
+    prune(2).await;
+    assert_eq!(count(app, tokens, &id).await, 1);
+    // A week and more later, it is gone.
+    prune(8).await;
+    assert_eq!(count(app, tokens, &id).await, 0);
 }
