@@ -109,6 +109,25 @@ for (const locale of ['en', 'zh-CN']) {
       await page.locator('[data-test=studio-lesson]', { hasText: 'First wash' }).locator('[data-test=lesson-down]').click();
       assert.match(await page.locator('[data-test=studio-lesson]').first().textContent(), /Materials|画材/);
 
+      // A chapter, and the second lesson moved into it from its edit page; a new lesson
+      // goes to the last chapter unless another is chosen.
+      await page.fill('[data-test=chapter-title-en]', 'Practice');
+      await page.fill('[data-test=chapter-title-zh]', '练习');
+      await page.click('[data-test=add-chapter]');
+      await page.waitForSelector('[data-test=studio-chapter]');
+      await page.locator('[data-test=studio-lesson]', { hasText: 'First wash' }).locator('[data-test=lesson-edit]').click();
+      await page.selectOption('[data-test=lesson-chapter]', { label: locale === 'en' ? 'Practice' : '练习' });
+      await page.click('[data-test=lesson-save]');
+      await page.waitForSelector('[data-test=studio-chapter]');
+      const practice = page.locator('[data-test=studio-chapter]', { hasText: locale === 'en' ? 'Practice' : '练习' });
+      assert.equal(await practice.count(), 1);
+      assert.equal(
+        await page.locator('[data-test=studio-chapter] + ol [data-test=studio-lesson]', { hasText: 'First wash' }).count(),
+        1,
+      );
+      assert.equal(await page.locator('[data-test=lesson-new-chapter]').inputValue(), await page.locator('[data-test=lesson-new-chapter] option').last().getAttribute('value'));
+      await shot(page, `${locale}-studio-chapters`);
+
       // The page as a buyer sees it: said so, and buying is off.
       await page.click('[data-test=preview-product]');
       await page.waitForSelector('[data-test=preview-banner]');
