@@ -112,6 +112,8 @@ for (const j of journeys) {
       await page.goto(`${base}/account#two-factor`);
       await page.fill('[data-test=two-factor-password]', 'second passphrase 2026');
       await page.click('[data-test=two-factor-start]');
+      // The set-up shows the secret as a QR code for a phone, and as text.
+      assert.equal(await page.locator('[data-test=two-factor-qr] svg').count(), 1);
       const secret = (await page.textContent('[data-test=two-factor-secret]')).trim();
       await page.fill('[data-test=two-factor-code]', totpCode(secret));
       await page.click('[data-test=two-factor-confirm]');

@@ -731,6 +731,7 @@ two-factor-title = Two-step sign-in
 two-factor-intro = After your password, also ask for a code from an authenticator app on your phone, so a stolen password alone opens nothing.
 two-factor-start = Turn on two-step sign-in
 two-factor-setup-intro = Add this key to your authenticator app (Google Authenticator, 1Password, Aegis …), or open the link on the phone that has the app. Then enter the six-digit code it shows.
+two-factor-scan = Scan this code with your authenticator app
 two-factor-open-app = Open in an authenticator app
 two-factor-code = Code
 two-factor-confirm = Turn on

@@ -704,6 +704,7 @@ two-factor-title = 两步验证登录
 two-factor-intro = 输入密码后，还需要手机上身份验证器应用中的验证码，这样仅凭被盗的密码无法登录。
 two-factor-start = 开启两步验证
 two-factor-setup-intro = 把这个密钥添加到你的身份验证器应用（Google Authenticator、1Password、Aegis 等），或在装有应用的手机上打开链接，然后输入应用显示的六位验证码。
+two-factor-scan = 用身份验证器应用扫描此二维码
 two-factor-open-app = 在身份验证器应用中打开
 two-factor-code = 验证码
 two-factor-confirm = 开启

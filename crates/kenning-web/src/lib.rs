@@ -15,6 +15,7 @@ mod live;
 pub mod mail;
 mod markdown;
 mod pages;
+mod qr;
 mod rendered;
 mod sheet;
 mod site;

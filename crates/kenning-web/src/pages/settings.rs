@@ -69,8 +69,9 @@ struct SettingsTemplate<'a> {
     locales: Vec<(&'static str, String)>,
     sessions: Vec<SessionRow>,
     two_factor: TwoFactorStatus,
-    /// A setup started and not yet confirmed.
+    /// A setup started and not yet confirmed, and its address as a QR code (SVG).
     setup: Option<TwoFactorSetup>,
+    setup_qr: Option<String>,
     /// Recovery codes just made, shown this once.
     fresh_codes: Vec<String>,
     /// The section a notice or error belongs to, and its text.
@@ -149,6 +150,8 @@ async fn show_with_codes(
             .map(|s| SessionRow::of(&page, s))
             .collect(),
         two_factor: model.two_factor,
+        setup_qr: (model.setup.as_ref())
+            .and_then(|s| crate::qr::svg(&s.url, 200, &page.t("two-factor-scan"))),
         setup: model.setup,
         fresh_codes,
         notice: notice.map(|s| (s, page.t(s.notice_id()))),
