@@ -66,7 +66,7 @@ creator-products = { $count ->
 }
 creator-nothing-yet = Nothing on sale yet.
 studio-profile = My public page
-studio-profile-intro = Buyers see this on your page and on every product of yours. Leave an empty line between paragraphs.
+studio-profile-intro = Buyers see this on your public page, which every product of yours links to. Leave an empty line between paragraphs.
 studio-profile-bio = About you
 studio-profile-view = View my page
 studio-profile-saved = Saved.
@@ -776,6 +776,7 @@ products-admin-status = Status
 products-admin-any = Any
 products-admin-held = Taken off sale by an operator:
 products-admin-hold = Take off sale
+products-admin-reason = Reason (the creator reads it)
 products-admin-release = Allow publishing again
 studio-held = An operator took this product off sale, and it cannot be published again until an operator allows it. The reason given:
 orders-admin-title = Orders

@@ -45,6 +45,9 @@ impl Kenning {
             Some(id) => self.editable_product(user, id).await?.creator_id,
             None => user.account.id,
         };
+        if new.expires_at_ms.is_some_and(|e| e <= self.now_ms()) {
+            return Err(DomainError::CouponExpiryPast.into());
+        }
         let coupon = Coupon {
             code: new.code.parse()?,
             creator_id,
@@ -94,7 +97,9 @@ impl Kenning {
             .await?
             .with_limits(limits.max_uses, limits.expires_at_ms)?;
         if !self.store.update_coupon_limits(&coupon).await? {
-            return Err(DomainError::InvalidCoupon.into());
+            // An order took a use meanwhile.
+            let uses = self.my_coupon(user, code).await?.uses;
+            return Err(DomainError::CouponLimitBelowUses { uses }.into());
         }
         self.my_coupon(user, code).await
     }

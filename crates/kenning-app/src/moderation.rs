@@ -74,6 +74,7 @@ impl Kenning {
 
     /// Takes a product off sale for a reason (operators). Its buyers keep their access;
     /// its creator is told why and cannot publish it again until an operator allows it.
+    /// A product held already is refused (`product_held`): told once, logged once.
     pub async fn hold_product(
         &self,
         user: &CurrentUser,
@@ -93,7 +94,9 @@ impl Kenning {
             held_by: user.account.id,
             held_at_ms: self.now_ms(),
         };
-        self.store.hold_product(&hold).await?;
+        if !self.store.hold_product(&hold).await? {
+            return Err(AppError::ProductHeld);
+        }
         self.catalog_changed(id).await;
         let change = Change::of(format!("product:{id}"))
             .before(json!({"status": product.status.as_str()}))

@@ -1,5 +1,6 @@
 //! Creators' public pages: who they are (their name and biography) and what they sell.
 
+use kenning_domain::account::Role;
 use kenning_domain::catalog::{Product, ProductStatus};
 use kenning_domain::creator::{self, ApplicationStatus};
 use kenning_domain::ids::AccountId;
@@ -44,6 +45,10 @@ impl Kenning {
             self.bio_of(id),
             self.display_rates(),
         )?;
+        // An operator has a page only once they sell something.
+        if account.role != Role::Creator && products.is_empty() {
+            return Err(not_found());
+        }
         Ok(CreatorPage {
             id,
             name: account.display_name.as_str().to_owned(),

@@ -11,6 +11,9 @@ use crate::catalog::Product;
 use crate::ids::{AccountId, ProductId};
 use crate::money::{MAX_PRICE_MINOR, Money};
 
+/// The most uses a coupon may allow (more is "no limit").
+pub const MAX_USES: i64 = 1_000_000;
+
 /// What a coupon takes off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -76,7 +79,7 @@ impl Coupon {
             Discount::Percent { bps } => (100..=9_900).contains(&bps),
             Discount::Fixed { amount } => (1..=MAX_PRICE_MINOR).contains(&amount.amount_minor),
         };
-        let uses_ok = self.max_uses.is_none_or(|m| m >= 1);
+        let uses_ok = self.max_uses.is_none_or(|m| (1..=MAX_USES).contains(&m));
         if discount_ok && uses_ok && self.expires_at_ms.is_none_or(|e| e >= 0) {
             Ok(self)
         } else {
@@ -91,7 +94,7 @@ impl Coupon {
         expires_at_ms: Option<i64>,
     ) -> Result<Coupon, DomainError> {
         if max_uses.is_some_and(|m| m < self.uses) {
-            return Err(DomainError::InvalidCoupon);
+            return Err(DomainError::CouponLimitBelowUses { uses: self.uses });
         }
         Coupon {
             max_uses,

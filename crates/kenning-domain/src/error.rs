@@ -68,7 +68,7 @@ pub enum DomainError {
         "a coupon has a code of 3 to 32 letters, digits, - or _, takes 1% to 99% or a positive amount off, and allows at least one use"
     )]
     InvalidCoupon,
-    #[error("a sale takes 1% to 90% off and ends in the future")]
+    #[error("a sale takes 1% to 90% off and ends in the future, within a year")]
     InvalidSale,
     #[error("a bundle holds one or more of its creator's other products")]
     InvalidBundle,
@@ -80,6 +80,10 @@ pub enum DomainError {
     InvalidRefundAmount,
     #[error("this coupon code is taken")]
     CouponCodeTaken,
+    #[error("a coupon cannot allow fewer uses than it has had")]
+    CouponLimitBelowUses { uses: i64 },
+    #[error("a new coupon's expiry must be in the future")]
+    CouponExpiryPast,
     #[error("no such coupon")]
     UnknownCoupon,
     #[error("this coupon has expired")]
@@ -160,6 +164,8 @@ impl DomainError {
             DomainError::InvalidCoupon => "invalid_coupon",
             DomainError::UnknownCoupon => "unknown_coupon",
             DomainError::CouponCodeTaken => "coupon_code_taken",
+            DomainError::CouponLimitBelowUses { .. } => "coupon_limit_below_uses",
+            DomainError::CouponExpiryPast => "coupon_expiry_past",
             DomainError::InvalidRefundAmount => "invalid_refund_amount",
             DomainError::InvalidMembership => "invalid_membership",
             DomainError::InvalidBundle => "invalid_bundle",

@@ -164,7 +164,18 @@ impl Money {
     /// Parses a decimal amount in major units ("19.99", "99", "1,500") for this currency,
     /// refusing more fraction digits than the currency has.
     pub fn parse_major(text: &str, currency: Currency) -> Result<Money, DomainError> {
-        let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
+        let text = text.trim();
+        // A comma only groups thousands (`1,000.50`); `5,00` or `1,5` (a decimal comma)
+        // is refused rather than read as 500 or 15.
+        let whole_part = text.split_once('.').map_or(text, |(w, _)| w);
+        if whole_part.contains(',') {
+            let mut groups = whole_part.split(',');
+            let lead = groups.next().unwrap_or_default();
+            if !(1..=3).contains(&lead.len()) || groups.any(|g| g.len() != 3) {
+                return Err(DomainError::InvalidAmount);
+            }
+        }
+        let cleaned: String = text.chars().filter(|c| *c != ',').collect();
         let (whole, frac) = match cleaned.split_once('.') {
             Some((w, f)) => (w, f),
             None => (cleaned.as_str(), ""),
@@ -286,6 +297,18 @@ mod tests {
             Money::parse_major("1,500", Currency::CNY),
             Ok(Money::new(150_000, Currency::CNY))
         );
+        assert_eq!(
+            Money::parse_major("12,345,678.50", Currency::USD),
+            Ok(Money::new(1_234_567_850, Currency::USD))
+        );
+        // A decimal comma is refused, never read as a thousands separator.
+        for text in ["5,00", "1,5", ",500", "1,0000", "1,,000"] {
+            assert_eq!(
+                Money::parse_major(text, Currency::USD),
+                Err(DomainError::InvalidAmount),
+                "{text}"
+            );
+        }
         assert_eq!(
             Money::parse_major("9.5", Currency::USD),
             Ok(Money::new(950, Currency::USD))

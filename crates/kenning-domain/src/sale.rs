@@ -13,9 +13,12 @@ pub struct Sale {
 }
 
 impl Sale {
-    /// Checks what a creator set: a sensible share, and an end still to come.
+    /// Checks what a creator set: a sensible share, and an end still to come within a
+    /// year (a sale with no end in sight is a new price).
     pub fn validate(self, now_ms: i64) -> Result<Sale, DomainError> {
-        if (100..=9_000).contains(&self.bps) && self.ends_at_ms > now_ms {
+        const YEAR_MS: i64 = 366 * 24 * 60 * 60 * 1000;
+        let ends_ok = self.ends_at_ms > now_ms && self.ends_at_ms <= now_ms.saturating_add(YEAR_MS);
+        if (100..=9_000).contains(&self.bps) && ends_ok {
             Ok(self)
         } else {
             Err(DomainError::InvalidSale)

@@ -10,19 +10,12 @@ use crate::{SqlStore, db_error, parse_col};
 
 #[async_trait]
 impl ModerationStore for SqlStore {
-    async fn hold_product(&self, hold: &ProductHold) -> StoreResult<()> {
+    async fn hold_product(&self, hold: &ProductHold) -> StoreResult<bool> {
+        // The hold first: it takes SQLite's write turn, and a second hold finds it.
         let mut tx = self.pool().begin().await.map_err(db_error)?;
-        sqlx::query("UPDATE products SET status = 'unpublished', updated_at_ms = $2 WHERE id = $1")
-            .bind(hold.product_id.to_string())
-            .bind(hold.held_at_ms)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        sqlx::query(
+        let held = sqlx::query(
             "INSERT INTO product_holds (product_id, reason, held_by, held_at_ms) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (product_id) DO UPDATE SET \
-             reason = excluded.reason, held_by = excluded.held_by, \
-             held_at_ms = excluded.held_at_ms",
+             VALUES ($1, $2, $3, $4) ON CONFLICT (product_id) DO NOTHING",
         )
         .bind(hold.product_id.to_string())
         .bind(&hold.reason)
@@ -30,8 +23,19 @@ impl ModerationStore for SqlStore {
         .bind(hold.held_at_ms)
         .execute(&mut *tx)
         .await
-        .map_err(db_error)?;
-        tx.commit().await.map_err(db_error)
+        .map_err(db_error)?
+        .rows_affected();
+        if held == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE products SET status = 'unpublished', updated_at_ms = $2 WHERE id = $1")
+            .bind(hold.product_id.to_string())
+            .bind(hold.held_at_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
     }
 
     async fn release_product(&self, product: ProductId) -> StoreResult<bool> {

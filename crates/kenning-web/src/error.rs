@@ -79,6 +79,9 @@ impl ErrorReport {
             AppError::Invalid(DomainError::WeakPassword { min }) => {
                 report = report.with_arg("min", i64::try_from(*min).unwrap_or(0));
             }
+            AppError::Invalid(DomainError::CouponLimitBelowUses { uses }) => {
+                report = report.with_arg("uses", *uses);
+            }
             AppError::RefundWindowClosed { days } => {
                 report = report.with_arg("days", *days);
             }

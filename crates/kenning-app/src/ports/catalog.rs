@@ -38,9 +38,9 @@ pub trait ProductStore: Send + Sync {
 /// Products operators took off sale, and why.
 #[async_trait]
 pub trait ModerationStore: Send + Sync {
-    /// Unpublishes the product and keeps the hold, in one transaction (a second hold
-    /// replaces the reason).
-    async fn hold_product(&self, hold: &ProductHold) -> StoreResult<()>;
+    /// Unpublishes the product and keeps the hold, in one transaction; `false` (and
+    /// nothing changed) when it is held already.
+    async fn hold_product(&self, hold: &ProductHold) -> StoreResult<bool>;
     /// Lifts the hold (the product stays unpublished); `false` when there was none.
     async fn release_product(&self, product: ProductId) -> StoreResult<bool>;
     async fn product_hold(&self, product: ProductId) -> StoreResult<Option<ProductHold>>;

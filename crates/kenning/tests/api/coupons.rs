@@ -80,12 +80,17 @@ async fn coupons_take_their_share_and_refuse_what_they_should(app: &TestApp) {
         "coupon_code_taken",
     )
     .await;
-    let r = create(
-        creator.clone(),
-        json!({"code": "OLD", "percent": 20, "expires_at": "2020-01-01T00:00:00Z"}),
-    )
-    .await;
+    // A coupon is made to expire later; ended at once by moving its expiry back.
+    let r = create(creator.clone(), json!({"code": "OLD", "percent": 20})).await;
     assert_eq!(r.status(), StatusCode::CREATED);
+    let r = app
+        .put(
+            "/api/v1/coupons/OLD",
+            Some(&creator),
+            json!({"expires_at": "2020-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
     let r = create(
         creator.clone(),
         json!({"code": "YUAN-10", "amount": {"amount_minor": 1000, "currency": "CNY"}}),
@@ -312,9 +317,42 @@ async fn a_creator_edits_ends_and_deletes_coupons_in_the_studio(app: &TestApp) {
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_coupon",
+        "coupon_limit_below_uses",
     )
     .await;
+    // A new coupon that has expired already, or allows absurdly many uses, is refused.
+    for (body, code) in [
+        (
+            json!({"code": "LATE", "percent": 10, "expires_at": "2020-01-01T00:00:00Z"}),
+            "coupon_expiry_past",
+        ),
+        (
+            json!({"code": "MANY", "percent": 10, "max_uses": 4_294_967_296_i64}),
+            "invalid_coupon",
+        ),
+    ] {
+        expect_error(
+            app.post("/api/v1/coupons", Some(&creator), body).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+        )
+        .await;
+    }
+    // A decimal comma is refused on the page, never read as thousands.
+    let comma = studio
+        .post(
+            "/studio/coupons",
+            &[
+                ("csrf", &csrf),
+                ("code", "COMMA"),
+                ("product_id", ""),
+                ("off", "amount"),
+                ("amount", "5,00"),
+                ("currency", "USD"),
+            ],
+        )
+        .await;
+    assert_eq!(comma.status, StatusCode::UNPROCESSABLE_ENTITY);
     let edited = studio
         .post(
             "/studio/coupons/FIVE-OFF",

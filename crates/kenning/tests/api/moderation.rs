@@ -76,6 +76,14 @@ async fn an_operator_takes_a_product_off_sale_and_its_creator_is_told(app: &Test
         )
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // Held once: a second hold (a double click, another operator) changes nothing.
+    expect_error(
+        app.post(&hold, Some(&admin), json!({"reason": "Again"}))
+            .await,
+        StatusCode::CONFLICT,
+        "product_held",
+    )
+    .await;
     // Off sale for everyone else; the buyer keeps it.
     expect_error(
         app.get(&format!("/api/v1/products/{product}"), None).await,

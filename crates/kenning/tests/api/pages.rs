@@ -890,7 +890,7 @@ async fn kept_product_pages_stay_personal_and_fresh(app: &TestApp) {
         .put(
             &format!("/api/v1/products/{product}/sale"),
             Some(&creator),
-            json!({"percent": 50, "ends_at": "2030-01-01T00:00:00Z"}),
+            json!({"percent": 50, "ends_at": crate::sales::in_days(30)}),
         )
         .await;
     assert!(sale.status().is_success(), "{}", sale.status());

@@ -61,7 +61,9 @@ async fn a_creator_has_a_public_page_with_their_words_and_products(app: &TestApp
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    let (operator, _) = app.with_role(Role::Admin).await;
     for path in [
+        format!("/api/v1/creators/{}", operator.account.id),
         format!("/api/v1/creators/{learner_id}"),
         "/api/v1/creators/not-an-id".to_owned(),
     ] {

@@ -6,7 +6,7 @@ use crate::on_both_databases;
 
 on_both_databases!(a_limited_time_sale_lowers_the_price_until_it_ends);
 
-fn in_days(days: i64) -> String {
+pub(crate) fn in_days(days: i64) -> String {
     (time::OffsetDateTime::now_utc() + time::Duration::days(days))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
@@ -31,6 +31,7 @@ async fn a_limited_time_sale_lowers_the_price_until_it_ends(app: &TestApp) {
         json!({"percent": 0, "ends_at": in_days(2)}),
         json!({"percent": 95, "ends_at": in_days(2)}),
         json!({"percent": 30, "ends_at": in_days(-1)}),
+        json!({"percent": 30, "ends_at": in_days(400)}),
         json!({"percent": 30, "ends_at": "soon"}),
     ] {
         expect_error(

@@ -307,14 +307,21 @@ pub async fn product(
     Query(params): Query<ProductParams>,
 ) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
-    if params.view_as.as_deref() == Some("buyer") {
-        let user = ctx.user.as_ref().ok_or(AppError::NotFound("product"))?;
-        let model = (state.app)
+    // A preview for those who may edit it; anyone else who follows such a link gets
+    // the page as it is for them.
+    if let (Some("buyer"), Some(user)) = (params.view_as.as_deref(), ctx.user.as_ref()) {
+        match (state.app)
             .product_preview(id, user, ctx.currency, &ctx.country)
-            .await?;
-        let mut template = product_template(&state, &ctx, &model, false, String::new());
-        template.preview = true;
-        return ok(&template);
+            .await
+        {
+            Ok(model) => {
+                let mut template = product_template(&state, &ctx, &model, false, String::new());
+                template.preview = true;
+                return ok(&template);
+            }
+            Err(AppError::Forbidden | AppError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     let model = state
         .app
