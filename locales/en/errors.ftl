@@ -75,6 +75,7 @@ error-coupon_limit_below_uses = It has been used { $uses } times already: allow 
 error-coupon_expiry_past = A new coupon must expire in the future (or leave the date empty for never).
 error-coupon_in_use = Orders used this coupon, so it stays on record. End it instead: it then stops working at once.
 error-product_held = An operator took this product off sale. You can publish it again once an operator allows it; the reason is in your notifications.
+error-already_held = This product is off sale already; its reason is on the Products page of the console.
 error-invalid_refund_amount = A refund is more than zero and at most what is left of the order.
 error-not_refundable = Only a paid order can be refunded.
 error-refund_window_closed = The refund window of { $days } days has passed; an operator can still refund it.

@@ -69,6 +69,7 @@ error-coupon_limit_below_uses = 它已被使用 { $uses } 次：可用次数至�
 error-coupon_expiry_past = 新优惠码的到期日期必须在将来（留空表示永不过期）。
 error-coupon_in_use = 已有订单使用过此优惠码，因此需要保留记录。可以改为“立即结束”：它会马上失效。
 error-product_held = 运营人员已下架此商品。在运营人员允许之前无法重新上架；原因见你的通知。
+error-already_held = 此商品已被下架；原因见后台的“商品”页面。
 error-invalid_refund_amount = 退款金额须大于零，且不超过订单剩余可退金额。
 error-not_refundable = 只有已支付的订单可以退款。
 error-refund_window_closed = 已超过 { $days } 天的退款期限；平台管理员仍可办理退款。

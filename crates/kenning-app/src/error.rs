@@ -136,6 +136,8 @@ pub enum AppError {
     CouponInUse,
     #[error("an operator took this product off sale; it can be published once they allow it")]
     ProductHeld,
+    #[error("an operator took this product off sale already")]
+    AlreadyHeld,
     #[error(transparent)]
     PaymentProvider(#[from] PaymentError),
     #[error("file storage unavailable: {0}")]
@@ -202,6 +204,7 @@ impl AppError {
             AppError::TwoFactorOn => "two_factor_on",
             AppError::CouponInUse => "coupon_in_use",
             AppError::ProductHeld => "product_held",
+            AppError::AlreadyHeld => "already_held",
             AppError::PaymentProvider(PaymentError::Unavailable(_)) => {
                 "payment_provider_unavailable"
             }
@@ -260,7 +263,8 @@ impl AppError {
             | AppError::LessonSold
             | AppError::TwoFactorOn
             | AppError::CouponInUse
-            | AppError::ProductHeld => ErrorKind::Conflict,
+            | AppError::ProductHeld
+            | AppError::AlreadyHeld => ErrorKind::Conflict,
             AppError::PaymentDeclined(_) => ErrorKind::PaymentRequired,
             AppError::UploadTooLarge { .. } | AppError::DocumentTooLarge { .. } => {
                 ErrorKind::TooLarge

@@ -74,7 +74,7 @@ impl Kenning {
 
     /// Takes a product off sale for a reason (operators). Its buyers keep their access;
     /// its creator is told why and cannot publish it again until an operator allows it.
-    /// A product held already is refused (`product_held`): told once, logged once.
+    /// A product held already is refused (`already_held`): told once, logged once.
     pub async fn hold_product(
         &self,
         user: &CurrentUser,
@@ -95,7 +95,7 @@ impl Kenning {
             held_at_ms: self.now_ms(),
         };
         if !self.store.hold_product(&hold).await? {
-            return Err(AppError::ProductHeld);
+            return Err(AppError::AlreadyHeld);
         }
         self.catalog_changed(id).await;
         let change = Change::of(format!("product:{id}"))

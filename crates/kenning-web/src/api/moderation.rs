@@ -102,6 +102,7 @@ pub async fn products(
         (status = 401, body = ErrorResponse),
         (status = 403, body = ErrorResponse),
         (status = 404, body = ErrorResponse),
+        (status = 409, description = "Off sale already (`already_held`)", body = ErrorResponse),
         (status = 422, description = "No reason (`reason_required`)", body = ErrorResponse),
     ))]
 pub async fn hold(

@@ -81,7 +81,7 @@ async fn an_operator_takes_a_product_off_sale_and_its_creator_is_told(app: &Test
         app.post(&hold, Some(&admin), json!({"reason": "Again"}))
             .await,
         StatusCode::CONFLICT,
-        "product_held",
+        "already_held",
     )
     .await;
     // Off sale for everyone else; the buyer keeps it.
