@@ -41,6 +41,8 @@ for (const list of document.querySelectorAll("ol[data-sortable]")) {
     if (!handle) continue;
     handle.hidden = false;
     handle.addEventListener("pointerdown", () => { item.draggable = true; });
+    // A press on the handle that did not become a drag leaves the row as it was.
+    handle.addEventListener("pointerup", () => { item.draggable = false; });
     item.addEventListener("dragstart", (event) => {
       dragged = item;
       item.classList.add("dragging");
