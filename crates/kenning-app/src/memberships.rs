@@ -399,14 +399,10 @@ impl Kenning {
         s: &Subscription,
         notice: impl FnOnce(ProductId, String) -> Notice,
     ) -> Result<(), AppError> {
-        let (Some(member), Some(tier)) = (
-            self.store.account_by_id(s.account_id).await?,
-            self.store.product(s.plan_id).await?,
-        ) else {
-            return Ok(());
-        };
-        let title = tier.title.get(member.locale).to_owned();
-        self.notify(&[member], notice(tier.id, title)).await
+        match self.store.product(s.plan_id).await? {
+            Some(tier) => self.notify_about(s.account_id, &tier, notice).await,
+            None => Ok(()),
+        }
     }
 
     /// Moves a test clock forward and runs what became due (operators; only when the

@@ -104,10 +104,12 @@ impl Kenning {
             .reason(&reason);
         self.audit(Some(user), AuditAction::ProductUnpublished, change)
             .await?;
-        self.tell_creator(&product, |product, title| Notice::ProductHeld {
-            product,
-            title,
-            reason,
+        self.notify_about(product.creator_id, &product, |product, title| {
+            Notice::ProductHeld {
+                product,
+                title,
+                reason,
+            }
         })
         .await?;
         tracing::info!(product = %id, "product held by an operator");
@@ -130,9 +132,8 @@ impl Kenning {
             .after(json!({"held": false}));
         self.audit(Some(user), AuditAction::ProductReleased, change)
             .await?;
-        self.tell_creator(&product, |product, title| Notice::ProductReleased {
-            product,
-            title,
+        self.notify_about(product.creator_id, &product, |product, title| {
+            Notice::ProductReleased { product, title }
         })
         .await
     }
@@ -143,18 +144,5 @@ impl Kenning {
             Some(_) => Err(AppError::ProductHeld),
             None => Ok(()),
         }
-    }
-
-    /// Tells a product's creator of a decision about it, naming it in their language.
-    async fn tell_creator(
-        &self,
-        product: &Product,
-        notice: impl FnOnce(ProductId, String) -> Notice,
-    ) -> Result<(), AppError> {
-        let Some(creator) = self.store.account_by_id(product.creator_id).await? else {
-            return Ok(());
-        };
-        let title = product.title.get(creator.locale).to_owned();
-        self.notify(&[creator], notice(product.id, title)).await
     }
 }

@@ -2,6 +2,7 @@
 //! mailed unless the person turned mail off for that kind.
 
 use kenning_domain::account::{Account, Role};
+use kenning_domain::catalog::Product;
 use kenning_domain::ids::{AccountId, ProductId};
 use kenning_domain::mail::MailMessage;
 use kenning_domain::notification::{self, Notice, NoticeKind, NotificationRecord};
@@ -66,6 +67,20 @@ impl Kenning {
             self.notify(&[account], notice).await?;
         }
         Ok(())
+    }
+
+    /// Tells one person of something about `product`, naming it in their language.
+    pub(crate) async fn notify_about(
+        &self,
+        account: AccountId,
+        product: &Product,
+        notice: impl FnOnce(ProductId, String) -> Notice,
+    ) -> Result<(), AppError> {
+        let Some(person) = self.store.account_by_id(account).await? else {
+            return Ok(());
+        };
+        let title = product.title.get(person.locale).to_owned();
+        self.notify(&[person], notice(product.id, title)).await
     }
 
     /// The person's notifications.
