@@ -111,8 +111,12 @@ test("an affiliate's link pays them a commission", async () => {
     await register(affiliate, 'Ava');
     await affiliate.click('[data-test=nav-earnings]');
     await affiliate.waitForSelector('[data-test=no-earnings]');
-    const link = (await affiliate.textContent('[data-test=my-referral-link]')).trim();
-    assert.match(link, /\?ref=/);
+    // The link is whole (it works pasted anywhere) and a button copies it.
+    const link = await affiliate.inputValue('[data-test=my-referral-link]');
+    assert.match(link, /^https?:\/\/[^/]+\/\?ref=/);
+    await affiliateContext.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await affiliate.click('[data-test=copy-referral]');
+    assert.equal(await affiliate.evaluate(() => navigator.clipboard.readText()), link);
 
     // A friend follows the link, signs up and buys one of Lin Wei's books.
     await buyer.goto(link);

@@ -126,3 +126,6 @@ error-invalid_two_factor_code = That code is wrong or was used already. Enter th
 error-lesson_sold = Someone bought this lesson on its own, so it stays. You can still edit it.
 error-invalid_direction = Move up or down.
 error-two_factor_on = Two-step sign-in is on already. Turn it off first to set up a new phone.
+error-invalid_time_zone = That is not a time zone we know, such as Asia/Shanghai or Europe/Berlin.
+error-not_a_member = Only members whose membership includes this desk can ask without paying. You can buy a question instead.
+error-member_questions_used = Your membership includes { $allowed } questions in any { $days } days, and they are used. You can buy a question, or ask again later.

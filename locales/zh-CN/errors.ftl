@@ -120,3 +120,6 @@ error-invalid_two_factor_code = 验证码错误或已使用。请输入应用中
 error-lesson_sold = 有人单独购买了这节课，因此不能删除。你仍然可以编辑它。
 error-invalid_direction = 只能上移或下移。
 error-two_factor_on = 两步验证已经开启。如需更换手机，请先关闭。
+error-invalid_time_zone = 无法识别该时区，请使用 Asia/Shanghai 或 Europe/Berlin 这样的名称。
+error-not_a_member = 只有会员权益包含该问答的会员才能免费提问。你也可以单独购买一次提问。
+error-member_questions_used = 你的会员每 { $days } 天可免费提问 { $allowed } 次，本期次数已用完。你可以单独购买提问，或稍后再问。

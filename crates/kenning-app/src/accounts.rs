@@ -5,6 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use std::net::IpAddr;
 
+use kenning_domain::DomainError;
 use kenning_domain::account::{Account, DisplayName, Email, Role, check_password_policy};
 use kenning_domain::catalog::Viewer;
 use kenning_domain::ids::AccountId;
@@ -229,6 +230,7 @@ impl Kenning {
             created_at_ms: new.created_at_ms,
             locale,
             email_verified: email_verified_at_ms.is_some(),
+            time_zone: None,
         })
     }
 
@@ -583,6 +585,26 @@ impl Kenning {
             locale,
             ..user.account.clone()
         })
+    }
+
+    /// Keeps the zone the person's times are shown in (`zone` is an IANA name the caller
+    /// has checked against the time-zone database). Nothing is written when it is the
+    /// one kept already.
+    pub async fn set_time_zone(&self, user: &CurrentUser, zone: &str) -> Result<(), AppError> {
+        let zone = zone.trim();
+        let well_formed = (1..=64).contains(&zone.len())
+            && zone
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c));
+        if !well_formed {
+            return Err(DomainError::InvalidTimeZone.into());
+        }
+        if user.account.time_zone.as_deref() == Some(zone) {
+            return Ok(());
+        }
+        self.store.set_time_zone(user.account.id, zone).await?;
+        self.session_cache.clear();
+        Ok(())
     }
 
     /// Mails a link to `new_email` that makes it the account's address once followed

@@ -20,6 +20,7 @@ use kenning_domain::fx::ExchangeRate;
 use kenning_domain::ids::{AccountId, ProductId};
 use kenning_domain::review::Review;
 use kenning_domain::sale::Sale;
+use kenning_domain::tax::TaxRate;
 
 use crate::catalog::{CatalogPage, CatalogQuery};
 use crate::pages::product::{Showcase, ShowcaseKey};
@@ -246,6 +247,8 @@ pub struct CatalogCache {
     listings: Timed<ListingKey, CatalogPage>,
     /// The rate table, for showing prices in the visitor's currency.
     rates: Timed<(), Vec<ExchangeRate>>,
+    /// Tax rates by country, for prices shown with the visitor's tax.
+    taxes: Timed<(), Vec<TaxRate>>,
     /// What a product page shows everyone, per currency and country.
     showcases: Timed<ShowcaseKey, Showcase>,
 }
@@ -258,6 +261,7 @@ impl CatalogCache {
             products: Timed::new(),
             listings: Timed::new(),
             rates: Timed::new(),
+            taxes: Timed::new(),
             showcases: Timed::new(),
         }
     }
@@ -303,6 +307,19 @@ impl CatalogCache {
         }
     }
 
+    pub fn taxes(&self, now_ms: i64) -> Option<Arc<Vec<TaxRate>>> {
+        if self.ttl_ms <= 0 {
+            return None;
+        }
+        self.taxes.get(&(), now_ms)
+    }
+
+    pub fn put_taxes(&self, taxes: Arc<Vec<TaxRate>>, now_ms: i64) {
+        if self.ttl_ms > 0 {
+            self.taxes.put((), taxes, now_ms + self.ttl_ms);
+        }
+    }
+
     pub fn showcase(&self, key: &ShowcaseKey, now_ms: i64) -> Option<Arc<Showcase>> {
         if self.ttl_ms <= 0 {
             return None;
@@ -321,6 +338,7 @@ impl CatalogCache {
         self.products.clear();
         self.listings.clear();
         self.rates.clear();
+        self.taxes.clear();
         self.showcases.clear();
     }
 }
@@ -339,6 +357,7 @@ mod tests {
             created_at_ms: 0,
             locale: kenning_domain::locale::Locale::En,
             email_verified: false,
+            time_zone: None,
         }
     }
 

@@ -175,6 +175,9 @@ impl Kenning {
         if gift.is_some() && product.kind == ProductKind::Bundle {
             return Err(DomainError::InvalidBundle.into());
         }
+        // What the buyer gets is held once (not a gift, not a question: a member whose
+        // membership includes a desk may still buy a question past their allowance).
+        let holds_once = gift.is_none() && product.kind != ProductKind::Consultation;
         // A consultation is bought once per question, which the order must carry.
         let question = match product.kind {
             ProductKind::Consultation => Some(question_text(question.unwrap_or_default())?),
@@ -254,7 +257,7 @@ impl Kenning {
                     .ok_or(DomainError::UnknownCoupon)?;
                 let off = found.discount_for(&product, price, self.now_ms())?;
                 // Spend no use of the coupon on an order that would be refused.
-                if gift.is_none() && self.store.is_entitled(user.account.id, product_id).await? {
+                if holds_once && self.store.is_entitled(user.account.id, product_id).await? {
                     return Err(AppError::AlreadyOwned);
                 }
                 (price.checked_sub(off)?, off.amount_minor)
@@ -291,7 +294,7 @@ impl Kenning {
             self.store
                 .insert_question(&Question {
                     id: QuestionId::new(),
-                    order_id: order.id,
+                    order_id: Some(order.id),
                     product_id,
                     asker_id: user.account.id,
                     creator_id: product.creator_id,
@@ -317,7 +320,10 @@ impl Kenning {
                     created_at_ms: self.now_ms(),
                 })
                 .await?;
-        } else if created && self.store.is_entitled(user.account.id, product_id).await? {
+        } else if created
+            && holds_once
+            && self.store.is_entitled(user.account.id, product_id).await?
+        {
             // The order row is harmless (pending, never payable twice); refuse the sale.
             return Err(AppError::AlreadyOwned);
         }

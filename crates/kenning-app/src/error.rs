@@ -53,6 +53,10 @@ pub enum AppError {
     GiftNotPaid,
     #[error("this gift is for someone else, or already claimed")]
     GiftForSomeoneElse,
+    #[error("only members whose membership includes this desk ask without paying")]
+    NotAMember,
+    #[error("the membership's {allowed} questions in {days} days are used")]
+    MemberQuestionsUsed { allowed: i64, days: i64 },
     #[error("webhook refused: {0}")]
     WebhookRejected(String),
     #[error("a refund of this order is in progress")]
@@ -167,6 +171,8 @@ impl AppError {
             AppError::WebhookRejected(_) => "webhook_rejected",
             AppError::GiftNotPaid => "gift_not_paid",
             AppError::GiftForSomeoneElse => "gift_for_someone_else",
+            AppError::NotAMember => "not_a_member",
+            AppError::MemberQuestionsUsed { .. } => "member_questions_used",
             AppError::RefundWindowClosed { .. } => "refund_window_closed",
             AppError::MediaLinkInvalid => "media_link_invalid",
             AppError::EmailTaken => "email_taken",
@@ -234,6 +240,7 @@ impl AppError {
             | AppError::ReviewRequiresPurchase
             | AppError::TicketRequired
             | AppError::GiftForSomeoneElse
+            | AppError::NotAMember
             | AppError::MediaLinkInvalid
             | AppError::WrongPassword
             | AppError::AccountSuspended => ErrorKind::Forbidden,
@@ -246,6 +253,7 @@ impl AppError {
             | AppError::SoldOut
             | AppError::NotRefundable
             | AppError::GiftNotPaid
+            | AppError::MemberQuestionsUsed { .. }
             | AppError::RefundInProgress
             | AppError::RefundWindowClosed { .. }
             | AppError::IdempotencyKeyReused

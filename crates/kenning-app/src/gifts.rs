@@ -54,6 +54,7 @@ impl Kenning {
             to: gift.recipient,
             name,
             locale,
+            time_zone: None,
             message,
         };
         self.store

@@ -1,9 +1,9 @@
 //! Progress through lessons and products: where a person left off, what they finished.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use kenning_domain::ids::{LessonId, ProductId};
-use kenning_domain::media::{LessonProgress, percent_complete};
+use kenning_domain::media::{LessonProgress, lesson_to_continue, percent_complete};
 
 use crate::accounts::CurrentUser;
 use crate::{AppError, Kenning};
@@ -14,8 +14,11 @@ pub struct ProductProgress {
     pub completed_lessons: usize,
     pub total_lessons: usize,
     pub percent: u8,
-    /// The lesson they touched last: where "continue" leads.
+    /// The lesson they touched last.
     pub last_lesson: Option<LessonId>,
+    /// Where "continue" leads: the next unfinished lesson (see [`lesson_to_continue`]);
+    /// none once all are done.
+    pub continue_with: Option<LessonId>,
 }
 
 impl Kenning {
@@ -54,6 +57,7 @@ impl Kenning {
         user: &CurrentUser,
     ) -> Result<HashMap<ProductId, ProductProgress>, AppError> {
         let mut out: HashMap<ProductId, ProductProgress> = HashMap::new();
+        let mut completed: HashSet<LessonId> = HashSet::new();
         // Most recent first, so the first row seen per product is its last lesson.
         for p in self.store.progress_of(user.account.id).await? {
             let entry = out.entry(p.product_id).or_default();
@@ -62,16 +66,20 @@ impl Kenning {
             }
             if p.completed {
                 entry.completed_lessons += 1;
+                completed.insert(p.lesson_id);
             }
         }
         for (product, progress) in &mut out {
-            let total = match self.outline(*product).await {
-                Ok(o) => o.lessons.len(),
-                Err(AppError::NotFound(_)) => 0,
+            let in_order: Vec<LessonId> = match self.outline(*product).await {
+                Ok(o) => o.lessons.iter().map(|l| l.id).collect(),
+                Err(AppError::NotFound(_)) => Vec::new(),
                 Err(e) => return Err(e),
             };
-            progress.total_lessons = total;
-            progress.percent = percent_complete(progress.completed_lessons, total);
+            progress.total_lessons = in_order.len();
+            progress.percent = percent_complete(progress.completed_lessons, in_order.len());
+            progress.continue_with = lesson_to_continue(&in_order, progress.last_lesson, &|id| {
+                completed.contains(&id)
+            });
         }
         Ok(out)
     }

@@ -83,6 +83,7 @@ pub(crate) fn mail_for(account: &Account, message: MailMessage) -> Mail {
         to: account.email.clone(),
         name: account.display_name.as_str().to_owned(),
         locale: account.locale,
+        time_zone: account.time_zone.clone(),
         message,
     }
 }

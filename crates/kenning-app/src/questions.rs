@@ -3,10 +3,12 @@
 //! [`ANSWER_WITHIN_DAYS`]; an unanswered one is refunded in full by the background job.
 
 use kenning_domain::account::Role;
-use kenning_domain::ids::QuestionId;
+use kenning_domain::catalog::ProductKind;
+use kenning_domain::ids::{ProductId, QuestionId};
 use kenning_domain::order;
 use kenning_domain::question::{
-    ANSWER_WITHIN_DAYS, Question, QuestionStatus, answer_due_ms, question_text,
+    ANSWER_WITHIN_DAYS, MEMBER_QUESTIONS, MEMBER_QUESTIONS_DAYS, Question, QuestionStatus,
+    answer_due_ms, member_window_start, question_text,
 };
 
 use crate::accounts::CurrentUser;
@@ -100,12 +102,86 @@ impl Kenning {
         })
     }
 
-    /// Offers one refund job for every paid question left unanswered past its deadline.
+    /// Asks a desk (a consultation product) a question as a member whose membership
+    /// includes it: no payment, within the allowance (see [`crate::questions`] and
+    /// [`MEMBER_QUESTIONS`]). The allowance is checked in the statement that writes
+    /// the question, so two questions sent at once cannot both pass its last place.
+    pub async fn ask_as_member(
+        &self,
+        user: &CurrentUser,
+        product_id: ProductId,
+        body: &str,
+    ) -> Result<Question, AppError> {
+        let product = self
+            .store
+            .product(product_id)
+            .await?
+            .filter(|p| p.is_published() && p.kind == ProductKind::Consultation)
+            .ok_or(AppError::NotFound("product"))?;
+        let body = question_text(body)?;
+        let held = self
+            .store
+            .holdings(user.account.id, product_id, &[])
+            .await?;
+        if held.since(product_id).is_none() {
+            return Err(AppError::NotAMember);
+        }
+        let now = self.now_ms();
+        let question = Question {
+            id: QuestionId::new(),
+            order_id: None,
+            product_id,
+            asker_id: user.account.id,
+            creator_id: product.creator_id,
+            body,
+            answer: None,
+            status: QuestionStatus::Asked,
+            created_at_ms: now,
+            answered_at_ms: None,
+        };
+        let since = member_window_start(now);
+        if !(self.store)
+            .insert_member_question(&question, since, MEMBER_QUESTIONS)
+            .await?
+        {
+            return Err(AppError::MemberQuestionsUsed {
+                allowed: MEMBER_QUESTIONS,
+                days: MEMBER_QUESTIONS_DAYS,
+            });
+        }
+        tracing::info!(question = %question.id, "member asked a question");
+        Ok(question)
+    }
+
+    /// How many questions the member may still ask this desk now.
+    pub async fn member_questions_left(
+        &self,
+        user: &CurrentUser,
+        product_id: ProductId,
+    ) -> Result<i64, AppError> {
+        let since = member_window_start(self.now_ms());
+        let asked = (self.store)
+            .member_questions_since(user.account.id, product_id, since)
+            .await?;
+        Ok((MEMBER_QUESTIONS - asked).max(0))
+    }
+
+    /// Offers one refund job for every paid question left unanswered past its deadline;
+    /// a member's question (no order) simply expires.
     pub(crate) async fn offer_question_refunds(&self) -> Result<usize, AppError> {
         let now = self.now_ms();
         let deadline = now - ANSWER_WITHIN_DAYS * 86_400_000;
         let mut offered = 0;
         for question in self.store.overdue_questions(deadline).await? {
+            if question.order_id.is_none() {
+                let expired = (self.store)
+                    .move_question(question.id, QuestionStatus::Asked, QuestionStatus::Expired)
+                    .await?;
+                if expired {
+                    tracing::info!(question = %question.id, "member's question expired unanswered");
+                }
+                continue;
+            }
             let job = kenning_domain::jobs::Job::RefundQuestion {
                 question: question.id,
             };
@@ -135,9 +211,12 @@ impl Kenning {
         {
             return Ok(());
         }
+        let Some(order_id) = question.order_id else {
+            return Ok(());
+        };
         let (Some(creator), Some(order)) = (
             self.store.account_by_id(question.creator_id).await?,
-            self.store.order(question.order_id).await?,
+            self.store.order(order_id).await?,
         ) else {
             return Ok(());
         };

@@ -1,7 +1,11 @@
 //! Certificates written from scratch, and PDF copies marked for one buyer.
 
+use std::collections::BTreeSet;
+
 use kenning_app::ports::{BuyerMark, CertificateText, DocumentError, ReceiptText};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, dictionary};
+
+use crate::font::{CjkFont, Subset};
 
 /// A4 landscape, in points.
 const A4_WIDE: (f32, f32) = (842.0, 595.0);
@@ -23,10 +27,67 @@ fn latin_font() -> Dictionary {
     }
 }
 
+/// How text Helvetica cannot show is written.
+enum Cjk {
+    /// Adobe's STSong-Light, named but not embedded: readers that have it (or map it to
+    /// a Chinese system font) show the text, others drop it. For when there is no font
+    /// to embed, or nothing for it to show.
+    Song,
+    /// A subset of a CJK font, embedded, with the glyphs of the document's text.
+    Embedded(Subset),
+}
+
+impl Cjk {
+    /// For a document showing `texts`: a subset of `font` with the characters among
+    /// them Helvetica cannot show, or STSong if there are none, there is no font, or it
+    /// cannot be read (the document is still written, as before fonts were embedded).
+    fn for_texts<'a>(font: Option<&CjkFont>, texts: impl IntoIterator<Item = &'a str>) -> Cjk {
+        let chars: BTreeSet<char> = texts
+            .into_iter()
+            .flat_map(str::chars)
+            .filter(|c| !c.is_control() && !in_win_ansi(*c))
+            .collect();
+        match font {
+            Some(font) if !chars.is_empty() => font.subset(&chars).map_or(Cjk::Song, Cjk::Embedded),
+            _ => Cjk::Song,
+        }
+    }
+
+    /// The hex string operand that shows `c`.
+    fn encode(&self, c: char, out: &mut Vec<u8>) {
+        match self {
+            Cjk::Song => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.extend_from_slice(format!("{unit:04X}").as_bytes());
+                }
+            }
+            Cjk::Embedded(subset) => {
+                out.extend_from_slice(format!("{:04X}", subset.glyph(c)).as_bytes());
+            }
+        }
+    }
+
+    /// How wide `c` is, in ems.
+    fn advance(&self, c: char) -> f32 {
+        match self {
+            Cjk::Song => 1.0,
+            Cjk::Embedded(subset) => subset.advance(c),
+        }
+    }
+
+    fn add_to(&self, doc: &mut Document) -> ObjectId {
+        match self {
+            Cjk::Song => doc.add_object(song_font()),
+            Cjk::Embedded(subset) => subset.add_to(doc),
+        }
+    }
+}
+
 /// Adobe's STSong-Light, a font every reader provides for Simplified Chinese; with the
 /// UniGB-UCS2-H encoding, text is written as UTF-16BE code units. Its Latin glyphs are
 /// half width (CIDs 1–95).
-fn cjk_font() -> Dictionary {
+fn song_font() -> Dictionary {
     dictionary! {
         "Type" => "Font",
         "Subtype" => "Type0",
@@ -92,7 +153,7 @@ const WIN_ANSI_HIGH: [(char, u8); 27] = [
 
 /// The byte Helvetica shows `c` with under WinAnsiEncoding: ASCII and Latin-1 (byte =
 /// code point, such as "·" and "é"), the specials above, and the minus sign as an en
-/// dash. Everything else goes to STSong.
+/// dash. Everything else goes to the CJK font.
 fn win_ansi(c: char) -> Option<u8> {
     let code = u32::from(c);
     if (0x20..0x7F).contains(&code) || (0xA0..=0xFF).contains(&code) {
@@ -112,7 +173,7 @@ fn in_win_ansi(c: char) -> bool {
 }
 
 /// The text split into runs of one font each, with the string operand of each run.
-fn runs(text: &str) -> Vec<(&'static str, Vec<u8>)> {
+fn runs(text: &str, cjk: &Cjk) -> Vec<(&'static str, Vec<u8>)> {
     let mut out: Vec<(&'static str, Vec<u8>)> = Vec::new();
     for c in text.chars().filter(|c| !c.is_control()) {
         let font = if in_win_ansi(c) { LATIN } else { CJK };
@@ -127,10 +188,7 @@ fn runs(text: &str) -> Vec<(&'static str, Vec<u8>)> {
                 }
                 bytes.push(byte);
             } else {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    bytes.extend_from_slice(format!("{unit:04X}").as_bytes());
-                }
+                cjk.encode(c, bytes);
             }
         }
     }
@@ -138,12 +196,12 @@ fn runs(text: &str) -> Vec<(&'static str, Vec<u8>)> {
 }
 
 /// Roughly how wide `text` is at `size` (for centring): Helvetica's letters average a
-/// little over half an em, STSong's ideographs are one em.
-fn width(text: &str, size: f32) -> f32 {
+/// little over half an em; the CJK font's own advances (STSong's ideographs are one em).
+fn width(text: &str, size: f32, cjk: &Cjk) -> f32 {
     let ems: f32 = text
         .chars()
         .map(|c| match c {
-            c if !in_win_ansi(c) => 1.0,
+            c if !in_win_ansi(c) => cjk.advance(c),
             'i' | 'l' | 'j' | 't' | 'f' | 'I' | '.' | ',' | ' ' | '·' | ':' => 0.28,
             'm' | 'w' | 'M' | 'W' => 0.85,
             c if c.is_ascii_uppercase() => 0.68,
@@ -155,9 +213,9 @@ fn width(text: &str, size: f32) -> f32 {
 
 /// Content-stream operators that show one line of text at (x, y), switching fonts
 /// between runs.
-fn text_at(text: &str, size: f32, x: f32, y: f32) -> Vec<u8> {
+fn text_at(text: &str, size: f32, x: f32, y: f32, cjk: &Cjk) -> Vec<u8> {
     let mut out = format!("BT {x:.1} {y:.1} Td ").into_bytes();
-    for (font, operand) in runs(text) {
+    for (font, operand) in runs(text, cjk) {
         out.extend_from_slice(format!("/{font} {size} Tf ").as_bytes());
         let (open, close) = if font == LATIN {
             (b'(', b')')
@@ -173,9 +231,9 @@ fn text_at(text: &str, size: f32, x: f32, y: f32) -> Vec<u8> {
     out
 }
 
-fn centred(text: &str, size: f32, y: f32) -> Vec<u8> {
-    let x = ((A4_WIDE.0 - width(text, size)) / 2.0).max(20.0);
-    text_at(text, size, x, y)
+fn centred(text: &str, size: f32, y: f32, cjk: &Cjk) -> Vec<u8> {
+    let x = ((A4_WIDE.0 - width(text, size, cjk)) / 2.0).max(20.0);
+    text_at(text, size, x, y, cjk)
 }
 
 /// PDF text strings (metadata) are UTF-16BE with a byte-order mark.
@@ -187,17 +245,18 @@ fn text_string(text: &str) -> Object {
     Object::String(bytes, StringFormat::Hexadecimal)
 }
 
-/// A document of one page of the given size, drawn by `content`, with its information
-/// dictionary.
+/// A document of one page of the given size, drawn by `content` (its text written for
+/// `cjk`), with its information dictionary.
 fn single_page(
     (w, h): (f32, f32),
     content: Vec<u8>,
+    cjk: &Cjk,
     info: Dictionary,
 ) -> Result<Vec<u8>, DocumentError> {
     let mut doc = Document::with_version("1.7");
     let pages_id = doc.new_object_id();
     let latin = doc.add_object(latin_font());
-    let cjk = doc.add_object(cjk_font());
+    let cjk = cjk.add_to(&mut doc);
     let resources = doc.add_object(dictionary! {
         "Font" => dictionary! { LATIN => latin, CJK => cjk },
     });
@@ -225,9 +284,26 @@ fn single_page(
     save(&mut doc)
 }
 
-/// A one-page certificate of completion.
-pub fn certificate_pdf(text: &CertificateText) -> Result<Vec<u8>, DocumentError> {
+/// A one-page certificate of completion; text Helvetica cannot show in a subset of
+/// `font`, embedded (STSong-Light, not embedded, without one).
+pub fn certificate_pdf(
+    text: &CertificateText,
+    font: Option<&CjkFont>,
+) -> Result<Vec<u8>, DocumentError> {
     let (w, h) = A4_WIDE;
+    let cjk = Cjk::for_texts(
+        font,
+        [
+            &text.title,
+            &text.preamble,
+            &text.holder,
+            &text.completed,
+            &text.product,
+            &text.details,
+            &text.verification,
+        ]
+        .map(String::as_str),
+    );
     let mut content = Vec::new();
     // Two frames, the outer one in a deep teal.
     content.extend_from_slice(
@@ -241,18 +317,19 @@ pub fn certificate_pdf(text: &CertificateText) -> Result<Vec<u8>, DocumentError>
         .as_bytes(),
     );
     content.extend_from_slice(b"0.06 0.36 0.4 rg\n");
-    content.extend(centred(&text.title, 32.0, 450.0));
+    content.extend(centred(&text.title, 32.0, 450.0, &cjk));
     content.extend_from_slice(b"0.2 0.2 0.2 rg\n");
-    content.extend(centred(&text.preamble, 14.0, 395.0));
-    content.extend(centred(&text.holder, 30.0, 345.0));
-    content.extend(centred(&text.completed, 14.0, 300.0));
-    content.extend(centred(&text.product, 22.0, 255.0));
-    content.extend(centred(&text.details, 12.0, 210.0));
+    content.extend(centred(&text.preamble, 14.0, 395.0, &cjk));
+    content.extend(centred(&text.holder, 30.0, 345.0, &cjk));
+    content.extend(centred(&text.completed, 14.0, 300.0, &cjk));
+    content.extend(centred(&text.product, 22.0, 255.0, &cjk));
+    content.extend(centred(&text.details, 12.0, 210.0, &cjk));
     content.extend_from_slice(b"0.45 0.45 0.45 rg\n");
-    content.extend(centred(&text.verification, 10.0, 70.0));
+    content.extend(centred(&text.verification, 10.0, 70.0, &cjk));
     single_page(
         A4_WIDE,
         content,
+        &cjk,
         dictionary! {
             "Title" => text_string(&format!("{} · {}", text.title, text.holder)),
             "Subject" => text_string(&text.product),
@@ -266,17 +343,25 @@ pub fn certificate_pdf(text: &CertificateText) -> Result<Vec<u8>, DocumentError>
 const A4: (f32, f32) = (595.0, 842.0);
 
 /// A one-page receipt: the title, the parties, a table of labelled amounts (values
-/// right-aligned) and a footer.
-pub fn receipt_pdf(text: &ReceiptText) -> Result<Vec<u8>, DocumentError> {
+/// right-aligned) and a footer; the CJK font as for [`certificate_pdf`].
+pub fn receipt_pdf(text: &ReceiptText, font: Option<&CjkFont>) -> Result<Vec<u8>, DocumentError> {
     let (w, _) = A4;
+    let cjk = Cjk::for_texts(
+        font,
+        [&text.title, &text.footer]
+            .into_iter()
+            .chain(&text.parties)
+            .chain(text.rows.iter().flat_map(|row| [&row.label, &row.value]))
+            .map(String::as_str),
+    );
     let (left, right) = (60.0, w - 60.0);
     let mut content = Vec::new();
     content.extend_from_slice(b"0.06 0.36 0.4 rg\n");
-    content.extend(text_at(&text.title, 26.0, left, 770.0));
+    content.extend(text_at(&text.title, 26.0, left, 770.0, &cjk));
     content.extend_from_slice(b"0.2 0.2 0.2 rg\n");
     let mut y = 735.0;
     for line in &text.parties {
-        content.extend(text_at(line, 11.0, left, y));
+        content.extend(text_at(line, 11.0, left, y, &cjk));
         y -= 16.0;
     }
     y -= 14.0;
@@ -285,20 +370,22 @@ pub fn receipt_pdf(text: &ReceiptText) -> Result<Vec<u8>, DocumentError> {
     );
     y -= 22.0;
     for row in &text.rows {
-        content.extend(text_at(&row.label, 12.0, left, y));
+        content.extend(text_at(&row.label, 12.0, left, y, &cjk));
         content.extend(text_at(
             &row.value,
             12.0,
-            right - width(&row.value, 12.0),
+            right - width(&row.value, 12.0, &cjk),
             y,
+            &cjk,
         ));
         y -= 22.0;
     }
     content.extend_from_slice(b"0.45 0.45 0.45 rg\n");
-    content.extend(text_at(&text.footer, 9.0, left, 60.0));
+    content.extend(text_at(&text.footer, 9.0, left, 60.0, &cjk));
     single_page(
         A4,
         content,
+        &cjk,
         dictionary! {
             "Title" => text_string(&text.title),
             "Subject" => text_string(&text.footer),
@@ -339,17 +426,23 @@ fn media_box(doc: &Document, page: ObjectId) -> (f32, f32) {
 /// every page. The original page content is wrapped in q/Q first, so whatever state it
 /// leaves does not move or hide the mark.
 /// Marks every page, into memory.
-pub fn mark_pdf(original: Vec<u8>, mark: &BuyerMark) -> Result<Vec<u8>, DocumentError> {
+pub fn mark_pdf(
+    original: Vec<u8>,
+    mark: &BuyerMark,
+    font: Option<&CjkFont>,
+) -> Result<Vec<u8>, DocumentError> {
     let mut out = Vec::new();
-    write_marked_pdf(original, mark, &mut out)?;
+    write_marked_pdf(original, mark, font, &mut out)?;
     Ok(out)
 }
 
 /// Marks every page, writing the copy to `out` as it goes. The original is dropped once
 /// parsed: marking holds the parsed document, never the original nor the copy besides.
+/// The CJK font as for [`certificate_pdf`].
 pub fn write_marked_pdf(
     original: Vec<u8>,
     mark: &BuyerMark,
+    font: Option<&CjkFont>,
     out: &mut dyn std::io::Write,
 ) -> Result<(), DocumentError> {
     let mut doc =
@@ -359,7 +452,8 @@ pub fn write_marked_pdf(
         return Err(DocumentError::Unreadable("encrypted".into()));
     }
     let latin = doc.add_object(latin_font());
-    let cjk = doc.add_object(cjk_font());
+    let cjk_text = Cjk::for_texts(font, [mark.line.as_str()]);
+    let cjk = cjk_text.add_to(&mut doc);
     let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
     if pages.is_empty() {
         return Err(DocumentError::Unreadable("no pages".into()));
@@ -369,7 +463,7 @@ pub fn write_marked_pdf(
         let (x0, y0) = media_box(&doc, page);
         let save = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
         let mut stamp = b"Q\nq 0.5 0.5 0.5 rg\n".to_vec();
-        stamp.extend(text_at(&mark.line, 7.0, x0 + 24.0, y0 + 12.0));
+        stamp.extend(text_at(&mark.line, 7.0, x0 + 24.0, y0 + 12.0, &cjk_text));
         stamp.extend_from_slice(b"Q\n");
         let stamp = doc.add_object(Stream::new(Dictionary::new(), stamp));
         let dict = doc.get_dictionary(page).map_err(write_error)?;
@@ -461,7 +555,7 @@ mod tests {
 
     #[test]
     fn a_certificate_is_a_one_page_pdf_with_its_verification_line() {
-        let bytes = certificate_pdf(&text()).unwrap();
+        let bytes = certificate_pdf(&text(), None).unwrap();
         assert!(bytes.starts_with(b"%PDF-1.7"));
         let doc = Document::load_mem(&bytes).unwrap();
         assert_eq!(doc.get_pages().len(), 1);
@@ -476,7 +570,7 @@ mod tests {
     fn euros_dashes_and_minus_signs_stay_in_helvetica() {
         // € is byte 0x80 and – 0x96 in WinAnsiEncoding; the minus sign shows as an en
         // dash. Only the ideographs go to STSong.
-        let runs = runs("−€2.07 – 税");
+        let runs = runs("−€2.07 – 税", &Cjk::Song);
         assert_eq!(runs[0].0, LATIN);
         assert_eq!(runs[0].1, b"\x96\x802.07 \x96 ".to_vec());
         assert_eq!(runs[1].0, CJK);
@@ -485,13 +579,13 @@ mod tests {
 
     #[test]
     fn a_marked_pdf_carries_the_buyer_on_every_page_and_in_its_metadata() {
-        let original = certificate_pdf(&text()).unwrap();
+        let original = certificate_pdf(&text(), None).unwrap();
         let mark = BuyerMark {
             line: "Licensed to Ana - order 42".into(),
             holder_name: "Ana".into(),
             reference: "order 42".into(),
         };
-        let marked = mark_pdf(original.clone(), &mark).unwrap();
+        let marked = mark_pdf(original.clone(), &mark, None).unwrap();
         let doc = Document::load_mem(&marked).unwrap();
         let content = page_text(&doc);
         assert!(
@@ -518,7 +612,7 @@ mod tests {
             reference: "x".into(),
         };
         assert!(matches!(
-            mark_pdf(b"not a pdf".to_vec(), &mark),
+            mark_pdf(b"not a pdf".to_vec(), &mark, None),
             Err(DocumentError::Unreadable(_))
         ));
     }

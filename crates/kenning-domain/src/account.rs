@@ -150,6 +150,8 @@ pub struct Account {
     pub locale: Locale,
     /// Whether the person followed the link mailed to their address.
     pub email_verified: bool,
+    /// The IANA name of the zone their times are shown in, once their browser said.
+    pub time_zone: Option<String>,
 }
 
 #[cfg(test)]

@@ -120,6 +120,8 @@ pub enum DomainError {
     InvalidNotification,
     #[error("an announcement has a title of 1 to 120 characters and a text of 1 to 5000")]
     InvalidAnnouncement,
+    #[error("a time zone is an IANA name such as Asia/Shanghai")]
+    InvalidTimeZone,
 }
 
 impl DomainError {
@@ -139,6 +141,7 @@ impl DomainError {
             DomainError::InvalidBio => "invalid_bio",
             DomainError::InvalidNotification => "invalid_notification",
             DomainError::InvalidAnnouncement => "invalid_announcement",
+            DomainError::InvalidTimeZone => "invalid_time_zone",
             DomainError::UnknownCurrency => "unknown_currency",
             DomainError::InvalidAmount => "invalid_amount",
             DomainError::CurrencyMismatch => "currency_mismatch",

@@ -234,6 +234,24 @@ pub fn shown_price(prices: &PriceList, to: Currency, rates: &[ExchangeRate]) -> 
     }
 }
 
+/// Whether prices in `currency` are shown with tax held in them (a currency the table
+/// does not list: yes, as most of the world shows prices).
+pub fn tax_inclusive_in(rates: &[ExchangeRate], currency: Currency) -> bool {
+    rates
+        .iter()
+        .find(|r| r.currency == currency)
+        .is_none_or(|r| r.tax_inclusive)
+}
+
+/// What a buyer pays for `price` at `tax_bps`: the price itself where prices hold the
+/// tax, else the price with the tax added.
+pub fn paid_price(price: Money, rates: &[ExchangeRate], tax_bps: u16) -> Money {
+    if tax_bps == 0 || tax_inclusive_in(rates, price.currency) {
+        return price;
+    }
+    crate::tax::apply(price, tax_bps, false).map_or(price, |(total, _)| total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

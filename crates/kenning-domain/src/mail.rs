@@ -18,6 +18,9 @@ pub struct Mail {
     /// The name the greeting uses.
     pub name: String,
     pub locale: Locale,
+    /// The IANA zone times are written in (the reader's, when known; else UTC).
+    #[serde(default)]
+    pub time_zone: Option<String>,
     pub message: MailMessage,
 }
 
@@ -166,6 +169,7 @@ mod tests {
             to: Email::parse("ada@example.com").unwrap_or_else(|e| panic!("{e}")),
             name: "Ada".into(),
             locale: Locale::ZhCn,
+            time_zone: Some("Asia/Shanghai".into()),
             message: MailMessage::ResetPassword {
                 token: "t0k".into(),
             },

@@ -172,9 +172,50 @@ pub fn percent_complete(completed: usize, total: usize) -> u8 {
     u8::try_from(pct).unwrap_or(100)
 }
 
+/// Where "continue" leads in a product whose lessons are `in_order`: the lesson last
+/// touched while it is unfinished, else the first unfinished one after it, else the
+/// first unfinished one at all; nothing once every lesson is done.
+pub fn lesson_to_continue(
+    in_order: &[LessonId],
+    last: Option<LessonId>,
+    completed: &dyn Fn(LessonId) -> bool,
+) -> Option<LessonId> {
+    let start = last
+        .and_then(|l| in_order.iter().position(|&id| id == l))
+        .unwrap_or(0);
+    let (before, from) = in_order.split_at(start);
+    from.iter()
+        .chain(before)
+        .copied()
+        .find(|&id| !completed(id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn continue_leads_to_the_next_unfinished_lesson() {
+        let [a, b, c, d]: [LessonId; 4] = std::array::from_fn(|_| LessonId::new());
+        let ids = [a, b, c, d];
+        let done = |set: &[LessonId]| {
+            let set = set.to_vec();
+            move |id: LessonId| set.contains(&id)
+        };
+        // The last lesson touched, unfinished: there.
+        assert_eq!(lesson_to_continue(&ids, Some(b), &done(&[a])), Some(b));
+        // Finished: the next unfinished one after it.
+        assert_eq!(lesson_to_continue(&ids, Some(b), &done(&[b, c])), Some(d));
+        // Nothing after it is left: the first unfinished one before it.
+        assert_eq!(
+            lesson_to_continue(&ids, Some(d), &done(&[b, c, d])),
+            Some(a)
+        );
+        // Everything done: nothing to continue.
+        assert_eq!(lesson_to_continue(&ids, Some(c), &done(&ids)), None);
+        // Never started: the first lesson.
+        assert_eq!(lesson_to_continue(&ids, None, &done(&[])), Some(a));
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -1,5 +1,12 @@
 //! Paid questions (付费问答): a learner pays a creator's consultation product to ask one
 //! question; the creator answers within a deadline or the order is refunded in full.
+//!
+//! A membership may include a creator's desk. Its members ask without paying, up to
+//! [`MEMBER_QUESTIONS`] questions in any [`MEMBER_QUESTIONS_DAYS`] days (counted per
+//! desk, by when they were asked; an unanswered one still counts, since the creator's
+//! time is what the allowance shares out). Such a question has no order; left
+//! unanswered past the deadline it expires, as there is nothing to refund. Beyond the
+//! allowance a member buys a question like anyone else.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +18,17 @@ pub const ANSWER_WITHIN_DAYS: i64 = 7;
 /// Longest question or answer.
 pub const MAX_QUESTION_CHARS: usize = 4_000;
 
+/// How many questions a member may ask a desk their membership includes …
+pub const MEMBER_QUESTIONS: i64 = 3;
+/// … in any this many days.
+pub const MEMBER_QUESTIONS_DAYS: i64 = 30;
+
 const DAY_MS: i64 = 86_400_000;
+
+/// Where a member's allowance window starts, seen at `now_ms`.
+pub fn member_window_start(now_ms: i64) -> i64 {
+    now_ms.saturating_sub(MEMBER_QUESTIONS_DAYS * DAY_MS)
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -21,6 +38,8 @@ pub enum QuestionStatus {
     Answered,
     /// Not answered in time: its order was refunded.
     Refunded,
+    /// A member's question not answered in time (it had no order to refund).
+    Expired,
 }
 
 impl QuestionStatus {
@@ -29,6 +48,7 @@ impl QuestionStatus {
             QuestionStatus::Asked => "asked",
             QuestionStatus::Answered => "answered",
             QuestionStatus::Refunded => "refunded",
+            QuestionStatus::Expired => "expired",
         }
     }
 
@@ -37,6 +57,7 @@ impl QuestionStatus {
             QuestionStatus::Asked,
             QuestionStatus::Answered,
             QuestionStatus::Refunded,
+            QuestionStatus::Expired,
         ]
         .into_iter()
         .find(|q| q.as_str() == s)
@@ -46,7 +67,8 @@ impl QuestionStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Question {
     pub id: QuestionId,
-    pub order_id: OrderId,
+    /// The order that paid for it; none for a member's question.
+    pub order_id: Option<OrderId>,
     /// The creator's consultation product it was bought through.
     pub product_id: ProductId,
     pub asker_id: AccountId,

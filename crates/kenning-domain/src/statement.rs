@@ -119,6 +119,64 @@ pub struct Statement {
     pub lines: Vec<StatementLine>,
 }
 
+/// Where the money of one sale went, as a statement shows it beside a person's share:
+/// all amounts positive, in the sale's currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SaleBreakdown {
+    /// What the buyer paid.
+    pub paid: Money,
+    /// Tax collected for their country.
+    pub tax: Money,
+    /// What the payment provider charged.
+    pub payment_fee: Money,
+    /// The platform's fee.
+    pub platform_fee: Money,
+    /// Shares of co-creators, partners and affiliates other than this person.
+    pub others: Money,
+    /// This person's share.
+    pub yours: Money,
+}
+
+impl SaleBreakdown {
+    /// The breakdown of a sale booked as `postings` (its sale and gateway-fee
+    /// transactions), for the person `me`.
+    pub fn of(
+        postings: &[crate::ledger::Posting],
+        me: crate::ids::AccountId,
+    ) -> Option<SaleBreakdown> {
+        use crate::ledger::LedgerAccount as A;
+        let currency = postings.first()?.amount.currency;
+        let (mut paid, mut tax, mut payment, mut platform, mut others, mut yours) =
+            (0i64, 0i64, 0i64, 0i64, 0i64, 0i64);
+        for p in postings {
+            let amount = p.amount.amount_minor;
+            // Debits (what came in, what the provider kept) count as they are; credits
+            // (what is owed on) count negated. The provider's fee is taken from what it
+            // holds (a credit on clearing), so the buyer paid clearing and fee together.
+            match &p.account {
+                A::ProviderClearing(_) => paid += amount,
+                A::GatewayFees => {
+                    payment += amount;
+                    paid += amount;
+                }
+                A::TaxPayable(_) => tax -= amount,
+                A::PlatformFees => platform -= amount,
+                A::Earnings(_, who) if *who == me => yours -= amount,
+                A::Earnings(..) => others -= amount,
+            }
+        }
+        let m = |minor: i64| Money::new(minor, currency);
+        Some(SaleBreakdown {
+            paid: m(paid),
+            tax: m(tax),
+            payment_fee: m(payment),
+            platform_fee: m(platform),
+            others: m(others),
+            yours: m(yours),
+        })
+    }
+}
+
 impl Statement {
     /// Builds the statement from what was owed before the month and the month's lines
     /// (all in `currency`).
@@ -152,6 +210,35 @@ pub fn base_kind(stored: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sale_breaks_down_into_where_its_money_went() {
+        use crate::ids::AccountId;
+        use crate::ledger::{LedgerAccount as A, Posting};
+        let usd = Currency::USD;
+        let (me, partner) = (AccountId::new(), AccountId::new());
+        let posting = |account, minor| Posting {
+            account,
+            amount: Money::new(minor, usd),
+        };
+        let sale = [
+            posting(A::ProviderClearing("sandbox".into()), 3_569),
+            posting(A::TaxPayable("DE".parse().unwrap()), -570),
+            posting(A::PlatformFees, -300),
+            posting(A::Earnings(Payee::Partner, partner), -540),
+            posting(A::Earnings(Payee::Creator, me), -2_159),
+            posting(A::GatewayFees, 134),
+            posting(A::ProviderClearing("sandbox".into()), -134),
+        ];
+        let b = SaleBreakdown::of(&sale, me).unwrap();
+        assert_eq!(b.paid, Money::new(3_569, usd));
+        assert_eq!(b.tax, Money::new(570, usd));
+        assert_eq!(b.platform_fee, Money::new(300, usd));
+        assert_eq!(b.others, Money::new(540, usd));
+        assert_eq!(b.yours, Money::new(2_159, usd));
+        assert_eq!(b.payment_fee, Money::new(134, usd));
+        assert!(SaleBreakdown::of(&[], me).is_none());
+    }
 
     #[test]
     fn months_parse_print_and_bound() {

@@ -1,5 +1,7 @@
 //! Full-text search over the public catalog with tantivy: jieba segments Chinese, English
-//! is stemmed and matched with prefixes and one typo. Results carry a highlighted snippet.
+//! is stemmed; prefixes, typos and Chinese character pairs are a fallback when exact words
+//! find little (see `rank` for how results are chosen). Results carry a highlighted
+//! snippet of the plain text (Markdown is indexed without its syntax).
 //!
 //! An index holds only what its caller puts in. [`CatalogSearch`] is the engine behind the
 //! app's `SearchEngine` port: two indexes, one of what anyone may see (titles,
@@ -8,6 +10,10 @@
 //! only copy of anything.
 
 mod catalog;
+mod han;
+mod plain;
+mod rank;
+mod words;
 
 pub use catalog::CatalogSearch;
 
@@ -15,17 +21,18 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::sync::Mutex;
 
-use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{
-    BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
-};
+use tantivy::query::{BooleanQuery, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{LowerCaser, TextAnalyzer};
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, Searcher, TantivyDocument, Term};
+
+use han::HanBigrams;
+use plain::plain_text;
+use words::{Tier, Word, analyze, union};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -44,7 +51,8 @@ pub struct SearchDoc {
     pub languages: Vec<String>,
     pub title_en: String,
     pub title_zh: String,
-    /// Description, tags, lesson titles and preview text, in English.
+    /// Description, tags, lesson titles and preview text, in English: Markdown, indexed
+    /// and shown in snippets as plain text.
     pub text_en: String,
     /// The same in Chinese.
     pub text_zh: String,
@@ -94,7 +102,7 @@ pub struct Hit {
     pub id: String,
     pub group: String,
     pub score: f32,
-    /// HTML with the matched words in `<b>`; the rest is escaped.
+    /// HTML with the matched words in `<b>`; the rest is plain text, escaped.
     pub highlight: String,
 }
 
@@ -114,6 +122,9 @@ struct Fields {
     /// Chinese title and text segmented without overlapping sub-words: search mode's
     /// overlapping tokens break snippet offsets, so highlights come from this field.
     highlight_zh: Field,
+    /// Chinese title and text as overlapping character pairs, for what jieba cuts
+    /// differently in a query than in the text.
+    han_pairs: Field,
     published: Field,
     rating: Field,
     /// One numeric column per currency ("price_CNY"), in minor units.
@@ -135,6 +146,7 @@ const RATING: &str = "rating";
 const JIEBA: &str = "jieba";
 const JIEBA_PLAIN: &str = "jieba_plain";
 const ENGLISH: &str = "en_stem";
+const HAN_PAIRS: &str = "han_pairs";
 
 fn text_field(tokenizer: &str) -> TextOptions {
     TextOptions::default()
@@ -162,6 +174,14 @@ impl SearchIndex {
             title_words_en: b.add_text_field("title_words_en", text_field("default")),
             words_en: b.add_text_field("words_en", text_field("default")),
             highlight_zh: b.add_text_field("highlight_zh", text_field(JIEBA_PLAIN)),
+            han_pairs: b.add_text_field(
+                "han_pairs",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(HAN_PAIRS)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
             prices: currencies
                 .iter()
                 .map(|c| {
@@ -185,6 +205,9 @@ impl SearchIndex {
                 .filter(LowerCaser)
                 .build(),
         );
+        index
+            .tokenizers()
+            .register(HAN_PAIRS, TextAnalyzer::from(HanBigrams));
         // One indexing thread with a small arena: catalogs are small, and every node keeps
         // this writer for its lifetime.
         let writer = index.writer_with_num_threads(1, 20_000_000)?;
@@ -206,13 +229,16 @@ impl SearchIndex {
         for l in &d.languages {
             doc.add_text(f.language, l);
         }
+        let (text_en, text_zh) = (plain_text(&d.text_en), plain_text(&d.text_zh));
+        let zh = format!("{}。{text_zh}", d.title_zh);
         doc.add_text(f.title_en, &d.title_en);
         doc.add_text(f.title_zh, &d.title_zh);
-        doc.add_text(f.text_en, &d.text_en);
-        doc.add_text(f.text_zh, &d.text_zh);
-        doc.add_text(f.highlight_zh, format!("{}。{}", d.title_zh, d.text_zh));
+        doc.add_text(f.text_en, &text_en);
+        doc.add_text(f.text_zh, &text_zh);
+        doc.add_text(f.han_pairs, &zh);
+        doc.add_text(f.highlight_zh, zh);
         doc.add_text(f.title_words_en, &d.title_en);
-        doc.add_text(f.words_en, &d.text_en);
+        doc.add_text(f.words_en, &text_en);
         for (currency, amount) in &d.prices {
             if let Some(field) = f.prices.get(currency) {
                 doc.add_i64(*field, *amount);
@@ -281,102 +307,92 @@ impl SearchIndex {
     }
 
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>, SearchError> {
-        let f = &self.f;
         let searcher = self.reader.searcher();
-        let mut parser = QueryParser::for_index(
-            &self.index,
-            vec![
-                f.title_en,
-                f.title_zh,
-                f.text_en,
-                f.text_zh,
-                f.title_words_en,
-                f.words_en,
-            ],
-        );
-        parser.set_field_boost(f.title_en, 3.0);
-        parser.set_field_boost(f.title_zh, 3.0);
-        parser.set_field_boost(f.title_words_en, 2.0);
-        parser.set_field_boost(f.words_en, 0.5);
-        // Prefixes ("isolat" finds "isolation") and one typo ("databse") in English,
-        // matched against the unstemmed words.
-        parser.set_field_fuzzy(f.title_words_en, true, 1, true);
-        parser.set_field_fuzzy(f.words_en, true, 1, true);
-        // Operators typed by people are taken as words, never as errors.
-        let (text_query, _errors) = parser.parse_query_lenient(q.text.trim());
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query)];
+        let words = words::words(&self.index, &self.f, q.text.trim())?;
+        let price_field = q
+            .currency
+            .as_ref()
+            .and_then(|c| self.f.prices.get(c).copied());
+        let Some(filters) = self.filters(q, price_field) else {
+            return Ok(Vec::new());
+        };
+        let hits = self.relevant(&searcher, &words, &filters)?;
+        let limit = if q.limit == 0 { 20 } else { q.limit };
+        let page = self.ordered(&searcher, hits, q.sort, price_field, limit)?;
+        self.hits(&searcher, &words, q, page)
+    }
+
+    /// What a search is restricted to; None when nothing can match (an empty set of
+    /// groups).
+    fn filters(&self, q: &SearchQuery, price_field: Option<Field>) -> Option<Vec<Box<dyn Query>>> {
+        let f = &self.f;
+        let mut filters: Vec<Box<dyn Query>> = Vec::new();
         if let Some(groups) = &q.groups {
             if groups.is_empty() {
-                return Ok(Vec::new());
+                return None;
             }
-            clauses.push((
-                Occur::Must,
-                Box::new(TermSetQuery::new(
-                    groups.iter().map(|g| Term::from_field_text(f.group, g)),
-                )),
-            ));
+            filters.push(Box::new(TermSetQuery::new(
+                groups.iter().map(|g| Term::from_field_text(f.group, g)),
+            )));
         }
+        let term = |field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
         if let Some(kind) = &q.kind {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.kind, kind),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            filters.push(term(f.kind, kind));
         }
         if let Some(language) = &q.language {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_text(f.language, language),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            filters.push(term(f.language, language));
         }
-        let price_field = q.currency.as_ref().and_then(|c| f.prices.get(c).copied());
         if let Some(field) = price_field
             && (q.min_price.is_some() || q.max_price.is_some())
         {
-            let bound = |v: Option<i64>, inclusive: fn(Term) -> Bound<Term>| match v {
-                Some(v) => inclusive(Term::from_field_i64(field, v)),
+            let bound = |v: Option<i64>| match v {
+                Some(v) => Bound::Included(Term::from_field_i64(field, v)),
                 None => Bound::Unbounded,
             };
-            clauses.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    bound(q.min_price, Bound::Included),
-                    bound(q.max_price, Bound::Included),
-                )),
-            ));
+            filters.push(Box::new(RangeQuery::new(
+                bound(q.min_price),
+                bound(q.max_price),
+            )));
         }
         if let Some(min) = q.min_rating_centi {
-            clauses.push((
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    Bound::Included(Term::from_field_i64(f.rating, min)),
-                    Bound::Unbounded,
-                )),
-            ));
+            filters.push(Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_i64(f.rating, min)),
+                Bound::Unbounded,
+            )));
         }
-        let query = BooleanQuery::new(clauses);
-        let limit = if q.limit == 0 { 20 } else { q.limit };
-        let addresses = self.ranked(&searcher, &query, q.sort, price_field, limit)?;
+        Some(filters)
+    }
 
+    /// The page's documents with their highlighted snippets.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        words: &[Word],
+        q: &SearchQuery,
+        page: rank::Scored,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let f = &self.f;
         let (snippets, title_snippets) = if q.highlight_language.starts_with("zh") {
-            let plain = QueryParser::for_index(&self.index, vec![f.highlight_zh]);
-            let (hl_query, _) = plain.parse_query_lenient(q.text.trim());
-            let s = SnippetGenerator::create(&searcher, &*hl_query, f.highlight_zh)?;
-            (s, None)
-        } else {
+            let query = self.chinese_highlight(words)?;
             (
-                SnippetGenerator::create(&searcher, &query, f.text_en)?,
-                Some(SnippetGenerator::create(&searcher, &query, f.title_en)?),
+                SnippetGenerator::create(searcher, &*query, f.highlight_zh)?,
+                None,
+            )
+        } else {
+            let exact = union(words.iter().filter_map(|w| w.query(Tier::Exact)).collect())
+                .unwrap_or_else(|| Box::new(BooleanQuery::new(Vec::new())));
+            (
+                SnippetGenerator::create(searcher, &*exact, f.text_en)?,
+                Some(SnippetGenerator::create(searcher, &*exact, f.title_en)?),
             )
         };
-
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, address) in addresses {
+        let mut hits = Vec::with_capacity(page.len());
+        for (score, address) in page {
             let doc: TantivyDocument = searcher.doc(address)?;
             let stored = |field| {
                 doc.get_first(field)
@@ -384,7 +400,6 @@ impl SearchIndex {
                     .unwrap_or_default()
                     .to_owned()
             };
-            let (id, group) = (stored(f.id), stored(f.group));
             let mut highlight = snippets.snippet_from_doc(&doc).to_html();
             if highlight.is_empty()
                 && let Some(titles) = &title_snippets
@@ -392,8 +407,8 @@ impl SearchIndex {
                 highlight = titles.snippet_from_doc(&doc).to_html();
             }
             hits.push(Hit {
-                id,
-                group,
+                id: stored(f.id),
+                group: stored(f.group),
                 score,
                 highlight,
             });
@@ -401,56 +416,17 @@ impl SearchIndex {
         Ok(hits)
     }
 
-    /// The best `limit` matches: by score, or by a column read from the fast fields (only
-    /// the final page is ever loaded from the store).
-    fn ranked(
-        &self,
-        searcher: &Searcher,
-        query: &dyn Query,
-        sort: Sort,
-        price_field: Option<Field>,
-        limit: usize,
-    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let column = match (sort, price_field) {
-            (Sort::Relevance, _) => None,
-            (Sort::Newest, _) => Some(("published".to_owned(), true)),
-            (Sort::Rating, _) => Some((RATING.to_owned(), true)),
-            (Sort::PriceLow | Sort::PriceHigh, Some(field)) => Some((
-                self.index.schema().get_field_name(field).to_owned(),
-                sort == Sort::PriceHigh,
-            )),
-            (Sort::PriceLow | Sort::PriceHigh, None) => None,
-        };
-        let Some((column, descending)) = column else {
-            return Ok(searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?);
-        };
-        let matches = searcher.search(query, &DocSetCollector)?;
-        let mut keyed: Vec<(i64, DocAddress)> = Vec::with_capacity(matches.len());
-        let mut columns = HashMap::new();
-        for address in matches {
-            let values = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    searcher
-                        .segment_reader(address.segment_ord)
-                        .fast_fields()
-                        .i64(&column)?,
-                ),
-            };
-            // Products without a price in this currency sort last either way.
-            let missing = if descending { i64::MIN } else { i64::MAX };
-            keyed.push((values.first(address.doc_id).unwrap_or(missing), address));
+    /// The query's words and their jieba sub-words in the highlight field, which is
+    /// segmented without sub-words: "异步编程" is highlighted where "异步" and "编程" are.
+    fn chinese_highlight(&self, words: &[Word]) -> Result<Box<dyn Query>, SearchError> {
+        let mut terms = Vec::new();
+        for word in words {
+            terms.push(Term::from_field_text(self.f.highlight_zh, word.text()));
+            for token in analyze(&self.index, self.f.title_zh, word.text())? {
+                terms.push(Term::from_field_text(self.f.highlight_zh, &token));
+            }
         }
-        if descending {
-            keyed.sort_by_key(|(v, a)| (std::cmp::Reverse(*v), *a));
-        } else {
-            keyed.sort_by_key(|(v, a)| (*v, *a));
-        }
-        Ok(keyed
-            .into_iter()
-            .take(limit)
-            .map(|(_, a)| (0.0, a))
-            .collect())
+        Ok(Box::new(TermSetQuery::new(terms)))
     }
 }
 
@@ -747,6 +723,97 @@ mod tests {
             })
             .unwrap_or_default();
         assert!(hits.iter().all(|h| h.group == "group-of-course"));
+    }
+
+    #[test]
+    fn an_exact_match_outranks_near_misses() {
+        let idx = index();
+        idx.upsert(&[doc(
+            "rusty",
+            "ebook",
+            ("Rusty Tools", "Old tools, restored."),
+            ("", ""),
+            1,
+            0,
+        )])
+        .unwrap_or_else(|e| panic!("{e}"));
+        let found = ids(&idx, q("rust"));
+        assert_eq!(found.first().map(String::as_str), Some("rust"), "{found:?}");
+    }
+
+    #[test]
+    fn near_misses_are_cut_when_exact_matches_exist() {
+        let idx = index();
+        idx.upsert(&[
+            doc(
+                "team",
+                "audio_series",
+                ("Leading a Team", "Teaching and hiring: take notes."),
+                ("", ""),
+                1,
+                0,
+            ),
+            doc(
+                "teach",
+                "course",
+                ("Teaching Online", "Ten lessons on teaching."),
+                ("", ""),
+                1,
+                0,
+            ),
+        ])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ids(&idx, q("tea")), vec!["tea"]);
+        // Without an exact match, near misses are what there is, still cut far below
+        // the best ("teaching" in a title, not only in a description).
+        assert_eq!(ids(&idx, q("teachng")), vec!["teach"]);
+    }
+
+    #[test]
+    fn a_chinese_query_longer_than_a_word_finds_its_words() {
+        let idx = index();
+        assert_eq!(
+            ids(&idx, q("异步编程")).first().map(String::as_str),
+            Some("rust")
+        );
+        assert_eq!(
+            ids(&idx, q("如何冲泡绿茶")).first().map(String::as_str),
+            Some("tea")
+        );
+        // Segmented differently in the query and the text: character pairs still match.
+        assert_eq!(ids(&idx, q("茶田")), vec!["tea"]);
+    }
+
+    #[test]
+    fn snippets_are_plain_text() {
+        let idx = index();
+        idx.upsert(&[doc(
+            "md",
+            "course",
+            (
+                "Green Teas",
+                "## Green and white\n\nSteep **green** tea <em>briefly</em>, see `notes`.",
+            ),
+            ("绿茶", "## 绿茶与白茶\n\n**绿茶**要<em>轻</em>泡。"),
+            1,
+            0,
+        )])
+        .unwrap_or_else(|e| panic!("{e}"));
+        for (text, language) in [("green", "en"), ("绿茶", "zh")] {
+            let hits = idx
+                .search(&SearchQuery {
+                    highlight_language: language.into(),
+                    ..q(text)
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            let hit = hits.iter().find(|h| h.id == "md");
+            let highlight = hit.map(|h| h.highlight.replace("<b>", "").replace("</b>", ""));
+            assert!(
+                highlight.as_ref().is_some_and(|h| !h.is_empty()
+                    && ["#", "**", "`", "<", "&lt;"].iter().all(|m| !h.contains(m))),
+                "{text}: {hits:?}"
+            );
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::jobs::insert_job;
 use crate::{SqlStore, db_error, rows};
 
 const ACCOUNT_COLUMNS: &str =
-    "id, email, display_name, role, created_at_ms, locale, email_verified_at_ms";
+    "id, email, display_name, role, created_at_ms, locale, email_verified_at_ms, time_zone";
 
 /// Uses up every link of the account not used yet.
 async fn cancel_links(conn: &mut AnyConnection, account_id: &str, now_ms: i64) -> StoreResult<()> {
@@ -149,6 +149,16 @@ impl AccountStore for SqlStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        Ok(())
+    }
+
+    async fn set_time_zone(&self, id: AccountId, zone: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE accounts SET time_zone = $1 WHERE id = $2")
+            .bind(zone.to_owned())
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await
+            .map_err(db_error)?;
         Ok(())
     }
 
@@ -312,7 +322,7 @@ impl SessionStore for SqlStore {
     ) -> StoreResult<Option<(Account, i64)>> {
         let row = sqlx::query(
             "SELECT a.id, a.email, a.display_name, a.role, a.created_at_ms, a.locale, \
-             a.email_verified_at_ms, s.expires_at_ms \
+             a.email_verified_at_ms, a.time_zone, s.expires_at_ms \
              FROM sessions s JOIN accounts a ON a.id = s.account_id \
              WHERE s.token_hash = $1 AND s.expires_at_ms > $2 AND a.suspended_at_ms IS NULL",
         )

@@ -223,6 +223,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0026_creator_profiles.sql"),
         include_str!("../migrations/postgres/0026_creator_profiles.sql"),
     ),
+    (
+        27,
+        "time_zone",
+        include_str!("../migrations/sqlite/0027_time_zone.sql"),
+        include_str!("../migrations/postgres/0027_time_zone.sql"),
+    ),
+    (
+        28,
+        "member_questions",
+        include_str!("../migrations/sqlite/0028_member_questions.sql"),
+        include_str!("../migrations/postgres/0028_member_questions.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

@@ -13,7 +13,7 @@ use sqlx::any::AnyRow;
 use crate::{SqlStore, db_error, parse_col, rows};
 
 const SUMMARY_COLUMNS: &str = "id, email, display_name, role, created_at_ms, locale, \
-     email_verified_at_ms, suspended_at_ms, suspended_reason";
+     email_verified_at_ms, time_zone, suspended_at_ms, suspended_reason";
 
 fn summary(row: &AnyRow) -> StoreResult<AccountSummary> {
     let suspended = match rows::opt_int(row, "suspended_at_ms")? {

@@ -8,6 +8,7 @@ use kenning_app::ports::{
 use kenning_domain::fx::{ExchangeRate, Rounding};
 use kenning_domain::ids::{AccountId, OrderId, PartnerContractId, ProductId};
 use kenning_domain::ledger::{LedgerAccount, LedgerTransaction, Payee, Posting};
+use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::revenue::{AffiliateProgram, CoCreator, PartnerContract};
 use kenning_domain::statement::{StatementLine, base_kind};
@@ -15,7 +16,7 @@ use kenning_domain::tax::{Country, TaxRate};
 use sqlx::any::AnyRow;
 
 use crate::orders::insert_ledger;
-use crate::rows::{flag, int, opt_int, opt_text, small, text};
+use crate::rows::{flag, int, json, opt_int, opt_text, small, text};
 use crate::{SqlStore, db_error, parse_col};
 
 const PAYEES: [Payee; 4] = [
@@ -363,6 +364,42 @@ impl EarningsStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn sales_earned(
+        &self,
+        account: AccountId,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> StoreResult<Vec<(OrderId, LocalizedText, Vec<Posting>)>> {
+        let [a, b, c, d] = earnings_codes(account);
+        let found = sqlx::query(
+            "SELECT t.order_id, pr.title, p.account_code, p.currency, p.amount_minor              FROM ledger_transactions t              JOIN ledger_postings p ON p.transaction_id = t.id              JOIN orders o ON o.id = t.order_id              JOIN products pr ON pr.id = o.product_id              WHERE t.kind IN ('sale', 'gateway_fee') AND t.order_id IN (                SELECT t2.order_id FROM ledger_transactions t2                JOIN ledger_postings p2 ON p2.transaction_id = t2.id                WHERE t2.kind = 'sale' AND p2.account_code IN ($1, $2, $3, $4)                AND t2.created_at_ms >= $5 AND t2.created_at_ms < $6)              ORDER BY t.order_id, t.created_at_ms, p.line",
+        )
+        .bind(a)
+        .bind(b)
+        .bind(c)
+        .bind(d)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(self.pool())
+        .await
+        .map_err(db_error)?;
+        let mut out: Vec<(OrderId, LocalizedText, Vec<Posting>)> = Vec::new();
+        for r in &found {
+            let order: OrderId = parse_col(&text(r, "order_id")?, "order id")?;
+            let code = text(r, "account_code")?;
+            let posting = Posting {
+                account: LedgerAccount::parse(&code)
+                    .ok_or_else(|| StoreError::Corrupt(format!("account {code:?}")))?,
+                amount: Money::new(int(r, "amount_minor")?, currency(r, "currency")?),
+            };
+            match out.last_mut() {
+                Some((id, _, postings)) if *id == order => postings.push(posting),
+                _ => out.push((order, json(r, "title")?, vec![posting])),
+            }
+        }
+        Ok(out)
     }
 
     async fn owed_before(&self, account: AccountId, before_ms: i64) -> StoreResult<Vec<Money>> {

@@ -67,6 +67,7 @@ pub(crate) fn account(row: &AnyRow) -> Result<Account, StoreError> {
         locale: Locale::parse(&text(row, "locale")?)
             .map_err(|_| StoreError::Corrupt("locale".into()))?,
         email_verified: opt_int(row, "email_verified_at_ms")?.is_some(),
+        time_zone: opt_text(row, "time_zone")?,
     })
 }
 

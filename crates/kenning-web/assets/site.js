@@ -73,3 +73,53 @@ for (const list of document.querySelectorAll("ol[data-sortable]")) {
     });
   }
 }
+
+// A form shown again because it was refused: bring its message into view (on a long
+// page it may be far below the top).
+const refusal = document.querySelector('main [role="alert"][data-test="form-error"]');
+if (refusal) {
+  refusal.scrollIntoView({ block: "center" });
+}
+
+// A button that copies a link (a referral link, a gift link) to the clipboard.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-copy]") : null;
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  if (!(field instanceof HTMLInputElement) || !navigator.clipboard) return;
+  navigator.clipboard.writeText(field.value).then(() => {
+    button.textContent = button.dataset.copied || button.textContent;
+  }).catch(() => field.select());
+});
+
+// A choice that applies at once (the buyer's country on a product page): with script
+// the form sends itself on change and its button is not needed.
+for (const form of document.querySelectorAll("form[data-autosubmit]")) {
+  const button = form.querySelector("[data-autosubmit-button]");
+  if (button) button.hidden = true;
+  form.addEventListener("change", () => form.requestSubmit());
+}
+
+// Times are shown in the visitor's own zone: the page says which zone it used; when the
+// browser is elsewhere it tells the server (kept in a cookie, and with the account of a
+// signed-in person). A page that shows times of day (live sessions) is shown again at
+// once; others use the zone from the next page on.
+(() => {
+  const shown = document.documentElement.dataset.zone;
+  let here = "";
+  try {
+    here = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (_) {
+    return;
+  }
+  const utc = ["UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu", "GMT", "Etc/GMT"];
+  if (!here || here === shown || (shown === "UTC" && utc.includes(here))) return;
+  const token = document.querySelector('input[name="csrf"]');
+  if (!token) return;
+  const body = new URLSearchParams({ csrf: token.value, zone: here });
+  fetch("/preferences/time-zone", { method: "POST", body, credentials: "same-origin" })
+    .then((r) => {
+      if (r.ok && document.querySelector("[data-zoned]")) window.location.reload();
+    })
+    .catch(() => {});
+})();

@@ -2,6 +2,8 @@
 //! middleware and read by the extractors. The same middleware turns error reports into
 //! localized bodies (JSON for the API, an HTML page for the site).
 
+use std::sync::Arc;
+
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -10,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use kenning_app::AppError;
 use kenning_app::accounts::{CurrentUser, SessionToken, random_token};
+use kenning_domain::fx::ExchangeRate;
 use kenning_domain::locale::Locale;
 use kenning_domain::money::Currency;
 use kenning_domain::tax::Country;
@@ -19,10 +22,13 @@ use crate::i18n::negotiate;
 use crate::pages::render_error_page;
 use crate::site::Site;
 use crate::state::AppState;
+use crate::zone::Zone;
 
 pub const SESSION_COOKIE: &str = "kenning_session";
 pub const CSRF_COOKIE: &str = "kenning_csrf";
 pub const LANG_COOKIE: &str = "kenning_lang";
+/// The visitor's time zone as their browser reported it (an IANA name).
+pub const ZONE_COOKIE: &str = "kenning_tz";
 pub const CURRENCY_COOKIE: &str = "kenning_currency";
 pub const COUNTRY_COOKIE: &str = "kenning_country";
 /// The affiliate link a visitor arrived by: `code.unix-ms` (the creator's programme
@@ -34,6 +40,16 @@ pub const REFERRAL_COOKIE: &str = "kenning_ref";
 pub struct RequestContext {
     pub locale: Locale,
     pub currency: Currency,
+    /// The rate table: the currencies prices can be shown in (the currency picker),
+    /// and whether each shows prices with tax held; empty for the API, which takes any
+    /// currency a product has.
+    pub rates: Arc<Vec<ExchangeRate>>,
+    /// The tax rate of `country` (0 for the API), so every price shown is what this
+    /// visitor would pay.
+    pub tax_bps: u16,
+    /// Where times are shown: the signed-in person's zone, else the one their browser
+    /// reported; none (UTC) until either is known.
+    pub zone: Option<Arc<Zone>>,
     /// Where the buyer is, for tax: chosen, or read from the language tags.
     pub country: Country,
     /// The affiliate link the visitor came by, and when.
@@ -164,6 +180,31 @@ fn preferences(
     (locale, currency, country)
 }
 
+/// The visitor's currency among those the rate table can price, the table, and their
+/// country's tax rate. A currency it cannot price (a stale cookie, a hand-made link)
+/// becomes their language's own, so a page never claims a currency it then does not
+/// show.
+async fn priced_for(
+    state: &AppState,
+    wanted: Currency,
+    locale: Locale,
+    country: &Country,
+) -> Result<(Currency, Arc<Vec<ExchangeRate>>, u16), StatusCode> {
+    let (rates, taxes) = tokio::try_join!(state.app.display_rates(), state.app.display_tax_rates())
+        .map_err(|_| StatusCode::SERVICE_UNAVAILABLE)?;
+    let priced = |c: Currency| rates.iter().any(|r| r.currency == c);
+    let currency = match rates.first() {
+        Some(_) if priced(wanted) => wanted,
+        Some(_) if priced(locale.default_currency()) => locale.default_currency(),
+        Some(first) => first.currency,
+        None => wanted,
+    };
+    let tax_bps = (taxes.iter())
+        .find(|t| t.country == *country)
+        .map_or(0, |t| t.rate_bps);
+    Ok((currency, rates, tax_bps))
+}
+
 /// The referral remembered in a cookie, and a new one when this request carries an
 /// affiliate link (`?ref=CODE` on any page) to a programme that exists: it is
 /// remembered for the longest any programme allows, and replaces an earlier one.
@@ -261,6 +302,11 @@ async fn context_of(
     let jar = CookieJar::from_headers(headers);
     let query = uri.query();
     let (locale, currency, country) = preferences(headers, &jar, query, is_api);
+    let (currency, rates, tax_bps) = if is_api {
+        (currency, Arc::default(), 0)
+    } else {
+        priced_for(state, currency, locale, &country).await?
+    };
     let (referral, new_referral) = referrals(state, &jar, query, is_api).await;
     let token = if is_api {
         bearer(headers)
@@ -271,6 +317,11 @@ async fn context_of(
     let user = session_user(state, token.as_ref())
         .await
         .map_err(|()| StatusCode::SERVICE_UNAVAILABLE)?;
+    let zone = (user.as_ref())
+        .and_then(|u| u.account.time_zone.as_deref())
+        .or_else(|| jar.get(ZONE_COOKIE).map(|c| c.value()))
+        .and_then(Zone::named)
+        .map(Arc::new);
     let (visitor, new_visitor) = visitor_secret(&jar).ok_or(StatusCode::INTERNAL_SERVER_ERROR)?;
     let csrf = match (&user, &token) {
         (Some(_), Some(session)) => form_token(session.as_str(), "session"),
@@ -279,6 +330,9 @@ async fn context_of(
     let ctx = RequestContext {
         locale,
         currency,
+        rates,
+        tax_bps,
+        zone,
         country,
         referral: match &new_referral {
             Some(code) => Some((code.clone(), state.app.now_ms())),

@@ -85,6 +85,9 @@ impl ErrorReport {
             AppError::RefundWindowClosed { days } => {
                 report = report.with_arg("days", *days);
             }
+            AppError::MemberQuestionsUsed { allowed, days } => {
+                report = report.with_arg("allowed", *allowed).with_arg("days", *days);
+            }
             AppError::NotYetReleased { days_left, .. } => {
                 report = report.with_arg("days", *days_left);
             }

@@ -11,6 +11,8 @@ use kenning_domain::locale::Locale;
 use kenning_domain::money::Money;
 use unic_langid::LanguageIdentifier;
 
+use crate::zone::{WallClock, Zone};
+
 /// The translation files, per locale. A new locale adds a folder and a line here.
 const SOURCES: &[(Locale, &[&str])] = &[
     (
@@ -160,16 +162,34 @@ pub fn negotiate(accept_language: &str) -> Locale {
         .unwrap_or(Locale::DEFAULT)
 }
 
-/// A translator bound to one locale.
+/// A translator bound to one locale, and the time zone times are shown in (UTC when
+/// none is known).
 #[derive(Clone, Copy)]
 pub struct Tr<'a> {
     pub i18n: &'a I18n,
     pub locale: Locale,
+    pub zone: Option<&'a Zone>,
 }
 
 impl<'a> Tr<'a> {
     pub fn new(i18n: &'a I18n, locale: Locale) -> Self {
-        Tr { i18n, locale }
+        Tr {
+            i18n,
+            locale,
+            zone: None,
+        }
+    }
+
+    /// The same translator, showing times in `zone`.
+    pub fn in_zone(self, zone: Option<&'a Zone>) -> Self {
+        Tr { zone, ..self }
+    }
+
+    fn wall_clock(&self, ms: i64) -> Option<WallClock> {
+        match self.zone {
+            Some(zone) => zone.wall_clock(ms),
+            None => Zone::utc().wall_clock(ms),
+        }
     }
 
     pub fn t(&self, id: &str) -> String {
@@ -231,30 +251,30 @@ impl<'a> Tr<'a> {
         }
     }
 
-    /// A UTC date for this locale ("Nov 22, 2026" / "2026年11月22日").
+    /// A date for this locale, in the translator's zone ("Nov 22, 2026" /
+    /// "2026年11月22日").
     pub fn date(&self, ms: i64) -> String {
-        let Ok(at) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+        let Some(at) = self.wall_clock(ms) else {
             return String::new();
         };
         let mut args = FluentArgs::new();
-        args.set("year", i64::from(at.year()));
-        args.set("month", i64::from(u8::from(at.month())));
-        args.set("day", i64::from(at.day()));
-        args.set(
-            "monthName",
-            self.t(&format!("month-{}", u8::from(at.month()))),
-        );
+        args.set("year", i64::from(at.year));
+        args.set("month", i64::from(at.month));
+        args.set("day", i64::from(at.day));
+        args.set("monthName", self.t(&format!("month-{}", at.month)));
         self.i18n.message(self.locale, "date-format", Some(&args))
     }
 
-    /// A UTC date and time of day for this locale ("Nov 22, 2026 19:30 UTC").
+    /// A date and time of day in the translator's zone, with the zone named
+    /// ("Nov 22, 2026, 19:30 (Europe/Berlin)").
     pub fn datetime(&self, ms: i64) -> String {
-        let Ok(at) = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) else {
+        let Some(at) = self.wall_clock(ms) else {
             return String::new();
         };
         let mut args = FluentArgs::new();
         args.set("date", self.date(ms));
-        args.set("time", format!("{:02}:{:02}", at.hour(), at.minute()));
+        args.set("time", format!("{:02}:{:02}", at.hour, at.minute));
+        args.set("zone", self.zone.map_or("UTC", Zone::name).to_owned());
         self.i18n
             .message(self.locale, "datetime-format", Some(&args))
     }

@@ -20,6 +20,7 @@ mod rendered;
 mod sheet;
 mod site;
 mod state;
+pub mod zone;
 
 use std::sync::Arc;
 

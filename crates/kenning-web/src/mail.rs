@@ -12,6 +12,7 @@ use kenning_domain::mail::{Mail, MailMessage};
 use kenning_domain::notification::Notice;
 
 use crate::i18n::{I18n, Tr};
+use crate::zone::Zone;
 
 /// Writes Kenning's mail (the binary hands it to the app as its [`MailComposer`]).
 #[derive(Clone, Debug)]
@@ -120,7 +121,8 @@ impl MailComposer for MailWriter {
     }
 
     fn compose(&self, mail: &Mail, base_url: &str, facts: &MailFacts) -> ComposedMail {
-        let tr = Tr::new(&self.i18n, mail.locale);
+        let zone = mail.time_zone.as_deref().and_then(Zone::named);
+        let tr = Tr::new(&self.i18n, mail.locale).in_zone(zone.as_ref());
         let kind = mail.message.kind();
         let subject = tr.t_args(&format!("mail-{kind}-subject"), facts_args(tr, mail, facts));
         let greeting = tr.t_with("mail-greeting", "name", mail.name.clone());
@@ -182,6 +184,7 @@ mod tests {
             to: Email::parse("ada@example.com").unwrap_or_else(|e| panic!("{e}")),
             name: "Ada <script>".into(),
             locale,
+            time_zone: None,
             message,
         }
     }

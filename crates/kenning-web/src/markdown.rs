@@ -186,6 +186,46 @@ impl Markdown {
     }
 }
 
+/// The first `max_chars` characters of Markdown's text as a reader sees it: no `#`, `*`,
+/// backticks or tags; paragraphs and line breaks become single spaces. Cards and other
+/// one-line summaries use it, so `**SQLite**` reads as "SQLite". A cut is marked with "…".
+pub fn plain_summary(markdown: &str, max_chars: usize) -> String {
+    let mut text = String::new();
+    let push = |text: &mut String, piece: &str| {
+        for c in piece.chars() {
+            let c = if c.is_whitespace() { ' ' } else { c };
+            if !(c == ' ' && (text.is_empty() || text.ends_with(' '))) {
+                text.push(c);
+            }
+        }
+    };
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    ) {
+        match event {
+            Event::Text(t) | Event::Code(t) => push(&mut text, &t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => {
+                push(&mut text, " ");
+            }
+            _ => {}
+        }
+        if text.chars().count() > max_chars {
+            break;
+        }
+    }
+    let text = text.trim_end();
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +233,17 @@ mod tests {
 
     fn render(markdown: &str) -> String {
         Markdown::new(&["images.example.com".to_owned()]).to_safe_html(markdown)
+    }
+
+    #[test]
+    fn summaries_are_plain_text() {
+        assert_eq!(
+            plain_summary("## Green and white\n\nRun `cargo new` on **SQLite**.", 200),
+            "Green and white Run cargo new on SQLite."
+        );
+        assert_eq!(plain_summary("<b>bold</b> text", 200), "bold text");
+        assert_eq!(plain_summary("一二三四五六", 4), "一二三…");
+        assert_eq!(plain_summary("", 10), "");
     }
 
     #[test]

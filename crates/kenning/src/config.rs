@@ -61,6 +61,11 @@ pub struct Settings {
     pub test_clock: bool,
     /// The business named as seller on receipts (unset: the creator).
     pub merchant: Option<kenning_app::Merchant>,
+    /// The font (TrueType / OpenType, or a .ttc collection) a subset of which PDFs
+    /// embed for text Helvetica cannot show, Chinese above all. Unset: the first of
+    /// `kenning_docs::DEFAULT_CJK_FONTS` found; none found: PDFs name STSong-Light
+    /// without embedding it, and readers without it leave that text out.
+    pub pdf_font: Option<PathBuf>,
     /// What this node runs: pages and the API, jobs, or both (`serve --role`).
     pub role: crate::NodeRole,
 }
@@ -288,6 +293,12 @@ impl Settings {
                 .and_then(|m| m.tax_id.as_deref())
                 .map(quoted),
         );
+        optional(
+            "pdf_font",
+            self.pdf_font
+                .as_ref()
+                .map(|path| quoted(&path.display().to_string())),
+        );
         lines.push(String::new());
         lines.join("\n")
     }
@@ -325,6 +336,7 @@ pub struct FileSettings {
     pub merchant_name: Option<String>,
     pub merchant_address: Option<String>,
     pub merchant_tax_id: Option<String>,
+    pub pdf_font: Option<PathBuf>,
 }
 
 impl FileSettings {
@@ -463,6 +475,10 @@ pub struct Overrides {
     /// The merchant's VAT / GST / tax number, for receipts.
     #[arg(long, env = "KENNING_MERCHANT_TAX_ID", global = true)]
     pub merchant_tax_id: Option<String>,
+    /// Font embedded (as a subset) for Chinese and other text Helvetica cannot show in
+    /// PDFs (default: Noto Sans CJK or WenQuanYi Micro Hei from /usr/share/fonts).
+    #[arg(long, env = "KENNING_PDF_FONT", global = true)]
+    pub pdf_font: Option<PathBuf>,
 }
 
 impl Settings {
@@ -579,6 +595,7 @@ impl Settings {
                     address: overrides.merchant_address.clone().or(file.merchant_address),
                     tax_id: overrides.merchant_tax_id.clone().or(file.merchant_tax_id),
                 }),
+            pdf_font: overrides.pdf_font.clone().or(file.pdf_font),
             role: crate::NodeRole::All,
         })
     }

@@ -53,6 +53,19 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
     };
     let search =
         kenning_search::CatalogSearch::new().map_err(|e| anyhow::anyhow!("search index: {e}"))?;
+    let pdf_font = kenning_docs::CjkFont::find(settings.pdf_font.as_deref())
+        .map_err(|e| anyhow::anyhow!("PDF font: {e}"))?;
+    match &pdf_font {
+        Some(font) => tracing::debug!(
+            font = %font.path().display(),
+            face = font.face_index(),
+            "PDF font embedded for CJK text"
+        ),
+        None => tracing::warn!(
+            "no CJK font for PDFs (set pdf_font or install fonts-noto-cjk): \
+             STSong-Light is named, not embedded"
+        ),
+    }
     Ok(Kenning::new(
         Adapters {
             store: Arc::new(store),
@@ -69,7 +82,7 @@ pub fn build_app(store: SqlStore, settings: &Settings) -> anyhow::Result<Kenning
             media: Arc::new(media),
             recommender: Arc::new(kenning_recommender::HybridRecommender::default()),
             search: Arc::new(search),
-            documents: Arc::new(DocumentWriter),
+            documents: Arc::new(DocumentWriter::new(pdf_font)),
             webhooks: settings
                 .stripe_webhook_secret
                 .iter()

@@ -49,6 +49,7 @@ pub struct Showcase {
     pub quote: Option<Quote>,
     /// Countries with a tax rate, for the buy form (empty without a quote).
     pub tax_countries: Vec<Country>,
+    /// Candidates for the "also bought" shelf (see [`ProductPage::also_bought`]).
     pub also_bought: Vec<Recommendation>,
     /// A live session's schedule.
     pub live: Option<LiveSchedule>,
@@ -128,6 +129,8 @@ pub struct ProductPage {
     pub referral: Option<ReferralOffer>,
     /// The sale running now.
     pub sale: Option<Sale>,
+    /// The "also bought" shelf without what the viewer already holds.
+    pub also_bought: Vec<Recommendation>,
 }
 
 /// Two models are the same page when they come from the same cached showcase (the
@@ -150,6 +153,7 @@ impl PartialEq for ProductPage {
             live,
             referral,
             sale,
+            also_bought,
         } = self;
         Arc::ptr_eq(showcase, &other.showcase)
             && *gates == other.gates
@@ -164,6 +168,9 @@ impl PartialEq for ProductPage {
             && *live == other.live
             && *referral == other.referral
             && *sale == other.sale
+            && also_bought.len() == other.also_bought.len()
+            && (also_bought.iter().zip(&other.also_bought))
+                .all(|(a, b)| a.product.id == b.product.id)
     }
 }
 
@@ -343,7 +350,13 @@ impl Kenning {
             },
         };
         let referral = self.referral_offer(user, &showcase, &holdings).await?;
+        let also_bought = (showcase.also_bought.iter())
+            .filter(|r| holdings.since(r.product.id).is_none())
+            .take(ALSO_BOUGHT)
+            .cloned()
+            .collect();
         Ok(ProductPage {
+            also_bought,
             gates,
             owned: owned || member_until.is_some(),
             editable,
@@ -376,6 +389,7 @@ impl Kenning {
             .iter()
             .map(|p| p.id)
             .chain(showcase.live.as_ref().and_then(|s| s.included_in))
+            .chain(showcase.also_bought.iter().map(|r| r.product.id))
             .collect();
         let (account, product) = (user.account.id, showcase.product().id);
         let now = self.now_ms();
@@ -471,7 +485,8 @@ impl Kenning {
                     false => Ok(Vec::new()),
                 }
             },
-            self.also_bought(id, ALSO_BOUGHT),
+            // More than the shelf shows: those the viewer holds are left out.
+            self.also_bought(id, 2 * ALSO_BOUGHT),
             async {
                 match kind {
                     ProductKind::LiveSession => Ok(self.store.live_schedule(id).await?),

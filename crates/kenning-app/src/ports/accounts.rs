@@ -45,6 +45,8 @@ pub trait AccountStore: Send + Sync {
     async fn password_hash(&self, id: AccountId) -> StoreResult<Option<String>>;
     async fn set_display_name(&self, id: AccountId, name: &DisplayName) -> StoreResult<()>;
     async fn set_locale(&self, id: AccountId, locale: Locale) -> StoreResult<()>;
+    /// Keeps the IANA name of the zone the person's times are shown in.
+    async fn set_time_zone(&self, id: AccountId, zone: &str) -> StoreResult<()>;
 }
 
 /// A single-use link mailed to a person, stored as the hash of its secret.

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use kenning_domain::ids::{AccountId, OrderId, PayoutId};
 use kenning_domain::ledger::{LedgerTransaction, Payee, Posting};
+use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::Money;
 use kenning_domain::statement::StatementLine;
 
@@ -40,6 +41,14 @@ pub trait EarningsStore: Send + Sync {
         from_ms: i64,
         to_ms: i64,
     ) -> StoreResult<Vec<StatementLine>>;
+    /// For every sale whose earnings reached the person from `from_ms` to `to_ms`: its
+    /// order, the product's title, and the postings of its sale and gateway fee.
+    async fn sales_earned(
+        &self,
+        account: AccountId,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> StoreResult<Vec<(OrderId, LocalizedText, Vec<Posting>)>>;
     /// What was owed to the person before `before_ms`, per currency.
     async fn owed_before(&self, account: AccountId, before_ms: i64) -> StoreResult<Vec<Money>>;
     /// Every earnings account with a balance other than zero.

@@ -1,7 +1,7 @@
 //! Paid questions and their answers.
 
 use async_trait::async_trait;
-use kenning_domain::ids::{AccountId, OrderId, QuestionId};
+use kenning_domain::ids::{AccountId, OrderId, ProductId, QuestionId};
 use kenning_domain::question::{Question, QuestionStatus};
 
 use super::StoreResult;
@@ -10,6 +10,21 @@ use super::StoreResult;
 #[async_trait]
 pub trait QuestionStore: Send + Sync {
     async fn insert_question(&self, question: &Question) -> StoreResult<()>;
+    /// Writes a member's question (no order) unless its asker has already asked this
+    /// desk `allowed` such questions since `since_ms`; false when the allowance is used.
+    async fn insert_member_question(
+        &self,
+        question: &Question,
+        since_ms: i64,
+        allowed: i64,
+    ) -> StoreResult<bool>;
+    /// How many member's questions `asker` put to a desk since `since_ms`.
+    async fn member_questions_since(
+        &self,
+        asker: AccountId,
+        product: ProductId,
+        since_ms: i64,
+    ) -> StoreResult<i64>;
     /// A question with when its order was paid (`None`: not yet).
     async fn question(&self, id: QuestionId) -> StoreResult<Option<(Question, Option<i64>)>>;
     async fn question_of_order(&self, order: OrderId) -> StoreResult<Option<Question>>;
@@ -27,6 +42,7 @@ pub trait QuestionStore: Send + Sync {
         from: QuestionStatus,
         to: QuestionStatus,
     ) -> StoreResult<bool>;
-    /// Unanswered questions whose orders were paid before `paid_before_ms`.
+    /// Unanswered questions whose orders were paid (members' questions: asked) before
+    /// `paid_before_ms`.
     async fn overdue_questions(&self, paid_before_ms: i64) -> StoreResult<Vec<Question>>;
 }

@@ -8,7 +8,7 @@ mod statements;
 
 pub use receipts::{HistoryLine, ReceiptView};
 pub use shares::{NamedShare, NewContract};
-pub use statements::{PayoutPreview, Statements};
+pub use statements::{PayoutPreview, SaleDetail, Statements};
 
 use std::sync::Arc;
 
@@ -83,10 +83,7 @@ pub(crate) fn offer_with(
 /// Whether the rate table says prices in a currency hold the tax (yes, unless it says
 /// otherwise).
 pub(crate) fn tax_inclusive_in(rates: &[ExchangeRate], currency: Currency) -> bool {
-    rates
-        .iter()
-        .find(|r| r.currency == currency)
-        .is_none_or(|r| r.tax_inclusive)
+    kenning_domain::fx::tax_inclusive_in(rates, currency)
 }
 
 /// What `price` comes to in `country` at `rate_bps`.
@@ -266,6 +263,18 @@ impl Kenning {
 
     pub async fn tax_rates(&self) -> Result<Vec<TaxRate>, AppError> {
         Ok(self.store.tax_rates().await?)
+    }
+
+    /// The tax rates, for showing prices as a visitor's country pays them (kept for the
+    /// catalog's TTL; checkout reads the store).
+    pub async fn display_tax_rates(&self) -> Result<Arc<Vec<TaxRate>>, AppError> {
+        let now = self.now_ms();
+        if let Some(taxes) = self.catalog_cache.taxes(now) {
+            return Ok(taxes);
+        }
+        let taxes = Arc::new(self.store.tax_rates().await?);
+        self.catalog_cache.put_taxes(Arc::clone(&taxes), now);
+        Ok(taxes)
     }
 
     pub async fn set_tax_rate(&self, user: &CurrentUser, rate: TaxRate) -> Result<(), AppError> {

@@ -1,11 +1,14 @@
 //! Monthly statements per currency, and payouts of what is owed.
 
+use std::collections::HashMap;
+
 use kenning_domain::DomainError;
 use kenning_domain::audit::AuditAction;
-use kenning_domain::ids::{AccountId, PayoutId};
+use kenning_domain::ids::{AccountId, OrderId, PayoutId};
 use kenning_domain::ledger::{self, LedgerAccount};
+use kenning_domain::locale::LocalizedText;
 use kenning_domain::money::{Currency, Money};
-use kenning_domain::statement::{Period, Statement};
+use kenning_domain::statement::{Period, SaleBreakdown, Statement};
 
 use crate::accounts::CurrentUser;
 use crate::audit_log::{Change, money_json};
@@ -31,6 +34,15 @@ use crate::{AppError, Kenning};
 pub struct Statements {
     pub period: Period,
     pub statements: Vec<Statement>,
+    /// The sales behind the statements' lines: the product and where the money went.
+    pub sales: HashMap<OrderId, SaleDetail>,
+}
+
+/// A sale as a statement line explains it.
+#[derive(Clone, Debug)]
+pub struct SaleDetail {
+    pub product_title: LocalizedText,
+    pub breakdown: SaleBreakdown,
 }
 
 impl Kenning {
@@ -43,10 +55,24 @@ impl Kenning {
     ) -> Result<Statements, AppError> {
         let account = user.account.id;
         let opening = self.store.owed_before(account, period.start_ms()).await?;
-        let lines = self
-            .store
-            .earnings_lines(account, period.start_ms(), period.end_ms())
-            .await?;
+        let (from, to) = (period.start_ms(), period.end_ms());
+        let (lines, sold) = tokio::try_join!(
+            self.store.earnings_lines(account, from, to),
+            self.store.sales_earned(account, from, to),
+        )?;
+        let sales = sold
+            .into_iter()
+            .filter_map(|(order, product_title, postings)| {
+                let breakdown = SaleBreakdown::of(&postings, account)?;
+                Some((
+                    order,
+                    SaleDetail {
+                        product_title,
+                        breakdown,
+                    },
+                ))
+            })
+            .collect();
         let mut currencies: Vec<Currency> = opening
             .iter()
             .map(|m| m.currency)
@@ -69,7 +95,11 @@ impl Kenning {
                 Statement::build(c, open, mine)
             })
             .collect();
-        Ok(Statements { period, statements })
+        Ok(Statements {
+            period,
+            statements,
+            sales,
+        })
     }
 
     /// Pays out everyone owed at least `minimum_major` major units of a currency (all

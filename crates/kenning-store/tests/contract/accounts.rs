@@ -209,6 +209,7 @@ fn link(
             to: account.email.clone(),
             name: "P".into(),
             locale: account.locale,
+            time_zone: None,
             message: MailMessage::VerifyEmail {
                 token: hash.to_owned(),
             },

@@ -172,6 +172,7 @@ fn routes() -> (Router<AppState>, OpenApiDoc) {
         .routes(routes!(questions::my_questions))
         .routes(routes!(questions::question_inbox))
         .routes(routes!(questions::answer))
+        .routes(routes!(questions::ask_as_member))
         .routes(routes!(refunds::refund_order))
         .routes(routes!(webhooks::webhook))
         .routes(routes!(gifts::my_gifts))

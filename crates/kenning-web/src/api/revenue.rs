@@ -7,13 +7,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kenning_app::checkout::CurrencyChoice;
 use kenning_app::ports::PayoutRecord;
-use kenning_app::revenue::{NamedShare, NewContract};
+use kenning_app::revenue::{NamedShare, NewContract, Statements};
 use kenning_domain::DomainError;
 use kenning_domain::fx::{ExchangeRate, RateDisplay, parse_rate};
 use kenning_domain::ids::ProductId;
-use kenning_domain::money::Currency;
+use kenning_domain::locale::Locale;
+use kenning_domain::money::{Currency, Money};
 use kenning_domain::revenue::PartnerContract;
-use kenning_domain::statement::{Period, Statement};
+use kenning_domain::statement::{Period, SaleBreakdown, Statement};
 use kenning_domain::tax::{Country, TaxRate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -474,17 +475,45 @@ pub(crate) fn period_of(state: &AppState, month: Option<&str>) -> Result<Period,
 }
 
 /// The statement CSV: one row per movement, amounts in major units.
-pub(crate) fn statements_csv(statements: &[Statement]) -> Result<Vec<u8>, HttpError> {
-    let mut sheet = Sheet::new(&["date", "kind", "role", "order", "currency", "amount"])?;
-    for s in statements {
+/// The statements as a spreadsheet: one row per movement, with the product a sale or
+/// refund was of and, for sales, where the buyer's money went (product titles in
+/// `locale`).
+pub(crate) fn statements_csv(found: &Statements, locale: Locale) -> Result<Vec<u8>, HttpError> {
+    let mut sheet = Sheet::new(&[
+        "date",
+        "kind",
+        "role",
+        "order",
+        "product",
+        "currency",
+        "amount",
+        "paid",
+        "tax",
+        "payment_fee",
+        "platform_fee",
+        "other_shares",
+    ])?;
+    for s in &found.statements {
         for l in &s.lines {
+            let sale = l.order_id.and_then(|o| found.sales.get(&o));
+            let money = |pick: fn(&SaleBreakdown) -> Money| {
+                (sale.filter(|_| l.kind == "sale"))
+                    .map(|d| pick(&d.breakdown).major_digits())
+                    .unwrap_or_default()
+            };
             sheet.row([
                 timestamp(l.at_ms),
                 l.kind.clone(),
                 l.payee.as_str().to_owned(),
                 l.order_id.map(|o| o.to_string()).unwrap_or_default(),
+                (sale.map(|d| d.product_title.get(locale).to_owned())).unwrap_or_default(),
                 s.currency.code().to_owned(),
                 l.amount.major_digits(),
+                money(|b| b.paid),
+                money(|b| b.tax),
+                money(|b| b.payment_fee),
+                money(|b| b.platform_fee),
+                money(|b| b.others),
             ])?;
         }
     }
@@ -501,13 +530,13 @@ pub(crate) fn statements_csv(statements: &[Statement]) -> Result<Vec<u8>, HttpEr
         (status = 422, body = ErrorResponse)))]
 pub async fn my_statements(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Query(params): Query<StatementParams>,
 ) -> Result<Response, HttpError> {
     let period = period_of(&state, params.month.as_deref())?;
     let found = state.app.statements(&user, period).await?;
     if params.format.as_deref() == Some("csv") {
-        let body = statements_csv(&found.statements)?;
+        let body = statements_csv(&found, ctx.locale)?;
         return Ok(crate::pages::attachment(
             "text/csv; charset=utf-8",
             &format!("kenning-statement-{period}.csv"),

@@ -8,12 +8,16 @@ use kenning_app::accounts::Registration;
 use kenning_app::two_factor::SignIn;
 use kenning_domain::locale::Locale;
 use kenning_domain::money::Currency;
+use kenning_domain::tax::Country;
 use serde::Deserialize;
 
 use super::forms::{CsrfForm, EmptyForm};
 use super::{Page, render};
 use crate::client::ClientAddress;
-use crate::context::{CURRENCY_COOKIE, Ctx, LANG_COOKIE, RequestContext, SESSION_COOKIE, cookie};
+use crate::context::{
+    COUNTRY_COOKIE, CURRENCY_COOKIE, Ctx, LANG_COOKIE, RequestContext, SESSION_COOKIE, ZONE_COOKIE,
+    cookie,
+};
 use crate::error::HttpError;
 use crate::state::AppState;
 
@@ -293,10 +297,12 @@ pub async fn logout(
 pub struct PreferencesForm {
     lang: Option<String>,
     currency: Option<String>,
+    /// Where the buyer is, for the tax in the prices shown.
+    country: Option<String>,
     back: Option<String>,
 }
 
-/// Remembers the chosen language and currency in cookies.
+/// Remembers the chosen language, currency and country in cookies.
 pub async fn preferences(
     State(state): State<AppState>,
     CsrfForm(form): CsrfForm<PreferencesForm>,
@@ -320,6 +326,45 @@ pub async fn preferences(
         )) {
             response.headers_mut().append(header::SET_COOKIE, v);
         }
+    }
+    if let Some(code) = form.country.as_deref() {
+        let country: Country = code.trim().parse()?;
+        if let Ok(v) =
+            HeaderValue::from_str(&cookie(COUNTRY_COOKIE, country.to_string(), 365, secure))
+        {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct TimeZoneForm {
+    zone: String,
+}
+
+/// Keeps the zone the browser reports (site.js sends it when it differs from the one
+/// the page was shown in): in a cookie, and with the account of a signed-in person.
+/// A name the time-zone database does not know is refused and changes nothing.
+pub async fn time_zone(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    CsrfForm(form): CsrfForm<TimeZoneForm>,
+) -> Result<Response, HttpError> {
+    let zone =
+        crate::zone::Zone::named(&form.zone).ok_or(kenning_domain::DomainError::InvalidTimeZone)?;
+    if let Some(user) = &ctx.user {
+        state.app.set_time_zone(user, zone.name()).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let value = cookie(
+        ZONE_COOKIE,
+        zone.name().to_owned(),
+        365,
+        state.config.secure_cookies,
+    );
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(response)
 }

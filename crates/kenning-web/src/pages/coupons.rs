@@ -3,18 +3,19 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use kenning_app::accounts::CurrentUser;
 use kenning_app::pages::studio::CouponsPage;
 use kenning_domain::DomainError;
 use kenning_domain::coupon::{Coupon, Discount};
 use kenning_domain::money::{Currency, Money};
 use serde::Deserialize;
 
-use super::forms::{CsrfForm, EmptyForm, day_value};
-use super::{Labelled, Page, ok};
+use super::forms::{CsrfForm, EmptyForm, KeptForm, Refused, day_value};
+use super::{Labelled, Page, render};
 use crate::api::coupons::{CouponLimitsRequest, CouponRequest};
 use crate::api::types::MoneyDto;
-use crate::context::SignedIn;
+use crate::context::{RequestContext, SignedIn};
 use crate::error::HttpError;
 use crate::state::AppState;
 
@@ -24,6 +25,8 @@ struct CouponsTemplate<'a> {
     page: Page<'a>,
     coupons: Vec<CouponRow>,
     products: Vec<Labelled>,
+    /// A form refused: `coupon` (the new one) or `limits-{code}`.
+    refused: Refused,
 }
 
 /// A coupon in the list.
@@ -50,8 +53,17 @@ pub async fn list(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
 ) -> Result<Response, HttpError> {
-    let page = Page::new(&state, &ctx, "studio-coupons");
-    let model = state.app.coupons_page(&user).await?;
+    coupons_page(&state, &ctx, &user, Refused::default()).await
+}
+
+async fn coupons_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    refused: Refused,
+) -> Result<Response, HttpError> {
+    let page = Page::new(state, ctx, "studio-coupons");
+    let model = state.app.coupons_page(user).await?;
     let coupons = model
         .coupons
         .iter()
@@ -62,11 +74,15 @@ pub async fn list(
         .iter()
         .map(|p| Labelled::new(p.id, p.title.get(ctx.locale)))
         .collect();
-    ok(&CouponsTemplate {
-        page,
-        coupons,
-        products,
-    })
+    Ok(render(
+        refused.status(),
+        &CouponsTemplate {
+            page,
+            coupons,
+            products,
+            refused,
+        },
+    ))
 }
 
 fn coupon_row(page: &Page<'_>, c: &Coupon, model: &CouponsPage) -> CouponRow {
@@ -159,9 +175,23 @@ impl LimitsForm {
 
 pub async fn create(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
-    CsrfForm(form): CsrfForm<CouponForm>,
-) -> Result<Redirect, HttpError> {
+    SignedIn(user, ctx): SignedIn,
+    KeptForm(form, typed): KeptForm<CouponForm>,
+) -> Result<Response, HttpError> {
+    match new_coupon(&state, &user, form).await {
+        Ok(()) => Ok(Redirect::to("/studio/coupons").into_response()),
+        Err(e) => {
+            let refused = Refused::of(&state, &ctx, "coupon", e, typed)?;
+            coupons_page(&state, &ctx, &user, refused).await
+        }
+    }
+}
+
+async fn new_coupon(
+    state: &AppState,
+    user: &CurrentUser,
+    form: CouponForm,
+) -> Result<(), HttpError> {
     // An amount typed with the percentage left empty means the amount, whichever
     // button is on.
     let by_amount =
@@ -184,25 +214,32 @@ pub async fn create(
         max_uses: form.limits.max_uses()?,
         expires_at: form.limits.expires_at(),
     };
-    state.app.create_coupon(&user, request.to_new()?).await?;
-    Ok(Redirect::to("/studio/coupons"))
+    state.app.create_coupon(user, request.to_new()?).await?;
+    Ok(())
 }
 
 pub async fn update(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(code): Path<String>,
-    CsrfForm(form): CsrfForm<LimitsForm>,
-) -> Result<Redirect, HttpError> {
-    let request = CouponLimitsRequest {
-        max_uses: form.max_uses()?,
-        expires_at: form.expires_at(),
+    KeptForm(form, typed): KeptForm<LimitsForm>,
+) -> Result<Response, HttpError> {
+    let changed = async {
+        let request = CouponLimitsRequest {
+            max_uses: form.max_uses()?,
+            expires_at: form.expires_at(),
+        };
+        let limits = request.to_limits()?;
+        state.app.update_coupon(&user, &code, limits).await?;
+        Ok::<_, HttpError>(())
     };
-    state
-        .app
-        .update_coupon(&user, &code, request.to_limits()?)
-        .await?;
-    Ok(Redirect::to("/studio/coupons"))
+    match changed.await {
+        Ok(()) => Ok(Redirect::to("/studio/coupons").into_response()),
+        Err(e) => {
+            let refused = Refused::of(&state, &ctx, format!("limits-{code}"), e, typed)?;
+            coupons_page(&state, &ctx, &user, refused).await
+        }
+    }
 }
 
 pub async fn end(

@@ -7,7 +7,11 @@ use axum::response::{Redirect, Response};
 use kenning_app::pages::earnings::Contract;
 use kenning_app::ports::PayoutRecord;
 use kenning_domain::money::{Currency, bps_to_percent};
-use kenning_domain::statement::Statement;
+use std::collections::HashMap;
+
+use kenning_app::revenue::SaleDetail;
+use kenning_domain::ids::OrderId;
+use kenning_domain::statement::{SaleBreakdown, Statement};
 use serde::Deserialize;
 
 use super::forms::CsrfForm;
@@ -35,6 +39,10 @@ struct StatementRow {
     kind: String,
     role: String,
     order_id: String,
+    /// The product sold, for sales and refunds.
+    product: String,
+    /// Where the sale's money went ("Paid $35.69 · tax $5.70 · …").
+    breakdown: String,
     amount: String,
 }
 
@@ -108,7 +116,7 @@ pub async fn page(
             .statements
             .statements
             .iter()
-            .map(|s| statement_block(&page, s))
+            .map(|s| statement_block(&page, s, &model.statements.sales))
             .collect(),
         referral_link: format!("{base}/?ref={}", model.referral_code),
         program: model.program.map(|p| ProgramFields {
@@ -129,7 +137,26 @@ pub async fn page(
     })
 }
 
-fn statement_block(page: &Page<'_>, s: &Statement) -> StatementBlock {
+/// Where a sale's money went, in one line.
+fn breakdown_line(page: &Page<'_>, b: &SaleBreakdown) -> String {
+    page.t_args(
+        "earnings-breakdown",
+        &[
+            ("paid", page.money(&b.paid)),
+            ("tax", page.money(&b.tax)),
+            ("payment", page.money(&b.payment_fee)),
+            ("platform", page.money(&b.platform_fee)),
+            ("others", page.money(&b.others)),
+            ("yours", page.money(&b.yours)),
+        ],
+    )
+}
+
+fn statement_block(
+    page: &Page<'_>,
+    s: &Statement,
+    sales: &HashMap<OrderId, SaleDetail>,
+) -> StatementBlock {
     StatementBlock {
         currency: s.currency.code().to_owned(),
         opening: page.money(&s.opening),
@@ -140,12 +167,20 @@ fn statement_block(page: &Page<'_>, s: &Statement) -> StatementBlock {
         lines: s
             .lines
             .iter()
-            .map(|l| StatementRow {
-                date: page.date(&l.at_ms),
-                kind: page.t(&format!("earnings-kind-{}", l.kind)),
-                role: page.t(&format!("earnings-role-{}", l.payee.as_str())),
-                order_id: l.order_id.map(|o| o.to_string()).unwrap_or_default(),
-                amount: page.money(&l.amount),
+            .map(|l| {
+                let sale = l.order_id.and_then(|o| sales.get(&o));
+                StatementRow {
+                    date: page.date(&l.at_ms),
+                    kind: page.t(&format!("earnings-kind-{}", l.kind)),
+                    role: page.t(&format!("earnings-role-{}", l.payee.as_str())),
+                    order_id: l.order_id.map(|o| o.to_string()).unwrap_or_default(),
+                    product: (sale.map(|d| d.product_title.get(page.ctx.locale).to_owned()))
+                        .unwrap_or_default(),
+                    breakdown: (sale.filter(|_| l.kind == "sale"))
+                        .map(|d| breakdown_line(page, &d.breakdown))
+                        .unwrap_or_default(),
+                    amount: page.money(&l.amount),
+                }
             })
             .collect(),
     }
@@ -183,12 +218,12 @@ fn payout_row(page: &Page<'_>, p: &PayoutRecord) -> PayoutRow {
 /// The month's statements as a spreadsheet.
 pub async fn csv(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Query(params): Query<MonthParams>,
 ) -> Result<Response, HttpError> {
     let period = period_of(&state, params.month.as_deref())?;
     let found = state.app.statements(&user, period).await?;
-    let body = statements_csv(&found.statements)?;
+    let body = statements_csv(&found, ctx.locale)?;
     Ok(super::attachment(
         "text/csv; charset=utf-8",
         &format!("kenning-statement-{period}.csv"),

@@ -1,5 +1,7 @@
 //! Form bodies with their CSRF token checked before the handler sees them.
 
+use std::collections::HashMap;
+
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::StatusCode;
 use bytes::Bytes;
@@ -32,6 +34,36 @@ pub fn same_token(a: &str, b: &str) -> bool {
 /// A URL-encoded form whose `csrf` field matches the person's token.
 pub struct CsrfForm<T>(pub T);
 
+/// The body of a form whose `csrf` field matches the person's token.
+async fn checked_body<S>(req: Request, state: &S) -> Result<Bytes, ErrorReport>
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    let expected = req
+        .extensions()
+        .get::<RequestContext>()
+        .map(|c| c.csrf.clone())
+        .unwrap_or_default();
+    let max_body_bytes = AppState::from_ref(state).config.max_body_bytes;
+    // Too long: the message names the limit.
+    let body = Bytes::from_request(req, state).await.map_err(|_| {
+        ErrorReport::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large")
+            .with_arg("max", i64::try_from(max_body_bytes).unwrap_or(i64::MAX))
+    })?;
+    let token: TokenOnly = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| ErrorReport::new(StatusCode::BAD_REQUEST, "invalid_form"))?;
+    if expected.is_empty() || !same_token(&token.csrf, &expected) {
+        return Err(ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed"));
+    }
+    Ok(body)
+}
+
+fn fields_of<T: DeserializeOwned>(body: &[u8]) -> Result<T, ErrorReport> {
+    serde_urlencoded::from_bytes(body)
+        .map_err(|_| ErrorReport::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"))
+}
+
 impl<S, T> FromRequest<S> for CsrfForm<T>
 where
     S: Send + Sync,
@@ -41,25 +73,120 @@ where
     type Rejection = ErrorReport;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let expected = req
-            .extensions()
-            .get::<RequestContext>()
-            .map(|c| c.csrf.clone())
-            .unwrap_or_default();
-        let max_body_bytes = AppState::from_ref(state).config.max_body_bytes;
-        // Too long: the message names the limit.
-        let body = Bytes::from_request(req, state).await.map_err(|_| {
-            ErrorReport::new(StatusCode::PAYLOAD_TOO_LARGE, "upload_too_large")
-                .with_arg("max", i64::try_from(max_body_bytes).unwrap_or(i64::MAX))
-        })?;
-        let token: TokenOnly = serde_urlencoded::from_bytes(&body)
-            .map_err(|_| ErrorReport::new(StatusCode::BAD_REQUEST, "invalid_form"))?;
-        if expected.is_empty() || !same_token(&token.csrf, &expected) {
-            return Err(ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed"));
+        let body = checked_body(req, state).await?;
+        fields_of(&body).map(CsrfForm)
+    }
+}
+
+/// What a person typed into a form, field by field, to show it again when the form is
+/// refused. The CSRF token is not kept.
+#[derive(Clone, Debug, Default)]
+pub struct Typed(HashMap<String, String>);
+
+impl Typed {
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+}
+
+/// A [`CsrfForm`] that also keeps what was typed (see [`Refused`]).
+pub struct KeptForm<T>(pub T, pub Typed);
+
+impl<S, T> FromRequest<S> for KeptForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+    AppState: FromRef<S>,
+{
+    type Rejection = ErrorReport;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = checked_body(req, state).await?;
+        let pairs: Vec<(String, String)> = fields_of(&body)?;
+        let typed = pairs.into_iter().filter(|(k, _)| k != "csrf").collect();
+        Ok(KeptForm(fields_of(&body)?, Typed(typed)))
+    }
+}
+
+/// A form the person can put right, shown again on its page: which form it was (pages
+/// with several forms name each), why it was refused in their language, and what they
+/// typed. The page renders with the refusal's status; [`Refused::default`] is none.
+#[derive(Debug, Default)]
+pub struct Refused {
+    form: String,
+    status: Option<StatusCode>,
+    message: String,
+    typed: Typed,
+}
+
+impl Refused {
+    /// The refusal of `form`, when the person can put it right (see [`refusal`]); any
+    /// other error is passed on to the error page.
+    pub fn of(
+        state: &AppState,
+        ctx: &RequestContext,
+        form: impl Into<String>,
+        error: ErrorReport,
+        typed: Typed,
+    ) -> Result<Refused, ErrorReport> {
+        let (status, message) = refusal_of(state, ctx, error)?;
+        Ok(Refused {
+            form: form.into(),
+            status: Some(status),
+            message,
+            typed,
+        })
+    }
+
+    /// The status to render the page with.
+    pub fn status(&self) -> StatusCode {
+        self.status.unwrap_or(StatusCode::OK)
+    }
+
+    /// Why `form` was refused, when it was.
+    pub fn on(&self, form: &str) -> Option<&str> {
+        (self.status.is_some() && self.form == form).then_some(self.message.as_str())
+    }
+
+    /// What was typed into `field` of `form`, or `default` when that form was not
+    /// refused.
+    pub fn value<'a>(&'a self, form: &str, field: &str, default: &'a str) -> &'a str {
+        if self.on(form).is_some() {
+            self.typed.get(field).unwrap_or_default()
+        } else {
+            default
         }
-        serde_urlencoded::from_bytes(&body)
-            .map(CsrfForm)
-            .map_err(|_| ErrorReport::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form"))
+    }
+
+    /// Whether `value` was chosen in `field` of the refused `form`, else `default`
+    /// (for options, radio buttons and check boxes).
+    pub fn chose(&self, form: &str, field: &str, value: &str, default: bool) -> bool {
+        if self.on(form).is_some() {
+            self.typed.get(field) == Some(value)
+        } else {
+            default
+        }
+    }
+}
+
+/// Why a form was refused, in the person's language, and its status, when the person
+/// can put it right (bad input, a conflict, a limit): the form is then shown again with
+/// what they typed. A server error, or a refusal of who they are (not signed in, not
+/// theirs), is passed on to the error page instead.
+fn refusal_of(
+    state: &AppState,
+    ctx: &RequestContext,
+    report: ErrorReport,
+) -> Result<(StatusCode, String), ErrorReport> {
+    let correctable = report.status.is_client_error()
+        && !matches!(
+            report.status,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        );
+    if correctable {
+        Ok((report.status, report.message(&state.i18n, ctx.locale)))
+    } else {
+        Err(report)
     }
 }
 

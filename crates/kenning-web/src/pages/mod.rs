@@ -36,13 +36,14 @@ use axum::routing::{get, post};
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::fx::{self, ExchangeRate};
 use kenning_domain::locale::Locale;
-use kenning_domain::money::{Currency, Money};
+use kenning_domain::money::Money;
 use kenning_domain::review::RatingSummary;
 
 use crate::context::RequestContext;
 use crate::error::{ErrorReport, HttpError};
 use crate::i18n::Tr;
 use crate::state::AppState;
+use crate::zone::Zone;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .route("/products/{id}/buy", post(checkout::buy))
         .route("/products/{id}/claim", post(checkout::claim))
         .route("/products/{id}/review", post(storefront::write_review))
+        .route("/products/{id}/ask", post(storefront::ask_as_member))
         .route("/lessons/{id}", get(storefront::lesson))
         .route("/orders", get(receipts::history))
         .route("/orders/{id}", get(checkout::order))
@@ -149,6 +151,7 @@ pub fn router() -> Router<AppState> {
             post(settings::end_other_sessions),
         )
         .route("/preferences", post(account::preferences))
+        .route("/preferences/time-zone", post(account::time_zone))
         .route("/studio", get(studio::dashboard))
         .route("/studio/products/new", get(studio::new_product))
         .route("/studio/products", post(studio::create_product))
@@ -309,7 +312,7 @@ pub struct Page<'a> {
 
 impl<'a> Page<'a> {
     pub fn new(state: &'a AppState, ctx: &'a RequestContext, title_id: &str) -> Page<'a> {
-        let tr = Tr::new(&state.i18n, ctx.locale);
+        let tr = Tr::new(&state.i18n, ctx.locale).in_zone(ctx.zone.as_deref());
         Page {
             tr,
             ctx,
@@ -347,6 +350,12 @@ impl<'a> Page<'a> {
 
     pub fn money(&self, m: &Money) -> String {
         self.tr.money(m)
+    }
+
+    /// A price as this visitor pays it: with their country's tax added where prices in
+    /// its currency are shown before tax (see [`fx::paid_price`]).
+    pub fn with_tax(&self, price: Money) -> Money {
+        fx::paid_price(price, &self.ctx.rates, self.ctx.tax_bps)
     }
 
     pub fn date(&self, ms: &i64) -> String {
@@ -394,6 +403,11 @@ impl<'a> Page<'a> {
             .is_some_and(|u| u.account.role == kenning_domain::account::Role::Admin)
     }
 
+    /// The zone this page's times are shown in ("UTC" until one is known).
+    pub fn zone_name(&self) -> &str {
+        self.ctx.zone.as_deref().map_or("UTC", Zone::name)
+    }
+
     pub fn locales(&self) -> Vec<Choice> {
         Locale::ALL
             .iter()
@@ -405,10 +419,13 @@ impl<'a> Page<'a> {
             .collect()
     }
 
-    /// Every currency a visitor may choose; a product without a price in it is shown
-    /// converted by the rate table, or in its own first currency.
+    /// Every currency a visitor may choose: those the rate table can price (a product
+    /// without a price in one is shown converted).
     pub fn currencies(&self) -> Vec<Choice> {
-        Currency::all()
+        self.ctx
+            .rates
+            .iter()
+            .map(|r| r.currency)
             .map(|c| Choice {
                 value: c.code().to_owned(),
                 label: c.code().to_owned(),
@@ -443,13 +460,7 @@ pub fn rating_label(page: &Page<'_>, rating: &RatingSummary) -> Option<String> {
 impl Card {
     pub fn new(page: &Page<'_>, p: &Product, rates: &[ExchangeRate]) -> Card {
         let description = p.description.get(page.ctx.locale);
-        let summary: String = description
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or_default()
-            .chars()
-            .take(140)
-            .collect();
+        let summary = crate::markdown::plain_summary(description, 140);
         Card {
             id: p.id.to_string(),
             kind: page.kind(&p.kind),
@@ -470,7 +481,7 @@ pub fn price_label(page: &Page<'_>, p: &Product, rates: &[ExchangeRate]) -> Stri
         return page.t("price-free");
     }
     fx::shown_price(&p.prices, page.ctx.currency, rates)
-        .map(|m| page.money(&m))
+        .map(|m| page.money(&page.with_tax(m)))
         .unwrap_or_default()
 }
 

@@ -79,7 +79,7 @@ fn receipt_rows(tr: Tr<'_>, r: &ReceiptView) -> Vec<ReceiptRow> {
 }
 
 /// "Tax (20% FR)" or "Including tax (…)".
-fn tax_label(tr: Tr<'_>, tax: &TaxLine) -> String {
+pub(crate) fn tax_label(tr: Tr<'_>, tax: &TaxLine) -> String {
     let rate = format!("{}%", kenning_domain::money::bps_to_percent(tax.rate_bps));
     let id = if tax.inclusive {
         "receipt-tax-included"

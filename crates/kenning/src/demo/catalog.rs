@@ -357,6 +357,30 @@ pub(super) const MAYA_CHEN: &[DemoProduct] = &[
         )],
     },
     DemoProduct {
+        kind: ProductKind::Circle,
+        title: ("Morning Writers' Circle", "晨间写作圈"),
+        description: (
+            "A small circle that writes 300 words every morning. Each week Maya posts a prompt and reads what members share.",
+            "每天早晨写 300 字的小圈子。Maya 每周发布一个写作题目，并阅读成员分享的文字。",
+        ),
+        cny_usd: Some((9_900, 1_499)),
+        tags: &["writing", "community", "写作"],
+        chapters: &[(
+            ("Posts", "帖子"),
+            &[
+                ("Welcome: how the circle works", "欢迎：圈子怎么玩"),
+                (
+                    "Week 1 prompt: a place you miss",
+                    "第 1 周题目：一个你想念的地方",
+                ),
+                (
+                    "Week 2 prompt: one object, five senses",
+                    "第 2 周题目：一件物品，五种感官",
+                ),
+            ],
+        )],
+    },
+    DemoProduct {
         kind: ProductKind::Ebook,
         title: ("How to Learn Online", "在线学习入门指南"),
         description: (

@@ -70,13 +70,11 @@ fn episode(n: usize) -> Vec<u8> {
     melody_wav(&notes)
 }
 
-/// Attaches the demo media: the intro video to the first two lessons of `course`, and an
-/// episode to every lesson of `series`.
-pub async fn attach(
+/// Attaches the intro video to the first two lessons of `course`.
+pub async fn attach_video(
     app: &Kenning,
     creator: &CurrentUser,
     course: ProductId,
-    series: ProductId,
 ) -> Result<(), AppError> {
     let course = app.product_detail(course, Some(creator)).await?;
     for lesson in course.lessons.iter().take(2) {
@@ -88,6 +86,15 @@ pub async fn attach(
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Attaches an episode to every lesson of an audio series, so its feed has them.
+pub async fn attach_episodes(
+    app: &Kenning,
+    creator: &CurrentUser,
+    series: ProductId,
+) -> Result<(), AppError> {
     let series = app.product_detail(series, Some(creator)).await?;
     for (n, lesson) in series.lessons.iter().enumerate() {
         app.upload_media(

@@ -72,14 +72,23 @@ pub async fn load(app: &Kenning) -> anyhow::Result<()> {
     let maya_products = publish_all(app, &maya, MAYA_CHEN)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let series = LIN_WEI
-        .iter()
-        .position(|p| p.kind == ProductKind::AudioSeries)
-        .and_then(|i| lin_products.get(i));
-    if let (Some(course), Some(series)) = (lin_products.first(), series) {
-        media::attach(app, &lin, *course, *series)
+    if let Some(course) = lin_products.first() {
+        media::attach_video(app, &lin, *course)
             .await
             .map_err(|e| anyhow::anyhow!("demo media: {e}"))?;
+    }
+    // Every audio series has its episodes, so every feed has something to play.
+    for (creator, specs, ids) in [
+        (&lin, LIN_WEI, &lin_products),
+        (&maya, MAYA_CHEN, &maya_products),
+    ] {
+        let series = (specs.iter().zip(ids.iter()))
+            .filter(|(spec, _)| spec.kind == ProductKind::AudioSeries);
+        for (_, id) in series {
+            media::attach_episodes(app, creator, *id)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo episodes: {e}"))?;
+        }
     }
     let live = LIN_WEI
         .iter()

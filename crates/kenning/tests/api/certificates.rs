@@ -191,15 +191,18 @@ async fn links(app: &TestApp, lesson: &str, token: &str) -> Vec<Value> {
 
 async fn pdf_and_epub_downloads_carry_the_buyers_mark(app: &TestApp) {
     let (product, lessons, creator) = app.published_course().await;
-    let original = kenning_docs::certificate_pdf(&CertificateText {
-        title: "Field notes".into(),
-        preamble: String::new(),
-        holder: String::new(),
-        completed: String::new(),
-        product: "A handbook".into(),
-        details: String::new(),
-        verification: String::new(),
-    })
+    let original = kenning_docs::certificate_pdf(
+        &CertificateText {
+            title: "Field notes".into(),
+            preamble: String::new(),
+            holder: String::new(),
+            completed: String::new(),
+            product: "A handbook".into(),
+            details: String::new(),
+            verification: String::new(),
+        },
+        None,
+    )
     .unwrap_or_else(|e| panic!("{e}"));
     upload(app, &lessons[1], &creator, "notes.pdf", original.clone()).await;
     upload(app, &lessons[1], &creator, "tea.epub", epub()).await;

@@ -64,7 +64,7 @@ pub struct TestApp {
     pg_database: Option<(String, String)>,
 }
 
-fn unique(prefix: &str) -> String {
+pub fn unique(prefix: &str) -> String {
     format!("{prefix}{}", uuid::Uuid::new_v4().simple())
 }
 
@@ -468,6 +468,8 @@ async fn start_server(
             .map(|server| format!("smtp://127.0.0.1:{}", server.port).into()),
         mail_from: Some("Kenning Test <no-reply@kenning.test>".into()),
         test_clock: true,
+        // The machine's CJK font, if it has one (as when unset in production).
+        pdf_font: None,
         // The operator as merchant of record (the demo leaves it unset: creators sell).
         merchant: Some(kenning_app::Merchant {
             name: "Example Learning Ltd".into(),

@@ -7,8 +7,12 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, expect_error, json_of};
 use crate::on_both_databases;
+use crate::pages::Browser;
 
-on_both_databases!(paid_questions_are_answered_or_refunded);
+on_both_databases!(
+    paid_questions_are_answered_or_refunded,
+    members_ask_a_desk_their_membership_includes_within_an_allowance,
+);
 
 async fn ask(
     app: &TestApp,
@@ -170,11 +174,20 @@ async fn paid_questions_are_answered_or_refunded(app: &TestApp) {
         by_order(first["id"].as_str().unwrap_or_default())["status"],
         "answered"
     );
-    let order = json_of(
-        app.get(&format!("/api/v1/orders/{second_id}"), Some(&asker))
-            .await,
-    )
-    .await;
+    // The question is taken before the provider is asked: the order follows a moment
+    // later.
+    let mut order = Value::Null;
+    for _ in 0..50 {
+        order = json_of(
+            app.get(&format!("/api/v1/orders/{second_id}"), Some(&asker))
+                .await,
+        )
+        .await;
+        if order["status"] == "refunded" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(order["status"], "refunded");
     let late = format!(
         "/api/v1/questions/{}/answer",
@@ -187,5 +200,132 @@ async fn paid_questions_are_answered_or_refunded(app: &TestApp) {
         "question_closed",
     )
     .await;
+    assert!(crate::cli::verify(app).status.success());
+}
+
+async fn members_ask_a_desk_their_membership_includes_within_an_allowance(app: &TestApp) {
+    let (creator_user, creator) = app.with_role(Role::Creator).await;
+    let _ = creator_user;
+    let desk = app
+        .create_product(
+            &creator,
+            json!({"kind": "consultation", "title": {"en": "Ask me"},
+                   "prices": [{"amount_minor": 1000, "currency": "USD"}]}),
+        )
+        .await;
+    app.publish(&creator, &desk).await;
+    let tier = app
+        .create_product(
+            &creator,
+            json!({"kind": "membership", "title": {"en": "All access"},
+                   "prices": [{"amount_minor": 999, "currency": "USD"}]}),
+        )
+        .await;
+    let plan = app
+        .put(
+            &format!("/api/v1/products/{tier}/membership"),
+            Some(&creator),
+            json!({"interval": "monthly", "all_of_creator": true}),
+        )
+        .await;
+    assert_eq!(plan.status(), StatusCode::OK);
+    app.publish(&creator, &tier).await;
+
+    let ask_path = format!("/api/v1/products/{desk}/questions");
+    // Not a member: buy a question instead.
+    let (stranger_user, stranger) = app.with_role(Role::Learner).await;
+    let _ = stranger_user;
+    expect_error(
+        app.post(&ask_path, Some(&stranger), json!({"question": "Free?"}))
+            .await,
+        StatusCode::FORBIDDEN,
+        "not_a_member",
+    )
+    .await;
+
+    let (member_user, member) = app.with_role(Role::Learner).await;
+    app.buy(&member, &tier).await;
+    // The desk page offers members a question form, not "you own this".
+    let mut b = Browser::new(app, "en");
+    b.log_in(member_user.account.email.as_str()).await;
+    let page = b.get(&format!("/products/{desk}")).await;
+    assert!(
+        page.body.contains("data-test=\"member-ask\""),
+        "{}",
+        page.body
+    );
+    let empty = b
+        .post(
+            &format!("/products/{desk}/ask"),
+            &[("csrf", &page.csrf()), ("question", "  ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("data-test=\"form-error\""));
+    let asked = b
+        .post(
+            &format!("/products/{desk}/ask"),
+            &[("csrf", &page.csrf()), ("question", "How do I start?")],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    for n in 2..=3 {
+        let r = app
+            .post(
+                &ask_path,
+                Some(&member),
+                json!({"question": format!("Question {n}")}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let q = json_of(r).await;
+        assert!(q["order_id"].is_null(), "{q}");
+    }
+    // Three in thirty days: the fourth is refused and nothing is written.
+    expect_error(
+        app.post(&ask_path, Some(&member), json!({"question": "One more?"}))
+            .await,
+        StatusCode::CONFLICT,
+        "member_questions_used",
+    )
+    .await;
+    let mine = json_of(app.get("/api/v1/me/questions", Some(&member)).await).await;
+    assert_eq!(mine.as_array().map(Vec::len), Some(3));
+    // The creator sees them with the paid ones and answers one.
+    let inbox = json_of(app.get("/api/v1/me/question-inbox", Some(&creator)).await).await;
+    assert_eq!(inbox.as_array().map(Vec::len), Some(3), "{inbox}");
+    let first = inbox[0]["id"].as_str().unwrap_or_default().to_owned();
+    let answered = app
+        .post(
+            &format!("/api/v1/questions/{first}/answer"),
+            Some(&creator),
+            json!({"answer": "Like this."}),
+        )
+        .await;
+    assert_eq!(answered.status(), StatusCode::OK);
+    // Eight days on, the unanswered ones expire; there is no order to refund.
+    let (_, admin) = app.with_role(Role::Admin).await;
+    let moved = app
+        .post(
+            "/api/v1/admin/clock",
+            Some(&admin),
+            json!({"advance_days": 8}),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let mine = json_of(app.get("/api/v1/me/questions", Some(&member)).await).await;
+    let statuses: Vec<&str> = (mine.as_array().into_iter().flatten())
+        .filter_map(|q| q["status"].as_str())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "expired").count(),
+        2,
+        "{mine}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == "answered").count(),
+        1,
+        "{mine}"
+    );
     assert!(crate::cli::verify(app).status.success());
 }

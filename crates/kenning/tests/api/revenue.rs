@@ -392,11 +392,23 @@ async fn shares_statements_and_payouts_add_up(app: &TestApp) {
     );
     let csv = csv.text().await.unwrap_or_default();
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("date,kind,role,order,currency,amount"));
-    assert!(
-        csv.contains(&format!("sale,creator,{id},USD,5.28")),
-        "{csv}"
+    assert_eq!(
+        lines.next(),
+        Some(
+            "date,kind,role,order,product,currency,amount,paid,tax,payment_fee,platform_fee,\
+             other_shares"
+        )
     );
+    // A sale names its product and where the buyer's 14.99 went: no tax, the 1.49
+    // platform fee, 8.22 to the affiliate, partner and co-creator, 5.28 to the creator.
+    let sale = csv
+        .lines()
+        .find(|l| l.contains(&format!("sale,creator,{id},")))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(sale.contains(",USD,5.28,14.99,0.00,"), "{sale}");
+    assert!(sale.ends_with(",1.49,8.22"), "{sale}");
+    let product_title = sale.split(',').nth(4).unwrap_or_default();
+    assert!(!product_title.is_empty(), "{sale}");
     assert!(csv.contains(",refund,creator,"), "{csv}");
     expect_error(
         app.get("/api/v1/me/statements?month=2026-13", Some(&creator))

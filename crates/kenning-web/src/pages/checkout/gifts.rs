@@ -22,11 +22,19 @@ struct GiftTemplate<'a> {
     to: String,
     message: String,
     paid: bool,
-    claimed: bool,
-    /// The buyer just paid: show the link to pass on.
+    /// When it was claimed, as shown.
+    claimed: Option<String>,
+    /// The buyer just paid: say so.
     sent: bool,
     link: String,
     signed_in: bool,
+    /// Who is looking: the buyer (who passes the link on), the person who claimed it,
+    /// or the one it is for (who may claim it).
+    is_buyer: bool,
+    is_receiver: bool,
+    may_claim: bool,
+    /// For the buyer: claimed (by whom, when) or still waiting.
+    status: String,
 }
 
 #[derive(Deserialize)]
@@ -45,16 +53,29 @@ pub async fn gift(
     let view = state.app.gift(&code).await?;
     let page = Page::new(&state, &ctx, "gift-title");
     let base = crate::api::public_base(&state, &headers);
+    let viewer = ctx.user.as_ref().map(|u| &u.account);
+    let to = view.gift.recipient.as_str().to_owned();
+    let status = match view.gift.claimed_at_ms {
+        Some(at) => page.t_args(
+            "gift-status-claimed",
+            &[("email", to.clone()), ("date", page.date(&at))],
+        ),
+        None => page.t_s("gift-status-waiting", "email", &to),
+    };
     let template = GiftTemplate {
+        status,
+        is_buyer: viewer.is_some_and(|a| a.id == view.gift.buyer_id),
+        is_receiver: viewer.is_some_and(|a| view.gift.claimed_by == Some(a.id)),
+        may_claim: viewer.is_some_and(|a| view.gift.may_claim(&a.email)),
         link: format!("{base}/gifts/{code}"),
         code,
         product_id: view.product.id.to_string(),
         product_title: view.product.title.get(ctx.locale).to_owned(),
         from: view.from.clone(),
-        to: view.gift.recipient.as_str().to_owned(),
+        to,
         message: view.gift.message.clone(),
         paid: view.paid,
-        claimed: view.gift.claimed_by.is_some(),
+        claimed: view.gift.claimed_at_ms.map(|at| page.date(&at)),
         sent: params.sent.is_some(),
         signed_in: ctx.user.is_some(),
         page,
@@ -69,9 +90,7 @@ pub async fn claim_gift(
     Path(code): Path<String>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Redirect, HttpError> {
-    let view = state.app.claim_gift(&user, &code).await?;
-    Ok(Redirect::to(&format!(
-        "/products/{}?purchased=1",
-        view.product.id
-    )))
+    state.app.claim_gift(&user, &code).await?;
+    // Back to the gift, which now says what they received and where it is.
+    Ok(Redirect::to(&format!("/gifts/{code}")))
 }

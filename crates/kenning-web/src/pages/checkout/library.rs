@@ -71,7 +71,7 @@ struct LibraryItem {
 /// Progress through a product once started.
 struct Started {
     percent: i64,
-    /// The lesson to continue with (empty when unknown).
+    /// The next unfinished lesson (empty once all are done).
     lesson: String,
 }
 
@@ -131,12 +131,18 @@ fn library_item(
     rates: &[kenning_domain::fx::ExchangeRate],
     base: &str,
 ) -> LibraryItem {
+    // What a product costs now says nothing about what this person paid (or whether a
+    // membership brought it), so the library shows no price.
+    let card = Card {
+        price: String::new(),
+        ..Card::new(page, &item.product, rates)
+    };
     LibraryItem {
-        card: Card::new(page, &item.product, rates),
+        card,
         granted: page.date(&item.granted_at_ms),
         started: item.progress.as_ref().map(|p| Started {
             percent: i64::from(p.percent),
-            lesson: p.last_lesson.map(|l| l.to_string()).unwrap_or_default(),
+            lesson: p.continue_with.map(|l| l.to_string()).unwrap_or_default(),
         }),
         feed: item.feed_path.as_ref().map(|p| format!("{base}{p}")),
         certificate: item.certificate.as_ref().map(ToString::to_string),

@@ -13,9 +13,12 @@ use kenning_domain::order::OrderStatus;
 use serde::Deserialize;
 
 use crate::api::path_id;
-use crate::context::SignedIn;
+use kenning_app::accounts::CurrentUser;
+
+use crate::context::{RequestContext, SignedIn};
 use crate::error::HttpError;
-use crate::pages::forms::{CsrfForm, EmptyForm};
+use crate::pages::forms::{CsrfForm, EmptyForm, KeptForm, Refused};
+use crate::pages::storefront::refused_product_page;
 use crate::pages::{Page, render};
 use crate::state::AppState;
 
@@ -47,9 +50,25 @@ pub async fn buy(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<BuyForm>,
+    KeptForm(form, typed): KeptForm<BuyForm>,
 ) -> Result<Response, HttpError> {
     let product_id: ProductId = path_id(&id)?;
+    match place_order(&state, &ctx, &user, product_id, &form).await {
+        Ok(order) => Ok(Redirect::to(&format!("/orders/{order}")).into_response()),
+        Err(e) => {
+            let refused = Refused::of(&state, &ctx, "buy", e, typed)?;
+            refused_product_page(&state, &ctx, product_id, refused).await
+        }
+    }
+}
+
+async fn place_order(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    product_id: ProductId,
+    form: &BuyForm,
+) -> Result<OrderId, HttpError> {
     // The form names the currency of the price the person saw.
     let currency = match Currency::from_code(&form.currency) {
         Ok(c) => CurrencyChoice::Exactly(c),
@@ -62,7 +81,7 @@ pub async fn buy(
     let (order, _) = state
         .app
         .create_order(
-            &user,
+            user,
             OrderRequest {
                 product_id,
                 lesson_id: match form.lesson.trim() {
@@ -85,7 +104,7 @@ pub async fn buy(
             },
         )
         .await?;
-    Ok(Redirect::to(&format!("/orders/{}", order.id)).into_response())
+    Ok(order.id)
 }
 
 /// "Get for free".
@@ -171,7 +190,7 @@ async fn order_page(
             off: page.money(&Money::new(order.discount_minor, order.total.currency)),
         }),
         tax: (order.tax.as_ref().filter(|t| t.rate_bps > 0)).map(|t| TaxLine {
-            label: crate::pages::storefront::tax_note(&page, t).unwrap_or_default(),
+            label: crate::pages::receipts::tax_label(page.tr, t),
             amount: page.money(&t.amount),
         }),
         converted: (order.conversion)

@@ -16,7 +16,8 @@ pub use home::home;
 pub use lesson::{lesson, save_progress};
 pub use media::media;
 pub use product::{
-    FileLine, ProductPages, Section, mark_sold_alone, product, sections, tax_note, write_review,
+    FileLine, ProductPages, Section, ask_as_member, mark_sold_alone, product, refused_product_page,
+    sections, write_review,
 };
 pub use search::search;
 

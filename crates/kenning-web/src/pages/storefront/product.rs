@@ -26,9 +26,9 @@ use super::{NotedCard, shelf_cards};
 use crate::api::path_id;
 use crate::context::{Ctx, RequestContext, SignedIn};
 use crate::error::HttpError;
-use crate::pages::forms::CsrfForm;
+use crate::pages::forms::{KeptForm, Refused};
 use crate::pages::live::LiveBlock;
-use crate::pages::{Page, html_of, ok, price_label, rating_label};
+use crate::pages::{Page, html_of, ok, price_label, rating_label, render};
 use crate::rendered::{Fill, PageCache};
 use crate::state::AppState;
 
@@ -164,22 +164,35 @@ pub fn mark_sold_alone(
         line.alone = PriceList::new(own)
             .ok()
             .and_then(|list| fx::shown_price(&list, page.ctx.currency, rates))
-            .map(|m| page.money(&m));
+            .map(|m| page.money(&page.with_tax(m)));
     }
 }
 
-/// How tax shows beside a price: held in it or added at checkout (nothing at 0 %).
-pub fn tax_note(page: &Page<'_>, line: &kenning_domain::tax::TaxLine) -> Option<String> {
+/// How tax shows beside a price that holds it: included in the price, or the price
+/// before tax plus the tax (nothing at 0 %).
+pub fn tax_note(
+    page: &Page<'_>,
+    line: &kenning_domain::tax::TaxLine,
+    before_tax: &kenning_domain::money::Money,
+) -> Option<String> {
     if line.rate_bps == 0 {
         return None;
     }
     let rate = format!("{}%", kenning_domain::money::bps_to_percent(line.rate_bps));
-    let id = if line.inclusive {
-        "tax-included"
+    let country = line.country.to_string();
+    Some(if line.inclusive {
+        page.t_args("tax-included", &[("rate", rate), ("country", country)])
     } else {
-        "tax-added"
-    };
-    Some(page.t_args(id, &[("rate", rate), ("country", line.country.to_string())]))
+        page.t_args(
+            "tax-added-to",
+            &[
+                ("net", page.money(before_tax)),
+                ("tax", page.money(&line.amount)),
+                ("rate", rate),
+                ("country", country),
+            ],
+        )
+    })
 }
 
 /// A product named on the page, as a link.
@@ -244,6 +257,12 @@ pub struct ReferralBlock {
 #[template(path = "product.html")]
 struct ProductTemplate<'a> {
     page: Page<'a>,
+    /// The buy form (`buy`) or the review form (`review`), refused.
+    refused: Refused,
+    /// The buyer's country, whose tax the prices shown hold.
+    country: String,
+    /// A member's allowance of questions to a desk, in words.
+    member_allowance: String,
     id: String,
     kind: String,
     creator: String,
@@ -334,6 +353,23 @@ pub async fn product(
     Ok(kept_page(&state, &ctx, model))
 }
 
+/// The product page again with a refused form (buying, reviewing): what was typed is
+/// kept and the reason shown beside it. Never cached.
+pub async fn refused_product_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    id: ProductId,
+    refused: Refused,
+) -> Result<Response, HttpError> {
+    let model = state
+        .app
+        .product_page(id, ctx.user.as_ref(), ctx.currency, &ctx.country)
+        .await?;
+    let mut template = product_template(state, ctx, &model, false, random_uuid().to_string());
+    template.refused = refused;
+    Ok(render(template.refused.status(), &template))
+}
+
 /// Product pages as rendered, by product, language, currency, country and viewer (see
 /// [`crate::rendered`]): one cache for visitors who are not signed in, who share pages,
 /// and one for signed-in people, each of whom has their own.
@@ -352,7 +388,15 @@ impl ProductPages {
     }
 }
 
-type PageKey = (ProductId, Locale, Currency, Country, Option<AccountId>);
+/// Product, language, currency, country, the zone times are shown in, and the viewer.
+type PageKey = (
+    ProductId,
+    Locale,
+    Currency,
+    Country,
+    Option<String>,
+    Option<AccountId>,
+);
 
 /// What a product page is rendered from besides its key: the page model (whose
 /// showcase is the app's cached one, compared by pointer) and the name and role the
@@ -372,6 +416,7 @@ fn kept_page(state: &AppState, ctx: &RequestContext, model: ProductPage) -> Resp
         ctx.locale,
         ctx.currency,
         ctx.country.clone(),
+        ctx.zone.as_ref().map(|z| z.name().to_owned()),
         account.map(|a| a.id),
     );
     let view = PageView {
@@ -418,6 +463,21 @@ fn product_template<'a>(
     let page = Page::new(state, ctx, "catalog-title").with_title(p.title.get(ctx.locale));
     let quote = showcase.quote.as_ref();
     ProductTemplate {
+        refused: Refused::default(),
+        country: ctx.country.to_string(),
+        member_allowance: page.t_args(
+            "question-member-allowance",
+            &[
+                (
+                    "allowed",
+                    kenning_domain::question::MEMBER_QUESTIONS.to_string(),
+                ),
+                (
+                    "days",
+                    kenning_domain::question::MEMBER_QUESTIONS_DAYS.to_string(),
+                ),
+            ],
+        ),
         sale: sale_block(&page, model),
         bundle: bundle_block(&page, model),
         membership: membership_block(&page, model),
@@ -432,7 +492,7 @@ fn product_template<'a>(
         can_review: model.can_review,
         my_rating: model.my_review.as_ref().map_or(5, |r| r.rating.stars()),
         my_review: (model.my_review.as_ref().map(|r| r.body.clone())).unwrap_or_default(),
-        also_bought: shelf_cards(&page, &showcase.also_bought, &showcase.rates),
+        also_bought: shelf_cards(&page, &model.also_bought, &showcase.rates),
         published_at: p.published_at_ms,
         id: p.id.to_string(),
         kind: page.kind(&p.kind),
@@ -442,12 +502,13 @@ fn product_template<'a>(
             .markdown
             .to_safe_html_shared(p.description.get(ctx.locale)),
         tags: p.tags.clone(),
+        // What the buyer pays in their country: the sale's price with its tax.
         price: match quote {
-            Some(q) => page.money(&q.list),
+            Some(q) => page.money(&q.taxed.total),
             None => price_label(&page, p, &showcase.rates),
         },
         converted_from: (quote.and_then(|q| q.offer.conversion)).map(|c| c.from.code().to_owned()),
-        tax_note: quote.and_then(|q| tax_note(&page, &q.taxed.line)),
+        tax_note: quote.and_then(|q| tax_note(&page, &q.taxed.line, &q.offer.price)),
         countries: country_options(model, &ctx.country),
         referral: referral_block(model),
         asks: p.kind == ProductKind::Consultation,
@@ -499,8 +560,8 @@ fn referral_block(model: &ProductPage) -> Option<ReferralBlock> {
 fn sale_block(page: &Page<'_>, model: &ProductPage) -> Option<SaleBlock> {
     match (model.sale, &model.showcase.quote) {
         (Some(s), Some(q)) => Some(SaleBlock {
-            list: page.money(&q.list),
-            now: page.money(&q.offer.price),
+            list: page.money(&page.with_tax(q.list)),
+            now: page.money(&q.taxed.total),
             percent: i64::from(s.bps / 100),
             ends_at_ms: s.ends_at_ms,
         }),
@@ -517,7 +578,7 @@ fn bundle_block(page: &Page<'_>, model: &ProductPage) -> Option<BundleBlock> {
                 owned: b.owned,
             })
             .collect(),
-        your_price: model.bundle_price.map(|m| page.money(&m)),
+        your_price: model.bundle_price.map(|m| page.money(&page.with_tax(m))),
     })
 }
 
@@ -554,14 +615,47 @@ pub struct ReviewForm {
 }
 
 /// Writes (or rewrites) the person's review, then shows it on the product page.
+#[derive(Deserialize)]
+pub struct AskForm {
+    #[serde(default)]
+    question: String,
+}
+
+/// A member asks a desk their membership includes (no payment, within the allowance);
+/// a refusal shows the page again with the question kept.
+pub async fn ask_as_member(
+    State(state): State<AppState>,
+    SignedIn(user, ctx): SignedIn,
+    Path(id): Path<String>,
+    KeptForm(form, typed): KeptForm<AskForm>,
+) -> Result<Response, HttpError> {
+    let id: ProductId = path_id(&id)?;
+    match state.app.ask_as_member(&user, id, &form.question).await {
+        Ok(_) => Ok(Redirect::to("/questions?asked=1").into_response()),
+        Err(e) => {
+            let refused = Refused::of(&state, &ctx, "ask", e.into(), typed)?;
+            refused_product_page(&state, &ctx, id, refused).await
+        }
+    }
+}
+
 pub async fn write_review(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<ReviewForm>,
-) -> Result<Redirect, HttpError> {
+    KeptForm(form, typed): KeptForm<ReviewForm>,
+) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
-    let draft = ReviewDraft::new(form.rating, &form.body)?;
-    state.app.write_review(id, &user, draft).await?;
-    Ok(Redirect::to(&format!("/products/{id}#reviews")))
+    let written = async {
+        let draft = ReviewDraft::new(form.rating, &form.body)?;
+        state.app.write_review(id, &user, draft).await?;
+        Ok::<_, HttpError>(())
+    };
+    match written.await {
+        Ok(()) => Ok(Redirect::to(&format!("/products/{id}#reviews")).into_response()),
+        Err(e) => {
+            let refused = Refused::of(&state, &ctx, "review", e, typed)?;
+            refused_product_page(&state, &ctx, id, refused).await
+        }
+    }
 }

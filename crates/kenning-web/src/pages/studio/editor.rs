@@ -2,20 +2,23 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use kenning_app::accounts::CurrentUser;
 use kenning_app::pages::studio::ProductEditor;
 use kenning_domain::catalog::{ProductKind, ProductStatus};
 use kenning_domain::ids::ProductId;
 use kenning_domain::media::Media;
 use kenning_domain::money::bps_to_percent;
 
+use super::back_to;
 use super::live::LiveForm;
 use super::products::{ProductForm, kind_options};
 use crate::api::path_id;
-use crate::context::SignedIn;
+use crate::context::{RequestContext, SignedIn};
 use crate::error::HttpError;
+use crate::pages::forms::{Refused, Typed};
 use crate::pages::storefront::{FileLine, Section, mark_sold_alone, sections};
-use crate::pages::{Labelled, Page, ok};
+use crate::pages::{Labelled, Page, render};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -45,6 +48,9 @@ struct EditTemplate<'a> {
     sale: Option<SaleShown>,
     /// Co-creators as the form shows them: one "e-mail percent" per line.
     cocreators: String,
+    /// A form of the page refused: `publish`, `cover`, `chapter`, `lesson`, `sale`,
+    /// `announce`, `cocreators`, `bundle`, `membership`, `live` or `price-{lesson id}`.
+    refused: Refused,
 }
 
 /// A membership tier's plan as its form shows it.
@@ -68,11 +74,42 @@ pub async fn edit_product(
     SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, HttpError> {
-    let id: ProductId = path_id(&id)?;
-    let model = state.app.product_editor(&user, id).await?;
+    editor_page(&state, &ctx, &user, path_id(&id)?, Refused::default()).await
+}
+
+/// After a change made from the editor: back to it when it worked; the editor again,
+/// with what was typed and why it was refused beside `form`, when the person can put
+/// it right.
+pub(super) async fn after_change(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: ProductId,
+    form: impl Into<String>,
+    typed: Typed,
+    done: Result<(), HttpError>,
+) -> Result<Response, HttpError> {
+    match done {
+        Ok(()) => Ok(back_to(id).into_response()),
+        Err(e) => {
+            let refused = Refused::of(state, ctx, form, e, typed)?;
+            editor_page(state, ctx, user, id, refused).await
+        }
+    }
+}
+
+async fn editor_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: ProductId,
+    refused: Refused,
+) -> Result<Response, HttpError> {
+    let model = state.app.product_editor(user, id).await?;
     let p = model.product();
-    let page = Page::new(&state, &ctx, "studio-title").with_title(p.title.get(ctx.locale));
+    let page = Page::new(state, ctx, "studio-title").with_title(p.title.get(ctx.locale));
     let template = EditTemplate {
+        refused,
         cocreators: cocreator_lines(&model),
         sale: model.detail.sale.map(|s| SaleShown {
             percent: i64::from(s.bps / 100),
@@ -115,7 +152,7 @@ pub async fn edit_product(
             .unwrap_or(0),
         page,
     };
-    ok(&template)
+    Ok(render(template.refused.status(), &template))
 }
 
 /// The table of contents, each lesson with its files and its price alone.

@@ -11,10 +11,11 @@ use kenning_domain::locale::{Locale, LocalizedText};
 use serde::Deserialize;
 
 use super::back_to;
+use super::editor::after_change;
 use crate::api::path_id;
 use crate::context::SignedIn;
 use crate::error::HttpError;
-use crate::pages::forms::{CsrfForm, EmptyForm, utc_day};
+use crate::pages::forms::{CsrfForm, EmptyForm, KeptForm, utc_day};
 use crate::pages::{Page, ok};
 use crate::state::AppState;
 
@@ -28,15 +29,16 @@ pub struct ChapterForm {
 
 pub async fn add_chapter(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<ChapterForm>,
-) -> Result<Redirect, HttpError> {
+    KeptForm(form, typed): KeptForm<ChapterForm>,
+) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
     let title =
         LocalizedText::from_pairs([(Locale::En, form.title_en), (Locale::ZhCn, form.title_zh)]);
-    state.app.add_chapter(&user, id, title).await?;
-    Ok(back_to(id))
+    let done = state.app.add_chapter(&user, id, title).await;
+    let done = done.map(drop).map_err(HttpError::from);
+    after_change(&state, &ctx, &user, id, "chapter", typed, done).await
 }
 
 #[derive(Deserialize)]
@@ -83,29 +85,34 @@ impl LessonForm {
 
 pub async fn add_lesson(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<LessonForm>,
-) -> Result<Redirect, HttpError> {
+    KeptForm(form, typed): KeptForm<LessonForm>,
+) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
     let chapter_id = if form.chapter_id.is_empty() {
         None
     } else {
         Some(path_id::<ChapterId>(&form.chapter_id)?)
     };
-    let release = form.release()?;
-    let lesson = NewLesson {
-        release,
-        chapter_id,
-        title: LocalizedText::from_pairs([
-            (Locale::En, form.title_en),
-            (Locale::ZhCn, form.title_zh),
-        ]),
-        body: LocalizedText::from_pairs([(Locale::En, form.body_en), (Locale::ZhCn, form.body_zh)]),
-        preview: form.preview.is_some(),
+    let done = async {
+        let lesson = NewLesson {
+            release: form.release()?,
+            chapter_id,
+            title: LocalizedText::from_pairs([
+                (Locale::En, form.title_en),
+                (Locale::ZhCn, form.title_zh),
+            ]),
+            body: LocalizedText::from_pairs([
+                (Locale::En, form.body_en),
+                (Locale::ZhCn, form.body_zh),
+            ]),
+            preview: form.preview.is_some(),
+        };
+        state.app.add_lesson(&user, id, lesson).await?;
+        Ok(())
     };
-    state.app.add_lesson(&user, id, lesson).await?;
-    Ok(back_to(id))
+    after_change(&state, &ctx, &user, id, "lesson", typed, done.await).await
 }
 
 #[derive(Deserialize)]
@@ -119,21 +126,25 @@ pub struct LessonPriceForm {
 /// Sets (or clears) the price a lesson is sold for on its own.
 pub async fn set_lesson_price(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<LessonPriceForm>,
-) -> Result<Redirect, HttpError> {
-    let lesson: kenning_domain::ids::LessonId = path_id(&id)?;
-    let prices = match form.amount.trim() {
-        "" => Vec::new(),
-        amount => {
-            let currency = kenning_domain::money::Currency::from_code(&form.currency)?;
-            vec![kenning_domain::money::Money::parse_major(amount, currency)?]
-        }
-    };
-    state.app.set_lesson_prices(&user, lesson, prices).await?;
+    KeptForm(form, typed): KeptForm<LessonPriceForm>,
+) -> Result<Response, HttpError> {
+    let lesson: LessonId = path_id(&id)?;
     let product = state.app.lesson_product(lesson).await?;
-    Ok(back_to(product))
+    let done = async {
+        let prices = match form.amount.trim() {
+            "" => Vec::new(),
+            amount => {
+                let currency = kenning_domain::money::Currency::from_code(&form.currency)?;
+                vec![kenning_domain::money::Money::parse_major(amount, currency)?]
+            }
+        };
+        state.app.set_lesson_prices(&user, lesson, prices).await?;
+        Ok(())
+    };
+    let form = format!("price-{lesson}");
+    after_change(&state, &ctx, &user, product, form, typed, done.await).await
 }
 
 #[derive(Deserialize)]

@@ -14,10 +14,11 @@ use kenning_domain::money::{Currency, Money};
 use serde::Deserialize;
 
 use super::back_to;
+use super::editor::after_change;
 use crate::api::path_id;
 use crate::context::{RequestContext, SignedIn};
 use crate::error::HttpError;
-use crate::pages::forms::{CsrfForm, EmptyForm};
+use crate::pages::forms::{CsrfForm, EmptyForm, KeptForm};
 use crate::pages::{Labelled, Page, render};
 use crate::state::AppState;
 
@@ -230,13 +231,18 @@ pub async fn update_product(
 
 pub async fn publish(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<Redirect, HttpError> {
+    KeptForm(_, typed): KeptForm<EmptyForm>,
+) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
-    state.app.publish(&user, id).await?;
-    Ok(back_to(id))
+    let done = state
+        .app
+        .publish(&user, id)
+        .await
+        .map(drop)
+        .map_err(HttpError::from);
+    after_change(&state, &ctx, &user, id, "publish", typed, done).await
 }
 
 pub async fn unpublish(

@@ -1,16 +1,17 @@
 //! Time-limited sales of a product.
 
 use axum::extract::{Path, State};
-use axum::response::Redirect;
+use axum::response::{Redirect, Response};
 use kenning_domain::DomainError;
 use kenning_domain::ids::ProductId;
 use serde::Deserialize;
 
 use super::back_to;
+use super::editor::after_change;
 use crate::api::path_id;
 use crate::context::SignedIn;
 use crate::error::HttpError;
-use crate::pages::forms::{CsrfForm, EmptyForm, utc_minute};
+use crate::pages::forms::{CsrfForm, EmptyForm, KeptForm, utc_minute};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -25,19 +26,22 @@ pub struct SaleForm {
 /// Starts a time-limited sale.
 pub async fn start_sale(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<SaleForm>,
-) -> Result<Redirect, HttpError> {
+    KeptForm(form, typed): KeptForm<SaleForm>,
+) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
-    let invalid = || HttpError::from(DomainError::InvalidSale);
-    let percent: u16 = form.percent.trim().parse().map_err(|_| invalid())?;
-    let sale = kenning_domain::sale::Sale {
-        bps: percent.saturating_mul(100),
-        ends_at_ms: utc_minute(&form.ends_at).ok_or_else(invalid)?,
+    let done = async {
+        let invalid = || HttpError::from(DomainError::InvalidSale);
+        let percent: u16 = form.percent.trim().parse().map_err(|_| invalid())?;
+        let sale = kenning_domain::sale::Sale {
+            bps: percent.saturating_mul(100),
+            ends_at_ms: utc_minute(&form.ends_at).ok_or_else(invalid)?,
+        };
+        state.app.set_sale(&user, id, Some(sale)).await?;
+        Ok(())
     };
-    state.app.set_sale(&user, id, Some(sale)).await?;
-    Ok(back_to(id))
+    after_change(&state, &ctx, &user, id, "sale", typed, done.await).await
 }
 
 /// Ends a sale now.

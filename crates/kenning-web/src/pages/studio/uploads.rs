@@ -10,35 +10,62 @@ use kenning_app::AppError;
 use kenning_app::ports::StorageError;
 use kenning_domain::ids::{LessonId, ProductId};
 
+use super::editor::after_change;
 use crate::api::path_id;
 use crate::context::SignedIn;
 use crate::error::{ErrorReport, HttpError};
-use crate::pages::forms::same_token;
+use crate::pages::forms::{Typed, same_token};
 use crate::state::AppState;
 
-/// The cover upload: a multipart form with the token and the file.
+/// The cover upload: a multipart form with the token and the file. A file that is too
+/// large or not an image shows the editor again with the reason beside the cover form.
 pub async fn upload_cover(
     State(state): State<AppState>,
     SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
+    let done = async {
+        let file = read_cover(&state, &ctx.csrf, multipart).await?;
+        state.app.set_cover(&user, id, file).await?;
+        Ok(())
+    };
+    // A forged token is not the person's to put right: Refused passes it on.
+    after_change(
+        &state,
+        &ctx,
+        &user,
+        id,
+        "cover",
+        Typed::default(),
+        done.await,
+    )
+    .await
+}
+
+/// The cover's bytes, once the form's token is checked; reading stops as soon as the
+/// file passes the limit.
+async fn read_cover(
+    state: &AppState,
+    csrf: &str,
+    mut multipart: Multipart,
+) -> Result<Bytes, HttpError> {
     let too_large = || {
         HttpError::from_app(&AppError::UploadTooLarge {
             max_bytes: state.app.settings().max_cover_bytes,
         })
     };
+    let forged = || ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed");
     let mut token = String::new();
     let mut file = BytesMut::new();
     while let Some(mut field) = multipart.next_field().await.map_err(|_| too_large())? {
         match field.name() {
             Some("csrf") => token = field.text().await.map_err(|_| too_large())?,
             Some("cover") => {
-                if !same_token(&token, &ctx.csrf) {
-                    return Err(ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed"));
+                if !same_token(&token, csrf) {
+                    return Err(forged());
                 }
-                // Read in chunks and stop as soon as the limit is passed.
                 while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
                     file.extend_from_slice(&chunk);
                     if file.len() > state.app.settings().max_cover_bytes {
@@ -49,11 +76,10 @@ pub async fn upload_cover(
             _ => {}
         }
     }
-    if !same_token(&token, &ctx.csrf) {
-        return Err(ErrorReport::new(StatusCode::FORBIDDEN, "csrf_failed"));
+    if !same_token(&token, csrf) {
+        return Err(forged());
     }
-    state.app.set_cover(&user, id, file.freeze()).await?;
-    Ok(Redirect::to(&format!("/studio/products/{id}")).into_response())
+    Ok(file.freeze())
 }
 
 /// A lesson file from the studio: a multipart form with the token first, then the file,
