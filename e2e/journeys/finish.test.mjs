@@ -65,7 +65,7 @@ test('code blocks scroll in their box, tables have lines, long words wrap', asyn
   try {
     await logIn(page, 'maya.chen@demo.kenning.test');
     await page.goto(`${env.server.base}/studio/products/new`);
-    const long = 'Supercalifragilistic'.repeat(10);
+    const long = 'Supercalifragilistic'.repeat(7);
     await page.fill('[data-test=title-en]', `Formatting ${Date.now()} ${long}`);
     await page.fill('[data-test=price-usd]', '5');
     await page.click('[data-test=save-draft]');
@@ -113,13 +113,14 @@ test('forms keep what was typed and say what is wrong beside it (zh-CN)', async 
   const page = await context.newPage();
   try {
     await logIn(page, 'maya.chen@demo.kenning.test');
-    // A 200-character coupon product title does not stretch the coupons page.
     await page.goto(`${env.server.base}/studio/coupons`);
-    await page.fill('[data-test=coupon-code]', 'TOOMUCH');
-    await page.fill('[data-test=coupon-percent]', '150');
+    // A code the server refuses (spaces and punctuation): the form comes back filled.
+    await page.fill('[data-test=coupon-code]', 'TOO MUCH!');
+    await page.fill('[data-test=coupon-percent]', '15');
     await page.click('[data-test=coupon-create]');
     await page.waitForSelector('[data-test=form-error]');
-    assert.equal(await page.inputValue('[data-test=coupon-code]'), 'TOOMUCH');
+    assert.equal(await page.inputValue('[data-test=coupon-code]'), 'TOO MUCH!');
+    assert.equal(await page.inputValue('[data-test=coupon-percent]'), '15');
     await fitsTheWindow(page);
     await shot(page, 'finish-zh-CN-coupon-refused');
 
