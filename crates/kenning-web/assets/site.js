@@ -123,3 +123,9 @@ for (const form of document.querySelectorAll("form[data-autosubmit]")) {
     })
     .catch(() => {});
 })();
+
+// Links written as a path on a page that is shared by many (a product page) are shown
+// whole, with this site's address, so they work pasted anywhere.
+for (const field of document.querySelectorAll("input[data-absolute]")) {
+  field.value = new URL(field.value, window.location.href).href;
+}

@@ -309,6 +309,12 @@ async fn also_bought_leaves_out_what_the_viewer_holds(app: &TestApp) {
     kenning::demo::load(&app.app)
         .await
         .unwrap_or_else(|e| panic!("{e:#}"));
+    // Cards show plain text, not the description's Markdown.
+    let mut visitor = Browser::new(app, "en");
+    let catalog = visitor.get("/catalog").await;
+    assert!(catalog.body.contains("cargo new"), "{}", catalog.body);
+    assert!(!catalog.body.contains("`cargo new`"));
+    assert!(!catalog.body.contains("**"));
     // Ana bought demo products; whatever a product page recommends to her, she does
     // not hold it.
     let mut b = Browser::new(app, "en");
