@@ -19,6 +19,8 @@ pub struct GiftResponse {
     pub product_id: String,
     pub product_title: String,
     pub from: String,
+    /// Whole for the buyer and the recipient; masked (`f•••@example.com`) for anyone
+    /// else holding the link.
     pub to: String,
     pub message: String,
     /// Paid for, so it can be claimed.
@@ -27,14 +29,19 @@ pub struct GiftResponse {
 }
 
 impl GiftResponse {
-    fn new(v: &kenning_app::gifts::GiftView, locale: kenning_domain::locale::Locale) -> Self {
+    /// The gift as `ctx`'s caller may see it (see [`Gift::recipient_shown_to`]).
+    ///
+    /// [`Gift::recipient_shown_to`]: kenning_domain::gift::Gift::recipient_shown_to
+    fn new(v: &kenning_app::gifts::GiftView, ctx: &crate::context::RequestContext) -> Self {
+        let viewer = ctx.user.as_ref().map(|u| (u.account.id, &u.account.email));
+        let locale = ctx.locale;
         GiftResponse {
             code: v.gift.code.clone(),
             claim_path: format!("/gifts/{}", v.gift.code),
             product_id: v.product.id.to_string(),
             product_title: v.product.title.get(locale).to_owned(),
             from: v.from.clone(),
-            to: v.gift.recipient.as_str().to_owned(),
+            to: v.gift.recipient_shown_to(viewer),
             message: v.gift.message.clone(),
             paid: v.paid,
             claimed: v.gift.claimed_by.is_some(),
@@ -52,10 +59,7 @@ pub async fn my_gifts(
 ) -> Result<Json<Vec<GiftResponse>>, HttpError> {
     let gifts = state.app.my_gifts(&user).await?;
     Ok(Json(
-        gifts
-            .iter()
-            .map(|g| GiftResponse::new(g, ctx.locale))
-            .collect(),
+        gifts.iter().map(|g| GiftResponse::new(g, &ctx)).collect(),
     ))
 }
 
@@ -69,7 +73,7 @@ pub async fn get_gift(
     Path(code): Path<String>,
 ) -> Result<Json<GiftResponse>, HttpError> {
     let gift = state.app.gift(&code).await?;
-    Ok(Json(GiftResponse::new(&gift, ctx.locale)))
+    Ok(Json(GiftResponse::new(&gift, &ctx)))
 }
 
 /// Claim a gift: the caller must be signed in with the e-mail it was bought for.
@@ -83,5 +87,5 @@ pub async fn claim_gift(
     Path(code): Path<String>,
 ) -> Result<Json<GiftResponse>, HttpError> {
     let gift = state.app.claim_gift(&user, &code).await?;
-    Ok(Json(GiftResponse::new(&gift, ctx.locale)))
+    Ok(Json(GiftResponse::new(&gift, &ctx)))
 }

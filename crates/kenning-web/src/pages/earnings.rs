@@ -14,7 +14,7 @@ use kenning_domain::ids::OrderId;
 use kenning_domain::statement::{SaleBreakdown, Statement};
 use serde::Deserialize;
 
-use super::forms::CsrfForm;
+use super::forms::{CsrfForm, KeptForm};
 use super::{Page, ok};
 use crate::api::revenue::{DEFAULT_PAYOUT_MINIMUM, period_of, statements_csv};
 use crate::context::SignedIn;
@@ -290,21 +290,25 @@ pub struct CoCreatorsForm {
 /// Replaces a product's co-creators from the studio form.
 pub async fn save_cocreators(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     axum::extract::Path(id): axum::extract::Path<String>,
-    CsrfForm(form): CsrfForm<CoCreatorsForm>,
-) -> Result<Redirect, HttpError> {
+    KeptForm(form, typed): KeptForm<CoCreatorsForm>,
+) -> Result<Response, HttpError> {
     let product = crate::api::path_id(&id)?;
-    let mut shares = Vec::new();
-    for line in form.shares.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let (email, share) = line
-            .rsplit_once(char::is_whitespace)
-            .ok_or(kenning_domain::DomainError::InvalidShare)?;
-        shares.push(kenning_app::revenue::NamedShare {
-            email: email.trim().to_owned(),
-            bps: bps_of(share)?,
-        });
-    }
-    state.app.set_cocreators(&user, product, &shares).await?;
-    Ok(super::studio::back_to(product))
+    let done = async {
+        let mut shares = Vec::new();
+        for line in form.shares.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (email, share) = line
+                .rsplit_once(char::is_whitespace)
+                .ok_or(kenning_domain::DomainError::InvalidShare)?;
+            shares.push(kenning_app::revenue::NamedShare {
+                email: email.trim().to_owned(),
+                bps: bps_of(share)?,
+            });
+        }
+        state.app.set_cocreators(&user, product, &shares).await?;
+        Ok(())
+    };
+    let done = done.await;
+    super::studio::after_change(&state, &ctx, &user, product, "cocreators", typed, done).await
 }

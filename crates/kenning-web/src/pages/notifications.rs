@@ -9,7 +9,7 @@ use kenning_domain::mail::MailMessage;
 use kenning_domain::notification::{Notice, NoticeKind};
 use serde::Deserialize;
 
-use super::forms::CsrfForm;
+use super::forms::{CsrfForm, KeptForm};
 use super::{Page, ok};
 use crate::api::path_id;
 use crate::context::SignedIn;
@@ -141,18 +141,25 @@ pub struct AnnouncementForm {
 
 pub async fn announce(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<AnnouncementForm>,
-) -> Result<Redirect, HttpError> {
+    KeptForm(form, typed): KeptForm<AnnouncementForm>,
+) -> Result<Response, HttpError> {
+    use axum::response::IntoResponse;
     let id: ProductId = path_id(&id)?;
-    let sent = state
-        .app
+    match (state.app)
         .announce(&user, id, &form.title, &form.body)
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/studio/products/{id}?announced={sent}#announce"
-    )))
+        .await
+    {
+        Ok(sent) => Ok(
+            Redirect::to(&format!("/studio/products/{id}?announced={sent}#announce"))
+                .into_response(),
+        ),
+        Err(e) => {
+            let failed = Err(e.into());
+            super::studio::after_change(&state, &ctx, &user, id, "announce", typed, failed).await
+        }
+    }
 }
 
 /// The bell's count, for the page's script (the API takes bearer tokens, not cookies).

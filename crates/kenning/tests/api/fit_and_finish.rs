@@ -454,6 +454,18 @@ async fn a_gift_shows_its_link_to_the_buyer_and_what_was_received_to_the_recipie
     assert!(page.body.contains("data-test=\"gift-status\""));
     assert!(!page.body.contains("data-test=\"gift-claim\""));
 
+    // Someone else holding the link sees neither a claim button nor the whole address.
+    let (stranger, _) = app.with_role(Role::Learner).await;
+    let mut other = Browser::new(app, "en");
+    other.log_in(stranger.account.email.as_str()).await;
+    let page = other.get(&gift).await;
+    assert!(!page.body.contains("data-test=\"gift-claim\""));
+    assert!(
+        !page.body.contains(friend.account.email.as_str()),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("•••@"));
     // The recipient claims it and is told what they received.
     let mut recipient = Browser::new(app, "zh-CN");
     recipient.log_in(friend.account.email.as_str()).await;

@@ -54,7 +54,8 @@ pub async fn gift(
     let page = Page::new(&state, &ctx, "gift-title");
     let base = crate::api::public_base(&state, &headers);
     let viewer = ctx.user.as_ref().map(|u| &u.account);
-    let to = view.gift.recipient.as_str().to_owned();
+    let is_buyer = viewer.is_some_and(|a| a.id == view.gift.buyer_id);
+    let to = (view.gift).recipient_shown_to(viewer.map(|a| (a.id, &a.email)));
     let status = match view.gift.claimed_at_ms {
         Some(at) => page.t_args(
             "gift-status-claimed",
@@ -64,7 +65,7 @@ pub async fn gift(
     };
     let template = GiftTemplate {
         status,
-        is_buyer: viewer.is_some_and(|a| a.id == view.gift.buyer_id),
+        is_buyer,
         is_receiver: viewer.is_some_and(|a| view.gift.claimed_by == Some(a.id)),
         may_claim: viewer.is_some_and(|a| view.gift.may_claim(&a.email)),
         link: format!("{base}/gifts/{code}"),

@@ -131,7 +131,7 @@ struct OrderTemplate<'a> {
     discount: Option<DiscountLine>,
     /// When the buyer's country charges tax.
     tax: Option<TaxLine>,
-    /// "CNY × 0.1296" when the price was converted.
+    /// "1 CNY = 0.1296 EUR" when the price was converted.
     converted: Option<String>,
     paid: bool,
     /// Waiting for the bank's confirmation.
@@ -193,8 +193,15 @@ async fn order_page(
             label: crate::pages::receipts::tax_label(page.tr, t),
             amount: page.money(&t.amount),
         }),
-        converted: (order.conversion)
-            .map(|c| format!("{} × {}", c.from.code(), RateDisplay(c.rate_e8))),
+        // "1 CNY = 0.1296 EUR": the rate the price was converted at, as a sentence.
+        converted: (order.conversion).map(|c| {
+            format!(
+                "1 {} = {} {}",
+                c.from.code(),
+                RateDisplay(c.rate_e8),
+                order.total.currency.code()
+            )
+        }),
         paid: order.status == OrderStatus::Paid,
         processing: order.status == OrderStatus::Processing,
         released: order.status == OrderStatus::Released,

@@ -80,7 +80,7 @@ pub async fn edit_product(
 /// After a change made from the editor: back to it when it worked; the editor again,
 /// with what was typed and why it was refused beside `form`, when the person can put
 /// it right.
-pub(super) async fn after_change(
+pub(crate) async fn after_change(
     state: &AppState,
     ctx: &RequestContext,
     user: &CurrentUser,
@@ -98,12 +98,37 @@ pub(super) async fn after_change(
     }
 }
 
+/// The editor again after its details form was refused, with the details as typed.
+pub(super) async fn refused_details(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: ProductId,
+    form: ProductForm,
+    error: HttpError,
+) -> Result<Response, HttpError> {
+    let refused = Refused::of(state, ctx, "details", error, Typed::default())?;
+    editor_page_with(state, ctx, user, id, refused, Some(form)).await
+}
+
 async fn editor_page(
     state: &AppState,
     ctx: &RequestContext,
     user: &CurrentUser,
     id: ProductId,
     refused: Refused,
+) -> Result<Response, HttpError> {
+    editor_page_with(state, ctx, user, id, refused, None).await
+}
+
+/// The editor; `details` are the details form's values when they were refused.
+async fn editor_page_with(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &CurrentUser,
+    id: ProductId,
+    refused: Refused,
+    details: Option<ProductForm>,
 ) -> Result<Response, HttpError> {
     let model = state.app.product_editor(user, id).await?;
     let p = model.product();
@@ -141,7 +166,7 @@ async fn editor_page(
         status: page.t(&format!("status-{}", p.status.as_str())),
         published: p.status == ProductStatus::Published,
         held: model.hold.as_ref().map(|h| h.reason.clone()),
-        form: ProductForm::from_product(p),
+        form: details.unwrap_or_else(|| ProductForm::from_product(p)),
         kinds: kind_options(&page),
         chapters: (model.detail.chapters.iter())
             .map(|c| Labelled::new(c.id, c.title.get(ctx.locale)))

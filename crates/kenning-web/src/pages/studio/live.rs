@@ -1,17 +1,16 @@
 //! A live session's schedule.
 
 use axum::extract::{Path, State};
-use axum::response::Redirect;
+use axum::response::Response;
 use kenning_domain::DomainError;
 use kenning_domain::ids::ProductId;
 use kenning_domain::live::LiveSchedule;
 use serde::Deserialize;
 
-use super::back_to;
 use crate::api::path_id;
 use crate::context::SignedIn;
 use crate::error::HttpError;
-use crate::pages::forms::{CsrfForm, utc_minute};
+use crate::pages::forms::{KeptForm, utc_minute};
 use crate::state::AppState;
 
 /// The live-session schedule as the studio form shows and sends it.
@@ -73,14 +72,17 @@ impl LiveForm {
 
 pub async fn schedule_live(
     State(state): State<AppState>,
-    SignedIn(user, _): SignedIn,
+    SignedIn(user, ctx): SignedIn,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<LiveForm>,
-) -> Result<Redirect, HttpError> {
+    KeptForm(form, typed): KeptForm<LiveForm>,
+) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
-    state
-        .app
-        .schedule_live(&user, id, form.to_schedule(id)?)
-        .await?;
-    Ok(back_to(id))
+    let done = async {
+        state
+            .app
+            .schedule_live(&user, id, form.to_schedule(id)?)
+            .await?;
+        Ok(())
+    };
+    super::after_change(&state, &ctx, &user, id, "live", typed, done.await).await
 }

@@ -15,6 +15,7 @@ pub(crate) mod students;
 mod uploads;
 
 pub use bundles::save_bundle;
+pub(crate) use editor::after_change;
 pub use editor::edit_product;
 pub use lessons::{
     add_chapter, add_lesson, delete_chapter, delete_lesson, edit_lesson, edit_lesson_form,

@@ -14,7 +14,7 @@ use kenning_domain::money::{Currency, Money};
 use serde::Deserialize;
 
 use super::back_to;
-use super::editor::after_change;
+use super::editor::{after_change, refused_details};
 use crate::api::path_id;
 use crate::context::{RequestContext, SignedIn};
 use crate::error::HttpError;
@@ -218,14 +218,14 @@ pub async fn update_product(
     CsrfForm(form): CsrfForm<ProductForm>,
 ) -> Result<Response, HttpError> {
     let id: ProductId = path_id(&id)?;
-    let action = format!("/studio/products/{id}");
+    // Refused, the editor comes back whole, with the details as typed.
     let draft = match form.draft() {
         Ok(d) => d,
-        Err(e) => return invalid_form(&state, &ctx, action, form, e.into()),
+        Err(e) => return refused_details(&state, &ctx, &user, id, form, e.into()).await,
     };
     match state.app.update_product(&user, id, draft).await {
         Ok(p) => Ok(Redirect::to(&format!("/studio/products/{}", p.id)).into_response()),
-        Err(e) => invalid_form(&state, &ctx, action, form, e),
+        Err(e) => refused_details(&state, &ctx, &user, id, form, e.into()).await,
     }
 }
 
