@@ -190,6 +190,14 @@ impl Markdown {
 /// backticks or tags; paragraphs and line breaks become single spaces. Cards and other
 /// one-line summaries use it, so `**SQLite**` reads as "SQLite". A cut is marked with "…".
 pub fn plain_summary(markdown: &str, max_chars: usize) -> String {
+    // Cards render on every listing: parse no more than a summary can use (the first
+    // paragraphs, at most eight characters of source per character shown).
+    let budget = max_chars.saturating_mul(8);
+    let end = markdown
+        .char_indices()
+        .nth(budget)
+        .map_or(markdown.len(), |(i, _)| i);
+    let markdown = markdown.get(..end).unwrap_or(markdown);
     let mut text = String::new();
     let push = |text: &mut String, piece: &str| {
         for c in piece.chars() {
