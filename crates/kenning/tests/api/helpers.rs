@@ -175,7 +175,9 @@ impl TestApp {
     /// oldest first (waiting a little for mail another worker is sending).
     pub async fn mails_to(&self, email: &str) -> Vec<crate::mailbox::ReceivedMail> {
         let mut found = Vec::new();
-        for _ in 0..50 {
+        // Until no mail is left to send: up to 30 s, as the server's own workers may hold
+        // a mail job for a while when the machine runs many tests at once.
+        for _ in 0..300 {
             self.app
                 .drain_jobs("test-mail")
                 .await
