@@ -6,10 +6,10 @@ use kenning_domain::bundle::{BundleItem, bundle_price};
 use kenning_domain::catalog::{Product, ProductKind};
 use kenning_domain::coupon::CouponCode;
 use kenning_domain::gift::{Gift, gift_message};
-use kenning_domain::ids::{LessonId, OrderId, ProductId, QuestionId};
+use kenning_domain::ids::{LessonId, OrderId, ProductId};
 use kenning_domain::money::{Currency, Money};
 use kenning_domain::order::{CardNumber, Holding, IdempotencyKey, Order, OrderStatus};
-use kenning_domain::question::{Question, QuestionStatus, question_text};
+use kenning_domain::question::{Question, question_text};
 use kenning_domain::sale::price_now;
 use kenning_domain::tax::Country;
 
@@ -292,18 +292,14 @@ impl Kenning {
         }
         if let (true, Some(body)) = (created, question) {
             self.store
-                .insert_question(&Question {
-                    id: QuestionId::new(),
-                    order_id: Some(order.id),
+                .insert_question(&Question::asked(
+                    Some(order.id),
                     product_id,
-                    asker_id: user.account.id,
-                    creator_id: product.creator_id,
+                    product.creator_id,
+                    user.account.id,
                     body,
-                    answer: None,
-                    status: QuestionStatus::Asked,
-                    created_at_ms: self.now_ms(),
-                    answered_at_ms: None,
-                })
+                    self.now_ms(),
+                ))
                 .await?;
         }
         if let (true, Some((recipient, message))) = (created, gift) {

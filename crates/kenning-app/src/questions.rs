@@ -127,18 +127,14 @@ impl Kenning {
             return Err(AppError::NotAMember);
         }
         let now = self.now_ms();
-        let question = Question {
-            id: QuestionId::new(),
-            order_id: None,
+        let question = Question::asked(
+            None,
             product_id,
-            asker_id: user.account.id,
-            creator_id: product.creator_id,
+            product.creator_id,
+            user.account.id,
             body,
-            answer: None,
-            status: QuestionStatus::Asked,
-            created_at_ms: now,
-            answered_at_ms: None,
-        };
+            now,
+        );
         let since = member_window_start(now);
         if !(self.store)
             .insert_member_question(&question, since, MEMBER_QUESTIONS)

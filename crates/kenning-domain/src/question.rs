@@ -80,6 +80,32 @@ pub struct Question {
     pub answered_at_ms: Option<i64>,
 }
 
+impl Question {
+    /// A question just asked of a creator's desk: bought by `order`, or a member's
+    /// (no order).
+    pub fn asked(
+        order_id: Option<OrderId>,
+        product_id: ProductId,
+        creator_id: AccountId,
+        asker_id: AccountId,
+        body: String,
+        now_ms: i64,
+    ) -> Question {
+        Question {
+            id: QuestionId::new(),
+            order_id,
+            product_id,
+            asker_id,
+            creator_id,
+            body,
+            answer: None,
+            status: QuestionStatus::Asked,
+            created_at_ms: now_ms,
+            answered_at_ms: None,
+        }
+    }
+}
+
 /// A question or answer as typed: trimmed, 1 to [`MAX_QUESTION_CHARS`] characters.
 pub fn question_text(raw: &str) -> Result<String, DomainError> {
     let text = raw.trim();

@@ -204,8 +204,7 @@ async fn paid_questions_are_answered_or_refunded(app: &TestApp) {
 }
 
 async fn members_ask_a_desk_their_membership_includes_within_an_allowance(app: &TestApp) {
-    let (creator_user, creator) = app.with_role(Role::Creator).await;
-    let _ = creator_user;
+    let (_, creator) = app.with_role(Role::Creator).await;
     let desk = app
         .create_product(
             &creator,
@@ -233,8 +232,7 @@ async fn members_ask_a_desk_their_membership_includes_within_an_allowance(app: &
 
     let ask_path = format!("/api/v1/products/{desk}/questions");
     // Not a member: buy a question instead.
-    let (stranger_user, stranger) = app.with_role(Role::Learner).await;
-    let _ = stranger_user;
+    let (_, stranger) = app.with_role(Role::Learner).await;
     expect_error(
         app.post(&ask_path, Some(&stranger), json!({"question": "Free?"}))
             .await,
