@@ -197,13 +197,18 @@ impl TestApp {
     /// The newest mail to `email` whose text contains `containing` (a link's path, a
     /// phrase); fails the test when there is none. Mail is sent by concurrent jobs, so
     /// two queued together may arrive in either order.
+    /// The SMTP server writes a mail to its mailbox after accepting it, so a mail whose
+    /// job is done may land a moment later: look again for up to 10 s.
     pub async fn mail_to(&self, email: &str, containing: &str) -> crate::mailbox::ReceivedMail {
-        self.mails_to(email)
-            .await
-            .into_iter()
-            .rev()
-            .find(|mail| mail.text.contains(containing))
-            .unwrap_or_else(|| panic!("no mail to {email} with {containing:?}"))
+        for _ in 0..100 {
+            let found = (self.mails_to(email).await.into_iter().rev())
+                .find(|mail| mail.text.contains(containing));
+            if let Some(mail) = found {
+                return mail;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {email} with {containing:?}")
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
