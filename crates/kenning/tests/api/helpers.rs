@@ -186,7 +186,9 @@ impl TestApp {
             let queued = self
                 .scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'send_mail' AND status <> 'done'")
                 .await;
-            if queued == 0 {
+            // The SMTP server writes a mail to its mailbox after accepting it: done is
+            // not yet delivered until as many mails to this address are there.
+            if queued == 0 && found.len() >= self.mails_sent_to(email).await {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -216,6 +218,20 @@ impl TestApp {
     }
 
     /// A single integer from SQL (test-side checks of what was written).
+    /// How many mail jobs to `email` are done (sent to the SMTP server).
+    async fn mails_sent_to(&self, email: &str) -> usize {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FROM jobs WHERE kind = 'send_mail' AND status = 'done' \
+             AND payload LIKE $1",
+        )
+        .bind(format!("%\"to\":\"{email}\"%"))
+        .fetch_one(&self.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let n = sqlx::Row::try_get::<i64, _>(&row, 0).unwrap_or_else(|e| panic!("{e}"));
+        usize::try_from(n).unwrap_or(0)
+    }
+
     pub async fn scalar(&self, sql: &'static str) -> i64 {
         let row = sqlx::query(sql)
             .fetch_one(&self.db)
